@@ -1,0 +1,64 @@
+"""SQL helpers: load SQL files shipped in the package, run them with bound parameters, quote names safely."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Mapping
+
+import duckdb
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=None)
+def sql_text(relative_path: str) -> str:
+    """Return the text of ``insights/sql/<relative_path>`` (e.g. ``"marts/orders.sql"``)."""
+    if ".." in relative_path or relative_path.startswith("/"):
+        raise ValueError(f"not a packaged SQL path: {relative_path!r}")
+    return resources.files("insights").joinpath("sql", relative_path).read_text(encoding="utf-8")
+
+
+def _resolve(sql_or_path: str) -> str:
+    return sql_text(sql_or_path) if sql_or_path.endswith(".sql") else sql_or_path
+
+
+def query_df(con: duckdb.DuckDBPyConnection, sql_or_path: str,
+             params: Mapping[str, Any] | list | None = None) -> pd.DataFrame:
+    """Run a packaged SQL file (``"marts/x.sql"``) or fixed SQL text with bound parameters; return pandas."""
+    sql = _resolve(sql_or_path)
+    return con.execute(sql, params or {}).df() if params else con.execute(sql).df()
+
+
+def query_rows(con: duckdb.DuckDBPyConnection, sql_or_path: str,
+               params: Mapping[str, Any] | list | None = None) -> list[tuple]:
+    sql = _resolve(sql_or_path)
+    return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+
+
+def quote_ident(name: str, allowed: Iterable[str]) -> str:
+    """Quote a table or column name for SQL text — only after checking it is one of ``allowed``.
+
+    This is the one place an identifier becomes SQL text. ``allowed`` must be a fixed list from our own
+    schema, never a user's string.
+    """
+    allowed = set(allowed)
+    if name not in allowed:
+        raise ValueError(f"unknown column or table {name!r}; expected one of {sorted(allowed)}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a table in the main schema (empty list if it does not exist)."""
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_name = ? and table_schema = 'main' "
+        "order by ordinal_position", [table]).fetchall()
+    return [r[0] for r in rows]
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
+        [table]).fetchone()[0])

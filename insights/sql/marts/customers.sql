@@ -1,0 +1,83 @@
+-- grain: one row per resolved customer who placed an order or appears in the CRM
+with records as (
+    select * from customer_records where customer_id is not null
+),
+
+orders as (
+    select * from orders where customer_id is not null
+),
+
+crm as (
+    select
+        customer_id,
+        arg_min(name, source_row) filter (where name is not null)       as name,
+        arg_min(email, source_row) filter (where email is not null)     as email,
+        arg_min(phone, source_row) filter (where phone is not null)     as phone,
+        arg_min(country, source_row) filter (where country is not null) as country,
+        arg_min(city, source_row) filter (where city is not null)       as city,
+        arg_min(channel, source_row) filter (where channel is not null) as channel,
+        min(signed_up_at)                                               as signed_up_at,
+        -- consent: a person is contactable only if no record of theirs withholds consent
+        bool_and(consent_email)                                         as consent_email,
+        bool_and(consent_sms)                                           as consent_sms,
+        count(*)                                                        as crm_records
+    from records
+    group by customer_id
+),
+
+first_lines as (
+    select
+        customer_id,
+        arg_min(category, ordered_at) filter (where not is_non_product and category is not null) as first_category,
+        arg_min(email, ordered_at) filter (where email is not null)     as order_email,
+        arg_min(phone, ordered_at) filter (where phone is not null)     as order_phone
+    from order_lines
+    where customer_id is not null and not is_cancellation
+    group by customer_id
+),
+
+per_customer as (
+    select
+        customer_id,
+        min(ordered_at) filter (where is_order)  as first_order_at,
+        max(ordered_at) filter (where is_order)  as last_order_at,
+        count(*) filter (where is_order)         as orders,
+        sum(net_revenue)                         as net_revenue,
+        arg_min(channel, ordered_at) filter (where is_order) as first_order_channel,
+        arg_min(country, ordered_at) filter (where is_order) as first_order_country
+    from orders
+    group by customer_id
+),
+
+all_ids as (
+    select customer_id from crm
+    union
+    select customer_id from per_customer
+),
+
+final as (
+    select
+        ids.customer_id,
+        crm.name,
+        coalesce(crm.email, fl.order_email)                         as email,
+        coalesce(crm.phone, fl.order_phone)                         as phone,
+        coalesce(crm.country, pc.first_order_country)               as country,
+        crm.city,
+        coalesce(crm.channel, pc.first_order_channel)               as channel,
+        crm.signed_up_at,
+        crm.consent_email,
+        crm.consent_sms,
+        coalesce(crm.crm_records, 0)                                as crm_records,
+        pc.first_order_at,
+        pc.last_order_at,
+        coalesce(pc.orders, 0)                                      as orders,
+        coalesce(pc.net_revenue, 0)                                 as net_revenue,
+        case when pc.orders > 0 then pc.net_revenue / pc.orders end as aov,
+        fl.first_category
+    from all_ids ids
+    left join crm on crm.customer_id = ids.customer_id
+    left join per_customer pc on pc.customer_id = ids.customer_id
+    left join first_lines fl on fl.customer_id = ids.customer_id
+)
+
+select * from final

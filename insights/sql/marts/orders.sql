@@ -1,0 +1,55 @@
+-- grain: one row per order id
+-- An order is a distinct order id that is not wholly cancelled (is_order). Net revenue sums every loaded
+-- line (cancellations and returns count as negatives), so wholly cancelled ids stay here with
+-- is_order = false: their negative revenue belongs in every revenue total, but they are not orders.
+with lines as (
+    select * from order_lines
+),
+
+per_order as (
+    select
+        order_id,
+        -- a person's key; guests (no customer) keep null
+        min(customer_id)                                        as customer_id,
+        bool_and(is_guest)                                      as is_guest,
+        min(ordered_at) filter (where not is_cancellation)      as first_line_at,
+        min(ordered_at)                                         as any_line_at,
+        sum(revenue)                                            as net_revenue,
+        sum(revenue) filter (where revenue > 0)                 as gross_revenue,
+        sum(quantity) filter (where not is_non_product and not is_cancellation and not is_return) as items,
+        count(*)                                                as lines,
+        bool_and(is_cancellation)                               as wholly_cancelled,
+        bool_or(is_return or is_cancellation)                   as has_return,
+        mode(channel)                                           as channel,
+        mode(country)                                           as country,
+        mode(currency)                                          as currency,
+        max(delivered_at)                                       as delivered_at,
+        max(promised_at)                                        as promised_at
+    from lines
+    group by order_id
+),
+
+final as (
+    select
+        order_id,
+        customer_id,
+        is_guest,
+        coalesce(first_line_at, any_line_at)                    as ordered_at,
+        cast(coalesce(first_line_at, any_line_at) as date)      as order_date,
+        net_revenue,
+        coalesce(gross_revenue, 0)                              as gross_revenue,
+        coalesce(items, 0)                                      as items,
+        lines,
+        not wholly_cancelled                                    as is_order,
+        has_return,
+        channel,
+        country,
+        currency,
+        delivered_at,
+        promised_at,
+        case when delivered_at is not null and promised_at is not null
+             then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days
+    from per_order
+)
+
+select * from final

@@ -1,0 +1,128 @@
+-- Canonical tables of a workspace. Money is DECIMAL(18,4): exact, reconciles to the cent.
+-- source_row is the row number a spreadsheet shows (header = row 1).
+
+create table if not exists files (
+    file_id      varchar primary key,
+    path         varchar,
+    name         varchar,
+    sha256       varchar,
+    kind         varchar,
+    loaded_at    timestamp,
+    report       json
+);
+
+create table if not exists rejects (
+    file_id      varchar,
+    source_row   bigint,
+    column_name  varchar,
+    value        varchar,
+    reason       varchar
+);
+
+create table if not exists set_aside (
+    file_id      varchar,
+    source_row   bigint,
+    reason       varchar
+);
+
+create table if not exists order_lines (
+    line_id             bigint,
+    source_file         varchar,
+    source_row          bigint,
+    order_id            varchar not null,
+    customer_id         varchar,
+    source_customer_id  varchar,
+    email               varchar,
+    phone               varchar,
+    ordered_at          timestamp not null,
+    product_id          varchar,
+    product_name        varchar,
+    category            varchar,
+    quantity            decimal(18,4) not null,
+    unit_price          decimal(18,4) not null,
+    revenue             decimal(18,4) not null,
+    currency            varchar,
+    channel             varchar,
+    country             varchar,
+    status              varchar,
+    is_cancellation     boolean default false,
+    is_return           boolean default false,
+    is_non_product      boolean default false,
+    is_guest            boolean default false,
+    delivered_at        timestamp,
+    promised_at         timestamp,
+    row_hash            varchar
+);
+
+create table if not exists customer_records (
+    record_id           bigint,
+    source_file         varchar,
+    source_row          bigint,
+    customer_id         varchar,
+    source_customer_id  varchar,
+    name                varchar,
+    email               varchar,
+    phone               varchar,
+    country             varchar,
+    city                varchar,
+    channel             varchar,
+    signed_up_at        timestamp,
+    consent_email       boolean,
+    consent_sms         boolean,
+    status              varchar,
+    cancelled_at        timestamp,
+    churned             boolean,
+    attributes          json,
+    row_hash            varchar
+);
+
+create table if not exists events (
+    event_id            bigint,
+    source_file         varchar,
+    source_row          bigint,
+    customer_id         varchar,
+    source_customer_id  varchar,
+    email               varchar,
+    session_id          varchar,
+    event_at            timestamp,
+    event_type          varchar,
+    event_name          varchar,
+    page                varchar,
+    channel             varchar,
+    device              varchar,
+    order_id            varchar,
+    row_hash            varchar
+);
+
+create table if not exists feedback (
+    feedback_id         bigint,
+    source_file         varchar,
+    source_row          bigint,
+    customer_id         varchar,
+    source_customer_id  varchar,
+    email               varchar,
+    submitted_at        timestamp,
+    kind                varchar,
+    score               double,
+    text                varchar,
+    order_id            varchar,
+    row_hash            varchar
+);
+
+create table if not exists identity_merges (
+    customer_id  varchar,
+    merged_key   varchar,
+    key_kind     varchar,
+    reason       varchar
+);
+
+create table if not exists mapping_memory (
+    layout_signature varchar primary key,
+    kind             varchar,
+    mapping          json
+);
+
+create table if not exists workspace_meta (
+    key   varchar primary key,
+    value varchar
+);

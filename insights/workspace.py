@@ -1,0 +1,222 @@
+"""A workspace: one DuckDB database holding a shop's canonical tables and the marts built from them.
+
+Each workspace lives in its own folder under a root (default ``$CLUEBOARD_HOME/workspaces``, with
+``CLUEBOARD_HOME`` defaulting to ``~/.clueboard``)::
+
+    <root>/<slug>/clueboard.duckdb     the data
+    <root>/<slug>/workspace.json       name and creation time
+
+Every ``Workspace`` object owns its own DuckDB connection — never DuckDB's module-level default
+connection — so two browser sessions never share data through it. Writes go through
+:meth:`Workspace.transaction`: DuckDB commits a transaction atomically, so a crash mid-save leaves the
+previous state readable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from insights.db import sql_text, table_exists
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "clueboard.duckdb"
+META_FILE = "workspace.json"
+
+# Marts built first, in this order; every other file in sql/marts/ follows alphabetically.
+CORE_MARTS = ("orders", "customers")
+DATA_TABLES = ("order_lines", "customer_records", "events", "feedback")
+
+
+def default_root() -> Path:
+    home = os.environ.get("CLUEBOARD_HOME") or os.path.join(os.path.expanduser("~"), ".clueboard")
+    return Path(home) / "workspaces"
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
+    return slug[:60] or "workspace"
+
+
+@dataclass(frozen=True)
+class WorkspaceInfo:
+    name: str
+    path: Path
+    created_at: str
+    size_bytes: int
+
+
+def list_workspaces(root: Path | str | None = None) -> list[WorkspaceInfo]:
+    """Every workspace under ``root``, by name."""
+    root = Path(root) if root else default_root()
+    found = []
+    if not root.exists():
+        return found
+    for folder in sorted(root.iterdir()):
+        meta_path = folder / META_FILE
+        if folder.is_dir() and meta_path.exists() and (folder / DB_FILE).exists():
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            found.append(WorkspaceInfo(meta.get("name", folder.name), folder, meta.get("created_at", ""),
+                                       (folder / DB_FILE).stat().st_size))
+    return sorted(found, key=lambda w: w.name.lower())
+
+
+def mart_names() -> list[str]:
+    """The marts in build order: core marts first, then the rest alphabetically."""
+    files = resources.files("insights").joinpath("sql", "marts")
+    others = sorted(p.name[:-4] for p in files.iterdir() if p.name.endswith(".sql"))
+    return [m for m in CORE_MARTS if m in others] + [m for m in others if m not in CORE_MARTS]
+
+
+class Workspace:
+    """One shop's data. Use :meth:`create`, :meth:`open` or :meth:`in_memory`; close when done."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, name: str):
+        self.con = con
+        self.path = path
+        self.name = name
+        self._ensure_schema()
+
+    # ----- opening -------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, name: str, root: Path | str | None = None) -> "Workspace":
+        root = Path(root) if root else default_root()
+        root.mkdir(parents=True, exist_ok=True)
+        slug, n = slugify(name), 1
+        folder = root / slug
+        while folder.exists():
+            n += 1
+            folder = root / f"{slug}-{n}"
+        return cls.create_at(folder, name)
+
+    @classmethod
+    def create_at(cls, folder: Path | str, name: str | None = None) -> "Workspace":
+        """Make a new workspace in exactly ``folder`` (which must not hold one already)."""
+        folder = Path(folder)
+        if (folder / DB_FILE).exists():
+            raise FileExistsError(f"{folder} already holds a workspace")
+        folder.mkdir(parents=True, exist_ok=True)
+        name = name or folder.name
+        meta = {"name": name, "created_at": dt.datetime.now().isoformat(timespec="seconds")}
+        _write_json_atomic(folder / META_FILE, meta)
+        return cls(duckdb.connect(str(folder / DB_FILE)), folder, name)
+
+    @classmethod
+    def open(cls, path: Path | str, read_only: bool = False) -> "Workspace":
+        folder = Path(path)
+        if folder.name == DB_FILE:
+            folder = folder.parent
+        if not (folder / DB_FILE).exists():
+            raise FileNotFoundError(f"No Clueboard workspace in {folder}")
+        meta_path = folder / META_FILE
+        name = json.loads(meta_path.read_text(encoding="utf-8"))["name"] if meta_path.exists() else folder.name
+        return cls(duckdb.connect(str(folder / DB_FILE), read_only=read_only), folder, name)
+
+    @classmethod
+    def open_or_create(cls, name: str, root: Path | str | None = None) -> "Workspace":
+        root = Path(root) if root else default_root()
+        for info in list_workspaces(root):
+            if info.name == name:
+                return cls.open(info.path)
+        return cls.create(name, root)
+
+    @classmethod
+    def in_memory(cls, name: str = "scratch") -> "Workspace":
+        return cls(duckdb.connect(":memory:"), None, name)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.name!r}, {str(self.path) if self.path else ':memory:'})"
+
+    # ----- management ----------------------------------------------------------------------------
+    def rename(self, new_name: str) -> None:
+        if not new_name.strip():
+            raise ValueError("A workspace needs a name.")
+        self.name = new_name.strip()
+        if self.path:
+            meta = json.loads((self.path / META_FILE).read_text(encoding="utf-8"))
+            meta["name"] = self.name
+            _write_json_atomic(self.path / META_FILE, meta)
+
+    def delete(self) -> None:
+        """Close the connection and remove the workspace folder."""
+        self.close()
+        if self.path and self.path.exists():
+            shutil.rmtree(self.path)
+
+    # ----- schema, transactions, marts -----------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        self.con.execute(sql_text("schema.sql"))
+        if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchone():
+            self.con.execute("insert into workspace_meta values ('data_version', ?)", [uuid.uuid4().hex])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN … COMMIT; ROLLBACK if anything inside raises. All or nothing reaches the file."""
+        self.con.execute("begin transaction")
+        try:
+            yield self.con
+            self.con.execute("update workspace_meta set value = ? where key = 'data_version'",
+                             [uuid.uuid4().hex])
+            self.con.execute("commit")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.con.execute("rollback")
+            raise
+
+    def build_marts(self) -> list[str]:
+        """Rebuild every mart from the canonical tables, in one transaction. Returns the mart names."""
+        names = mart_names()
+        with self.transaction() as con:
+            for name in names:
+                # the table name is a packaged file's stem, never user text
+                con.execute(f'create or replace table "{name}" as\n' + sql_text(f"marts/{name}.sql"))
+        return names
+
+    def ensure_marts(self) -> None:
+        """Build marts if any is missing (e.g. a workspace made by an older version)."""
+        if not all(table_exists(self.con, m) for m in mart_names()):
+            self.build_marts()
+
+    # ----- facts ---------------------------------------------------------------------------------
+    def content_hash(self) -> str:
+        """Changes whenever the data changes; use it as a cache key together with :attr:`path`."""
+        row = self.con.execute("select value from workspace_meta where key = 'data_version'").fetchone()
+        return f"{self.path or id(self)}:{row[0]}"
+
+    def row_counts(self) -> dict[str, int]:
+        return {t: self.con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in DATA_TABLES}
+
+    def has_data(self) -> bool:
+        return any(self.row_counts().values())
+
+    def has_orders(self) -> bool:
+        return bool(self.con.execute("select count(*) from order_lines").fetchone()[0])
+
+
+def _write_json_atomic(path: Path, obj: dict) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2), encoding="utf-8")
+    os.replace(tmp, path)

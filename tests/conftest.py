@@ -1,0 +1,48 @@
+"""Shared fixtures: real datasets (skipped when ../shared is absent), workspaces, the bundled sample."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("CLUEBOARD_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Folder of real public datasets (../shared/data). Tests that need it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real datasets not available: {SHARED_DATA} is absent (they live beside the repo "
+                    "in the project's shared/ folder, not in the repo)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def tmp_workspace(tmp_path):
+    from insights.workspace import Workspace
+    ws = Workspace.create("Test shop", root=tmp_path / "workspaces")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def sample_workspace_path(tmp_path_factory) -> Path:
+    """A workspace folder holding the bundled sample data, built once per test session."""
+    from insights.sample import build_sample_workspace
+    root = tmp_path_factory.mktemp("sample_ws")
+    ws = build_sample_workspace(root)
+    path = ws.path
+    ws.close()
+    return path
+
+
+@pytest.fixture
+def sample_workspace(sample_workspace_path):
+    """The bundled sample shop, opened read-only for one test (build your own workspace to write)."""
+    from insights.workspace import Workspace
+    ws = Workspace.open(sample_workspace_path, read_only=True)
+    yield ws
+    ws.close()

@@ -1,0 +1,96 @@
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from insights.workspace import Workspace, list_workspaces, mart_names
+from tests.helpers import workspace_from_tables
+
+
+def test_create_list_rename_reopen_delete(tmp_path):
+    root = tmp_path / "ws"
+    ws = Workspace.create("Corner Shop", root=root)
+    ws.con.execute("insert into workspace_meta values ('probe', 'kept')")
+    ws.rename("Corner Shop Ltd")
+    ws.close()
+    [info] = list_workspaces(root)
+    assert info.name == "Corner Shop Ltd"
+    again = Workspace.open(info.path)
+    assert again.con.execute("select value from workspace_meta where key='probe'").fetchone()[0] == "kept"
+    again.delete()
+    assert list_workspaces(root) == []
+
+
+def test_two_workspaces_with_same_name_get_separate_folders(tmp_path):
+    a = Workspace.create("Shop", root=tmp_path)
+    b = Workspace.create("Shop", root=tmp_path)
+    assert a.path != b.path
+    a.close(), b.close()
+
+
+def test_sessions_do_not_share_data():
+    one = workspace_from_tables(order_lines=[dict(order_id="A", customer_id="c1", ordered_at="2024-01-01",
+                                                  quantity=1, unit_price="5")])
+    two = Workspace.in_memory()
+    two.build_marts()
+    assert one.con.execute("select count(*) from orders").fetchone()[0] == 1
+    assert two.con.execute("select count(*) from orders").fetchone()[0] == 0
+
+
+def test_failed_transaction_leaves_previous_state(tmp_path):
+    ws = Workspace.create("Shop", root=tmp_path)
+    before = ws.content_hash()
+    with pytest.raises(RuntimeError):
+        with ws.transaction() as con:
+            con.execute("insert into workspace_meta values ('half', 'written')")
+            raise RuntimeError("crash mid-save")
+    assert ws.con.execute("select count(*) from workspace_meta where key='half'").fetchone()[0] == 0
+    assert ws.content_hash() == before
+
+
+def test_killed_process_mid_write_leaves_previous_state_readable(tmp_path):
+    ws = Workspace.create("Shop", root=tmp_path)
+    with ws.transaction() as con:
+        con.execute("insert into workspace_meta values ('committed', 'yes')")
+    path = ws.path
+    ws.close()
+    # a second process starts a big write and is killed (os._exit) before committing
+    script = textwrap.dedent(f"""
+        import os
+        from insights.workspace import Workspace
+        ws = Workspace.open({str(path)!r})
+        ws.con.execute("begin transaction")
+        ws.con.execute("insert into workspace_meta select 'k' || i::varchar, 'v' from range(200000) t(i)")
+        os._exit(9)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    assert proc.returncode == 9
+    ws = Workspace.open(path)
+    keys = {r[0] for r in ws.con.execute("select key from workspace_meta").fetchall()}
+    assert "committed" in keys and "k1" not in keys
+    ws.close()
+
+
+def test_marts_build_core_first():
+    names = mart_names()
+    assert names[:2] == ["orders", "customers"]
+
+
+def test_orders_mart_nets_cancellations_and_drops_wholly_cancelled_orders():
+    ws = workspace_from_tables(order_lines=[
+        dict(order_id="A", customer_id="c1", ordered_at="2024-01-01 10:00", quantity=2, unit_price="10.00"),
+        dict(order_id="A", customer_id="c1", ordered_at="2024-01-03 10:00", quantity=-1, unit_price="10.00",
+             is_return=True),
+        dict(order_id="C1", customer_id="c1", ordered_at="2024-01-02", quantity=-3, unit_price="4.00",
+             is_cancellation=True),
+        dict(order_id="G", customer_id=None, ordered_at="2024-01-04", quantity=1, unit_price="7.50"),
+    ])
+    orders = ws.con.execute("select order_id, net_revenue, is_guest, is_order from orders order by order_id").fetchall()
+    assert [(o, float(r), g, i) for o, r, g, i in orders] == [
+        ("A", 10.0, False, True), ("C1", -12.0, False, False), ("G", 7.5, True, True)]
+    c1 = ws.con.execute("select orders, net_revenue from customers where customer_id='c1'").fetchone()
+    # the wholly cancelled id is not an order, but its negative revenue counts
+    assert (c1[0], float(c1[1])) == (1, -2.0)
+    total = ws.con.execute("select sum(net_revenue) from orders").fetchone()[0]
+    assert float(total) == float(ws.con.execute("select sum(revenue) from order_lines").fetchone()[0])

@@ -40,9 +40,13 @@ def sample_workspace_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def sample_workspace(sample_workspace_path):
-    """The bundled sample shop, opened read-only for one test (build your own workspace to write)."""
+def sample_workspace(sample_workspace_path, tmp_path):
+    """A private, writable copy of the bundled sample shop for one test."""
+    import shutil
+
     from insights.workspace import Workspace
-    ws = Workspace.open(sample_workspace_path, read_only=True)
+    copy = tmp_path / "sample-copy"
+    shutil.copytree(sample_workspace_path, copy)
+    ws = Workspace.open(copy)
     yield ws
     ws.close()

@@ -1,0 +1,154 @@
+"""The browser session's workspace, the shared sidebar, and a per-session memo.
+
+Each Streamlit session keeps its own :class:`~insights.workspace.Workspace` (and so its own DuckDB
+connection) in ``st.session_state``; nothing holding one user's data sits in a cache shared by all
+sessions. Results are memoised per session with :func:`memo`, keyed on the workspace's content hash.
+
+Local mode (default): workspaces persist under ``$CLUEBOARD_HOME/workspaces`` and can be listed,
+reopened, renamed and deleted. Hosted mode (``CLUEBOARD_HOSTED=1``): each session gets a private
+workspace in a temporary folder and never sees another's list.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+from insights.sample import SAMPLE_NAME, ensure_sample_workspace
+from insights.workspace import Workspace, default_root, list_workspaces
+
+WORKSPACE_KEY = "clueboard_workspace"
+MEMO_KEY = "clueboard_memo"
+SAMPLE_FLAG_KEY = "clueboard_on_sample"
+MEMO_MAX_ENTRIES = 64
+UPLOAD_PAGE = "pages/upload.py"
+
+
+def hosted() -> bool:
+    return os.environ.get("CLUEBOARD_HOSTED", "") not in ("", "0", "false")
+
+
+def workspaces_root() -> Path:
+    if hosted():
+        if "clueboard_private_root" not in st.session_state:
+            st.session_state["clueboard_private_root"] = tempfile.mkdtemp(prefix="clueboard-session-")
+        return Path(st.session_state["clueboard_private_root"])
+    return default_root()
+
+
+def sample_cache_dir() -> Path:
+    return default_root().parent / "sample"
+
+
+def is_sample(ws: Workspace) -> bool:
+    return bool(st.session_state.get(SAMPLE_FLAG_KEY)) and st.session_state.get(WORKSPACE_KEY) is ws
+
+
+def set_workspace(ws: Workspace, sample: bool = False) -> None:
+    old = st.session_state.get(WORKSPACE_KEY)
+    if old is not None and old is not ws:
+        old.close()
+    st.session_state[WORKSPACE_KEY] = ws
+    st.session_state[SAMPLE_FLAG_KEY] = sample
+    st.session_state[MEMO_KEY] = collections.OrderedDict()
+
+
+def open_sample_copy() -> Workspace:
+    """A private, writable copy of the sample shop for this session (models write scores into it)."""
+    with st.spinner("Preparing the sample shop…"):
+        built = ensure_sample_workspace(sample_cache_dir())
+        private = Path(tempfile.mkdtemp(prefix="clueboard-sample-")) / built.name
+        shutil.copytree(built, private)
+    return Workspace.open(private)
+
+
+def get_workspace() -> Workspace:
+    """This session's workspace; on first use, a private copy of the bundled sample shop."""
+    ws = st.session_state.get(WORKSPACE_KEY)
+    if ws is None:
+        ws = open_sample_copy()
+        set_workspace(ws, sample=True)
+    return ws
+
+
+def writable_workspace(default_name: str = "My shop") -> Workspace:
+    """The workspace uploads go into: the current one, or a new one if the session is on the sample."""
+    ws = get_workspace()
+    if is_sample(ws):
+        ws = Workspace.create(default_name, root=workspaces_root())
+        set_workspace(ws)
+    return ws
+
+
+def require_workspace() -> Workspace:
+    return get_workspace()
+
+
+def require_workspace_with_orders() -> Workspace:
+    """The session's workspace if it holds orders; otherwise a notice linking to Upload, and stop."""
+    ws = get_workspace()
+    if not ws.has_orders():
+        st.info("This workspace has no orders yet. Load an orders export (CSV, Excel or Parquet) to see this page.")
+        st.page_link(UPLOAD_PAGE, label="Go to Upload", icon="📤")
+        st.stop()
+    ws.ensure_marts()
+    return ws
+
+
+def memo(name: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
+    """Call ``fn(ws_or_args...)`` once per (name, workspace content, arguments) in THIS session.
+
+    Kept in ``st.session_state`` (never a cache shared by sessions), bounded to the latest entries.
+    ``args``/``kwargs`` must be hashable or repr-stable; a Workspace among them is keyed by its content hash.
+    """
+    store: collections.OrderedDict = st.session_state.setdefault(MEMO_KEY, collections.OrderedDict())
+    key = (name,) + tuple(_key_part(a) for a in args) + tuple((k, _key_part(v)) for k, v in sorted(kwargs.items()))
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = fn(*args, **kwargs)
+    store[key] = value
+    while len(store) > MEMO_MAX_ENTRIES:
+        store.popitem(last=False)
+    return value
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, Workspace):
+        return ("ws", value.content_hash())
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
+
+
+def sidebar() -> None:
+    """Workspace switcher and facts, on every page."""
+    ws = get_workspace()
+    with st.sidebar:
+        st.caption("Workspace")
+        st.markdown(f"**{ws.name}**" + (" · sample data" if is_sample(ws) else ""))
+        counts = ws.row_counts()
+        st.caption(f"{counts['order_lines']:,} order lines · {counts['customer_records']:,} CRM rows · "
+                   f"{counts['events']:,} events · {counts['feedback']:,} feedback")
+        if hosted():
+            return
+        options = list_workspaces(workspaces_root())
+        if options:
+            labels = [SAMPLE_NAME] + [w.name for w in options]
+            current = 0 if is_sample(ws) else next(
+                (i + 1 for i, w in enumerate(options) if ws.path and w.path == ws.path), 0)
+            choice = st.selectbox("Switch workspace", labels, index=current, key="clueboard_ws_choice")
+            if labels.index(choice) != current:
+                if labels.index(choice) == 0:
+                    set_workspace(open_sample_copy(), sample=True)
+                else:
+                    set_workspace(Workspace.open(options[labels.index(choice) - 1].path))
+                st.rerun()

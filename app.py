@@ -1,0 +1,33 @@
+"""Clueboard — the router: page config, the session's workspace, navigation, the shared sidebar."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from insights.ui import session
+
+st.set_page_config(page_title="Clueboard", page_icon="📊", layout="wide")
+
+HERE = Path(__file__).parent
+
+# (section, file, title, icon, url_path) — url paths are stable: links and bookmarks rely on them.
+PAGES = [
+    ("Start", "pages/home.py", "Overview", "🏠", "home"),
+    ("Start", "pages/upload.py", "Upload data", "📤", "upload"),
+    ("Customers", "pages/profile.py", "Customer profile", "🪪", "profile"),
+    ("Customers", "pages/segments.py", "Segmentation explorer", "🧩", "segments"),
+    ("Customers", "pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),
+    ("Performance", "pages/kpis.py", "KPI scorecard", "📈", "kpis"),
+    ("Predictions", "pages/churn.py", "Churn watchlist", "🚨", "churn"),
+    ("Predictions", "pages/clv.py", "Customer value (CLV)", "💶", "clv"),
+]
+
+sections: dict[str, list] = {}
+for section, file, title, icon, url_path in PAGES:
+    if (HERE / file).exists():
+        sections.setdefault(section, []).append(
+            st.Page(file, title=title, icon=icon, url_path=url_path, default=(url_path == "home")))
+
+page = st.navigation(sections)
+session.sidebar()
+page.run()

@@ -1,0 +1,27 @@
+"""Headline figures of a workspace for the overview page and the command line."""
+
+from __future__ import annotations
+
+from insights.db import query_rows
+from insights.money import format_money
+from insights.workspace import Workspace
+
+
+def headline_figures(ws: Workspace) -> dict:
+    """Customers, orders, net revenue and date range of the workspace, with display texts."""
+    ws.ensure_marts()
+    customers, orders, revenue, first, last, currency = query_rows(ws.con, """
+        select
+            (select count(*) from customers where orders > 0),
+            (select count(*) from orders where is_order),
+            (select coalesce(sum(revenue), 0) from order_lines),
+            (select min(ordered_at) from order_lines),
+            (select max(ordered_at) from order_lines),
+            (select mode(currency) from order_lines)
+    """)[0]
+    period = f"{first:%b %Y} – {last:%b %Y}" if first and last else "—"
+    return {
+        "customers": customers, "orders": orders, "net_revenue": revenue, "currency": currency,
+        "net_revenue_text": format_money(revenue, currency), "first_order_at": first, "last_order_at": last,
+        "period_text": period,
+    }

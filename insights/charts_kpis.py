@@ -118,7 +118,7 @@ def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "mo
     with ``cohort_label``, ``period_index`` and ``value`` for future cells (e.g. from a CLV model); they are
     drawn lighter with a "≈" and a "predicted" hover, only where no observed cell exists.
     """
-    from insights.cohorts import METRIC_LABELS, pivot_cohorts
+    from insights.cohorts import METRIC_LABELS, pivot_cohorts, row_labels
 
     label, unit = METRIC_LABELS[metric]
     grid = pivot_cohorts(df, "value")
@@ -127,7 +127,7 @@ def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "mo
         fig.update_layout(title="No cohorts yet")
         return fig
     rows, cols = list(grid.index), list(grid.columns)
-    cells = df.assign(row=_row_labels(df))
+    cells = df.assign(row=row_labels(df))
 
     def matrix(col):
         return (cells.assign(_v=cells[col].astype(float))
@@ -177,9 +177,3 @@ def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "mo
     fig.update_xaxes(title_text=f"Periods since first order ({period_word})", dtick=1, side="top")
     fig.update_yaxes(title_text=f"Cohort ({grain} of first order)", autorange="reversed", type="category")
     return fig
-
-
-def _row_labels(df: pd.DataFrame) -> pd.Series:
-    if df["split_value"].nunique() > 1:
-        return df["split_value"].astype(str) + " · " + df["cohort_label"]
-    return df["cohort_label"]

@@ -148,10 +148,7 @@ def pivot_cohorts(df: pd.DataFrame, value: str = "value") -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame()
     rows = df.copy()
-    if rows["split_value"].nunique() > 1:
-        rows["row"] = rows["split_value"].astype(str) + " · " + rows["cohort_label"]
-    else:
-        rows["row"] = rows["cohort_label"]
+    rows["row"] = row_labels(rows)
     rows["_order"] = rows["is_average"].astype(int)
     order = rows.sort_values(["split_value", "_order", "cohort"])["row"].drop_duplicates().tolist()
     grid = rows.pivot_table(index="row", columns="period_index", values=value, aggfunc="first", dropna=False)
@@ -159,6 +156,13 @@ def pivot_cohorts(df: pd.DataFrame, value: str = "value") -> pd.DataFrame:
     grid.columns = [int(c) for c in grid.columns]
     grid.index.name = "cohort"
     return grid
+
+
+def row_labels(df: pd.DataFrame) -> pd.Series:
+    """The heatmap row label of each cell: the cohort, prefixed by the split value when there are several."""
+    if df["split_value"].nunique() > 1:
+        return df["split_value"].astype(str) + " · " + df["cohort_label"]
+    return df["cohort_label"]
 
 
 def cohort_cells_for_download(df: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,49 @@
+"""Print the KPI scorecard: the KPI stack per week, month or quarter.
+
+Per period: active customers, new customers, orders, net revenue, AOV and the rest of the KPI stack
+(definitions: insights/kpis.py). With --json, a list with one object per period.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from insights import kpis
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+
+TEXT_COLUMNS = ("period", "customers_active", "new_customers", "orders", "net_revenue", "aov",
+                "retention", "repeat_purchase_rate")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--period", choices=kpis.PERIODS, default="month", help="period length (default month)")
+    parser.add_argument("--start", metavar="DATE", help="first day to show (YYYY-MM-DD)")
+    parser.add_argument("--end", metavar="DATE", help="last day to show (YYYY-MM-DD)")
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    try:
+        try:
+            table = kpis.kpi_table(ws, args.period, start=args.start, end=args.end)
+        except ValueError as exc:
+            raise SystemExit(f"kpis: {exc}") from None
+        if args.json:
+            out = table.drop(columns=["bucket"])
+            print_json(out)
+            return 0
+        currency = kpis.workspace_currency(ws)
+        from insights.charts_kpis import format_value
+        rows = []
+        for rec in table.to_dict(orient="records"):
+            rows.append([str(rec["period"])] + [
+                format_value(rec[c], kpis.KPI_DEFINITIONS[c][1], currency) for c in TEXT_COLUMNS[1:]])
+        headers = ["period"] + [kpis.KPI_DEFINITIONS[c][0] for c in TEXT_COLUMNS[1:]]
+        widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+        print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+        for r in rows:
+            print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))))
+        return 0
+    finally:
+        ws.close()

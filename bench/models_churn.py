@@ -1,0 +1,134 @@
+"""Churn benchmark: features, fit and scoring on synthetic shops; prints seconds and peak memory.
+
+    .venv/bin/python bench/models_churn.py                 # 100k customers (target ≤ 2 s)
+    .venv/bin/python bench/models_churn.py --customers 20000 --kind boosting
+
+The synthetic shop has per-customer purchase rates and lifetimes, two lines per order, deliveries with a
+promised and a delivered date (some late, and late deliveries shorten the customer's life), NPS answers after
+some late deliveries and web sessions. "features + fit + scoring" is :func:`insights.churn.fit_churn`: two
+feature passes in DuckDB (cutoff and today), labels, three model fits (held-out evaluation, recency baseline,
+final refit), scoring, reasons, value at risk, actions. Writing ``churn_scores`` is timed separately.
+Peak memory is the process's peak resident set size (``ru_maxrss``), which includes the data generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from insights.workspace import Workspace  # noqa: E402
+
+START = np.datetime64("2023-01-01T00:00:00")
+DAYS = 720
+
+
+def synthetic_shop(n_customers: int, seed: int = 3) -> dict[str, pd.DataFrame]:
+    """Canonical tables (order_lines, feedback, events) for a synthetic shop of ``n_customers``."""
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, int(DAYS * 0.7), size=n_customers)
+    rate = rng.gamma(1.5, 1 / 40, size=n_customers)                 # orders per day
+    life = rng.exponential(260, size=n_customers)
+    unlucky = rng.random(n_customers) < 0.25                        # gets a late delivery …
+    life = np.where(unlucky, np.minimum(life, rng.exponential(60, size=n_customers)), life)  # … and leaves sooner
+    active = np.minimum(life, DAYS - first)
+    n_orders = 1 + rng.poisson(rate * active)
+    cust = np.repeat(np.arange(n_customers), n_orders)
+    offset = rng.random(len(cust)) * np.repeat(active, n_orders)
+    first_of = np.r_[0, np.cumsum(n_orders)[:-1]]
+    offset[first_of] = 0.0
+    day = first[cust] + offset
+    n = len(cust)
+    ordered = START + (day * 86400).astype("timedelta64[s]")
+    late = np.where(unlucky[cust], rng.random(n) < 0.5, rng.random(n) < 0.03)
+    late_days = np.where(late, rng.integers(3, 12, size=n), -1)
+    promised = ordered + np.timedelta64(4, "D")
+    delivered = promised + late_days.astype("timedelta64[D]")
+    price = np.round(rng.gamma(2, 25, size=n_customers)[cust] * rng.uniform(0.6, 1.4, size=n), 2)
+    order_id = np.char.add("o", np.arange(n).astype(str))
+    customer_id = np.char.add("c", cust.astype(str))
+    countries = np.array(["DE", "FR", "NL", "BE", "AT"])
+    channels = np.array(["web", "app", "marketplace"])
+    orders = pd.DataFrame({"order_id": order_id, "customer_id": customer_id, "ordered_at": ordered,
+                           "promised_at": promised, "delivered_at": delivered,
+                           "country": countries[cust % 5], "channel": channels[cust % 3]})
+    lines = pd.concat([orders.assign(product_id="p1", unit_price=price * 0.6),
+                       orders.assign(product_id="p2", unit_price=price * 0.4)], ignore_index=True)
+    lines["quantity"] = 1.0
+    lines["revenue"] = lines["unit_price"]
+    lines["line_id"] = np.arange(len(lines))
+    lines["source_file"] = "synthetic"
+    lines["source_row"] = lines["line_id"] + 2
+    for flag in ("is_cancellation", "is_return", "is_non_product", "is_guest"):
+        lines[flag] = False
+    answered = late & (rng.random(n) < 0.4)
+    feedback = pd.DataFrame({"customer_id": customer_id[answered],
+                             "submitted_at": delivered[answered] + np.timedelta64(1, "D"),
+                             "kind": "nps", "score": rng.integers(0, 6, size=int(answered.sum())).astype(float),
+                             "text": "parcel arrived late"})
+    visits = rng.random(n) < 0.8
+    events = pd.DataFrame({"customer_id": customer_id[visits], "session_id": np.char.add("s", order_id[visits]),
+                           "event_at": ordered[visits] - np.timedelta64(600, "s"),
+                           "event_type": rng.choice(np.array(["view", "cart"]), size=int(visits.sum()))})
+    return {"order_lines": lines, "feedback": feedback, "events": events}
+
+
+def load(ws: Workspace, tables: dict[str, pd.DataFrame]) -> None:
+    from insights.db import table_columns
+    for table in ("order_lines", "feedback", "events"):   # fixed names, columns checked against the schema
+        df = tables[table]
+        cols = [c for c in df.columns if c in table_columns(ws.con, table)]
+        ws.con.register("_bench", df[cols])
+        col_sql = ", ".join(f'"{c}"' for c in cols)
+        ws.con.execute(f'insert into "{table}" ({col_sql}) select {col_sql} from _bench')
+        ws.con.unregister("_bench")
+    ws.build_marts()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--kind", default="logistic", choices=("logistic", "boosting"))
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs (best and median printed)")
+    args = parser.parse_args(argv)
+
+    from insights.churn import fit_churn, write_churn_scores
+    import sklearn.linear_model  # noqa: F401  (import time is not fit time)
+
+    t0 = time.perf_counter()
+    tables = synthetic_shop(args.customers)
+    ws = Workspace.in_memory("bench")
+    load(ws, tables)
+    print(f"synthetic shop: {args.customers:,} customers, {len(tables['order_lines']):,} order lines, "
+          f"{len(tables['feedback']):,} feedback rows, {len(tables['events']):,} events "
+          f"(built and loaded in {time.perf_counter() - t0:.1f} s)")
+    times = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        result = fit_churn(ws, kind=args.kind)
+        times.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    write_churn_scores(ws, result)
+    write_s = time.perf_counter() - t
+    m = result.metrics
+    print(f"churn window: {result.definition.window_days} days; customers scored: {len(result.scores):,}")
+    print(f"held-out ROC AUC: model {m['model']['roc_auc']:.3f}, recency alone {m['recency']['roc_auc']:.3f}"
+          + (f", BG/NBD {m['bgnbd']['roc_auc']:.3f}" if "bgnbd" in m else ""))
+    print(f"churn features + fit + scoring ({args.kind}): best {min(times):.2f} s, "
+          f"median {float(np.median(times)):.2f} s over {len(times)} runs (target ≤ 2 s at 100k customers)")
+    print(f"writing churn_scores: {write_s:.2f} s")
+    print(f"top reasons: {list(result.importance)[:4]}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS, whole process): {peak:,.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,729 @@
+"""Churn: who is slipping away, why, and how much value is at risk.
+
+Two definitions, picked from the data (:func:`detect_kind`):
+
+* **shop** (orders, no churn label): a customer has churned when they place no order for ``W`` days. ``W`` is
+  derived from the customers' own purchase gaps: the ``percentile`` (default 90th) of all gaps between a
+  customer's consecutive order days — "90% of repeat orders come within W days of the previous one". It is
+  shown and can be set by hand.
+* **subscription** (the customers file has a churn label, a cancellation date or a status): the label is
+  ``customer_records.churned``, else a cancelled-like ``status``, else a ``cancelled_at`` date.
+
+Shop model, trained with a **time split**: ``as_of`` is the day after the last order in the data and
+``cutoff = as_of − W``. Features are computed from data strictly before ``cutoff`` (``sql/churn/features.sql``);
+the label is "no order in [cutoff, as_of)". Customers known at the cutoff are split at random into training
+(75%) and held-out (25%) customers; quality is measured on the held-out ones only, against baselines fitted on
+the same training customers: recency alone, and BG/NBD's probability alive (when the CLV module is present).
+The model used for scoring is then refitted on every customer at the cutoff, and scores current customers from
+features as of ``as_of``: its probability is "no order within the next W days".
+
+Subscription model: features are the customers file's own columns (the JSON ``attributes`` plus country,
+channel and tenure from ``signed_up_at``), minus anything that names the outcome (``churn``, ``cancel``,
+``status``). A snapshot file has no dates to split on, so quality is measured on a random held-out 25% of
+customers; baseline: tenure alone.
+
+Expected value for the watchlist: ``clv_scores.clv`` when a CLV has been fitted into the workspace, else the
+customer's net revenue of the trailing twelve months (stated in :attr:`ChurnResult.value_basis`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from insights.churn_reasons import REASON_LABELS, explain
+from insights.db import query_df, table_columns, table_exists
+from insights.models.churn_model import ChurnInputError, ChurnModel
+from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
+
+log = logging.getLogger(__name__)
+
+NEGATIVE_WORDS = ("late", "delayed", "delay", "slow", "never arrived", "never came", "damaged", "broken",
+                  "refund", "disappointed", "disappointing", "poor", "terrible", "awful", "worst", "missing",
+                  "wrong", "rude", "lost")
+NEGATIVE_PATTERN = r"\b(" + "|".join(NEGATIVE_WORDS) + r")\b"
+
+SHOP_MODEL_FEATURES = ("recency_days", "recency_ratio", "tenure_days", "orders", "avg_order_value",
+                       "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "sessions_90d",
+                       "sessions_prev_90d", "cart_abandons_90d", "days_since_last_session", "last_nps",
+                       "last_rating", "negative_feedback")
+CANCELLED_STATUSES = ("cancelled", "canceled", "churned", "inactive", "closed", "lapsed", "terminated", "ended")
+LEAKY_NAME_PARTS = ("churn", "cancel", "status", "left", "exit")
+
+MIN_CUSTOMERS = 100
+MIN_PER_CLASS = 15
+MIN_WINDOW_DAYS = 7
+TEST_SHARE = 0.25
+ACTIONS = {
+    "satisfaction_call": "Satisfaction call",
+    "delivery_apology": "Apology with delivery credit",
+    "win_back_offer": "Win-back offer",
+    "reminder": "Reminder email",
+    "automated_win_back": "Automated win-back email",
+    "keep_warm": "No action: keep in regular mailings",
+}
+
+
+class ChurnDataError(ValueError):
+    """The workspace cannot support a churn model; the message says what is missing in plain words."""
+
+
+@dataclass
+class ChurnDefinition:
+    kind: str                      # "shop" or "subscription"
+    as_of: pd.Timestamp | None
+    window_days: int | None = None
+    percentile: float | None = None
+    cutoff: pd.Timestamp | None = None
+    gap_percentiles: dict = field(default_factory=dict)
+    label_source: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == "subscription":
+            return (f"A customer has churned when the customers file says so (column {self.label_source}). "
+                    "The model learns from customers whose outcome is known.")
+        pct = f"{self.percentile:.0%}" if self.percentile else "most"
+        return (f"A customer has churned when they place no order for {self.window_days} days. "
+                f"In this shop {pct} of repeat orders came within {self.window_days} days of the previous one. "
+                f"The model learned from customers as they stood on {self.cutoff:%d %b %Y} and whether they "
+                f"ordered in the {self.window_days} days after.")
+
+
+@dataclass
+class ChurnResult:
+    definition: ChurnDefinition
+    metrics: dict                  # {"model": {...}, "recency": {...}, "bgnbd": {...}}
+    calibration: pd.DataFrame      # model, bin, predicted, observed, customers
+    scores: pd.DataFrame           # the watchlist, one row per scored customer, by value at risk
+    importance: dict               # reason label -> mean positive contribution (log-odds)
+    value_basis: str
+    notes: list = field(default_factory=list)
+    model: ChurnModel | None = None
+
+    def report(self) -> dict:
+        """JSON-able summary (without the per-customer table)."""
+        d = self.definition
+        return {
+            "definition": {"kind": d.kind, "as_of": _iso(d.as_of), "window_days": d.window_days,
+                           "percentile": d.percentile, "cutoff": _iso(d.cutoff),
+                           "gap_percentiles": d.gap_percentiles, "label_source": d.label_source,
+                           "text": d.describe()},
+            "metrics": self.metrics,
+            "calibration": self.calibration.to_dict(orient="records"),
+            "importance": self.importance,
+            "value_basis": self.value_basis,
+            "notes": self.notes,
+        }
+
+
+def _iso(ts) -> str | None:
+    return None if ts is None or pd.isna(ts) else pd.Timestamp(ts).isoformat()
+
+
+# ----- facts about the data ----------------------------------------------------------------------------
+def data_end(con) -> pd.Timestamp | None:
+    """The day after the last order in the data (midnight): the 'today' of the shop's history."""
+    last = con.execute("select max(ordered_at) from orders where is_order").fetchone()[0]
+    return None if last is None else pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+
+
+def detect_kind(con) -> str:
+    """'subscription' when the customers file carries a churn label / cancellation / status; else 'shop'."""
+    if _label_source(con):
+        return "subscription"
+    return "shop"
+
+
+def _label_source(con) -> str | None:
+    row = con.execute(
+        "select count(*) filter (where churned is not null), "
+        "count(*) filter (where list_contains($statuses, lower(trim(status)))), "
+        "count(*) filter (where cancelled_at is not null), count(*) from customer_records "
+        "where customer_id is not null", {"statuses": list(CANCELLED_STATUSES)}).fetchone()
+    labelled, status, cancelled, total = row
+    if total == 0:
+        return None
+    if labelled >= 0.5 * total:
+        return "churned"
+    if status > 0:
+        return "status"
+    if cancelled > 0:
+        return "cancelled_at"
+    return None
+
+
+def purchase_gaps(con, as_of) -> pd.Series:
+    """Days between consecutive order days of the same customer, for repeat purchases before ``as_of``."""
+    gaps = query_df(con, "churn/gaps.sql", {"cutoff": pd.Timestamp(as_of).to_pydatetime()})
+    return gaps["gap_days"].astype(float)
+
+
+def churn_window(con, as_of, percentile: float = 0.9) -> tuple[int, dict]:
+    """Churn window in days: the ``percentile`` of purchase gaps (at least a week). Also the gap quartiles."""
+    gaps = purchase_gaps(con, as_of)
+    if len(gaps) < 10:
+        raise ChurnDataError(f"Only {len(gaps)} repeat purchases are in the data; a churn window is derived from "
+                             "the gaps between a customer's orders, and about 50 repeat purchases are needed. "
+                             "Set the window by hand (e.g. 90 days) to go on.")
+    stats = {f"p{int(q * 100)}": float(gaps.quantile(q)) for q in (0.5, 0.75, 0.9, 0.95)}
+    return max(MIN_WINDOW_DAYS, int(math.ceil(gaps.quantile(percentile)))), stats
+
+
+def churn_definition(con, percentile: float = 0.9, window_days: int | None = None) -> ChurnDefinition:
+    kind = detect_kind(con)
+    if kind == "subscription":
+        return ChurnDefinition("subscription", data_end(con), label_source=_label_source(con))
+    as_of = data_end(con)
+    if as_of is None:
+        raise ChurnDataError("This workspace has no orders with a customer: load an orders file first.")
+    stats = {}
+    if window_days is None:
+        window_days, stats = churn_window(con, as_of, percentile)
+    else:
+        window_days = int(window_days)
+        if window_days < 1:
+            raise ChurnDataError(f"The churn window must be at least one day, got {window_days}.")
+        gaps = purchase_gaps(con, as_of)
+        if len(gaps):
+            stats = {f"p{int(q * 100)}": float(gaps.quantile(q)) for q in (0.5, 0.75, 0.9, 0.95)}
+        percentile = float((gaps <= window_days).mean()) if len(gaps) else None
+    cutoff = as_of - pd.Timedelta(days=window_days)
+    return ChurnDefinition("shop", as_of, window_days, percentile, cutoff, stats)
+
+
+# ----- shop features and labels -------------------------------------------------------------------------
+def shop_features(con, cutoff, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.DataFrame:
+    """Churn features as of ``cutoff`` (uses nothing dated at or after it), one row per customer.
+
+    Columns: those of ``sql/churn/features.sql`` plus usual_gap_days, next_order_expected_at, overdue_days
+    and recency_ratio (days since last order ÷ usual gap; see :mod:`insights.next_order`).
+    """
+    cutoff = pd.Timestamp(cutoff)
+    features = query_df(con, "churn/features.sql",
+                        {"cutoff": cutoff.to_pydatetime(), "negative_pattern": NEGATIVE_PATTERN})
+    nxt = expected_next_orders(features, cutoff, prior_gaps)
+    for col in ("usual_gap_days", "next_order_expected_at", "overdue_days", "recency_ratio"):
+        features[col] = nxt[col].to_numpy() if len(nxt) else pd.Series(dtype=float)
+    return features
+
+
+def shop_labels(con, cutoff, window_end) -> pd.DataFrame:
+    """customer_id, churned (no order in [cutoff, window_end)) for customers who had ordered before cutoff."""
+    return query_df(con, "churn/labels.sql", {"cutoff": pd.Timestamp(cutoff).to_pydatetime(),
+                                                "window_end": pd.Timestamp(window_end).to_pydatetime()})
+
+
+def model_columns(features: pd.DataFrame, candidates) -> list[str]:
+    """Candidate features that vary in this data (a shop without web events gets no web features)."""
+    cols = []
+    for c in candidates:
+        if c not in features:
+            continue
+        s = features[c]
+        if s.notna().sum() == 0 or s.nunique(dropna=False) <= 1:
+            continue
+        cols.append(c)
+    return cols
+
+
+# ----- subscription features ----------------------------------------------------------------------------
+def subscription_table(con) -> pd.DataFrame:
+    """One row per customer: customer_id, churned, and features from the customers file (attributes JSON
+    flattened, plus country, channel, tenure_days from signed_up_at). Columns naming the outcome are dropped."""
+    source = _label_source(con)
+    records = query_df(con, "churn/subscription_records.sql", {"statuses": list(CANCELLED_STATUSES)})
+    if records.empty:
+        raise ChurnDataError("The customers file has no rows with a customer id.")
+    label = {"churned": "label_churned", "status": "label_status", "cancelled_at": "label_cancelled"}[source]
+    attrs = pd.json_normalize([json.loads(a) if isinstance(a, str) and a else {} for a in records["attributes"]])
+    attrs.index = records.index
+    table = pd.DataFrame({"customer_id": records["customer_id"], "churned": records[label].fillna(False)})
+    for col in ("country", "channel"):
+        if records[col].notna().any():
+            table[col] = records[col]
+    if records["tenure_days"].notna().any():
+        table["tenure_days"] = records["tenure_days"].astype(float)
+    for key in attrs.columns:
+        name = str(key)
+        if any(p in name.lower() for p in LEAKY_NAME_PARTS) or name in table.columns:
+            continue
+        s = attrs[key]
+        text = s.astype("string").str.strip()
+        num = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+        filled = text.replace("", pd.NA).notna()
+        if filled.sum() and num[filled].notna().mean() >= 0.95:
+            table[name] = num.astype(float)
+        else:
+            if text.nunique() > max(50, 0.5 * len(text)):   # ids, names, free text: not a feature
+                continue
+            table[name] = text.replace("", pd.NA).astype(object)
+    return table
+
+
+def _tenure_column(columns) -> str | None:
+    for c in columns:
+        if "tenure" in str(c).lower():
+            return c
+    return None
+
+
+# ----- quality ------------------------------------------------------------------------------------------
+def quality(churned, probability) -> dict:
+    """ROC AUC, top-decile precision and lift, Brier score and counts, on the given (held-out) customers."""
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    y = np.asarray(churned).astype(int)
+    p = np.asarray(probability, dtype=float)
+    n = len(y)
+    top_n = max(1, int(math.ceil(n / 10)))
+    top = np.argsort(-p, kind="stable")[:top_n]
+    base = float(y.mean()) if n else float("nan")
+    precision = float(y[top].mean()) if n else float("nan")
+    return {
+        "roc_auc": float(roc_auc_score(y, p)) if 0 < y.sum() < n else None,
+        "top_decile_precision": precision,
+        "top_decile_lift": precision / base if base > 0 else None,
+        "brier": float(brier_score_loss(y, np.clip(p, 0, 1))),
+        "base_rate": base,
+        "customers": int(n),
+        "churned": int(y.sum()),
+    }
+
+
+def calibration(churned, probability, name: str, bins: int = 10) -> pd.DataFrame:
+    """Mean predicted against observed churn in ``bins`` equal-count bins of predicted probability."""
+    df = pd.DataFrame({"y": np.asarray(churned).astype(float), "p": np.asarray(probability, dtype=float)})
+    df = df.sort_values("p", kind="stable").reset_index(drop=True)
+    df["bin"] = (np.arange(len(df)) * bins // max(len(df), 1)) + 1
+    out = df.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), customers=("y", "size"))
+    out = out.reset_index()
+    out.insert(0, "model", name)
+    return out
+
+
+def _split(ids: pd.Series, y: np.ndarray, test_share: float, random_state) -> np.ndarray:
+    """Boolean mask of held-out customers: a random share, stratified by outcome."""
+    rng = np.random.default_rng(random_state)
+    test = np.zeros(len(ids), dtype=bool)
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        k = int(round(len(idx) * test_share))
+        test[rng.choice(idx, size=k, replace=False)] = True
+    return test
+
+
+def _check_trainable(y: np.ndarray, what: str) -> None:
+    n, churned = len(y), int(y.sum())
+    if n < MIN_CUSTOMERS:
+        raise ChurnDataError(f"Only {n} customers {what}; a churn model needs at least {MIN_CUSTOMERS} "
+                             "(a few hundred for stable results).")
+    if churned < MIN_PER_CLASS or n - churned < MIN_PER_CLASS:
+        raise ChurnDataError(f"Of {n} customers {what}, {churned} churned and {n - churned} stayed; "
+                             f"at least {MIN_PER_CLASS} of each are needed to learn the difference.")
+
+
+def _bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str | None]:
+    """1 − P(alive) from a BG/NBD model fitted on purchases before ``cutoff``, for ``customer_ids``.
+
+    Uses the CLV engineer's module when it is present; returns (None, reason) otherwise.
+    """
+    try:
+        from insights import clv as clv_module  # noqa: F401  (lazy: optional part)
+    except Exception as exc:  # ImportError, or the module still being written
+        return None, f"BG/NBD baseline skipped: the CLV module is not available ({type(exc).__name__})."
+    fn = getattr(clv_module, "probability_alive_as_of", None)
+    if fn is None:
+        return None, ("BG/NBD baseline skipped: insights.clv has no probability_alive_as_of(con, cutoff) "
+                      "function to give P(alive) from purchases before the cutoff.")
+    try:
+        alive = fn(con, pd.Timestamp(cutoff).to_pydatetime())
+        alive = pd.Series(alive["p_alive"].to_numpy(), index=alive["customer_id"].to_numpy())
+        p = 1.0 - alive.reindex(customer_ids).to_numpy(dtype=float)
+        if np.isnan(p).any():
+            p = np.where(np.isnan(p), np.nanmean(p), p)
+        return p, None
+    except Exception as exc:  # a convergence failure must not break the churn page
+        log.warning("BG/NBD baseline failed: %s", exc)
+        return None, f"BG/NBD baseline skipped: the BG/NBD fit failed ({exc})."
+
+
+# ----- fitting ------------------------------------------------------------------------------------------
+def fit_churn(ws_or_con, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",
+              random_state: int = 0, progress: Callable[[float, str], None] | None = None) -> ChurnResult:
+    """Define churn, fit, evaluate against baselines on held-out customers, and score current customers.
+
+    ``progress(fraction, message)`` is called between steps (the page shows it). Raises
+    :class:`ChurnDataError` with a plain explanation when the data cannot support a model.
+    """
+    con = getattr(ws_or_con, "con", ws_or_con)
+    step = progress or (lambda f, m: None)
+    step(0.05, "Defining churn for this data")
+    definition = churn_definition(con, percentile, window_days)
+    if definition.kind == "subscription":
+        return _fit_subscription(con, definition, kind, random_state, step)
+    return _fit_shop(con, definition, kind, random_state, step)
+
+
+def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step) -> ChurnResult:
+    cutoff, as_of = definition.cutoff, definition.as_of
+    step(0.15, f"Computing features as of {cutoff:%d %b %Y}")
+    train_features = shop_features(con, cutoff)
+    labels = shop_labels(con, cutoff, as_of)
+    train = train_features.merge(labels, on="customer_id", how="inner", validate="one_to_one")
+    y = train["churned"].to_numpy(dtype=int)
+    _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
+    cols = model_columns(train, SHOP_MODEL_FEATURES)
+    held_out = _split(train["customer_id"], y, TEST_SHARE, random_state)
+
+    step(0.35, "Fitting the churn model on training customers")
+    linear = ()
+    evaluated = ChurnModel(kind=kind, linear_features=linear, random_state=random_state)
+    evaluated.fit(train.loc[~held_out, cols], y[~held_out])
+    p_model = evaluated.predict_proba(train.loc[held_out, cols])[:, 1]
+    recency = ChurnModel(kind="logistic").fit(train.loc[~held_out, ["recency_days"]], y[~held_out])
+    p_recency = recency.predict_proba(train.loc[held_out, ["recency_days"]])[:, 1]
+    y_test = y[held_out]
+    metrics = {"model": quality(y_test, p_model), "recency": quality(y_test, p_recency)}
+    cal = [calibration(y_test, p_model, "model"), calibration(y_test, p_recency, "recency")]
+    notes = []
+    step(0.5, "Comparing with BG/NBD's probability alive")
+    p_bgnbd, why = _bgnbd_baseline(con, cutoff, train.loc[held_out, "customer_id"].to_numpy())
+    if p_bgnbd is not None:
+        metrics["bgnbd"] = quality(y_test, p_bgnbd)
+        cal.append(calibration(y_test, p_bgnbd, "bgnbd"))
+    else:
+        notes.append(why)
+
+    step(0.65, "Refitting on every customer and scoring today's customers")
+    model = ChurnModel(kind=kind, linear_features=linear, random_state=random_state).fit(train[cols], y)
+    current = shop_features(con, as_of)
+    prob = model.predict_proba(current[cols])[:, 1]
+    step(0.8, "Working out reasons")
+    contrib = model.contributions(current[cols])
+    reasons = explain(contrib, current, as_of)
+    scores = pd.DataFrame({
+        "customer_id": current["customer_id"].to_numpy(),
+        "churn_probability": prob,
+        "reasons": reasons["reasons"].to_numpy(),
+        "reason_keys": reasons["reason_keys"].to_numpy(),
+        "top_reason": reasons["top_reason"].to_numpy(),
+        "next_order_expected_at": current["next_order_expected_at"].to_numpy(),
+        "overdue_days": current["overdue_days"].to_numpy(),
+        "recency_days": current["recency_days"].to_numpy(),
+        "orders": current["orders"].to_numpy(),
+        "last_nps": current["last_nps"].to_numpy(),
+        "last_delivery_late_days": current["last_delivery_late_days"].to_numpy(),
+    })
+    step(0.9, "Ranking by value at risk")
+    scores, basis = _add_value_and_context(con, scores, as_of)
+    importance = _importance(contrib)
+    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
+                       notes, model)
+
+
+def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state, step) -> ChurnResult:
+    step(0.15, "Reading the customers file's columns")
+    table = subscription_table(con)
+    y = table["churned"].to_numpy(dtype=int)
+    _check_trainable(y, "have a known outcome")
+    cols = [c for c in table.columns if c not in ("customer_id", "churned")]
+    cols = model_columns(table, cols)
+    if not cols:
+        raise ChurnDataError("The customers file has no columns besides the churn label to learn from.")
+    held_out = _split(table["customer_id"], y, TEST_SHARE, random_state)
+    step(0.35, "Fitting the churn model on training customers")
+    evaluated = ChurnModel(kind=kind, random_state=random_state).fit(table.loc[~held_out, cols], y[~held_out])
+    y_test = y[held_out]
+    p_model = evaluated.predict_proba(table.loc[held_out, cols])[:, 1]
+    metrics = {"model": quality(y_test, p_model)}
+    cal = [calibration(y_test, p_model, "model")]
+    notes = ["A customers file without dates cannot be split in time: quality is measured on a random 25% "
+             "of customers held out from fitting."]
+    tenure = _tenure_column(cols)
+    if tenure:
+        base = ChurnModel(kind="logistic").fit(table.loc[~held_out, [tenure]], y[~held_out])
+        p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
+        metrics["tenure"] = quality(y_test, p_tenure)
+        cal.append(calibration(y_test, p_tenure, "tenure"))
+    else:
+        notes.append("Tenure baseline skipped: the customers file has no tenure column or sign-up date.")
+    notes.append("BG/NBD baseline not applicable: a subscription file has no repeat purchases to model.")
+    step(0.65, "Refitting on every customer and scoring")
+    model = ChurnModel(kind=kind, random_state=random_state).fit(table[cols], y)
+    # score customers still active: the ones who have churned are gone already
+    active = table[table["churned"] == 0].reset_index(drop=True)
+    prob = model.predict_proba(active[cols])[:, 1]
+    contrib = model.contributions(active[cols])
+    reasons = explain(contrib, active, definition.as_of or pd.Timestamp.today())
+    scores = pd.DataFrame({
+        "customer_id": active["customer_id"].to_numpy(),
+        "churn_probability": prob,
+        "reasons": reasons["reasons"].to_numpy(),
+        "reason_keys": reasons["reason_keys"].to_numpy(),
+        "top_reason": reasons["top_reason"].to_numpy(),
+        "next_order_expected_at": pd.Series([None] * len(active), dtype=object).to_numpy(),
+        "overdue_days": np.zeros(len(active), dtype=int),
+    })
+    scores, basis = _add_value_and_context(con, scores, definition.as_of)
+    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, _importance(contrib),
+                       basis, notes, model)
+
+
+def _importance(contrib: pd.DataFrame) -> dict:
+    """Mean positive contribution per reason, in plain labels: what drives risk across customers."""
+    from insights.churn_reasons import reason_groups
+    out = {}
+    for key, members in reason_groups(list(contrib.columns)).items():
+        out[REASON_LABELS.get(key, key)] = float(contrib[members].sum(axis=1).clip(lower=0).mean())
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+# ----- value at risk, context, actions ------------------------------------------------------------------
+def expected_values(con, as_of) -> tuple[pd.DataFrame, str]:
+    """customer_id, expected_value — from clv_scores when fitted, else trailing-12-month net revenue."""
+    if table_exists(con, "clv_scores") and {"customer_id", "clv"} <= set(table_columns(con, "clv_scores")):
+        values = query_df(con, "select customer_id, cast(clv as double) as expected_value from clv_scores")
+        if len(values):
+            return values, "predicted customer lifetime value (CLV)"
+    if as_of is None:
+        return pd.DataFrame({"customer_id": [], "expected_value": []}), "no order history"
+    values = query_df(con, "churn/trailing_revenue.sql", {"as_of": pd.Timestamp(as_of).to_pydatetime()})
+    values = values.rename(columns={"trailing_revenue": "expected_value"})
+    return values, "net revenue of the last 12 months (no CLV fitted yet)"
+
+
+def _segments(con) -> pd.DataFrame | None:
+    """customer_id, segment from the segments module when present (lazy, optional)."""
+    try:
+        from insights import segments as seg  # noqa: F401
+        fn = getattr(seg, "customer_segments", None)
+        if fn is None:
+            return None
+        out = fn(con)
+        if {"customer_id", "segment"} <= set(out.columns):
+            return out[["customer_id", "segment"]]
+    except Exception as exc:
+        log.info("segments not available for the churn watchlist: %s", exc)
+    return None
+
+
+def _add_value_and_context(con, scores: pd.DataFrame, as_of) -> tuple[pd.DataFrame, str]:
+    values, basis = expected_values(con, as_of)
+    scores = scores.merge(values, on="customer_id", how="left")
+    scores["expected_value"] = scores["expected_value"].fillna(0.0).clip(lower=0.0)
+    scores["value_at_risk"] = scores["churn_probability"] * scores["expected_value"]
+    context = query_df(con, "churn/customer_context.sql")
+    scores = scores.merge(context, on="customer_id", how="left")
+    segs = _segments(con)
+    if segs is not None:
+        scores = scores.merge(segs, on="customer_id", how="left")
+        scores["segment"] = scores["segment"].fillna("Unsegmented")
+    else:
+        scores["segment"] = value_tiers(scores["expected_value"])
+    scores["action"] = suggest_actions(scores)
+    scores = scores.sort_values(["value_at_risk", "churn_probability", "customer_id"],
+                                ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    return scores, basis
+
+
+def value_tiers(expected_value: pd.Series) -> pd.Series:
+    """Fallback segment when no segmentation is present: High value (top 20% of positive values), Mid value
+    (next 30%), Low value (the rest, and customers with no value)."""
+    v = expected_value.fillna(0.0)
+    pos = v[v > 0]
+    if pos.empty:
+        return pd.Series("Low value", index=v.index)
+    hi, mid = pos.quantile(0.8), pos.quantile(0.5)
+    return pd.Series(np.select([v >= hi, v >= mid], ["High value", "Mid value"], "Low value"), index=v.index)
+
+
+def suggest_actions(scores: pd.DataFrame, risk: float = 0.5, watch: float = 0.3) -> pd.Series:
+    """One suggested action per customer, from risk, value and their top reason (first match wins):
+
+    satisfaction call (risk ≥ watch and a detractor: NPS ≤ 6, low rating or a complaint among the reasons) →
+    apology with delivery credit (risk ≥ watch, late delivery among the reasons) → win-back offer (risk ≥
+    risk threshold, high value) → reminder email (overdue, risk below the threshold) → automated win-back
+    email (risk ≥ threshold) → keep warm.
+    """
+    p = scores["churn_probability"].to_numpy()
+    keys = scores.get("reason_keys", pd.Series([[]] * len(scores))).apply(lambda k: set(k) if isinstance(k, (list, tuple, np.ndarray)) else set())
+    nps = pd.to_numeric(scores.get("last_nps", pd.Series(np.nan, index=scores.index)), errors="coerce")
+    detractor = (keys.apply(lambda k: bool(k & {"nps", "rating", "complaint"})) | (nps <= 6)).to_numpy()
+    late = keys.apply(lambda k: "late_delivery" in k).to_numpy()
+    tiers = value_tiers(scores["expected_value"]).to_numpy()
+    overdue = scores.get("overdue_days", pd.Series(0, index=scores.index)).fillna(0).to_numpy() > 0
+    choice = np.select(
+        [(p >= watch) & detractor, (p >= watch) & late, (p >= risk) & (tiers == "High value"),
+         (p < risk) & overdue, p >= risk],
+        [ACTIONS["satisfaction_call"], ACTIONS["delivery_apology"], ACTIONS["win_back_offer"],
+         ACTIONS["reminder"], ACTIONS["automated_win_back"]],
+        ACTIONS["keep_warm"])
+    return pd.Series(choice, index=scores.index)
+
+
+def action_summary(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per suggested action: customers, value at risk, mean churn probability — biggest value at risk first."""
+    if scores.empty:
+        return pd.DataFrame(columns=["action", "customers", "value_at_risk", "mean_churn_probability"])
+    out = scores.groupby("action").agg(customers=("customer_id", "size"), value_at_risk=("value_at_risk", "sum"),
+                                       mean_churn_probability=("churn_probability", "mean")).reset_index()
+    return out.sort_values("value_at_risk", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def filter_watchlist(scores: pd.DataFrame, segments=(), channels=(), countries=(), min_probability: float = 0.0,
+                     limit: int | None = None) -> pd.DataFrame:
+    """Rows matching every non-empty filter, keeping the value-at-risk order."""
+    mask = scores["churn_probability"] >= min_probability
+    for col, chosen in (("segment", segments), ("channel", channels), ("country", countries)):
+        if chosen:
+            mask &= scores[col].isin(list(chosen))
+    out = scores[mask]
+    return out.head(limit) if limit else out
+
+
+def watchlist_rows(scores: pd.DataFrame, limit: int = 20) -> list[dict]:
+    """The head of the watchlist as plain records (for ``--json``)."""
+    rows = []
+    for r in scores.head(limit).itertuples(index=False):
+        rows.append({"customer_id": r.customer_id, "name": getattr(r, "name", None),
+                     "churn_probability": round(float(r.churn_probability), 4),
+                     "expected_value": round(float(r.expected_value), 2),
+                     "value_at_risk": round(float(r.value_at_risk), 2), "reasons": list(r.reasons),
+                     "next_order_expected_at": r.next_order_expected_at, "overdue_days": int(r.overdue_days),
+                     "action": r.action})
+    return rows
+
+
+# ----- export -------------------------------------------------------------------------------------------
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
+    """CSV for the email tool: customers who consented to email and have an address, cells made safe.
+
+    Returns (csv bytes, rows written, customers left out for lack of consent or address). Uses
+    ``insights.export.to_email_csv`` when present (the shared exporter), else the same rules here.
+    """
+    cols = ["email", "name", "customer_id", "action", "churn_probability", "value_at_risk", "reasons"]
+    frame = scores.copy()
+    frame["reasons"] = frame["reasons"].apply(lambda r: "; ".join(r) if isinstance(r, (list, tuple, np.ndarray)) else (r or ""))
+    frame["churn_probability"] = frame["churn_probability"].round(4)
+    frame["value_at_risk"] = frame["value_at_risk"].round(2)
+    allowed = (frame["consent_email"].fillna(False).astype(bool)) & frame["email"].notna() & (frame["email"].astype(str).str.strip() != "")
+    kept = frame.loc[allowed, cols]
+    left_out = int((~allowed).sum())
+    try:
+        from insights import export as shared_export
+        to_csv = getattr(shared_export, "to_email_csv", None)
+    except Exception:
+        to_csv = None
+    if to_csv is not None:
+        data = to_csv(kept)
+        return (data if isinstance(data, bytes) else str(data).encode("utf-8")), len(kept), left_out
+    safe = kept.map(safe_cell)
+    return safe.to_csv(index=False).encode("utf-8"), len(kept), left_out
+
+
+# ----- persisting and caching ---------------------------------------------------------------------------
+SCORE_COLUMNS = ("customer_id", "churn_probability", "value_at_risk", "reasons", "next_order_expected_at",
+                 "overdue_days", "expected_value", "top_reason", "action", "segment", "channel", "country")
+
+
+def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> None:
+    """Write ``churn_scores`` (one row per scored customer; reasons joined by '; ') and ``churn_runs`` (the
+    report, keyed on the workspace content hash). Not in ``ws.transaction()``: scores are derived from the
+    data and must not change the data's content hash."""
+    s = result.scores
+    table = pd.DataFrame({c: s[c] for c in SCORE_COLUMNS if c in s.columns})
+    table["reasons"] = s["reasons"].apply(lambda r: "; ".join(r))
+    table["reason_keys"] = s["reason_keys"].apply(lambda r: ";".join(r))
+    table["next_order_expected_at"] = pd.to_datetime(table["next_order_expected_at"])
+    report = json.dumps(_jsonable(result.report()))
+    con = ws.con
+    con.register("_churn_scores_incoming", table)
+    try:
+        con.execute("begin transaction")
+        con.execute("create or replace table churn_scores as select * from _churn_scores_incoming")
+        con.execute("create table if not exists churn_runs (content_hash varchar, params varchar, "
+                    "report json, scored_at timestamp)")
+        con.execute("delete from churn_runs")
+        con.execute("insert into churn_runs values (?, ?, ?, ?)",
+                    [ws.content_hash(), json.dumps(params or {}, sort_keys=True), report, dt.datetime.now()])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_churn_scores_incoming")
+
+
+def load_churn_scores(ws) -> pd.DataFrame | None:
+    """``churn_scores`` if it was computed from the workspace's current data, else None (stale or absent)."""
+    con = ws.con
+    if not (table_exists(con, "churn_scores") and table_exists(con, "churn_runs")):
+        return None
+    row = con.execute("select content_hash from churn_runs limit 1").fetchone()
+    if not row or row[0] != ws.content_hash():
+        return None
+    return query_df(con, "select * from churn_scores order by value_at_risk desc, customer_id")
+
+
+def score_workspace(ws, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",
+                    random_state: int = 0, progress=None) -> ChurnResult:
+    """Fit, score and write ``churn_scores`` into the workspace. Returns the result."""
+    result = fit_churn(ws, percentile=percentile, window_days=window_days, kind=kind,
+                       random_state=random_state, progress=progress)
+    write_churn_scores(ws, result, {"percentile": percentile, "window_days": window_days, "kind": kind,
+                                    "random_state": random_state})
+    return result
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        return None if not np.isfinite(obj) else float(obj)
+    if isinstance(obj, (pd.Timestamp, dt.date)):
+        return obj.isoformat()
+    return obj
+
+
+def quality_sentences(result: ChurnResult) -> list[str]:
+    """The model's quality against its baselines, in plain words."""
+    m = result.metrics
+    out = []
+    model = m["model"]
+    names = {"recency": "days since last order alone", "bgnbd": "BG/NBD's probability alive",
+             "tenure": "tenure alone"}
+    if model.get("roc_auc") is not None:
+        out.append(f"On {model['customers']:,} customers held out from fitting, the model ranks a churner above a "
+                   f"stayer {model['roc_auc']:.0%} of the time (ROC AUC {model['roc_auc']:.2f}; 50% is a coin toss).")
+    if model.get("top_decile_lift"):
+        out.append(f"Of the 10% it flags as most at risk, {model['top_decile_precision']:.0%} did churn — "
+                   f"{model['top_decile_lift']:.1f}× the average rate of {model['base_rate']:.0%}.")
+    for key, label in names.items():
+        if key in m and m[key].get("roc_auc") is not None:
+            b = m[key]
+            verdict = "better than" if model["roc_auc"] > b["roc_auc"] + 0.005 else (
+                "about the same as" if abs(model["roc_auc"] - b["roc_auc"]) <= 0.005 else "worse than")
+            out.append(f"Using {label}: ROC AUC {b['roc_auc']:.2f}, top-10% precision "
+                       f"{b['top_decile_precision']:.0%} — the model is {verdict} this baseline.")
+    return out

@@ -1,0 +1,149 @@
+"""Data health: what the owner should know about the loaded data before trusting the numbers.
+
+:func:`health_report` reads the canonical tables and marts of a workspace and returns a list of
+:class:`HealthItem` — each with its value, a severity (``ok``, ``info``, ``warning``), what it does to the
+numbers (``meaning``) and what the owner can do about it (``action``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+log = logging.getLogger(__name__)
+
+OK, INFO, WARNING = "ok", "info", "warning"
+GUEST_WARNING_SHARE = 0.2
+RETURN_WARNING_SHARE = 0.1
+EARLIEST_PLAUSIBLE = dt.datetime(1990, 1, 1)
+
+
+@dataclass(frozen=True)
+class HealthItem:
+    key: str
+    title: str
+    value: str
+    severity: str
+    meaning: str
+    action: str
+
+
+def _money(amount) -> str:
+    amount = Decimal(amount or 0)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}{abs(amount):,.2f}"
+
+
+def _one(con, sql: str, params=None):
+    return con.execute(sql, params or []).fetchone()
+
+
+def health_report(ws) -> list[HealthItem]:
+    """Every health check of the workspace, in reading order."""
+    ws.ensure_marts()
+    con = ws.con
+    items: list[HealthItem] = []
+    now = dt.datetime.now()
+    lines, first, last = _one(con, "select count(*), min(ordered_at), max(ordered_at) from order_lines")
+    if lines:
+        items.append(HealthItem("date_range", "Order dates", f"{first:%d %b %Y} – {last:%d %b %Y}", OK,
+                                "Every chart and model covers this period.",
+                                "Upload older or newer exports to widen it."))
+    customers, = _one(con, "select count(*) from customers")
+    merged, = _one(con, "select count(*) from identity_merges")
+    items.append(HealthItem(
+        "customers", "Customers", f"{customers:,}", OK if customers else INFO,
+        "People after matching the same customer id, e-mail or phone across your files"
+        + (f" ({merged:,} ids, e-mails or phones were folded into another customer)." if merged else "."),
+        "Check the identity merges if two different people seem to have been joined."))
+    if lines:
+        orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
+                count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),
+                coalesce(sum(gross_revenue), 0) from orders""")
+        currency, = _one(con, "select mode(currency) from order_lines")
+        items.append(HealthItem("orders", "Orders", f"{orders:,}", OK,
+                                "Distinct order numbers that are not wholly cancelled.", ""))
+        items.append(HealthItem("revenue", "Net revenue", f"{_money(net)} {currency or ''}".strip(), OK,
+                                "Quantity × unit price over every loaded line; cancellations and returns are "
+                                "subtracted.", ""))
+        share = guests / orders if orders else 0.0
+        items.append(HealthItem(
+            "guest_orders", "Orders without a customer", f"{guests:,} ({share:.0%})",
+            WARNING if share > GUEST_WARNING_SHARE else (INFO if guests else OK),
+            "They count in revenue and order totals, but not in per-customer figures (segments, retention, "
+            "lifetime value).",
+            "If your shop records the customer elsewhere, export the orders with a customer id or e-mail."))
+        cancels, cancel_amount, returns, return_amount = _one(con, """select
+                count(*) filter (where is_cancellation), coalesce(sum(revenue) filter (where is_cancellation), 0),
+                count(*) filter (where is_return), coalesce(sum(revenue) filter (where is_return), 0)
+            from order_lines""")
+        undone = abs(Decimal(cancel_amount)) + abs(Decimal(return_amount))
+        share = float(undone / Decimal(gross)) if gross else 0.0
+        items.append(HealthItem(
+            "returns", "Cancellations and returns",
+            f"{cancels:,} cancelled and {returns:,} returned lines ({_money(cancel_amount + return_amount)})",
+            WARNING if share > RETURN_WARNING_SHARE else (INFO if cancels or returns else OK),
+            "They are netted against revenue; wholly cancelled order numbers do not count as orders.",
+            "A high share is worth a look at products or delivery."))
+        non_product, np_amount = _one(con, """select count(*), coalesce(sum(revenue), 0) from order_lines
+                                             where is_non_product""")
+        if non_product:
+            items.append(HealthItem(
+                "non_product", "Postage, fees and adjustments", f"{non_product:,} lines ({_money(np_amount)})", INFO,
+                "They count in revenue but are left out of product and category figures.",
+                "Nothing to do, unless a real product was recognised as a fee."))
+        outliers = _one(con, """with limits as (
+                select greatest(1000, 50 * quantile_cont(abs(quantity), 0.99)) as q_limit,
+                       greatest(1000, 50 * quantile_cont(abs(unit_price), 0.99)) as p_limit
+                from order_lines)
+            select count(*) filter (where abs(quantity) > q_limit), count(*) filter (where abs(unit_price) > p_limit),
+                   max(abs(quantity)), max(abs(unit_price))
+            from order_lines, limits""")
+        if outliers[0] or outliers[1]:
+            items.append(HealthItem(
+                "outliers", "Extreme quantities or prices",
+                f"{outliers[0]:,} lines with extreme quantities (up to {outliers[2]:,.0f}), {outliers[1]:,} with "
+                f"extreme prices (up to {_money(outliers[3])})", WARNING,
+                "One extreme line can move revenue, average order value and lifetime value a lot.",
+                "Check them in your shop system: a typo, a wholesale order, or an order cancelled straight away."))
+        else:
+            items.append(HealthItem("outliers", "Extreme quantities or prices", "none", OK,
+                                    "No line is far outside the usual quantities and prices.", ""))
+        currencies = [r[0] for r in con.execute("select distinct currency from order_lines where currency is not "
+                                                "null order by 1").fetchall()]
+        if len(currencies) > 1:
+            items.append(HealthItem(
+                "currencies", "Mixed currencies", ", ".join(currencies), WARNING,
+                "Amounts in different currencies are added up as they are, so totals mix them.",
+                "Load one currency per workspace, or convert the amounts before uploading."))
+    bad_dates = _one(con, """select
+            (select count(*) from order_lines where ordered_at > $now + interval 1 day or ordered_at < $early)
+          + (select count(*) from events where event_at > $now + interval 1 day or event_at < $early)
+          + (select count(*) from feedback where submitted_at > $now + interval 1 day or submitted_at < $early)
+          + (select count(*) from customer_records where signed_up_at > $now + interval 1 day or signed_up_at < $early)
+          + (select count(*) from order_lines where delivered_at < ordered_at - interval 1 day)""",
+                     {"now": now, "early": EARLIEST_PLAUSIBLE})[0]
+    items.append(HealthItem(
+        "dates", "Future or impossible dates", f"{bad_dates:,}", WARNING if bad_dates else OK,
+        "Dates in the future, before 1990, or deliveries before the order distort trends and recency.",
+        "Check the date order (day-first or month-first) chosen at upload, or fix the dates in your file."))
+    dups, overlap, other_aside = _one(con, """select count(*) filter (where reason like 'exact duplicate%'),
+            count(*) filter (where reason like 'already loaded%'),
+            count(*) filter (where reason not like 'exact duplicate%' and reason not like 'already loaded%')
+        from set_aside""")
+    items.append(HealthItem(
+        "duplicates", "Duplicate rows set aside",
+        f"{dups:,} exact duplicates, {overlap:,} rows already loaded from earlier files", INFO if dups or overlap else OK,
+        "Set-aside rows are not counted, so a row exported twice does not double revenue.",
+        "If your file really has identical lines that are separate sales, add a line number column."))
+    if other_aside:
+        items.append(HealthItem("set_aside_other", "Other rows set aside", f"{other_aside:,}", INFO,
+                                "For example orders without any order lines in the files loaded with them.", ""))
+    rejected, = _one(con, "select count(*) from rejects")
+    items.append(HealthItem(
+        "rejected", "Rows rejected", f"{rejected:,}", WARNING if rejected else OK,
+        "Rejected rows are not in any number (each has its row, column and reason in the download).",
+        "Download the rejected rows, fix them in your file and upload it again."))
+    return items

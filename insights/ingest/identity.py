@@ -1,0 +1,230 @@
+"""One customer key across files and kinds.
+
+Every record in the workspace (order line, CRM row, event, feedback answer) carries up to three keys of a
+person: the customer id the file gave (``source_customer_id``), a normalised e-mail (trimmed, lower case)
+and a phone number in E.164 (``+447700900123``, via ``phonenumbers``; the row's country decides the region
+of numbers written without ``+``). A CRM row may also carry a second id (``customer_ref``: Olist gives each
+order its own ``customer_id`` and the person a ``customer_unique_id``).
+
+Keys that appear on one record belong to one person; union-find joins them transitively over all records
+of the workspace. The resolved key is readable: the smallest id that the customer list (CRM) uses for the
+group, else the smallest id from any file, else the e-mail, else the phone. It is written to
+``customer_id`` of all four tables; rows without any key stay NULL (guests), except events and feedback
+that name an order, which take the order's customer. ``identity_merges`` lists every key that was folded
+into another and why.
+
+This runs on distinct key combinations, not rows, so it stays fast on large order files.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pandas as pd
+import phonenumbers
+
+log = logging.getLogger(__name__)
+
+TABLES = ("order_lines", "customer_records", "events", "feedback")
+
+# country names as shops write them -> ISO region for phone numbers
+_COUNTRY_REGIONS = {
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "ireland": "IE", "eire": "IE", "germany": "DE",
+    "deutschland": "DE", "france": "FR", "spain": "ES", "espana": "ES", "españa": "ES", "italy": "IT",
+    "italia": "IT", "netherlands": "NL", "the netherlands": "NL", "holland": "NL", "belgium": "BE",
+    "austria": "AT", "switzerland": "CH", "portugal": "PT", "sweden": "SE", "norway": "NO", "denmark": "DK",
+    "finland": "FI", "poland": "PL", "czech republic": "CZ", "greece": "GR", "united states": "US",
+    "usa": "US", "us": "US", "united states of america": "US", "canada": "CA", "australia": "AU",
+    "new zealand": "NZ", "brazil": "BR", "brasil": "BR", "mexico": "MX", "japan": "JP", "india": "IN",
+    "south africa": "ZA", "rsa": "ZA", "singapore": "SG", "israel": "IL", "iceland": "IS", "cyprus": "CY",
+    "malta": "MT", "lithuania": "LT", "latvia": "LV", "estonia": "EE", "luxembourg": "LU",
+}
+
+
+def region_for_country(country: str | None) -> str | None:
+    """``'United Kingdom'`` → ``'GB'``; two-letter codes pass through; unknown → None."""
+    if not country:
+        return None
+    text = str(country).strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return _COUNTRY_REGIONS.get(text.lower())
+
+
+def normalise_phone(phone: str | None, country: str | None = None) -> str | None:
+    """E.164 when the number is valid (``'07700 900123', 'UK'`` → ``'+447700900123'``); else the trimmed text.
+
+    Only E.164 values take part in identity resolution, so an unreadable number never merges two people.
+    """
+    if phone is None:
+        return None
+    text = str(phone).strip()
+    if not text:
+        return None
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    region = region_for_country(country)
+    try:
+        number = phonenumbers.parse(text, None if text.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        return text
+    if phonenumbers.is_possible_number(number) and phonenumbers.is_valid_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
+
+
+def normalise_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    text = str(email).strip().lower()
+    return text or None
+
+
+_EMAIL_OK = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+        self.partner: dict[str, str] = {}  # the key a key was first seen beside (for the merge reason)
+
+    def find(self, key: str) -> str:
+        parent = self.parent
+        parent.setdefault(key, key)
+        root = key
+        while parent[root] != root:
+            root = parent[root]
+        while parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            self.partner.setdefault(b, a)
+            self.partner.setdefault(a, b)
+
+
+_KEYS_SQL = """
+with recs as (
+    select source_customer_id as cid, null::varchar as ref, email, phone, 1 as crm from customer_records
+    union all
+    select source_customer_id, attributes->>'$.customer_ref', null, null, 1 from customer_records
+        where attributes->>'$.customer_ref' is not null and source_customer_id is not null
+    union all
+    select source_customer_id, null, email, phone, 0 from order_lines
+    union all
+    select source_customer_id, null, email, null, 0 from events
+    union all
+    select source_customer_id, null, email, null, 0 from feedback
+)
+select cid, ref, email, phone, max(crm) as crm
+from recs
+where cid is not null or ref is not null or email is not null or phone is not null
+group by all
+"""
+
+
+def resolve_identities(con) -> dict[str, int]:
+    """Recompute ``customer_id`` in all four tables and rewrite ``identity_merges``. Returns counts.
+
+    Runs inside the caller's transaction (``con`` is the workspace connection).
+    """
+    rows = con.execute(_KEYS_SQL).fetchall()
+    uf = _UnionFind()
+    crm_ids: set[str] = set()
+    all_keys: set[str] = set()
+    for cid, ref, email, phone, crm in rows:
+        keys = []
+        if cid is not None:
+            keys.append("id\x1f" + cid)
+            if crm == 1:
+                crm_ids.add(cid)
+        if ref is not None:
+            keys.append("id\x1f" + ref)
+        if email is not None and _EMAIL_OK.match(email):
+            keys.append("email\x1f" + email)
+        if phone is not None and phone.startswith("+"):
+            keys.append("phone\x1f" + phone)
+        for k in keys:
+            uf.find(k)
+        for k in keys[1:]:
+            uf.union(keys[0], k)
+        all_keys.update(keys)
+
+    order = {"id": 1, "email": 2, "phone": 3}
+
+    def rank(key: str):
+        kind, value = key.split("\x1f", 1)
+        prio = 0 if kind == "id" and value in crm_ids else order[kind]
+        return prio, value
+
+    best: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for key in all_keys:
+        root = uf.find(key)
+        members.setdefault(root, []).append(key)
+        if root not in best or rank(key) < rank(best[root]):
+            best[root] = key
+
+    kinds, values, resolved = [], [], []
+    merges = []
+    labels = {"id": "customer id", "email": "e-mail", "phone": "phone"}
+    for root, keys in members.items():
+        rep = best[root].split("\x1f", 1)[1]
+        for key in keys:
+            kind, value = key.split("\x1f", 1)
+            kinds.append(kind)
+            values.append(value)
+            resolved.append(rep)
+            if len(keys) > 1 and key != best[root]:
+                partner = uf.partner.get(key)
+                pk, pv = partner.split("\x1f", 1) if partner else ("id", rep)
+                merges.append((rep, value, kind,
+                               f"{labels[kind]} {value} appears on the same record as {labels[pk]} {pv}"))
+
+    key_map = pd.DataFrame({"key_kind": pd.Series(kinds, dtype="string"),
+                            "key_value": pd.Series(values, dtype="string"),
+                            "resolved": pd.Series(resolved, dtype="string")})
+    con.register("_identity_keys", key_map)
+    try:
+        con.execute("create or replace temp table _id_keys as select * from _identity_keys")
+    finally:
+        con.unregister("_identity_keys")
+    for table in TABLES:  # fixed table names, never user text
+        phone = "t.phone" if table in ("order_lines", "customer_records") else "null"
+        con.execute(f"""
+            update "{table}" as t set customer_id = coalesce(
+                (select resolved from _id_keys k where k.key_kind = 'id' and k.key_value = t.source_customer_id),
+                (select resolved from _id_keys k where k.key_kind = 'email' and k.key_value = t.email),
+                (select resolved from _id_keys k where k.key_kind = 'phone' and k.key_value = {phone}))
+        """)
+    con.execute("update order_lines set is_guest = customer_id is null where is_guest <> (customer_id is null)")
+    for table in ("events", "feedback"):
+        con.execute(f"""
+            update "{table}" as t set customer_id = o.customer_id
+            from (select order_id, min(customer_id) as customer_id from order_lines
+                  where customer_id is not null group by order_id) as o
+            where t.customer_id is null and t.order_id = o.order_id
+        """)
+    con.execute("delete from identity_merges")
+    if merges:
+        merged = pd.DataFrame(merges, columns=["customer_id", "merged_key", "key_kind", "reason"])
+        con.register("_identity_merges", merged)
+        try:
+            con.execute("insert into identity_merges select * from _identity_merges")
+        finally:
+            con.unregister("_identity_merges")
+    con.execute("drop table if exists _id_keys")
+    return {"keys": len(all_keys), "people": len(members), "merged_keys": len(merges)}
+
+
+def merges_frame(con) -> pd.DataFrame:
+    """What identity resolution merged and why, for the owner to read."""
+    return con.execute("select customer_id, merged_key, key_kind, reason from identity_merges "
+                       "order by customer_id, key_kind, merged_key").df()

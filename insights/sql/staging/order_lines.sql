@@ -1,0 +1,59 @@
+-- staging: order lines of one file (registered as _incoming) -> canonical order_lines columns
+-- rename and cast; shop realities (cancellations, returns, non-product lines) become flags here.
+-- Parameters: $file_id, $first_line_id
+with incoming as (
+    select * from _incoming where _keep
+),
+
+flagged as (
+    select
+        *,
+        -- cancellation: negative quantity, an invoice number with a C prefix, or a cancelled status
+        (regexp_matches(f_order_id, '^[Cc][0-9]')
+         or regexp_matches(coalesce(lower(f_status), ''), '(cancel|storn|annul|void)')
+         or (f_quantity < 0 and not regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour)')))
+            as is_cancellation_raw,
+        regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour|rückgabe|devuel)') as is_return_raw,
+        (upper(trim(coalesce(f_product_id, ''))) in ('POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'BANK CHARGES',
+            'AMAZONFEE', 'CRUK', 'PADS', 'SHIPPING', 'FEE', 'DISCOUNT', 'ADJUST')
+         or lower(coalesce(f_product_id, '')) like 'gift\_0001\_%' escape '\'
+         or regexp_matches(lower(coalesce(f_product_name, '')),
+            '^\s*(manual|discount|postage|shipping|carriage|adjust bad debt|bank charges|amazon fee|samples)\b|\b(postage|shipping cost|shipping fee|delivery charge|fees?|commission)\s*$'))
+            as is_non_product_raw
+    from incoming
+),
+
+final as (
+    select
+        $first_line_id + row_number() over (order by _row) - 1                      as line_id,
+        $file_id                                                                     as source_file,
+        _row                                                                         as source_row,
+        f_order_id                                                                   as order_id,
+        null::varchar                                                                as customer_id,
+        f_customer_id                                                                as source_customer_id,
+        f_email                                                                      as email,
+        f_phone                                                                      as phone,
+        f_ordered_at                                                                 as ordered_at,
+        f_product_id                                                                 as product_id,
+        f_product_name                                                               as product_name,
+        f_category                                                                   as category,
+        f_quantity                                                                   as quantity,
+        f_unit_price                                                                 as unit_price,
+        -- a line whose status says cancelled/returned but whose quantity is positive is the sale undone:
+        -- it nets to zero (its amount is reported as excluded by status)
+        case when _status_zeroed then 0::decimal(18,4) else f_revenue end           as revenue,
+        upper(f_currency)                                                            as currency,
+        f_channel                                                                    as channel,
+        f_country                                                                    as country,
+        f_status                                                                     as status,
+        is_cancellation_raw and not is_return_raw                                    as is_cancellation,
+        is_return_raw                                                                as is_return,
+        is_non_product_raw                                                           as is_non_product,
+        f_customer_id is null and f_email is null and f_phone is null                as is_guest,
+        f_delivered_at                                                               as delivered_at,
+        f_promised_at                                                                as promised_at,
+        _hash                                                                        as row_hash
+    from flagged
+)
+
+select * from final

@@ -1,0 +1,117 @@
+"""Widgets of the Upload page: workspace management, file facts, mapping editor, row accounting, health."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from insights.money import format_money
+from insights.ui import session
+from insights.workspace import Workspace
+
+NOT_IN_FILE = "— not in this file —"
+SEVERITY_ICON = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}
+
+
+def workspace_manager(ws: Workspace) -> None:
+    """Create, rename or delete workspaces (local mode only)."""
+    on_sample = session.is_sample(ws)
+    label = "Sample shop (your uploads go into a new workspace)" if on_sample else ws.name
+    with st.expander(f"Workspace: **{label}**", expanded=False):
+        if session.hosted():
+            st.caption("This workspace is private to your browser session.")
+        new_name = st.text_input("New workspace", placeholder="e.g. My shop 2026", key="clueboard_new_ws")
+        if st.button("Create and switch", disabled=not new_name.strip()):
+            session.set_workspace(Workspace.create(new_name.strip(), root=session.workspaces_root()))
+            st.rerun()
+        if not on_sample:
+            renamed = st.text_input("Rename this workspace", value=ws.name, key="clueboard_rename_ws")
+            if renamed.strip() and renamed.strip() != ws.name and st.button("Rename"):
+                ws.rename(renamed.strip())
+                st.rerun()
+            confirm = st.checkbox(f"Yes, delete “{ws.name}” and all its data", key="clueboard_delete_confirm")
+            if st.button("Delete this workspace", disabled=not confirm, type="secondary"):
+                ws.delete()
+                session.set_workspace(session.open_sample_copy(), sample=True)
+                st.session_state.pop("clueboard_last_report", None)
+                st.rerun()
+
+
+def file_facts(plan) -> None:
+    raw = plan.raw
+    facts = [f"**Format:** {raw.format.upper()}"]
+    if raw.encoding:
+        facts.append(f"**Encoding:** {raw.encoding}")
+    if raw.delimiter:
+        facts.append(f"**Delimiter:** {'tab' if raw.delimiter == chr(9) else repr(raw.delimiter)}")
+    if raw.sheet:
+        facts.append(f"**Sheet:** {raw.sheet}")
+    facts.append(f"**Rows:** {raw.data.num_rows:,}")
+    if raw.header_row and raw.header_row > 1:
+        facts.append(f"**Header found on row {raw.header_row}**")
+    st.markdown(" · ".join(facts))
+    for note in raw.notes:
+        st.caption(note)
+    if getattr(plan, "remembered", False):
+        st.success("Column mapping remembered from an earlier file with the same layout.", icon="🧠")
+
+
+def date_order_question(plan, key: str) -> None:
+    """Ask the owner when a date column could be read either day-first or month-first."""
+    for question in getattr(plan, "questions", []) or []:
+        options = {"dmy": "Day first (31/12/2024)", "mdy": "Month first (12/31/2024)"}
+        current = plan.date_order if plan.date_order in options else "dmy"
+        choice = st.radio(str(question), list(options), index=list(options).index(current),
+                          format_func=options.get, key=f"{key}-dateorder", horizontal=True)
+        if choice != plan.date_order:
+            plan.set_date_order(choice)
+
+
+def mapping_editor(plan, fields, labels, key: str) -> None:
+    """One select box per canonical field; changes go straight into the plan."""
+    st.markdown("**Column mapping** — which of your columns is which (change anything that is wrong)")
+    choices = [NOT_IN_FILE] + list(plan.columns)
+    cols = st.columns(3)
+    for i, field in enumerate(fields):
+        current = plan.mapping.get(field)
+        index = 0 if current is None else current + 1
+        picked = cols[i % 3].selectbox(labels.get(field, field), choices, index=index, key=f"{key}-map-{field}")
+        wanted = None if picked == NOT_IN_FILE else choices.index(picked) - 1
+        if wanted != current:
+            plan.set_mapping(field, wanted)
+
+
+def accounting_table(report) -> None:
+    """Rows read = loaded + rejected + set aside, per file, with revenue reconciliation."""
+    rows = []
+    for f in report.files:
+        rows.append({
+            "File": f.name, "Kind": f.kind, "Rows read": f.rows_read, "Loaded": f.rows_loaded,
+            "Rejected": f.rows_rejected, "Set aside": f.rows_set_aside,
+            "Revenue in file": format_money(f.revenue_read, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Revenue loaded": format_money(f.revenue_loaded, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Note": "already loaded — nothing changed" if f.already_loaded else "",
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    for f in report.files:
+        reasons = {**{f"rejected: {k}": v for k, v in (f.rejected_by_reason or {}).items()},
+                   **{f"set aside: {k}": v for k, v in (f.set_aside_by_reason or {}).items()}}
+        if reasons:
+            st.caption(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items()))
+
+
+def health_panel(items) -> None:
+    for item in items:
+        icon = SEVERITY_ICON.get(item.severity, "•")
+        with st.container(border=True):
+            st.markdown(f"{icon} **{item.title}** — {item.value}")
+            if item.meaning:
+                st.caption(item.meaning)
+            if item.action and item.severity != "ok":
+                st.caption(f"What you can do: {item.action}")
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
+    from insights.export import neutralise_frame
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")

@@ -1,0 +1,76 @@
+"""Upload data: drop files, check what Clueboard recognised, load them, and see every row accounted for."""
+
+import hashlib
+
+import streamlit as st
+
+from insights.ingest import health_report, load_prepared, prepare_file, rejects_frame
+from insights.ingest.errors import IngestError
+from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
+from insights.ui import session, upload_widgets
+
+st.title("📤 Upload data")
+st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
+           "reviews. CSV, TSV, TXT, Excel (XLSX/XLS) or Parquet — several files at once. "
+           "Your data stays on this machine.")
+
+ws = session.get_workspace()
+upload_widgets.workspace_manager(ws)
+
+uploads = st.file_uploader("Drop your files here", accept_multiple_files=True,
+                           type=["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "parquet"],
+                           help="Up to 500 MB per file.")
+
+plans = []
+for upload in uploads or []:
+    data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    key = f"plan-{digest}"
+    with st.expander(f"📄 {upload.name}", expanded=True):
+        sheet = st.session_state.get(f"{key}-sheet")
+        try:
+            plan = session.memo("prepare", prepare_file, data, name=upload.name, sheet=sheet, ws=ws)
+        except IngestError as err:
+            st.error(f"**{upload.name}** cannot be loaded: {err}")
+            continue
+        upload_widgets.file_facts(plan)
+        if plan.raw.sheets and len(plan.raw.sheets) > 1:
+            st.selectbox("Sheet", plan.raw.sheets, index=plan.raw.sheets.index(plan.raw.sheet),
+                         key=f"{key}-sheet", help="This workbook has several sheets; pick the one to load.")
+        kind = st.selectbox("This file is", KINDS, index=KINDS.index(plan.kind), key=f"{key}-kind",
+                            format_func=lambda k: KIND_LABELS[k].capitalize())
+        if kind != plan.kind:
+            plan.set_kind(kind)
+        upload_widgets.date_order_question(plan, key)
+        upload_widgets.mapping_editor(plan, FIELDS[plan.kind], FIELD_LABELS, key)
+        st.markdown("**Preview** (first rows as in your file)")
+        st.dataframe(plan.preview, hide_index=True, height=220)
+        plans.append(plan)
+
+if plans:
+    problems = [(p.name, p.missing_required()) for p in plans if p.missing_required()]
+    for name, missing in problems:
+        st.warning(f"**{name}**: choose a column for {', '.join(FIELD_LABELS.get(f, f) for f in missing)} "
+                   "before loading.")
+    if st.button(f"Load {len(plans)} file{'s' if len(plans) > 1 else ''}", type="primary", disabled=bool(problems)):
+        target = session.writable_workspace()
+        bar = st.progress(0.0, text="Reading files…")
+        report = load_prepared(target, plans, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
+        bar.progress(1.0, text="Done")
+        st.session_state["clueboard_last_report"] = report
+        session.set_workspace(target, sample=False)
+        st.rerun()
+
+report = st.session_state.get("clueboard_last_report")
+if report is not None:
+    st.header("What was loaded")
+    upload_widgets.accounting_table(report)
+    rejects = rejects_frame(ws)
+    if len(rejects):
+        st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",
+                           upload_widgets.safe_csv(rejects), file_name="clueboard-rejected-rows.csv",
+                           mime="text/csv")
+
+if ws.has_data():
+    st.header("Data health")
+    upload_widgets.health_panel(session.memo("health", health_report, ws))

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from insights.db import quote_ident, sql_text
@@ -209,13 +210,11 @@ class _Loader:
         data = raw.data
         n, ncols = data.num_rows, data.num_columns
         kind = plan.kind
-        arrays, names = [], []
         rows = np.asarray(raw.source_rows, dtype=np.int64) if raw.source_rows is not None else np.arange(2, n + 2)
-        arrays.append(pa.array(rows, pa.int64()))
-        names.append("_row")
-        for i in range(ncols):
-            arrays.append(data.column(i).combine_chunks() if data.column(i).num_chunks != 1 else data.column(i).chunk(0))
-            names.append(f"c{i}")
+        arrays = [pa.array(np.arange(n, dtype=np.int64)), pa.array(rows, pa.int64())]
+        names = ["_idx", "_row"]
+        raw_columns = [data.column(i).combine_chunks() if data.column(i).num_chunks != 1 else data.column(i).chunk(0)
+                       for i in range(ncols)]
         bad_notes = []
         for fld in M.FIELDS[kind]:
             idx = plan.mapping.get(fld)
@@ -226,9 +225,9 @@ class _Loader:
                 arrays.append(pa.array(np.zeros(n, dtype=bool)))
                 names.append(f"_bad_{fld}")
                 continue
-            values, bad, empty = parse_field(fld, arrays[1 + idx], plan.date_formats.get(fld))
+            values, bad, empty = parse_field(fld, raw_columns[idx], plan.date_formats.get(fld))
             if fld == "phone":
-                values = self._phones(values, plan, arrays)
+                values = self._phones(values, plan, raw_columns)
             arrays.append(values)
             names.append(f"f_{fld}")
             arrays.append(pa.array(bad & ~empty))
@@ -242,15 +241,13 @@ class _Loader:
             arrays.append(pa.array(self._attributes(plan, data), pa.string()))
             names.append("_attributes")
         report.notes.extend(bad_notes)
+        arrays.append(self._row_hashes(kind, data))
+        names.append("_hash")
         table = pa.Table.from_arrays(arrays, names=names)
         con = self.con
         con.register("_incoming_arrow", table)
         try:
-            hashed = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
-            # identifiers above are generated c0..cN, checked by quote_ident; the kind is bound
-            con.execute(f"""create or replace temp table _incoming as
-                select *, md5(concat_ws(chr(31), ?, {hashed})) as _hash
-                from _incoming_arrow""", [kind])
+            con.execute("create or replace temp table _incoming as select * from _incoming_arrow")
         finally:
             con.unregister("_incoming_arrow")
         if kind == "transactions":
@@ -258,11 +255,24 @@ class _Loader:
         if "email" in M.FIELDS[kind]:
             con.execute("update _incoming set f_email = lower(trim(f_email)) where f_email is not null")
 
-    def _phones(self, values: pa.Array, plan, arrays) -> pa.Array:
+    def _row_hashes(self, kind: str, data: pa.Table) -> pa.Array:
+        """md5 of the kind and every cell of the row as read: equal rows, equal hashes (within and across files)."""
+        ncols = data.num_columns
+        self.con.register("_raw_arrow", data)
+        try:
+            hashed = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
+            # identifiers are the reader's generated c0..cN, checked by quote_ident; the kind is bound
+            result = self.con.sql(f"select md5(concat_ws(chr(31), ?, {hashed})) as h from _raw_arrow",
+                                  params=[kind]).to_arrow_table()
+        finally:
+            self.con.unregister("_raw_arrow")
+        return result.column(0).combine_chunks()
+
+    def _phones(self, values: pa.Array, plan, raw_columns) -> pa.Array:
         """Phone numbers in E.164, parsed once per distinct (number, country) pair."""
         country_idx = plan.mapping.get("country")
         phones = values.to_pylist()
-        countries = arrays[1 + country_idx].to_pylist() if country_idx is not None else [None] * len(phones)
+        countries = raw_columns[country_idx].to_pylist() if country_idx is not None else [None] * len(phones)
         cache: dict[tuple, str | None] = {}
         out = []
         for p, c in zip(phones, countries):
@@ -352,38 +362,47 @@ class _Loader:
         checks = _CHECKS[kind]
         if plan.role == "orders":
             checks = [c for c in _CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
-        cases, value_cases = [], []
-        params: list = []
+        cases, params = [], []
         for fld, cond, reason in checks:
+            # cond comes from the fixed _CHECKS list; the reason and the column's header are bound values
             idx = plan.mapping.get(fld)
-            # cond comes from the fixed _CHECKS list; the reason is a bound value
-            cases.append(f"when {cond} then ?")
-            params.append(reason)
-            value_cases.append(f"when {cond} then " + (_col(idx, ncols) if idx is not None else "null"))
-        reject_cols = []
-        for fld, cond, _ in checks:
-            idx = plan.mapping.get(fld)
-            reject_cols.append((cond, plan.columns[idx] if idx is not None else M.FIELD_LABELS[fld]))
-        col_cases = " ".join(f"when {cond} then ?" for cond, _ in reject_cols)
-        params += [name for _, name in reject_cols]
+            cases.append(f"when {cond} then struct_pack(reason := ?::varchar, col := ?::varchar, idx := ?::integer)")
+            params += [reason, plan.columns[idx] if idx is not None else M.FIELD_LABELS[fld], idx]
         con.execute(f"""create or replace temp table _incoming as
-            select *,
-                case {' '.join(cases)} end as _reason,
-                case {col_cases} end as _reject_col,
-                case {' '.join(value_cases)} end as _reject_value
-            from _incoming""", params)
-        # set aside: exact duplicates within the file, then rows already in the workspace
-        con.execute("""create or replace temp table _incoming as
-            select i.*,
-                case when i._reason is not null then null
+            with checked as (
+                select *, case {' '.join(cases)} end as _rej from _incoming
+            ),
+            firsts as (
+                select *, min(_row) filter (where _rej is null) over (partition by _hash) as _first_row from checked
+            )
+            select i.* exclude (_rej), i._rej.reason as _reason, i._rej.col as _reject_col, i._rej.idx as _reject_idx,
+                case when i._rej is not null then null
                      when i._first_row < i._row then 'exact duplicate of row ' || i._first_row
                      when prior.file_name is not null then 'already loaded from ' || prior.file_name
                 end as _aside
-            from (select *, min(_row) filter (where _reason is null) over (partition by _hash) as _first_row
-                  from _incoming) as i
-            left join _prior_hashes as prior on prior.row_hash = i._hash""")
+            from firsts as i
+            left join _prior_hashes as prior on prior.row_hash = i._hash""", params)
         con.execute("alter table _incoming add column _keep boolean")
         con.execute("update _incoming set _keep = _reason is null and _aside is null")
+
+    def _insert_rejects(self, plan, fid: str) -> None:
+        """One rejects row per rejected row: its row number, the column, the value as written, the reason."""
+        con = self.con
+        rejected = con.execute("""select _idx, _row, _reject_col, _reject_idx, _reason from _incoming
+                                  where _reason is not null order by _row""").fetchall()
+        if not rejected:
+            return
+        data = plan.raw.data
+        rows = []
+        for idx, row, col, col_idx, reason in rejected:
+            value = data.column(col_idx)[idx].as_py() if col_idx is not None else None
+            rows.append((fid, row, col, None if value is None else str(value)[:500], reason))
+        frame = pd.DataFrame(rows, columns=["file_id", "source_row", "column_name", "value", "reason"])
+        con.register("_rejects_frame", frame)
+        try:
+            con.execute("insert into rejects select * from _rejects_frame")
+        finally:
+            con.unregister("_rejects_frame")
 
     def _prior_hashes(self, table: str) -> None:
         # fixed table name from TABLE_FOR_KIND
@@ -426,8 +445,7 @@ class _Loader:
         if ragged:
             con.executemany("insert into rejects values (?, ?, ?, ?, ?)",
                             [(fid, _ragged_row(r), None, _ragged_value(r), _ragged_reason(r)) for r in ragged])
-        con.execute("""insert into rejects select ?, _row, _reject_col, _reject_value, _reason
-                       from _incoming where _reason is not null order by _row""", [fid])
+        self._insert_rejects(plan, fid)
         con.execute("""insert into set_aside select ?, _row, _aside from _incoming
                        where _aside is not null order by _row""", [fid])
         reasons = dict(con.execute("select _reason, count(*) from _incoming where _reason is not null "

@@ -8,7 +8,7 @@ with incoming as (
 
 final as (
     select
-        $first_line_id + row_number() over (order by _row) - 1                      as event_id,
+        $first_line_id + _idx                                   as event_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
         null::varchar                                                                as customer_id,

@@ -7,7 +7,7 @@ with incoming as (
 
 final as (
     select
-        $first_line_id + row_number() over (order by _row) - 1                      as feedback_id,
+        $first_line_id + _idx                                   as feedback_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
         null::varchar                                                                as customer_id,

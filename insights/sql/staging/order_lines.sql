@@ -5,27 +5,55 @@ with incoming as (
     select * from _incoming where _keep
 ),
 
-flagged as (
+-- flags are decided once per distinct product and status, not per line
+products as (
+    select distinct f_product_id, f_product_name from incoming
+),
+
+product_flags as (
     select
-        *,
-        -- cancellation: negative quantity, an invoice number with a C prefix, or a cancelled status
-        (regexp_matches(f_order_id, '^[Cc][0-9]')
-         or regexp_matches(coalesce(lower(f_status), ''), '(cancel|storn|annul|void)')
-         or (f_quantity < 0 and not regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour)')))
-            as is_cancellation_raw,
-        regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour|rückgabe|devuel)') as is_return_raw,
+        f_product_id,
+        f_product_name,
         (upper(trim(coalesce(f_product_id, ''))) in ('POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'BANK CHARGES',
             'AMAZONFEE', 'CRUK', 'PADS', 'SHIPPING', 'FEE', 'DISCOUNT', 'ADJUST')
          or lower(coalesce(f_product_id, '')) like 'gift\_0001\_%' escape '\'
          or regexp_matches(lower(coalesce(f_product_name, '')),
             '^\s*(manual|discount|postage|shipping|carriage|adjust bad debt|bank charges|amazon fee|samples)\b|\b(postage|shipping cost|shipping fee|delivery charge|fees?|commission)\s*$'))
-            as is_non_product_raw
-    from incoming
+            as is_non_product
+    from products
+),
+
+statuses as (
+    select distinct f_status from incoming
+),
+
+status_flags as (
+    select
+        f_status,
+        regexp_matches(coalesce(lower(f_status), ''), '(cancel|storn|annul|void)')                   as says_cancelled,
+        regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour|rückgabe|devuel)')      as says_returned
+    from statuses
+),
+
+flagged as (
+    select
+        i.*,
+        -- cancellation: an invoice number with a C prefix, a cancelled status, or a negative quantity
+        -- that is not marked as a return
+        ((left(i.f_order_id, 1) in ('C', 'c') and substr(i.f_order_id, 2, 1) between '0' and '9')
+         or s.says_cancelled
+         or (i.f_quantity < 0 and not s.says_returned))                            as is_cancellation_raw,
+        s.says_returned                                                             as is_return_raw,
+        p.is_non_product                                                            as is_non_product_raw
+    from incoming i
+    join status_flags s on s.f_status is not distinct from i.f_status
+    join product_flags p on p.f_product_id is not distinct from i.f_product_id
+                        and p.f_product_name is not distinct from i.f_product_name
 ),
 
 final as (
     select
-        $first_line_id + row_number() over (order by _row) - 1                      as line_id,
+        $first_line_id + _idx                                   as line_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
         f_order_id                                                                   as order_id,

@@ -1,0 +1,175 @@
+"""Loading: every row accounted for, shop realities, duplicates, re-uploads, overlapping exports, atomicity."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from insights.ingest import ingest_files, prepare_file, load_prepared, rejects_frame, set_aside_frame
+
+HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
+ROWS = [
+    "536365,85123A,WHITE HANGING HEART,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom",
+    "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850.0,United Kingdom",
+    "536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850.0,United Kingdom",   # exact duplicate
+    "C536379,D,Discount,-1,2010-12-01 09:41:00,27.50,14527.0,United Kingdom",               # cancellation
+    "536380,POST,POSTAGE,3,2010-12-01 09:45:00,18.00,12583.0,France",                        # non-product
+    "536381,22139,RETROSPOT TEA SET,1,2010-12-01 09:50:00,4.95,,United Kingdom",             # guest
+    "536382,22139,RETROSPOT TEA SET,two,2010-12-01 09:50:00,4.95,17850.0,United Kingdom",   # bad quantity
+    ",22139,RETROSPOT TEA SET,1,2010-12-01 09:50:00,4.95,17850.0,United Kingdom",           # no order id
+    "536383,22139,RETROSPOT TEA SET,1,yesterday,4.95,17850.0,United Kingdom",                # bad date
+    "536384,22139,RETROSPOT TEA SET,-2,2010-12-02 10:00:00,0,,United Kingdom",               # stock adjustment
+]
+
+
+@pytest.fixture
+def retail_csv(tmp_path):
+    path = tmp_path / "retail.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def _accounted(f):
+    return f.rows_read == f.rows_loaded + f.rows_rejected + f.rows_set_aside
+
+
+def _lines(ws):
+    return ws.con.execute("select * from order_lines order by source_row").df()
+
+
+def test_every_row_is_accounted_for(tmp_workspace, retail_csv):
+    f = ingest_files(tmp_workspace, [retail_csv]).files[0]
+    assert f.rows_read == 10
+    assert (f.rows_loaded, f.rows_rejected, f.rows_set_aside) == (6, 3, 1)
+    assert _accounted(f)
+    assert f.rejected_by_reason == {"quantity is not a number": 1, "no order number": 1,
+                                    "order date is not a date Clueboard can read": 1}
+    assert f.set_aside_by_reason == {"exact duplicate of an earlier row": 1}
+
+
+def test_rejects_name_row_column_value_and_reason(tmp_workspace, retail_csv):
+    ingest_files(tmp_workspace, [retail_csv])
+    rejects = rejects_frame(tmp_workspace)
+    assert list(rejects.columns) == ["file", "row", "column", "value", "reason"]
+    by_row = {r.row: r for r in rejects.itertuples()}
+    assert by_row[8].column == "Quantity" and by_row[8].value == "two"
+    assert by_row[9].column == "InvoiceNo" and by_row[9].reason == "no order number"
+    assert by_row[10].column == "InvoiceDate" and by_row[10].value == "yesterday"
+    assert set(rejects["file"]) == {"retail.csv"}
+    aside = set_aside_frame(tmp_workspace)
+    assert aside.iloc[0]["row"] == 4 and aside.iloc[0]["reason"] == "exact duplicate of row 3"
+
+
+def test_revenue_reconciles_to_the_cent(tmp_workspace, retail_csv):
+    f = ingest_files(tmp_workspace, [retail_csv]).files[0]
+    expected_read = (6 * Decimal("2.55") + 2 * 6 * Decimal("3.39") - Decimal("27.50") + 3 * 18
+                     + Decimal("4.95") * 3 + 0)  # rows 2-6, the bad-date row (its amount is readable), row 11
+    assert f.revenue_read == expected_read
+    assert f.revenue_set_aside == 6 * Decimal("3.39")
+    assert f.revenue_rejected == 2 * Decimal("4.95")  # no order number, unreadable date
+    assert f.revenue_read == f.revenue_loaded + f.revenue_set_aside + f.revenue_rejected
+    loaded = tmp_workspace.con.execute("select sum(revenue) from order_lines").fetchone()[0]
+    assert loaded == f.revenue_loaded
+
+
+def test_shop_realities_become_flags(tmp_workspace, retail_csv):
+    ingest_files(tmp_workspace, [retail_csv])
+    lines = _lines(tmp_workspace).set_index("source_row")
+    assert lines.loc[2, "source_customer_id"] == "17850"       # 17850.0 -> 17850
+    assert lines.loc[5, "is_cancellation"] and float(lines.loc[5, "revenue"]) == -27.5
+    assert lines.loc[6, "is_non_product"] and not lines.loc[2, "is_non_product"]
+    assert lines.loc[7, "is_guest"] and pd.isna(lines.loc[7, "customer_id"])
+    assert lines.loc[11, "is_cancellation"]  # negative quantity without a return marker
+    orders = tmp_workspace.con.execute("select order_id, is_order from orders").df().set_index("order_id")
+    assert not orders.loc["C536379", "is_order"]
+
+
+def test_returns_by_status_are_netted(tmp_workspace, tmp_path):
+    path = tmp_path / "shop.csv"
+    path.write_text("Order ID,Order Date,Customer ID,Quantity,Unit Price,Status\n"
+                    "A1,2024-01-05,c1,1,10.00,paid\n"
+                    "A2,2024-01-06,c1,1,20.00,Refunded\n"
+                    "A3,2024-01-07,c2,1,30.00,cancelled\n"
+                    "A4,2024-01-08,c2,-1,10.00,returned\n", encoding="utf-8")
+    f = ingest_files(tmp_workspace, [path]).files[0]
+    lines = _lines(tmp_workspace).set_index("order_id")
+    assert lines.loc["A2", "is_return"] and lines.loc["A2", "revenue"] == 0
+    assert lines.loc["A3", "is_cancellation"] and lines.loc["A3", "revenue"] == 0
+    assert lines.loc["A4", "is_return"] and not lines.loc["A4", "is_cancellation"]
+    assert f.revenue_excluded_by_status == Decimal("50.00")
+    assert f.revenue_loaded == Decimal("0.00")  # 10 - 10
+    assert f.revenue_read == f.revenue_loaded + f.revenue_excluded_by_status
+
+
+def test_same_file_again_changes_nothing(tmp_workspace, retail_csv):
+    ingest_files(tmp_workspace, [retail_csv])
+    before = tmp_workspace.row_counts(), tmp_workspace.con.execute("select count(*) from rejects").fetchone()
+    again = ingest_files(tmp_workspace, [retail_csv]).files[0]
+    assert again.already_loaded and again.rows_loaded == 0 and again.rows_set_aside == again.rows_read == 10
+    assert _accounted(again)
+    after = tmp_workspace.row_counts(), tmp_workspace.con.execute("select count(*) from rejects").fetchone()
+    assert before == after
+
+
+def test_next_months_export_appends_only_new_lines(tmp_workspace, tmp_path):
+    first = tmp_path / "nov.csv"
+    first.write_text(HEADER + "\n".join(ROWS[:2]) + "\n", encoding="utf-8")
+    second = tmp_path / "dec.csv"
+    second.write_text(HEADER + "\n".join(ROWS[:2] + [ROWS[5]]) + "\n", encoding="utf-8")
+    ingest_files(tmp_workspace, [first])
+    report = ingest_files(tmp_workspace, [second])
+    f = report.files[0]
+    assert not f.already_loaded
+    assert (f.rows_loaded, f.rows_set_aside) == (1, 2) and _accounted(f)
+    assert f.set_aside_by_reason == {"already loaded from nov.csv": 2}
+    assert report.workspace["order_lines"] == 3
+
+
+def test_a_failing_load_leaves_the_workspace_untouched(tmp_workspace, retail_csv, monkeypatch):
+    import insights.ingest.load as load
+    def broken(con):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(load, "resolve_identities", broken)
+    with pytest.raises(RuntimeError):
+        ingest_files(tmp_workspace, [retail_csv])
+    counts = tmp_workspace.con.execute("select (select count(*) from order_lines), (select count(*) from files), "
+                                       "(select count(*) from rejects), (select count(*) from mapping_memory)").fetchone()
+    assert counts == (0, 0, 0, 0)
+
+
+def test_line_totals_give_unit_prices(tmp_workspace, tmp_path):
+    path = tmp_path / "cdnow.txt"
+    path.write_text(" customer_id  date number_of_cds  dollar_value\n"
+                    " 00001 19970101  1   11.77\n 00002 19970112  2   24.00\n 00002 19970112  2   24.00\n",
+                    encoding="utf-8")
+    f = ingest_files(tmp_workspace, [path]).files[0]
+    assert f.mapping["line_total"] == "dollar_value" and f.mapping["quantity"] == "number_of_cds"
+    lines = tmp_workspace.con.execute("select unit_price, source_customer_id, order_id, ordered_at::date::varchar "
+                                      "from order_lines order by source_row").fetchall()
+    assert lines == [(Decimal("11.77"), "00001", "00001-19970101", "1997-01-01"),   # leading zeros survive
+                     (Decimal("12.00"), "00002", "00002-19970112", "1997-01-12")]
+    assert f.revenue_read == Decimal("59.77") and f.revenue_loaded == Decimal("35.77")
+
+
+def test_customers_keep_unmapped_columns_as_attributes(tmp_workspace, tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text("Customer ID,First Name,Last Name,Email,Email Opt-In,Churn,Plan\n"
+                    "c1,Ann,Lee, Ann@X.com ,yes,No,Gold\n"
+                    ",,,,,,\n"
+                    "c2,Bob,,,no,Yes, \n", encoding="utf-8")
+    f = ingest_files(tmp_workspace, [path]).files[0]
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (3, 2, 1)
+    assert f.rejected_by_reason == {"no customer id, e-mail or phone": 1}
+    rec = tmp_workspace.con.execute("select source_customer_id, name, email, consent_email, churned, "
+                                    "attributes->>'$.Plan' from customer_records order by 1").fetchall()
+    assert rec == [("c1", "Ann Lee", "ann@x.com", True, False, "Gold"), ("c2", "Bob", None, False, True, " ")]
+
+
+def test_missing_required_field_is_a_clear_error(tmp_workspace, tmp_path):
+    from insights.ingest.errors import IngestError
+    path = tmp_path / "x.csv"
+    path.write_text("Order ID,Order Date,Quantity,Unit Price\nA1,2024-01-01,1,2\n", encoding="utf-8")
+    plan = prepare_file(path)
+    plan.set_mapping("unit_price", None)
+    with pytest.raises(IngestError, match="Unit price"):
+        load_prepared(tmp_workspace, [plan])

@@ -40,6 +40,23 @@ def format_value(value, unit: str, currency: str | None = None) -> str:
     return f"{value:,.2f}"
 
 
+def format_delta(change, unit: str, currency: str | None = None) -> str:
+    """A change for ``st.metric``'s delta: signed, in the KPI's unit (shares in percentage points)."""
+    if change is None or (isinstance(change, float) and np.isnan(change)):
+        return ""
+    sign = "+" if change > 0 else "-" if change < 0 else ""  # ASCII minus: st.metric colours on it
+    size = abs(change)
+    if unit == "share":
+        return f"{sign}{size * 100:.1f} pts"
+    if unit == "money":
+        return f"{sign}{format_money(size, currency, decimals=2 if size < 100 else 0)}"
+    if unit == "count":
+        return f"{sign}{size:,.0f}"
+    if unit == "days":
+        return f"{sign}{size:,.1f} days"
+    return f"{sign}{size:,.2f}"
+
+
 def kpi_trend(table: pd.DataFrame, kpi: str, label: str, unit: str, currency: str | None = None,
               period: str = "month", target: float | None = None) -> go.Figure:
     """One KPI over the periods of :func:`insights.kpis.kpi_table`, with the target as a dashed line."""

@@ -48,6 +48,22 @@ METRIC_LABELS = {
 SPLIT_LABELS = {"channel": "Acquisition channel", "first_category": "First category bought", "country": "Country"}
 NO_SPLIT = "All customers"
 
+DEFINITIONS_MARKDOWN = f"""
+- A customer's **cohort** is the week (Monday start), month or quarter of their **first order** (an order id
+  that is not wholly cancelled). Guest orders (no customer id) belong to no cohort.
+- **Period index** *k*: periods since the cohort period (0 = the period of the first order).
+- **Share of customers active** (retention) of cohort *c* in period *k*: share of its customers who placed an
+  order in period *c + k*. With *active in or after the period*: share who ordered in *c + k* or later.
+- **Net revenue**: what the cohort's customers spent in period *c + k*, cancellations and returns netted.
+- **Cumulative revenue per customer (LTV)**: net revenue of the cohort from period 0 to *k*, divided by the
+  cohort's customers.
+- **Orders**: orders placed by the cohort's customers in period *c + k*.
+- **Unreliable**: cohorts of fewer than {MIN_COHORT_CUSTOMERS} customers (one customer moves their share by
+  more than 3 points).
+- **Average** row: the cohorts that have reached period *k*, weighted by size (all their active customers /
+  all their customers; LTV likewise); for net revenue and orders, the mean per cohort.
+"""
+
 COLUMNS = ["split_value", "cohort", "cohort_label", "period_index", "customers", "active_customers",
            "active_or_after_customers", "retention", "orders", "revenue", "revenue_per_customer", "ltv",
            "value", "unreliable", "is_partial", "is_average"]

@@ -189,6 +189,12 @@ def period_label(start, period: str, end=None) -> str:
     return f"{start.day} {start:%b %Y} – {last.day} {last:%b %Y}"
 
 
+def data_range(ws) -> tuple[dt.date | None, dt.date | None]:
+    """First and last order day in the workspace."""
+    first, last = query_rows(_con(ws), "select min(order_date), max(order_date) from kpi_order_facts")[0]
+    return first, last
+
+
 def workspace_currency(ws) -> str | None:
     """The currency of the orders (most frequent ``currency`` value), or None when the data has none."""
     row = query_rows(_con(ws), "select mode(currency) from orders where currency is not null")
@@ -248,10 +254,29 @@ def _empty_custom_row(df: pd.DataFrame, start: dt.date, end: dt.date) -> pd.Data
     return pd.DataFrame([row], columns=df.columns)
 
 
+def custom_blocks(ws, start, end, count: int = 12) -> pd.DataFrame:
+    """The KPI table of the custom range [start, end] and the ``count - 1`` blocks of the same length before
+    it (oldest first): the trend line of a custom range."""
+    start, end = _as_date(start, "start"), _as_date(end, "end")
+    if end < start:
+        raise ValueError(f"the end date {end} is before the start date {start}")
+    frame = _kpi_frame(_con(ws), "custom", start, (end - start).days + 1)
+    return frame[(frame["bucket"] > -count) & (frame["bucket"] <= 0)].reset_index(drop=True)
+
+
+def definitions_frame() -> pd.DataFrame:
+    """The KPI definitions as a table for the page: group, KPI, unit, definition."""
+    rows = [dict(Group=group, KPI=KPI_DEFINITIONS[k][0], Unit=KPI_DEFINITIONS[k][1], Definition=KPI_DEFINITIONS[k][2])
+            for group, keys in KPI_GROUPS.items() for k in keys]
+    return pd.DataFrame(rows)
+
+
 def available_kpis(table: pd.DataFrame) -> list[str]:
     """The KPI keys worth showing for this data: event KPIs only with sessions, NPS/CSAT only with answers."""
     keys = []
     for key in KPI_DEFINITIONS:
+        if key in table and table[key].isna().all() and key not in ("retention", "churn_rate"):
+            continue
         if key in EVENT_KPIS and not (table.get("sessions", pd.Series(dtype=float)).fillna(0) > 0).any():
             continue
         if key in FEEDBACK_KPIS and not (table.get(FEEDBACK_KPIS[key], pd.Series(dtype=float)).fillna(0) > 0).any():
@@ -324,7 +349,7 @@ def target_status(kpi: str, value, target) -> str | None:
 
 
 # ----- comparisons -----------------------------------------------------------------------------------
-def compare_periods(ws, period: str, current) -> pd.DataFrame:
+def compare_periods(ws, period: str, current, with_targets: bool = True) -> pd.DataFrame:
     """Each KPI in the ``current`` period against the previous period and the same period last year.
 
     ``current`` is any day inside the period (week/month/quarter), or a ``(start, end)`` pair of inclusive
@@ -332,7 +357,9 @@ def compare_periods(ws, period: str, current) -> pd.DataFrame:
     dates a year earlier).
 
     Out: one row per KPI key with label, unit, current, previous, change, change_pct, last_year,
-    yoy_change, yoy_pct, target, status ('met' / 'missed' / None), lower_is_better.
+    yoy_change, yoy_pct, target, status ('met' / 'missed' / None), lower_is_better. With
+    ``with_targets=False`` target and status are left empty (see :func:`apply_targets`): a page can then
+    cache the comparison while targets change.
     """
     _check_period(period)
     con = _con(ws)
@@ -355,19 +382,28 @@ def compare_periods(ws, period: str, current) -> pd.DataFrame:
         prev = by_start.loc[[prev_start]] if prev_start in by_start.index else frame.iloc[0:0]
         ly_start = shift_period(current_start, period, {"week": -52, "month": -12, "quarter": -4}[period])
         last_year = by_start.loc[[ly_start]] if ly_start in by_start.index else frame.iloc[0:0]
-    stored = targets(con, period)
     rows = []
     for key, (label, unit, _definition) in KPI_DEFINITIONS.items():
         value = _value(cur, key)
         before = _value(prev, key)
         ly = _value(last_year, key)
-        target = target_for(stored, key, current_start)
         rows.append(dict(
             kpi=key, label=label, unit=unit, current=value, previous=before,
             change=_diff(value, before), change_pct=_pct(value, before),
             last_year=ly, yoy_change=_diff(value, ly), yoy_pct=_pct(value, ly),
-            target=target, status=target_status(key, value, target), lower_is_better=key in LOWER_IS_BETTER))
-    return pd.DataFrame(rows)
+            target=None, status=None, lower_is_better=key in LOWER_IS_BETTER))
+    out = pd.DataFrame(rows)
+    out.attrs["period_start"] = current_start.isoformat()
+    return apply_targets(con, out, period, current_start) if with_targets else out
+
+
+def apply_targets(ws, comparison: pd.DataFrame, period: str, current_start) -> pd.DataFrame:
+    """Fill ``target`` and ``status`` of a :func:`compare_periods` frame from the stored targets."""
+    stored = targets(_con(ws), period)
+    out = comparison.copy()
+    out["target"] = [target_for(stored, k, current_start) for k in out["kpi"]]
+    out["status"] = [target_status(k, v, t) for k, v, t in zip(out["kpi"], out["current"], out["target"])]
+    return out
 
 
 def _minus_year(day: dt.date) -> dt.date:
@@ -393,6 +429,14 @@ def _pct(a, b):
 
 
 # ----- the revenue bridge ----------------------------------------------------------------------------
+BRIDGE_METHOD = (
+    "Revenue of **new customers** (first order in the period) and of **returning customers** (first order "
+    "before it) is each written as *customers × orders per customer × average order value*. The change of "
+    "each product is split between its three factors by the **Shapley method**: each factor's effect is its "
+    "contribution averaged over every order in which the factors could be switched from the first period's "
+    "value to the second's, so the result does not depend on an arbitrary order. Two more lines close the "
+    "bridge: **guests** (orders with no customer id) and **refunds** of customers who placed no order in the "
+    "period. The effects add up exactly to the change in net revenue.")
 BRIDGE_GROUPS = ("new", "returning")
 BRIDGE_FACTORS = ("customers", "orders_per_customer", "aov")
 MOVER_DIMENSIONS = ("category", "channel", "country", "segment")

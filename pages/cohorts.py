@@ -1,0 +1,68 @@
+"""Cohort heatmaps: do new customers come back, and what are they worth as time goes by?"""
+
+import streamlit as st
+
+from insights import cohorts, kpis
+from insights.ui import session
+
+ws = session.require_workspace_with_orders()
+st.title("🗓️ Cohort heatmaps")
+currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+
+GRAIN_LABELS = {"month": "Month", "week": "Week", "quarter": "Quarter"}
+MODE_LABELS = {"active": "Active in the period", "active_or_after": "Active in or after the period"}
+controls = st.columns(4)
+grain = controls[0].selectbox("Cohort by", list(GRAIN_LABELS), format_func=GRAIN_LABELS.get, key="cohort_grain")
+metric = controls[1].selectbox("Show", list(cohorts.METRICS), format_func=lambda m: cohorts.METRIC_LABELS[m][0],
+                               key="cohort_metric")
+mode = controls[2].selectbox("Count a customer as", list(MODE_LABELS), format_func=MODE_LABELS.get,
+                             key="cohort_mode", disabled=metric != "retention")
+split = controls[3].selectbox("Split by", [None, *cohorts.SPLITS], key="cohort_split",
+                              format_func=lambda s: "No split" if s is None else cohorts.SPLIT_LABELS[s])
+
+cells = session.memo("cohort_table", cohorts.cohort_table, ws, grain=grain, metric=metric, mode=mode, split=split)
+if cells.empty:
+    st.info("No cohorts yet: cohorts need orders with a customer id.")
+    st.stop()
+
+if split:
+    sizes = (cells[(cells["period_index"] == 0) & ~cells["is_average"]]
+             .groupby("split_value")["customers"].sum().sort_values(ascending=False))
+    value = st.selectbox(cohorts.SPLIT_LABELS[split], list(sizes.index), key=f"cohort_split_value_{split}",
+                         format_func=lambda v: f"{v} ({sizes[v]:,} customers)")
+    view = cells[cells["split_value"] == value]
+else:
+    view = cells
+
+label, unit = cohorts.METRIC_LABELS[metric]
+period_word = {"week": "weeks", "month": "months", "quarter": "quarters"}[grain]
+st.caption(f"Rows: customers grouped by the {grain} of their first order. Columns: {period_word} since then. "
+           f"Greyed cells with a × belong to cohorts of fewer than {cohorts.MIN_COHORT_CUSTOMERS} customers: "
+           f"unreliable. The last column of each row is usually incomplete. Amounts in {currency}.")
+
+chart_col, table_col = st.columns([3, 2])
+with chart_col:
+    st.plotly_chart(cohorts.cohort_heatmap(view, metric, grain, currency), key="cohort_heatmap")
+with table_col:
+    grid = cohorts.pivot_cohorts(view, "value")
+    if unit == "share":
+        grid = grid * 100
+    fmt = "%.1f%%" if unit == "share" else "%.0f"
+    grid.columns = [str(c) for c in grid.columns]
+    st.dataframe(grid, column_config={c: st.column_config.NumberColumn(c, format=fmt) for c in grid.columns},
+                 height=min(600, 38 + 35 * len(grid)))
+    st.download_button("Download cohort table (CSV)",
+                       cohorts.cohort_cells_for_download(cells).to_csv(index=False).encode("utf-8"),
+                       file_name=f"cohorts_{grain}_{metric}.csv", mime="text/csv", key="cohort_download")
+
+if split:
+    st.subheader(f"Average by {cohorts.SPLIT_LABELS[split].lower()}")
+    averages = cells[cells["is_average"]].pivot_table(index="split_value", columns="period_index", values="value")
+    if unit == "share":
+        averages = averages * 100
+    averages.columns = [str(c) for c in averages.columns]
+    st.dataframe(averages.reindex(sizes.index), column_config={
+        c: st.column_config.NumberColumn(c, format=fmt) for c in averages.columns})
+
+with st.expander("📖 Definitions"):
+    st.markdown(cohorts.DEFINITIONS_MARKDOWN)

@@ -1,0 +1,138 @@
+"""KPI scorecard: how the business is doing this period, against last period, last year and target — and why."""
+
+import datetime as dt
+
+import streamlit as st
+
+from insights import charts_kpis, kpis
+from insights.ui import session
+
+ws = session.require_workspace_with_orders()
+st.title("📈 KPI scorecard")
+
+currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+PERIOD_CHOICES = {"Week": "week", "Month": "month", "Quarter": "quarter", "Custom range": "custom"}
+left, right = st.columns([2, 3])
+choice = left.radio("Period", list(PERIOD_CHOICES), index=1, horizontal=True, key="kpi_period")
+period = PERIOD_CHOICES[choice]
+
+if period == "custom":
+    first_day, last_day = session.memo("kpi_data_range", kpis.data_range, ws)
+    default = (max(first_day, last_day - dt.timedelta(days=29)), last_day)
+    picked = right.date_input("Date range", value=default, min_value=None, key="kpi_range")
+    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
+        st.info("Pick the first and the last day of the range.")
+        st.stop()
+    start, end = picked
+    current = (start, end)
+    days = (end - start).days + 1
+    previous = (start - dt.timedelta(days=days), start - dt.timedelta(days=1))
+    current_label = kpis.period_label(start, "custom", end + dt.timedelta(days=1))
+    # the trend of a custom range: the blocks of the same length before it
+    trend = session.memo("kpi_custom_blocks", kpis.custom_blocks, ws, start, end, 12)
+    bridge_a, bridge_b = previous, current
+else:
+    table = session.memo("kpi_table", kpis.kpi_table, ws, period)
+    labels = [kpis.period_label(p, period) + (" (so far)" if partial else "")
+              for p, partial in zip(table["period"], table["is_partial"])]
+    complete = [i for i, partial in enumerate(table["is_partial"]) if not partial]
+    default_index = complete[-1] if complete else len(labels) - 1
+    index = right.selectbox("Show", range(len(labels)), index=default_index, format_func=lambda i: labels[i],
+                            key=f"kpi_current_{period}")
+    current = table["period"].iloc[index]
+    current_label = labels[index]
+    trend = table.iloc[max(0, index - 11): index + 1]
+    bridge_a, bridge_b = kpis.shift_period(current, period, -1), current
+
+comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, current, with_targets=False)
+comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
+shown = kpis.available_kpis(trend if period == "custom" else table)
+
+st.caption(f"{current_label} · amounts in {currency} · deltas against the previous period; "
+           "hover a figure's ⓘ for its definition. Definitions are listed at the bottom of the page.")
+
+by_key = comparison.set_index("kpi")
+for group, keys in kpis.KPI_GROUPS.items():
+    keys = [k for k in keys if k in shown]
+    if not keys:
+        continue
+    st.subheader(group)
+    columns = st.columns(4)
+    for i, key in enumerate(keys):
+        row = by_key.loc[key]
+        label, unit, definition = kpis.KPI_DEFINITIONS[key]
+        delta = None
+        if row["change"] is not None and row["change"] == row["change"]:
+            delta = charts_kpis.format_delta(row["change"], unit, currency)
+        ly = charts_kpis.format_value(row["last_year"], unit, currency)
+        note = f"Last year: {ly}"
+        if row["target"] is not None and row["target"] == row["target"]:
+            mark = "✅ met" if row["status"] == "met" else "❌ missed" if row["status"] == "missed" else ""
+            note += f" · Target: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
+        spark = trend[key].astype(float).tolist() if key in trend else None
+        with columns[i % 4]:
+            st.metric(label, charts_kpis.format_value(row["current"], unit, currency), delta=delta,
+                      delta_color="inverse" if row["lower_is_better"] else "normal", help=definition,
+                      chart_data=spark if spark and any(v == v for v in spark) else None, border=True,
+                      delta_description="vs previous period")
+            st.caption(note)
+
+with st.expander("🎯 Targets"):
+    st.write("Set a target for a KPI: for every period of this length, or only for the period shown.")
+    tcols = st.columns([3, 2, 2, 1])
+    options = [k for k in kpis.KPI_DEFINITIONS if k in shown]
+    target_kpi = tcols[0].selectbox("KPI", options, format_func=lambda k: kpis.KPI_DEFINITIONS[k][0],
+                                    key="kpi_target_kpi")
+    unit = kpis.KPI_DEFINITIONS[target_kpi][1]
+    hint = " (as a share, e.g. 0.25 = 25%)" if unit == "share" else f" ({currency})" if unit == "money" else ""
+    target_value = tcols[1].number_input("Target" + hint, value=None, key="kpi_target_value")
+    scope = tcols[2].radio("Applies to", ["every period", "this period only"], key="kpi_target_scope")
+    if tcols[3].button("Save", key="kpi_target_save"):
+        only = comparison.attrs.get("period_start", current) if scope == "this period only" else None
+        kpis.set_target(ws, target_kpi, target_value, period, only)
+        st.rerun()
+    with_target = comparison[comparison["target"].notna()]
+    if with_target.empty:
+        st.caption("No targets yet.")
+    else:
+        st.dataframe(with_target[["label", "current", "target", "status"]].rename(
+            columns={"label": "KPI", "current": current_label, "target": "Target", "status": "Met?"}),
+            hide_index=True)
+
+st.subheader("Why revenue changed")
+bridge = session.memo("kpi_bridge", kpis.revenue_bridge, ws, bridge_a, bridge_b, period if period != "custom" else "month")
+for sentence in kpis.explain_bridge(bridge, currency):
+    st.markdown(f"- {sentence}")
+st.plotly_chart(charts_kpis.bridge_waterfall(bridge), key="kpi_bridge_chart")
+movers = bridge["largest_movers"]
+if not movers.empty:
+    st.caption(f"Largest movers between {bridge['period_a']} and {bridge['period_b']} (net revenue, {currency})")
+    st.dataframe(movers.rename(columns={"dimension": "By", "value": "Value", "revenue_a": bridge["period_a"],
+                                        "revenue_b": bridge["period_b"], "change": "Change"}),
+                 hide_index=True, column_config={
+                     c: st.column_config.NumberColumn(format="%.0f") for c in
+                     (bridge["period_a"], bridge["period_b"], "Change")})
+with st.expander("How the bridge is computed"):
+    st.markdown(kpis.BRIDGE_METHOD)
+
+st.subheader("Trend")
+trend_kpi = st.selectbox("KPI", shown, format_func=lambda k: kpis.KPI_DEFINITIONS[k][0], key="kpi_trend_kpi")
+label, unit, _ = kpis.KPI_DEFINITIONS[trend_kpi]
+target = by_key.loc[trend_kpi, "target"]
+st.plotly_chart(charts_kpis.kpi_trend(trend, trend_kpi, label, unit, currency, period,
+                                      target if target == target else None), key="kpi_trend_chart")
+
+st.subheader("Demand by hour and weekday")
+demand = session.memo("kpi_demand", kpis.demand_heatmap, ws)
+if demand.attrs.get("reason"):
+    st.info(demand.attrs["reason"])
+else:
+    measure = st.radio("Show", ["orders", "net_revenue"], horizontal=True, key="kpi_demand_measure",
+                       format_func=lambda m: "Orders" if m == "orders" else f"Net revenue ({currency})")
+    st.plotly_chart(charts_kpis.demand_figure(demand, measure, currency), key="kpi_demand_chart")
+
+with st.expander("📖 Definitions"):
+    st.markdown("An **order** is an order id that is not wholly cancelled. **Net revenue** sums quantity × unit "
+                "price over every loaded line, cancellations and returns as negatives. A customer is **active** "
+                "in a period if they placed an order in it. Weeks start on Monday.")
+    st.dataframe(kpis.definitions_frame(), hide_index=True)

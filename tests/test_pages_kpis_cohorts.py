@@ -1,0 +1,75 @@
+"""AppTest drives the KPI scorecard and the cohort heatmaps on a tiny shop put into the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from insights import kpis
+from insights.ui.session import WORKSPACE_KEY
+from tests.helpers import workspace_from_tables
+from tests.test_kpis import EVENTS, FEEDBACK, LINES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def shop():
+    ws = workspace_from_tables(order_lines=LINES, events=EVENTS, feedback=FEEDBACK)
+    yield ws
+    ws.close()
+
+
+def open_page(name: str, ws) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = ws
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def test_kpi_page_shows_the_last_complete_month_and_follows_the_period(shop):
+    at = open_page("kpis.py", shop)
+    revenue = metric(at, "Net revenue")           # February: the only complete month
+    assert revenue.value == "€27.00" and revenue.delta == "-€23.00"
+    assert metric(at, "NPS").value == "+25"
+    assert any("Revenue fell 46% vs January 2024" in m.value for m in at.markdown)
+    at.radio(key="kpi_period").set_value("Quarter").run()
+    assert not at.exception
+    assert metric(at, "Net revenue").value == "€85.00"   # Q1 2024 so far: 50 + 27 + 8
+    at.radio(key="kpi_period").set_value("Custom range").run()
+    at.date_input(key="kpi_range").set_value((kpis.dt.date(2024, 2, 1), kpis.dt.date(2024, 2, 14))).run()
+    assert not at.exception
+    assert metric(at, "Orders").value == "3"
+
+
+def test_kpi_page_saves_a_target_and_judges_it(shop):
+    at = open_page("kpis.py", shop)
+    at.selectbox(key="kpi_target_kpi").set_value("net_revenue")
+    at.number_input(key="kpi_target_value").set_value(20.0)
+    at.button(key="kpi_target_save").click().run()
+    assert not at.exception
+    assert kpis.target_for(kpis.targets(shop, "month"), "net_revenue", kpis.dt.date(2024, 2, 1)) == 20.0
+    assert any("Target: €20.00 ✅ met" in c.value for c in at.caption)
+
+
+def test_cohort_page_heatmap_table_download_and_split(shop):
+    at = open_page("cohorts.py", shop)
+    frames = at.dataframe
+    assert frames and list(frames[0].value.index) == ["2024-01", "2024-02", "Average"]
+    assert frames[0].value.loc["2024-01", "1"] == pytest.approx(50.0)   # half of January came back in February
+    at.selectbox(key="cohort_split").set_value("channel").run()
+    assert not at.exception
+    at.selectbox(key="cohort_metric").set_value("ltv").run()
+    assert not at.exception
+    assert at.selectbox(key="cohort_split_value_channel").options  # one heatmap per channel
+    at.selectbox(key="cohort_grain").set_value("week").run()
+    assert not at.exception

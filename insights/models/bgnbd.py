@@ -1,0 +1,345 @@
+"""BG/NBD (repeat purchases) and Gamma-Gamma (spend per order): our adapter around ``lifetimes``.
+
+Both classes follow scikit-learn conventions: ``__init__`` stores keyword arguments only; ``fit(summary)``
+validates, learns, sets ``params_`` (and ``standard_errors_``, ``customers_fitted_``, ``log_likelihood_``)
+and returns ``self``; prediction methods raise :class:`NotFittedError` before a fit. A fitted model keeps
+no copy of the customer data, only its parameters.
+
+Input (the *customer summary*, see :func:`insights.clv.customer_summary`): a DataFrame, one row per
+customer, with
+
+- ``frequency`` — number of **repeat** purchase days (purchases on the same day count as one; the first
+  purchase day is excluded, so a one-time buyer has frequency 0);
+- ``recency`` — time from the first to the last purchase day (0 for one-time buyers);
+- ``T`` — time from the first purchase day to the end of the calibration period (customer's "age");
+- ``monetary_value`` (Gamma-Gamma only) — mean spend of the repeat purchase days.
+
+Times are in one unit (Clueboard uses weeks); the fitted ``alpha`` is in that unit.
+
+Where ``lifetimes`` needs handling, it is handled here, in one place:
+
+- Speed: identical (frequency, recency, T) rows are fitted once with ``weights`` (the likelihood is a sum
+  over customers, so this is exact); predictions are computed on the unique rows and broadcast back.
+- ``lifetimes`` prints the optimiser's output to stdout and raises its own ``ConvergenceError`` when the
+  fit fails; we silence the print and raise :class:`ModelFitError` with a plain message instead. Non-finite
+  or absurd parameters (e.g. Gamma-Gamma ``q <= 1``, where the mean spend does not exist) are failures too.
+- ``lifetimes`` sets a global ``warnings.simplefilter`` inside its likelihood; we restore the filters.
+- ``lifetimes`` keeps the whole input as ``fitter.data``; we drop the fitter and keep the parameters.
+
+The prediction formulas (conditional expected purchases, P(alive), expected spend) are the published
+closed forms (Fader, Hardie & Lee 2005, eq. 10; Fader & Hardie's notes 021 and on the Gamma-Gamma model),
+written with numpy/scipy so they are vectorised and independent of the fitting library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.special import betaln, gammaln, hyp2f1
+
+log = logging.getLogger(__name__)
+
+BGNBD_PARAMS = ("r", "alpha", "a", "b")
+GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
+
+
+class ModelFitError(RuntimeError):
+    """The model could not be fitted to this data; the message says why in plain words."""
+
+
+class NotFittedError(RuntimeError):
+    """A prediction was asked of a model that has not been fitted."""
+
+
+class SummaryError(ValueError):
+    """The customer summary handed to a model is not usable; the message names the column and the count."""
+
+
+def validate_summary(summary: pd.DataFrame, columns=("frequency", "recency", "T"), name: str = "summary") -> None:
+    """One validator for model input: the named columns exist, are numeric, finite, and consistent.
+
+    Checks: no missing or infinite values; frequency is a whole number ≥ 0; 0 ≤ recency ≤ T;
+    recency is 0 when frequency is 0; monetary_value (when asked for) > 0.
+    """
+    if not isinstance(summary, pd.DataFrame):
+        raise SummaryError(f"{name} must be a DataFrame with one row per customer, got {type(summary).__name__}")
+    if len(summary) == 0:
+        raise SummaryError(f"{name} has no customers to fit")
+    missing = [c for c in columns if c not in summary.columns]
+    if missing:
+        raise SummaryError(f"{name} lacks column(s) {missing}; expected {list(columns)}")
+    for col in columns:
+        values = pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = int((~np.isfinite(values)).sum())
+        if bad:
+            raise SummaryError(f"column {col} of {name} has {bad} empty or non-numeric values")
+        if (values < 0).any():
+            raise SummaryError(f"column {col} of {name} has {int((values < 0).sum())} negative values")
+    if "frequency" in columns:
+        f = summary["frequency"].to_numpy(dtype=float)
+        frac = int((f != np.round(f)).sum())
+        if frac:
+            raise SummaryError(f"column frequency of {name} has {frac} non-whole values (it counts purchase days)")
+    if {"recency", "T"} <= set(columns):
+        r, t = summary["recency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float)
+        over = int((r > t + 1e-9).sum())
+        if over:
+            raise SummaryError(f"{name} has {over} customers whose recency exceeds T (last purchase after the "
+                               "end of the calibration period)")
+        if "frequency" in columns:
+            lone = int(((summary["frequency"].to_numpy() == 0) & (r > 0)).sum())
+            if lone:
+                raise SummaryError(f"{name} has {lone} one-time buyers (frequency 0) with recency above 0")
+    if "monetary_value" in columns:
+        m = summary["monetary_value"].to_numpy(dtype=float)
+        if (m <= 0).any():
+            raise SummaryError(f"column monetary_value of {name} has {int((m <= 0).sum())} values ≤ 0; "
+                               "Gamma-Gamma needs customers with positive spend")
+
+
+def _unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unique rows as a 2-D array, inverse index, counts) over the given equally long columns."""
+    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
+    uniq, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
+    return uniq, inverse.reshape(-1), counts
+
+
+def _run_lifetimes_fit(fitter, what: str, *args, **kwargs):
+    """Call a lifetimes fitter's ``fit`` with its stdout print and global warning filter contained."""
+    from lifetimes.utils import ConvergenceError
+
+    sink = io.StringIO()
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(sink), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fitter.fit(*args, **kwargs)
+    except ConvergenceError as exc:
+        log.info("%s did not converge: %s", what, sink.getvalue()[-2000:])
+        raise ModelFitError(f"The {what} did not settle on stable values for this data (the optimiser did not "
+                            "converge). This happens with very few repeat buyers or very uneven histories; "
+                            "more history usually fixes it.") from exc
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError) as exc:
+        raise ModelFitError(f"The {what} could not be fitted to this data ({exc}).") from exc
+    return fitter
+
+
+class _Fitted:
+    params_: dict
+
+    def _check_fitted(self) -> None:
+        if getattr(self, "params_", None) is None:
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet: call fit(summary) first")
+
+    @classmethod
+    def from_params(cls, params: dict, standard_errors: dict | None = None, **kwargs):
+        """A fitted model from stored parameters (e.g. a fit cached in the workspace), without refitting."""
+        model = cls(**kwargs)
+        missing = [k for k in cls._param_names if k not in params]
+        if missing:
+            raise ValueError(f"{cls.__name__} parameters lack {missing}")
+        model.params_ = {k: float(params[k]) for k in cls._param_names}
+        model.standard_errors_ = dict(standard_errors or {})
+        return model
+
+    def get_params(self) -> dict:
+        return {k: getattr(self, k) for k in self._init_args}
+
+    def __repr__(self) -> str:
+        fitted = getattr(self, "params_", None)
+        inner = ", ".join(f"{k}={v:.4g}" for k, v in fitted.items()) if fitted else "unfitted"
+        return f"{type(self).__name__}({inner})"
+
+
+class BetaGeoModel(_Fitted):
+    """BG/NBD model of repeat purchases (Fader, Hardie & Lee 2005).
+
+    While alive, a customer buys by a Poisson process with rate λ ~ Gamma(r, α); after each purchase they
+    drop out with probability p ~ Beta(a, b). ``params_`` = ``{"r", "alpha", "a", "b"}`` (α in the summary's
+    time unit).
+
+    ``penalizer`` adds an L2 penalty on the parameters (lifetimes' ``penalizer_coef``): 0 reproduces the
+    published estimates; a small value (0.001–0.01) steadies fits on small or odd data.
+    """
+
+    _init_args = ("penalizer",)
+    _param_names = BGNBD_PARAMS
+
+    def __init__(self, *, penalizer: float = 0.0):
+        self.penalizer = penalizer
+
+    def fit(self, summary: pd.DataFrame) -> "BetaGeoModel":
+        """Fit on a summary with columns frequency, recency, T (one row per customer). Returns self."""
+        from lifetimes import BetaGeoFitter
+
+        validate_summary(summary, ("frequency", "recency", "T"))
+        if int((summary["frequency"] > 0).sum()) == 0:
+            raise ModelFitError("No customer bought more than once, so there is nothing to learn about repeat "
+                                "purchases yet.")
+        uniq, _, counts = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), "repeat-purchase model (BG/NBD)",
+                                    uniq[:, 0].astype(int), uniq[:, 1], uniq[:, 2], weights=counts)
+        params = {k: float(fitter.params_[k]) for k in BGNBD_PARAMS}
+        if not all(np.isfinite(v) and v > 0 for v in params.values()) or params["alpha"] > 1e8:
+            raise ModelFitError("The repeat-purchase model (BG/NBD) ended on unusable values "
+                                f"({', '.join(f'{k}={v:.3g}' for k, v in params.items())}); the data may be "
+                                "too short or too regular for it.")
+        with np.errstate(all="ignore"):
+            se = fitter.standard_errors_
+        self.standard_errors_ = {k: float(se[k]) for k in BGNBD_PARAMS}
+        self.log_likelihood_ = -float(fitter._negative_log_likelihood_) * float(counts.sum())
+        self.customers_fitted_ = int(counts.sum())
+        self.unique_rows_fitted_ = int(len(uniq))
+        self.params_ = params
+        return self
+
+    # ----- predictions (vectorised over unique rows) -------------------------------------------------------
+    def predict_purchases(self, summary: pd.DataFrame, t: float | np.ndarray) -> np.ndarray:
+        """Expected repeat purchases in the next ``t`` time units, per customer (eq. 10 of FHL 2005).
+
+        ``t`` is a scalar or an array broadcastable to the customers (e.g. shape ``(n, k)`` for k horizons
+        is not supported; call once per horizon or use :meth:`cumulative_purchases`).
+        """
+        self._check_fitted()
+        uniq, inverse, _ = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        out = conditional_expected_purchases(self.params_, uniq[:, 0], uniq[:, 1], uniq[:, 2], t)
+        return out[inverse]
+
+    def cumulative_purchases(self, summary: pd.DataFrame, times) -> np.ndarray:
+        """Expected repeat purchases by each of ``times`` (1-D), per customer: array of shape (n, len(times))."""
+        self._check_fitted()
+        times = np.asarray(times, dtype=float)
+        uniq, inverse, _ = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        out = conditional_expected_purchases(self.params_, uniq[:, 0, None], uniq[:, 1, None],
+                                             uniq[:, 2, None], times[None, :])
+        return out[inverse]
+
+    def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
+        """Probability each customer is still 'alive' (will buy again) at the end of calibration."""
+        self._check_fitted()
+        return probability_alive(self.params_, summary["frequency"].to_numpy(dtype=float),
+                                 summary["recency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float))
+
+    def expected_purchases_new_customer(self, t) -> np.ndarray:
+        """Expected repeat purchases by time ``t`` after a first purchase, for a random new customer (eq. 9)."""
+        self._check_fitted()
+        r, alpha, a, b = (self.params_[k] for k in BGNBD_PARAMS)
+        t = np.asarray(t, dtype=float)
+        with np.errstate(all="ignore"):
+            hyp = hyp2f1(r, b, a + b - 1, t / (alpha + t))
+            out = (a + b - 1) / (a - 1) * (1 - hyp * (alpha / (alpha + t)) ** r)
+        return np.where(t <= 0, 0.0, out)
+
+
+class GammaGammaModel(_Fitted):
+    """Gamma-Gamma model of spend per purchase (Fader & Hardie's note; Colombo & Jiang 1999).
+
+    A customer's purchase amounts are Gamma(p, ν) with ν ~ Gamma(q, γ) across customers; ``params_`` =
+    ``{"p", "q", "gamma"}``. Fitted on **repeat customers with positive spend** only: ``frequency`` ≥ 1 and
+    ``monetary_value`` (mean spend of their repeat purchase days) > 0. Rows outside that are dropped.
+    Assumes spend is independent of purchase frequency.
+    """
+
+    _init_args = ("penalizer",)
+    _param_names = GAMMA_GAMMA_PARAMS
+
+    def __init__(self, *, penalizer: float = 0.0):
+        self.penalizer = penalizer
+
+    def fit(self, summary: pd.DataFrame) -> "GammaGammaModel":
+        """Fit on a summary with columns frequency, monetary_value. Returns self."""
+        from lifetimes import GammaGammaFitter
+
+        if "monetary_value" not in summary.columns or "frequency" not in summary.columns:
+            raise SummaryError("summary lacks column(s) frequency/monetary_value needed for the spend model")
+        usable = summary.loc[(summary["frequency"] > 0) & (summary["monetary_value"] > 0),
+                             ["frequency", "monetary_value"]]
+        if len(usable) < 2:
+            raise ModelFitError("Fewer than two customers have repeat purchases with positive spend, so the "
+                                "spend model has nothing to learn from.")
+        validate_summary(usable, ("frequency", "monetary_value"))
+        uniq, _, counts = _unique_rows(usable["frequency"], usable["monetary_value"])
+        fitter = _run_lifetimes_fit(GammaGammaFitter(penalizer_coef=self.penalizer), "spend model (Gamma-Gamma)",
+                                    uniq[:, 0].astype(int), uniq[:, 1], weights=counts)
+        params = {"p": float(fitter.params_["p"]), "q": float(fitter.params_["q"]),
+                  "gamma": float(fitter.params_["v"])}
+        if not all(np.isfinite(v) and v > 0 for v in params.values()):
+            raise ModelFitError("The spend model (Gamma-Gamma) ended on unusable values.")
+        if params["q"] <= 1:
+            raise ModelFitError(f"The spend model (Gamma-Gamma) found q = {params['q']:.2f} ≤ 1: spend varies so "
+                                "wildly between customers that an average order value cannot be estimated. "
+                                "A few extreme orders (wholesale, test orders) often cause this.")
+        with np.errstate(all="ignore"):
+            se = fitter.standard_errors_
+        self.standard_errors_ = {"p": float(se["p"]), "q": float(se["q"]), "gamma": float(se["v"])}
+        self.customers_fitted_ = int(counts.sum())
+        self.params_ = params
+        return self
+
+    def population_mean_spend(self) -> float:
+        """Expected spend per purchase of a customer we know nothing about: p·γ / (q − 1)."""
+        self._check_fitted()
+        p, q, g = (self.params_[k] for k in GAMMA_GAMMA_PARAMS)
+        return p * g / (q - 1)
+
+    def expected_spend(self, summary: pd.DataFrame) -> np.ndarray:
+        """Expected spend per future purchase, per customer: (p(γ + x·m̄)) / (p·x + q − 1).
+
+        Customers without a repeat purchase with positive spend (frequency 0, or monetary_value missing or
+        ≤ 0) get the population mean.
+        """
+        self._check_fitted()
+        p, q, g = (self.params_[k] for k in GAMMA_GAMMA_PARAMS)
+        x = summary["frequency"].to_numpy(dtype=float)
+        m = pd.to_numeric(summary["monetary_value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        known = (x > 0) & np.isfinite(m) & (m > 0)
+        x = np.where(known, x, 0.0)
+        m = np.where(known, m, 0.0)
+        return (p * (g + x * m)) / (p * x + q - 1)
+
+
+# ----- closed forms ---------------------------------------------------------------------------------------
+def conditional_expected_purchases(params: dict, x, t_x, T, t) -> np.ndarray:
+    """E[X(T, T+t) | x, t_x, T] of the BG/NBD model (Fader, Hardie & Lee 2005, eq. 10), vectorised."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    x, t_x, T, t = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T, t)))
+    with np.errstate(all="ignore"):
+        _a, _b, _c = r + x, b + x, a + b + x - 1
+        z = t / (alpha + T + t)
+        hyp = hyp2f1(_a, _b, _c, z)
+        ln_hyp = np.log(hyp)
+        bad = ~np.isfinite(ln_hyp)
+        if bad.any():  # Euler's transformation where the direct series overflows
+            ln_hyp[bad] = (np.log(hyp2f1(_c[bad] - _a[bad], _c[bad] - _b[bad], _c[bad], z[bad]))
+                           + (_c[bad] - _a[bad] - _b[bad]) * np.log1p(-z[bad]))
+        first = (a + b + x - 1) / (a - 1)
+        second = -np.expm1(ln_hyp + (r + x) * np.log((alpha + T) / (alpha + T + t)))
+        denom = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + t_x)) ** (r + x)
+        out = first * second / denom
+    return np.where(t <= 0, 0.0, out)
+
+
+def probability_alive(params: dict, x, t_x, T) -> np.ndarray:
+    """P(alive | x, t_x, T) of the BG/NBD model (Fader, Hardie & Lee's note 021); 1 for one-time buyers."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    with np.errstate(all="ignore"):
+        log_odds_dead = (r + x) * np.log((alpha + T) / (alpha + t_x)) + np.log(a / (b + np.maximum(x, 1) - 1))
+        p = 1.0 / (1.0 + np.exp(log_odds_dead))
+    return np.where(x == 0, 1.0, p)
+
+
+def bgnbd_log_likelihood(params: dict, x, t_x, T) -> np.ndarray:
+    """Per-customer log-likelihood of the BG/NBD model (FHL 2005, eq. 6); used in tests and diagnostics."""
+    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
+    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
+    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
+    a2 = betaln(a, b + x) - betaln(a, b)
+    a3 = -(r + x) * np.log(alpha + T)
+    with np.errstate(all="ignore"):
+        a4 = np.where(x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * np.log(alpha + t_x), -np.inf)
+    return a1 + a2 + np.logaddexp(a3, a4)

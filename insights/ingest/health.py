@@ -95,8 +95,8 @@ def health_report(ws) -> list[HealthItem]:
                 "They count in revenue but are left out of product and category figures.",
                 "Nothing to do, unless a real product was recognised as a fee."))
         outliers = _one(con, """with limits as (
-                select greatest(1000, 50 * quantile_cont(abs(quantity), 0.99)) as q_limit,
-                       greatest(1000, 50 * quantile_cont(abs(unit_price), 0.99)) as p_limit
+                select greatest(1000, 100 * median(abs(quantity))) as q_limit,
+                       greatest(1000, 100 * median(abs(unit_price))) as p_limit
                 from order_lines)
             select count(*) filter (where abs(quantity) > q_limit), count(*) filter (where abs(unit_price) > p_limit),
                    max(abs(quantity)), max(abs(unit_price))

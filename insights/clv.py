@@ -20,7 +20,7 @@ Per-customer outputs (:func:`score_customers`):
 - ``expected_spend`` per future purchase (Gamma-Gamma conditional mean; the population mean for customers
   without repeat purchases);
 - ``clv`` = Σ over months m = 1..M of (expected purchases in month m) × expected spend / (1 + d)^m, where a
-  month is 30 days, the last month may be partial, and d is the monthly rate equivalent to the annual
+  month is 365.25/12 days, the last month may be partial, and d is the monthly rate equivalent to the annual
   discount rate ((1 + annual)^(1/12) − 1). This is lifetimes' ``customer_lifetime_value`` arithmetic,
   vectorised over the unique (frequency, recency, T) rows;
 - ``clv_low``/``clv_high``: an 80 % **predictive** interval for the customer's value over the horizon. The
@@ -60,7 +60,7 @@ from insights.workspace import Workspace
 log = logging.getLogger(__name__)
 
 TIME_UNIT_DAYS = 7.0
-DAYS_PER_MONTH = 30.0
+DAYS_PER_MONTH = 365.25 / 12       # an average month; lifetimes uses 4.345 weeks (30.4 days)
 DEFAULT_HORIZON_DAYS = 365
 DEFAULT_ANNUAL_DISCOUNT = 0.10
 DEFAULT_INTERVAL = 0.80
@@ -371,8 +371,10 @@ def backtest_sentences(start: dt.date, calibration_end: dt.date, holdout_days: i
 
 
 def backtest(ws_or_con, holdout_days: int | None = None, time_unit_days: float = TIME_UNIT_DAYS,
-             penalizer: float = 0.0, frequency_cap: int = 7) -> Backtest:
+             penalizer: float = 0.0, frequency_cap: int = 7, calibration_end=None) -> Backtest:
     """Hold out the last ``holdout_days`` (default :func:`default_holdout_days`), fit on the rest, compare.
+
+    With ``calibration_end`` (and no ``holdout_days``), everything after that day is the held-out stretch.
 
     Raises :class:`ClvDataError` when the history is too short to hold anything out, and
     :class:`ModelFitError` when the model cannot be fitted on the calibration part.
@@ -382,6 +384,11 @@ def backtest(ws_or_con, holdout_days: int | None = None, time_unit_days: float =
     if first is None:
         raise ClvDataError("There are no orders by known customers, so there is nothing to backtest.")
     history = (last - first).days
+    if calibration_end is not None and not holdout_days:
+        holdout_days = (last - _as_date(calibration_end)).days
+        if holdout_days < 7:
+            raise ClvDataError(f"Only {max(holdout_days, 0)} days of orders follow {_as_date(calibration_end)}; a "
+                               "backtest needs at least a week after the calibration end to compare with.")
     holdout_days = int(holdout_days or default_holdout_days(history))
     if history - holdout_days < 2 * MIN_HOLDOUT_DAYS:
         raise ClvDataError(f"The orders cover {history} days; holding out the last {holdout_days} days leaves too "
@@ -540,7 +547,9 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     if with_backtest:
         step(0.7, "Backtesting on the held-out last part of the history")
         try:
-            bt = backtest(ws, time_unit_days=time_unit_days, penalizer=penalizer)
+            explicit = calibration_end is not None and end < last
+            bt = backtest(ws, time_unit_days=time_unit_days, penalizer=penalizer,
+                          calibration_end=end if explicit else None)
         except (ClvDataError, ModelFitError) as exc:
             bt_error = str(exc)
     step(1.0, "Done")

@@ -1,0 +1,64 @@
+"""Plotly figures for the customer-value page: backtest tracking, backtest by purchases, CLV distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+PREDICTED_COLOUR = "#d62728"
+ACTUAL_COLOUR = "#1f77b4"
+
+
+def tracking_chart(by_week: pd.DataFrame, cumulative: bool = False) -> go.Figure:
+    """Repeat purchases per week of the held-out stretch: actual (line) against the model's expectation (dashed).
+
+    In: :attr:`insights.clv.Backtest.by_week` (week_start, predicted, actual, cumulative_*).
+    """
+    pred = "cumulative_predicted" if cumulative else "predicted"
+    act = "cumulative_actual" if cumulative else "actual"
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=by_week["week_start"], y=by_week[act], name="Actual", mode="lines+markers",
+                             line=dict(color=ACTUAL_COLOUR)))
+    fig.add_trace(go.Scatter(x=by_week["week_start"], y=by_week[pred], name="Model's expectation", mode="lines",
+                             line=dict(color=PREDICTED_COLOUR, dash="dash")))
+    fig.update_layout(title=("Cumulative repeat purchases" if cumulative else "Repeat purchases per week")
+                      + " in the held-out period", xaxis_title="Week starting", yaxis_title="Purchase days",
+                      hovermode="x unified", legend=dict(orientation="h", y=-0.2), margin=dict(t=50, b=10))
+    return fig
+
+
+def by_frequency_chart(by_frequency: pd.DataFrame) -> go.Figure:
+    """Average repeat purchases in the held-out period, by purchases made before it: actual vs expected."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=by_frequency["calibration_purchases"], y=by_frequency["actual"], name="Actual",
+                         marker_color=ACTUAL_COLOUR, customdata=by_frequency["customers"],
+                         hovertemplate="%{y:.2f} per customer (%{customdata:,} customers)<extra>Actual</extra>"))
+    fig.add_trace(go.Bar(x=by_frequency["calibration_purchases"], y=by_frequency["predicted"],
+                         name="Model's expectation", marker_color=PREDICTED_COLOUR,
+                         hovertemplate="%{y:.2f} per customer<extra>Expected</extra>"))
+    fig.update_layout(barmode="group", title="Repeat purchases per customer in the held-out period",
+                      xaxis_title="Purchase days before the held-out period", yaxis_title="Per customer",
+                      legend=dict(orientation="h", y=-0.25), margin=dict(t=50, b=10))
+    return fig
+
+
+def clv_distribution_chart(scores: pd.DataFrame, currency: str = "") -> go.Figure:
+    """How customer value is spread: a histogram of CLV (log-spaced bins, most customers are small)."""
+    values = scores["clv"].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    fig = go.Figure()
+    if len(values) and values.max() > 0:
+        positive = values[values > 0]
+        lo = max(positive.min(), positive.max() / 1e5)
+        edges = np.geomspace(lo, positive.max() * 1.0001, 30)
+        counts, _ = np.histogram(np.clip(values, lo, None), bins=edges)
+        mids = np.sqrt(edges[:-1] * edges[1:])
+        fig.add_trace(go.Bar(x=mids, y=counts, width=np.diff(edges), marker_color=ACTUAL_COLOUR,
+                             customdata=np.stack([edges[:-1], edges[1:]], axis=1),
+                             hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y:,} customers"
+                                           "<extra></extra>"))
+        fig.update_xaxes(type="log")
+    fig.update_layout(title="Customers by predicted value", xaxis_title=f"CLV {currency}".strip(),
+                      yaxis_title="Customers", bargap=0.05, margin=dict(t=50, b=10), showlegend=False)
+    return fig

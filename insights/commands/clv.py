@@ -1,0 +1,128 @@
+"""Customer lifetime value: fit BG/NBD + Gamma-Gamma, backtest it, and list the most valuable customers.
+
+Fits on the purchase history up to --calibration-end (default: the last purchase day), scores every customer
+over --horizon-days, writes the scores into the workspace (table clv_scores) and backtests by holding out the
+last part of the history. Time in the parameters is in weeks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an annual rate such as 0.1, got {text!r}") from None
+    if not 0 <= value < 10:
+        raise argparse.ArgumentTypeError(f"expected an annual rate between 0 and 10 (0.1 = 10%), got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--calibration-end", type=_date, metavar="DATE",
+                        help="fit on purchases up to this day (YYYY-MM-DD); default: the last purchase day")
+    parser.add_argument("--horizon-days", type=_positive_int, default=365, metavar="N",
+                        help="how far ahead CLV looks, in days (default 365)")
+    parser.add_argument("--discount", type=_rate, default=0.10, metavar="RATE",
+                        help="annual discount rate, applied monthly (default 0.10 = 10%%)")
+    parser.add_argument("--top", type=int, default=10, metavar="N", help="how many top customers to list (default 10)")
+    parser.add_argument("--no-backtest", action="store_true", help="skip the backtest")
+
+
+def run(args) -> int:
+    from insights.clv import run_clv
+
+    ws = open_workspace(args.workspace)
+    try:
+        result = run_clv(ws, calibration_end=args.calibration_end, horizon_days=args.horizon_days,
+                         annual_discount_rate=args.discount, with_backtest=not args.no_backtest)
+        if args.json:
+            print_json(_as_json(result, args.top))
+        else:
+            _print_text(result, args.top)
+        return 0 if result.fitted else 1
+    finally:
+        ws.close()
+
+
+def _as_json(result, top: int) -> dict:
+    out = {"readiness": {"status": result.readiness.status, "message": result.readiness.message(),
+                         "customers": result.readiness.customers, "repeat_buyers": result.readiness.repeat_buyers,
+                         "history_days": result.readiness.history_days},
+           "fitted": result.fitted, "horizon_days": result.horizon_days,
+           "annual_discount_rate": result.annual_discount_rate}
+    if result.fitted:
+        m = result.models
+        out.update({"params": m.params, "time_unit": "weeks" if m.time_unit_days == 7 else f"{m.time_unit_days} days",
+                    "calibration_end": m.calibration_end, "customers_fitted": m.customers_fitted,
+                    "repeat_customers_fitted": m.repeat_customers_fitted, "notes": m.notes,
+                    "from_cache": result.from_cache,
+                    "total_clv": float(result.scores["clv"].sum()),
+                    "top_customers": result.top_customers(top)[
+                        ["customer_id", "expected_purchases", "p_alive", "expected_spend", "clv", "clv_low",
+                         "clv_high", "next_order_expected_at"]]})
+    if result.backtest is not None:
+        bt = result.backtest
+        out["backtest"] = {k: v for k, v in bt.as_dict().items() if k != "by_week"}
+        out["backtest"]["by_week"] = bt.by_week
+    elif result.backtest_error:
+        out["backtest"] = {"error": result.backtest_error}
+    return out
+
+
+def _print_text(result, top: int) -> None:
+    w = sys.stdout.write
+    w(result.readiness.message() + "\n")
+    if not result.fitted:
+        if result.backtest_error:
+            w(result.backtest_error + "\n")
+        return
+    m = result.models
+    p = m.params
+    w(f"\nFitted on {m.customers_fitted:,} customers ({m.repeat_customers_fitted:,} repeat buyers), "
+      f"history up to {m.calibration_end:%Y-%m-%d}{' (stored fit reused)' if result.from_cache else ''}.\n")
+    w(f"  BG/NBD (time in weeks): r = {p['r']:.3f}, alpha = {p['alpha']:.3f}, a = {p['a']:.3f}, b = {p['b']:.3f}\n")
+    if p["p"] is not None:
+        w(f"  Gamma-Gamma: p = {p['p']:.3f}, q = {p['q']:.3f}, gamma = {p['gamma']:.3f}\n")
+    for note in m.notes:
+        w(f"  Note: {note}\n")
+    scores = result.scores
+    w(f"\nCLV over {result.horizon_days} days at {result.annual_discount_rate:.0%} a year: total "
+      f"{scores['clv'].sum():,.2f}; expected repeat purchases {scores['expected_purchases'].sum():,.0f}.\n")
+    if result.backtest is not None:
+        w("\nBacktest\n")
+        for sentence in result.backtest.sentences:
+            w(f"  {sentence}\n")
+    elif result.backtest_error:
+        w(f"\nBacktest not run: {result.backtest_error}\n")
+    w(f"\nTop {top} customers by CLV\n")
+    head = result.top_customers(top)
+    w(f"  {'customer':<16}{'purchases':>10}{'P(alive)':>10}{'per order':>11}{'CLV':>12}{'80% range':>24}\n")
+    for row in head.itertuples():
+        rng = f"{row.clv_low:,.0f}–{row.clv_high:,.0f}"
+        w(f"  {str(row.customer_id):<16}{row.expected_purchases:>10.2f}{row.p_alive:>10.0%}"
+          f"{row.expected_spend:>11,.2f}{row.clv:>12,.2f}{rng:>24}\n")

@@ -1,0 +1,121 @@
+"""Customer value (CLV): what each customer is expected to buy and be worth, and how right the model was."""
+
+from insights.ui import session
+
+import streamlit as st
+
+from insights import charts_clv
+from insights.ui import clv_cache
+
+ws = session.require_workspace_with_orders()
+
+st.title("Customer value (CLV)")
+st.caption("Who will buy again, and what each customer is worth over the coming months — with a backtest on "
+           "your own history that shows how accurate the model was.")
+
+ready = clv_cache.readiness(ws)
+if not ready.can_fit:
+    st.warning(ready.message())
+    st.page_link("pages/cohorts.py", label="See cohort tables instead", icon="🗓️")
+    st.stop()
+if ready.status != "ready":
+    st.info(ready.message())
+
+left, right = st.columns(2)
+horizon_days = left.select_slider("Look ahead", options=[90, 180, 365, 730], value=365,
+                                  format_func=lambda d: {90: "3 months", 180: "6 months", 365: "1 year",
+                                                         730: "2 years"}[d], key="clv_horizon")
+discount_pct = right.number_input("Discount rate per year (%)", min_value=0.0, max_value=100.0, value=10.0,
+                                  step=1.0, key="clv_discount",
+                                  help="Money next year is worth less than money today; applied month by month.")
+
+with st.status("Fitting the customer-value model…", expanded=False) as status:
+    bar = st.progress(0.0)
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    result = clv_cache.result(ws, horizon_days, discount_pct / 100.0, progress=progress)
+    bar.progress(1.0, text="Done")
+    status.update(label="Model ready" + (" (stored fit reused)" if result.from_cache else ""),
+                  state="complete" if result.fitted else "error")
+
+if not result.fitted:
+    st.error(" ".join(result.readiness.problems[-1:]) or "The model could not be fitted to this data.")
+    st.stop()
+
+models, scores = result.models, result.scores
+params = models.params
+for note in models.notes:
+    st.info(note)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Expected value of all customers", f"{scores['clv'].sum():,.0f}",
+          help=f"Sum of every customer's CLV over the next {horizon_days} days, discounted.")
+c2.metric("Expected repeat purchases", f"{scores['expected_purchases'].sum():,.0f}")
+c3.metric("Customers probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
+          help="Probability alive of 50 % or more.")
+c4.metric("Average CLV per customer", f"{scores['clv'].mean():,.2f}")
+
+with st.expander("What the model learned, in plain words", expanded=False):
+    mean_gap_weeks = params["alpha"] / params["r"]
+    dropout = params["a"] / (params["a"] + params["b"])
+    st.markdown(
+        f"- **How often people buy** (r = {params['r']:.3f}, α = {params['alpha']:.3f} weeks): while still a "
+        f"customer, the average buyer comes back about every {mean_gap_weeks:.0f} weeks; a small r means buying "
+        "habits differ a lot between customers.\n"
+        f"- **How quickly people drift away** (a = {params['a']:.3f}, b = {params['b']:.3f}): after each "
+        f"purchase about {dropout:.0%} of customers on average never buy again.")
+    if params["p"] is not None:
+        typical = params["p"] * params["gamma"] / (params["q"] - 1)
+        st.markdown(f"- **Spend per order** (p = {params['p']:.2f}, q = {params['q']:.2f}, "
+                    f"γ = {params['gamma']:.2f}): a typical customer's order is worth about {typical:,.2f}; a "
+                    "customer's own history pulls their expected spend toward their own average, more so the more "
+                    "often they have bought.")
+    st.caption(f"Fitted on {models.customers_fitted:,} customers ({models.repeat_customers_fitted:,} repeat "
+               f"buyers), purchases up to {models.calibration_end:%d %b %Y}. A purchase is a day with an order: "
+               "several orders on one day count once.")
+
+st.subheader("How accurate was it? A backtest on your own history")
+bt, bt_error = clv_cache.backtest(ws)
+if bt is None:
+    st.info(f"No backtest: {bt_error}")
+else:
+    for sentence in bt.sentences[:-1]:
+        st.markdown(sentence)
+    st.caption(bt.sentences[-1])
+    cumulative = st.toggle("Cumulative", value=False, key="clv_tracking_cumulative")
+    st.plotly_chart(charts_clv.tracking_chart(bt.by_week, cumulative=cumulative), width="stretch")
+    st.plotly_chart(charts_clv.by_frequency_chart(bt.by_frequency), width="stretch")
+
+st.subheader("Most valuable customers")
+top = result.top_customers(50)
+top["profile"] = "/profile?customer=" + top["customer_id"].astype(str)
+st.dataframe(
+    top[["customer_id", "profile", "clv", "clv_low", "clv_high", "expected_purchases", "p_alive", "expected_spend",
+         "next_order_expected_at"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "customer_id": st.column_config.TextColumn("Customer"),
+        "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
+        "clv": st.column_config.NumberColumn("CLV", format="%.2f"),
+        "clv_low": st.column_config.NumberColumn("Low (80 %)", format="%.2f"),
+        "clv_high": st.column_config.NumberColumn("High (80 %)", format="%.2f"),
+        "expected_purchases": st.column_config.NumberColumn("Expected purchases", format="%.2f"),
+        "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0, max_value=1.0,
+                                                   format="percent"),
+        "expected_spend": st.column_config.NumberColumn("Per order", format="%.2f"),
+        "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
+    })
+st.plotly_chart(charts_clv.clv_distribution_chart(scores), width="stretch")
+
+with st.expander("How these numbers are computed"):
+    st.markdown(
+        "- **Model**: BG/NBD for repeat purchases and Gamma-Gamma for spend per order (Fader, Hardie & Lee), "
+        "fitted on every customer's purchase days. Time is measured in weeks.\n"
+        "- **CLV** = expected purchases in each coming month × expected spend per order, discounted month by "
+        f"month at the monthly equivalent of {discount_pct:.0f} % a year, over {horizon_days} days.\n"
+        "- **Low/High**: an 80 % range for the customer's value: the number of purchases is drawn from the model's "
+        "view of the customer (still active or not; how often they buy), spend per order held at its expectation.\n"
+        "- **Backtest**: the last part of the history is hidden, the model is fitted on the rest, and its "
+        "expectation is compared with what happened.")

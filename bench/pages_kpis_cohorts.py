@@ -79,7 +79,7 @@ def build(folder: Path, source) -> float:
 def kpi_page(ws) -> None:
     table = kpis.kpi_table(ws, "month")
     last = table["period"].iloc[-1]
-    kpis.compare_periods(ws, "month", last)
+    kpis.compare_periods(ws, "month", last, table=table)
     kpis.revenue_bridge(ws, kpis.shift_period(last, "month", -1), last)
     kpis.demand_heatmap(ws)
 

@@ -202,9 +202,24 @@ def workspace_currency(ws) -> str | None:
 
 
 # ----- the KPI table ---------------------------------------------------------------------------------
+_BUCKET_COLUMNS = tuple(f"{prefix}_{grain}" for prefix in ("b", "prev_b", "first_b") for grain in PERIODS)
+
+
 def _kpi_frame(con, period: str, anchor: dt.date, days: int) -> pd.DataFrame:
     _prepare(con)
-    df = query_df(con, "kpis/kpi_table.sql", {"grain": period, "anchor": anchor, "days": days})
+    sql = sql_text("kpis/kpi_table.sql")
+    if period == "custom":
+        sql = (sql.replace("{b}", "kpi_bucket(ordered_at, $grain, $anchor, $days)")
+               .replace("{prev_b}", "kpi_bucket(prev_order_at, $grain, $anchor, $days)"))
+    else:  # period numbers precomputed in the mart
+        sql = (sql.replace("{b}", quote_ident(f"b_{period}", _BUCKET_COLUMNS))
+               .replace("{prev_b}", quote_ident(f"prev_b_{period}", _BUCKET_COLUMNS)))
+    # without events or feedback, skip their joins altogether (they cost more than the order KPIs)
+    if not query_rows(con, "select exists (select 1 from events)")[0][0]:
+        sql = sql.replace("from events e", "from (select * from events where false) e")
+    if not query_rows(con, "select exists (select 1 from feedback)")[0][0]:
+        sql = sql.replace("    from feedback\n", "    from (select * from feedback where false)\n")
+    df = query_df(con, sql, {"grain": period, "anchor": anchor, "days": days})
     for col in ("period", "period_end"):
         df[col] = pd.to_datetime(df[col]).dt.date
     for col in df.columns:
@@ -349,7 +364,8 @@ def target_status(kpi: str, value, target) -> str | None:
 
 
 # ----- comparisons -----------------------------------------------------------------------------------
-def compare_periods(ws, period: str, current, with_targets: bool = True) -> pd.DataFrame:
+def compare_periods(ws, period: str, current, with_targets: bool = True,
+                    table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each KPI in the ``current`` period against the previous period and the same period last year.
 
     ``current`` is any day inside the period (week/month/quarter), or a ``(start, end)`` pair of inclusive
@@ -359,7 +375,8 @@ def compare_periods(ws, period: str, current, with_targets: bool = True) -> pd.D
     Out: one row per KPI key with label, unit, current, previous, change, change_pct, last_year,
     yoy_change, yoy_pct, target, status ('met' / 'missed' / None), lower_is_better. With
     ``with_targets=False`` target and status are left empty (see :func:`apply_targets`): a page can then
-    cache the comparison while targets change.
+    cache the comparison while targets change. ``table``: the unfiltered :func:`kpi_table` of this period
+    length when the caller has it already (saves computing it twice; ignored for custom ranges).
     """
     _check_period(period)
     con = _con(ws)
@@ -375,7 +392,7 @@ def compare_periods(ws, period: str, current, with_targets: bool = True) -> pd.D
         current_start = start
     else:
         current_start = period_start(current, period)
-        frame = _kpi_frame(con, period, _WEEK_ORIGIN, 1)
+        frame = table if table is not None else _kpi_frame(con, period, _WEEK_ORIGIN, 1)
         by_start = frame.set_index("period")
         cur = by_start.loc[[current_start]] if current_start in by_start.index else frame.iloc[0:0]
         prev_start = shift_period(current_start, period, -1)

@@ -44,7 +44,8 @@ else:
     trend = table.iloc[max(0, index - 11): index + 1]
     bridge_a, bridge_b = kpis.shift_period(current, period, -1), current
 
-comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, current, with_targets=False)
+comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, current, with_targets=False,
+                          table=None if period == "custom" else table)
 comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
 shown = kpis.available_kpis(trend if period == "custom" else table)
 

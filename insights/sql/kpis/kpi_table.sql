@@ -1,12 +1,13 @@
 -- One row per period (bucket) from the first to the last order, with the KPI stack.
 -- Parameters: $grain ('week' | 'month' | 'quarter' | 'custom'), $anchor (date; custom only), $days (custom only).
 -- Reads the kpi_order_facts mart (one row per order), events and feedback. Definitions: insights/kpis.py.
+-- {b} and {prev_b} are replaced in Python by the mart's period-number columns for week/month/quarter
+-- (quoted names from a fixed list), or by the kpi_bucket macro for a custom range.
 with facts as (
     select
         *,
-        kpi_bucket(ordered_at, $grain, $anchor, $days)                                      as b,
-        case when prev_order_at is not null
-             then kpi_bucket(prev_order_at, $grain, $anchor, $days) end                     as prev_b
+        {b}                                                                                 as b,
+        {prev_b}                                                                            as prev_b
     from kpi_order_facts
 ),
 

@@ -4,6 +4,9 @@
 -- orders, new vs returning and period-over-period retention need no self-join at page time.
 -- order_seq / prev_order_at / next_order_at / first_order_at are set only for identified customers and
 -- count only real orders (is_order); a wholly cancelled id keeps them null but keeps its negative revenue.
+-- Period numbers (consecutive integers, so the previous period is n - 1; same numbering as the kpi_bucket
+-- macro in sql/kpis/macros.sql): week = ISO weeks since Monday 2000-01-03, month = year * 12 + month,
+-- quarter = year * 4 + quarter; for the order, the customer's previous order and first order.
 with orders as (
     select * from orders
 ),
@@ -42,7 +45,16 @@ final as (
         co.prev_order_at,
         co.next_order_at,
         -- also set on a customer's wholly cancelled ids, so their revenue can be told new vs returning
-        cf.first_order_at
+        cf.first_order_at,
+        cast(floor(date_diff('day', date '2000-01-03', cast(o.ordered_at as date)) / 7) as bigint) as b_week,
+        year(o.ordered_at) * 12 + month(o.ordered_at) as b_month,
+        year(o.ordered_at) * 4 + quarter(o.ordered_at) as b_quarter,
+        cast(floor(date_diff('day', date '2000-01-03', cast(co.prev_order_at as date)) / 7) as bigint) as prev_b_week,
+        year(co.prev_order_at) * 12 + month(co.prev_order_at) as prev_b_month,
+        year(co.prev_order_at) * 4 + quarter(co.prev_order_at) as prev_b_quarter,
+        cast(floor(date_diff('day', date '2000-01-03', cast(cf.first_order_at as date)) / 7) as bigint) as first_b_week,
+        year(cf.first_order_at) * 12 + month(cf.first_order_at) as first_b_month,
+        year(cf.first_order_at) * 4 + quarter(cf.first_order_at) as first_b_quarter
     from orders o
     left join customer_orders co on co.order_id = o.order_id
     left join customer_first cf on cf.customer_id = o.customer_id

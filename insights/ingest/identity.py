@@ -197,15 +197,24 @@ def resolve_identities(con) -> dict[str, int]:
     finally:
         con.unregister("_identity_keys")
     for table in TABLES:  # fixed table names, never user text
-        phone = "t.phone" if table in ("order_lines", "customer_records") else "null"
-        con.execute(f"""
-            update "{table}" as t set customer_id = coalesce(
-                (select resolved from _id_keys k where k.key_kind = 'id' and k.key_value = t.source_customer_id),
-                (select resolved from _id_keys k where k.key_kind = 'email' and k.key_value = t.email),
-                (select resolved from _id_keys k where k.key_kind = 'phone' and k.key_value = {phone}))
-        """)
+        has_phone = table in ("order_lines", "customer_records")
+        # every key of a record resolves to the same person, so the first key present decides; only rows whose
+        # key changes are written
+        con.execute(f"""update "{table}" as t set customer_id = k.resolved from _id_keys k
+            where t.source_customer_id is not null and k.key_kind = 'id' and k.key_value = t.source_customer_id
+              and t.customer_id is distinct from k.resolved""")
+        con.execute(f"""update "{table}" as t set customer_id = k.resolved from _id_keys k
+            where t.source_customer_id is null and t.email is not null
+              and k.key_kind = 'email' and k.key_value = t.email and t.customer_id is distinct from k.resolved""")
+        if has_phone:
+            con.execute(f"""update "{table}" as t set customer_id = k.resolved from _id_keys k
+                where t.source_customer_id is null and t.email is null and t.phone is not null
+                  and k.key_kind = 'phone' and k.key_value = t.phone and t.customer_id is distinct from k.resolved""")
     con.execute("update order_lines set is_guest = customer_id is null where is_guest <> (customer_id is null)")
     for table in ("events", "feedback"):
+        if not con.execute(f'select count(*) from "{table}" where customer_id is null and order_id is not null '
+                           'and source_customer_id is null and email is null').fetchone()[0]:
+            continue
         con.execute(f"""
             update "{table}" as t set customer_id = o.customer_id
             from (select order_id, min(customer_id) as customer_id from order_lines

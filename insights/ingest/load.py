@@ -355,33 +355,36 @@ class _Loader:
 
     # ---- classification of rows -------------------------------------------------------------------
     def _classify(self, plan, report: FileReport, table: str) -> None:
-        """Adds _reason/_reject_col (rejects) and _aside (set aside reason) and _keep to _incoming."""
+        """Adds _reason/_reject_col/_reject_idx (rejects), _aside (set-aside reason) and _keep to _incoming.
+
+        Only the rows concerned are updated, so a clean million-row file costs two cheap passes.
+        """
         con = self.con
-        kind = plan.kind
-        ncols = plan.raw.data.num_columns
-        checks = _CHECKS[kind]
+        checks = _CHECKS[plan.kind]
         if plan.role == "orders":
             checks = [c for c in _CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
+        for column, typ in (("_reason", "varchar"), ("_reject_col", "varchar"), ("_reject_idx", "integer"),
+                            ("_aside", "varchar")):
+            con.execute(f"alter table _incoming add column {column} {typ}")  # fixed names
         cases, params = [], []
         for fld, cond, reason in checks:
             # cond comes from the fixed _CHECKS list; the reason and the column's header are bound values
             idx = plan.mapping.get(fld)
             cases.append(f"when {cond} then struct_pack(reason := ?::varchar, col := ?::varchar, idx := ?::integer)")
             params += [reason, plan.columns[idx] if idx is not None else M.FIELD_LABELS[fld], idx]
-        con.execute(f"""create or replace temp table _incoming as
-            with checked as (
-                select *, case {' '.join(cases)} end as _rej from _incoming
-            ),
-            firsts as (
-                select *, min(_row) filter (where _rej is null) over (partition by _hash) as _first_row from checked
-            )
-            select i.* exclude (_rej), i._rej.reason as _reason, i._rej.col as _reject_col, i._rej.idx as _reject_idx,
-                case when i._rej is not null then null
-                     when i._first_row < i._row then 'exact duplicate of row ' || i._first_row
-                     when prior.file_name is not null then 'already loaded from ' || prior.file_name
-                end as _aside
-            from firsts as i
-            left join _prior_hashes as prior on prior.row_hash = i._hash""", params)
+        any_failing = " or ".join(f"coalesce({cond}, false)" for _, cond, _ in checks)
+        con.execute(f"""update _incoming set _reason = r.reason, _reject_col = r.col, _reject_idx = r.idx
+            from (select _idx as i, unnest(case {' '.join(cases)} end) from _incoming where {any_failing}) as r
+            where _incoming._idx = r.i""", params)
+        # set aside: exact duplicates within the file, then rows already in the workspace
+        con.execute("""update _incoming set _aside = 'exact duplicate of row ' || d.first_row
+            from (select _hash, min(_row) as first_row from _incoming where _reason is null
+                  group by _hash having count(*) > 1) as d
+            where _incoming._hash = d._hash and _incoming._reason is null and _incoming._row > d.first_row""")
+        if con.execute("select count(*) from _prior_hashes").fetchone()[0]:
+            con.execute("""update _incoming set _aside = 'already loaded from ' || p.file_name
+                from _prior_hashes as p
+                where _incoming._hash = p.row_hash and _incoming._reason is null and _incoming._aside is null""")
         con.execute("alter table _incoming add column _keep boolean")
         con.execute("update _incoming set _keep = _reason is null and _aside is null")
 

@@ -46,9 +46,9 @@ flagged as (
         s.says_returned                                                             as is_return_raw,
         p.is_non_product                                                            as is_non_product_raw
     from incoming i
-    join status_flags s on s.f_status is not distinct from i.f_status
-    join product_flags p on p.f_product_id is not distinct from i.f_product_id
-                        and p.f_product_name is not distinct from i.f_product_name
+    join status_flags s on coalesce(s.f_status, chr(0)) = coalesce(i.f_status, chr(0))
+    join product_flags p on coalesce(p.f_product_id, chr(0)) = coalesce(i.f_product_id, chr(0))
+                        and coalesce(p.f_product_name, chr(0)) = coalesce(i.f_product_name, chr(0))
 ),
 
 final as (

@@ -1,0 +1,123 @@
+"""Ingest benchmark: seconds from a file to a loaded workspace with its health report, peak memory, ratio to pandas.
+
+    .venv/bin/python bench/ingest.py                  # Online Retail CSV, 1M-row CSV and Parquet, 100k-row XLSX
+    .venv/bin/python bench/ingest.py --lines 200000   # smaller synthetic files
+
+Each case runs in its own subprocess so that its peak memory (``ru_maxrss``: the process's peak resident set,
+Python and libraries included) is its own. "ingest" is ``prepare_file`` + ``load_prepared`` (which includes
+identity resolution and rebuilding every mart) + ``health_report`` into a fresh workspace folder on disk. The
+baseline is pandas reading the same file alone (``read_csv``; ``read_parquet`` for Parquet; ``read_excel``
+with calamine for XLSX). Targets on a 2-core machine: Online Retail ≤ 3 s, 1M-row CSV ≤ 4 s,
+100k-row XLSX ≤ 1.5 s. Synthetic files come from ``bench/synthetic.py`` (Online-Retail layout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {"online_retail_csv": 3.0, "synthetic_csv": 4.0, "synthetic_xlsx": 1.5}
+
+
+def _measure(path: str, baseline: str) -> dict:
+    """Runs inside the per-case subprocess."""
+    import pandas as pd
+
+    from insights.ingest import health_report, load_prepared, prepare_file
+    from insights.workspace import Workspace
+
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        ws = Workspace.create("bench", root=tmp)
+        plan = prepare_file(path, ws=ws)
+        prepared = time.perf_counter()
+        report = load_prepared(ws, [plan])
+        loaded = time.perf_counter()
+        health_report(ws)
+        done = time.perf_counter()
+        f = report.files[0]
+        ws.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t = time.perf_counter()
+    if baseline == "csv":
+        pd.read_csv(path)
+    elif baseline == "parquet":
+        pd.read_parquet(path)
+    else:
+        pd.read_excel(path, engine="calamine")
+    pandas_s = time.perf_counter() - t
+    return {"rows": f.rows_read, "loaded": f.rows_loaded, "set_aside": f.rows_set_aside,
+            "rejected": f.rows_rejected, "read_s": prepared - start, "load_s": loaded - prepared,
+            "health_s": done - loaded, "total_s": done - start, "peak_mb": peak_mb, "pandas_s": pandas_s}
+
+
+def _run_case(path: Path, baseline: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--measure", str(path), "--baseline", baseline],
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"case {path.name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _write_xlsx(table, path: Path) -> None:
+    from openpyxl import Workbook
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("Orders")
+    sheet.append(table.column_names)
+    columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    for row in zip(*columns):
+        sheet.append(list(row))
+    wb.save(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000, help="rows of the synthetic CSV/Parquet")
+    parser.add_argument("--xlsx-lines", type=int, default=100_000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", default="csv", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(_measure(args.measure, args.baseline)))
+        return
+
+    from bench.synthetic import order_lines, write
+    cases = []
+    retail = ROOT.parent / "shared" / "data" / "uci_online_retail" / "online_retail.csv.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if retail.exists():
+            import gzip
+            import shutil
+            plain = tmp / "online_retail.csv"
+            with gzip.open(retail, "rb") as src, open(plain, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            cases.append(("online_retail_csv", plain, "csv"))
+        table = order_lines(args.lines, max(args.lines // 10, 100))
+        cases.append(("synthetic_csv", write(table, tmp / f"orders_{args.lines}.csv"), "csv"))
+        cases.append(("synthetic_parquet", write(table, tmp / f"orders_{args.lines}.parquet"), "parquet"))
+        small = order_lines(args.xlsx_lines, max(args.xlsx_lines // 10, 100))
+        xlsx = tmp / f"orders_{args.xlsx_lines}.xlsx"
+        _write_xlsx(small, xlsx)
+        cases.append(("synthetic_xlsx", xlsx, "excel"))
+        print(f"{'case':<20}{'rows':>10}{'read s':>8}{'load s':>8}{'health s':>9}{'total s':>9}{'target':>8}"
+              f"{'peak MB':>9}{'pandas s':>10}{'ratio':>7}")
+        for name, path, baseline in cases:
+            r = _run_case(path, baseline)
+            target = TARGETS.get(name)
+            print(f"{name:<20}{r['rows']:>10,}{r['read_s']:>8.2f}{r['load_s']:>8.2f}{r['health_s']:>9.2f}"
+                  f"{r['total_s']:>9.2f}{(f'{target:.1f}' if target else '-'):>8}{r['peak_mb']:>9.0f}"
+                  f"{r['pandas_s']:>10.2f}{r['total_s'] / r['pandas_s']:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -173,3 +173,25 @@ def test_missing_required_field_is_a_clear_error(tmp_workspace, tmp_path):
     plan.set_mapping("unit_price", None)
     with pytest.raises(IngestError, match="Unit price"):
         load_prepared(tmp_workspace, [plan])
+
+
+def test_bundled_sample_loads_without_rejects(tmp_workspace):
+    from insights.sample import sample_files
+    files = sample_files()
+    if len(files) < 4:
+        pytest.skip("sample_data/ is not generated yet")
+    report = ingest_files(tmp_workspace, files)
+    kinds = {f.name: f.kind for f in report.files}
+    assert kinds == {"customers.csv": "customers", "orders.csv": "transactions", "web_events.csv": "events",
+                     "feedback.csv": "feedback"}
+    for f in report.files:
+        assert _accounted(f) and f.rows_rejected == 0, (f.name, f.rejected_by_reason)
+    by_name = {f.name: f for f in report.files}
+    assert by_name["orders.csv"].mapping["delivered_at"] == "Delivered Date"
+    assert by_name["orders.csv"].mapping["promised_at"] == "Promised Date"
+    assert by_name["customers.csv"].mapping["channel"] == "Acquisition Channel"
+    assert by_name["orders.csv"].revenue_read == (by_name["orders.csv"].revenue_loaded
+                                                  + by_name["orders.csv"].revenue_set_aside
+                                                  + by_name["orders.csv"].revenue_excluded_by_status)
+    event_types = {r[0] for r in tmp_workspace.con.execute("select distinct event_type from events").fetchall()}
+    assert {"view", "cart", "checkout", "purchase"} <= event_types

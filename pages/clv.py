@@ -16,7 +16,7 @@ st.caption("Who will buy again, and what each customer is worth over the coming 
 ready = clv_cache.readiness(ws)
 if not ready.can_fit:
     st.warning(ready.message())
-    st.page_link("pages/cohorts.py", label="See cohort tables instead", icon="🗓️")
+    st.markdown("Meanwhile: [cohort tables](/cohorts) · [KPI scorecard](/kpis)")
     st.stop()
 if ready.status != "ready":
     st.info(ready.message())

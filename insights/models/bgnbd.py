@@ -104,9 +104,19 @@ def validate_summary(summary: pd.DataFrame, columns=("frequency", "recency", "T"
 
 def _unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unique rows as a 2-D array, inverse index, counts) over the given equally long columns."""
-    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
-    uniq, inverse, counts = np.unique(stacked, axis=0, return_inverse=True, return_counts=True)
-    return uniq, inverse.reshape(-1), counts
+    # hash-based and O(n): factorise each column, combine the codes into one integer key, factorise that
+    # (np.unique(axis=0) sorts rows as raw bytes and takes ~0.5 s per 100k customers)
+    arrays = [np.asarray(c, dtype=float) for c in columns]
+    key = np.zeros(len(arrays[0]), dtype=np.int64)
+    for values in arrays:
+        codes, levels = pd.factorize(values)
+        key, _ = pd.factorize(key * np.int64(len(levels)) + codes)   # re-compacted: never overflows
+    inverse = key
+    counts = np.bincount(inverse)
+    first = np.empty(len(counts), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse) - 1, -1, -1)   # the earliest row holding each combination
+    uniq = np.column_stack([values[first] for values in arrays])
+    return uniq, inverse.astype(np.int64), counts
 
 
 def _run_lifetimes_fit(fitter, what: str, *args, **kwargs):

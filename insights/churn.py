@@ -38,8 +38,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from insights.churn_reasons import REASON_LABELS, explain
-from insights.db import query_df, table_columns, table_exists
+from insights.churn_reasons import REASON_LABELS, explain, split_reasons
+from insights.db import query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 
@@ -159,21 +159,29 @@ def _label_source(con) -> str | None:
     return None
 
 
-def purchase_gaps(con, as_of) -> pd.Series:
-    """Days between consecutive order days of the same customer, for repeat purchases before ``as_of``."""
-    gaps = query_df(con, "churn/gaps.sql", {"cutoff": pd.Timestamp(as_of).to_pydatetime()})
-    return gaps["gap_days"].astype(float)
+GAP_QUANTILES = (0.5, 0.75, 0.9, 0.95)
+
+
+def gap_quantiles(con, as_of, quantiles) -> tuple[int, list[float]]:
+    """(number of repeat purchases before ``as_of``, the gap in days at each of ``quantiles``).
+
+    A gap is the days between consecutive order days of the same customer (``sql/churn/gaps.sql``)."""
+    row = con.execute(_sql("churn/gaps.sql"), {"cutoff": pd.Timestamp(as_of).to_pydatetime(),
+                                               "quantiles": [float(q) for q in quantiles]}).fetchone()
+    return int(row[0]), [float(v) for v in (row[1] or [])]
 
 
 def churn_window(con, as_of, percentile: float = 0.9) -> tuple[int, dict]:
     """Churn window in days: the ``percentile`` of purchase gaps (at least a week). Also the gap quartiles."""
-    gaps = purchase_gaps(con, as_of)
-    if len(gaps) < 10:
-        raise ChurnDataError(f"Only {len(gaps)} repeat purchases are in the data; a churn window is derived from "
+    if not 0.5 <= percentile < 1:
+        raise ChurnDataError(f"The churn window percentile must be between 50% and 99%, got {percentile:.0%}.")
+    n, values = gap_quantiles(con, as_of, GAP_QUANTILES + (percentile,))
+    if n < 10:
+        raise ChurnDataError(f"Only {n} repeat purchases are in the data; a churn window is derived from "
                              "the gaps between a customer's orders, and about 50 repeat purchases are needed. "
                              "Set the window by hand (e.g. 90 days) to go on.")
-    stats = {f"p{int(q * 100)}": float(gaps.quantile(q)) for q in (0.5, 0.75, 0.9, 0.95)}
-    return max(MIN_WINDOW_DAYS, int(math.ceil(gaps.quantile(percentile)))), stats
+    stats = {f"p{int(q * 100)}": v for q, v in zip(GAP_QUANTILES, values)}
+    return max(MIN_WINDOW_DAYS, int(math.ceil(values[-1]))), stats
 
 
 def churn_definition(con, percentile: float = 0.9, window_days: int | None = None) -> ChurnDefinition:
@@ -190,10 +198,14 @@ def churn_definition(con, percentile: float = 0.9, window_days: int | None = Non
         window_days = int(window_days)
         if window_days < 1:
             raise ChurnDataError(f"The churn window must be at least one day, got {window_days}.")
-        gaps = purchase_gaps(con, as_of)
-        if len(gaps):
-            stats = {f"p{int(q * 100)}": float(gaps.quantile(q)) for q in (0.5, 0.75, 0.9, 0.95)}
-        percentile = float((gaps <= window_days).mean()) if len(gaps) else None
+        n, values = gap_quantiles(con, as_of, GAP_QUANTILES)
+        if n:
+            stats = {f"p{int(q * 100)}": v for q, v in zip(GAP_QUANTILES, values)}
+            row = con.execute(_sql("churn/gap_share.sql"), {"cutoff": as_of.to_pydatetime(),
+                                                             "window_days": window_days}).fetchone()
+            percentile = float(row[0]) if row and row[0] is not None else None
+        else:
+            percentile = None
     cutoff = as_of - pd.Timedelta(days=window_days)
     return ChurnDefinition("shop", as_of, window_days, percentile, cutoff, stats)
 
@@ -343,7 +355,8 @@ def _bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str |
         return None, ("BG/NBD baseline skipped: insights.clv has no probability_alive_as_of(con, cutoff) "
                       "function to give P(alive) from purchases before the cutoff.")
     try:
-        alive = fn(con, pd.Timestamp(cutoff).to_pydatetime())
+        # its cutoff is a day included in the fit: the last day strictly before ours
+        alive = fn(con, (pd.Timestamp(cutoff) - pd.Timedelta(days=1)).date())
         alive = pd.Series(alive["p_alive"].to_numpy(), index=alive["customer_id"].to_numpy())
         p = 1.0 - alive.reindex(customer_ids).to_numpy(dtype=float)
         if np.isnan(p).any():
@@ -356,8 +369,13 @@ def _bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str |
 
 # ----- fitting ------------------------------------------------------------------------------------------
 def fit_churn(ws_or_con, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",
-              random_state: int = 0, progress: Callable[[float, str], None] | None = None) -> ChurnResult:
+              random_state: int = 0, progress: Callable[[float, str], None] | None = None,
+              with_bgnbd: bool = True) -> ChurnResult:
     """Define churn, fit, evaluate against baselines on held-out customers, and score current customers.
+
+    The model is fitted on the training customers (75%) only, and that same model scores today's customers,
+    so the quality reported is the quality of the model in use. ``with_bgnbd=False`` skips the BG/NBD
+    baseline (a second model fit, only needed for the comparison).
 
     ``progress(fraction, message)`` is called between steps (the page shows it). Raises
     :class:`ChurnDataError` with a plain explanation when the data cannot support a model.
@@ -368,10 +386,10 @@ def fit_churn(ws_or_con, percentile: float = 0.9, window_days: int | None = None
     definition = churn_definition(con, percentile, window_days)
     if definition.kind == "subscription":
         return _fit_subscription(con, definition, kind, random_state, step)
-    return _fit_shop(con, definition, kind, random_state, step)
+    return _fit_shop(con, definition, kind, random_state, step, with_bgnbd)
 
 
-def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step) -> ChurnResult:
+def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, with_bgnbd: bool) -> ChurnResult:
     cutoff, as_of = definition.cutoff, definition.as_of
     step(0.15, f"Computing features as of {cutoff:%d %b %Y}")
     train_features = shop_features(con, cutoff)
@@ -393,16 +411,20 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step) -
     metrics = {"model": quality(y_test, p_model), "recency": quality(y_test, p_recency)}
     cal = [calibration(y_test, p_model, "model"), calibration(y_test, p_recency, "recency")]
     notes = []
-    step(0.5, "Comparing with BG/NBD's probability alive")
-    p_bgnbd, why = _bgnbd_baseline(con, cutoff, train.loc[held_out, "customer_id"].to_numpy())
+    if with_bgnbd:
+        step(0.5, "Comparing with BG/NBD's probability alive")
+        p_bgnbd, why = _bgnbd_baseline(con, cutoff, train.loc[held_out, "customer_id"].to_numpy())
+    else:
+        p_bgnbd, why = None, "BG/NBD baseline not computed (switched off)."
     if p_bgnbd is not None:
         metrics["bgnbd"] = quality(y_test, p_bgnbd)
         cal.append(calibration(y_test, p_bgnbd, "bgnbd"))
     else:
         notes.append(why)
 
-    step(0.65, "Refitting on every customer and scoring today's customers")
-    model = ChurnModel(kind=kind, linear_features=linear, random_state=random_state).fit(train[cols], y)
+    # the model that scores is the one whose quality was measured: no refit on the held-out customers
+    step(0.65, "Scoring today's customers")
+    model = evaluated
     current = shop_features(con, as_of)
     prob = model.predict_proba(current[cols])[:, 1]
     step(0.8, "Working out reasons")
@@ -455,8 +477,8 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     else:
         notes.append("Tenure baseline skipped: the customers file has no tenure column or sign-up date.")
     notes.append("BG/NBD baseline not applicable: a subscription file has no repeat purchases to model.")
-    step(0.65, "Refitting on every customer and scoring")
-    model = ChurnModel(kind=kind, random_state=random_state).fit(table[cols], y)
+    step(0.65, "Scoring customers still active")
+    model = evaluated
     # score customers still active: the ones who have churned are gone already
     active = table[table["churned"] == 0].reset_index(drop=True)
     prob = model.predict_proba(active[cols])[:, 1]
@@ -553,10 +575,13 @@ def suggest_actions(scores: pd.DataFrame, risk: float = 0.5, watch: float = 0.3)
     email (risk ≥ threshold) → keep warm.
     """
     p = scores["churn_probability"].to_numpy()
-    keys = scores.get("reason_keys", pd.Series([[]] * len(scores))).apply(lambda k: set(k) if isinstance(k, (list, tuple, np.ndarray)) else set())
-    nps = pd.to_numeric(scores.get("last_nps", pd.Series(np.nan, index=scores.index)), errors="coerce")
-    detractor = (keys.apply(lambda k: bool(k & {"nps", "rating", "complaint"})) | (nps <= 6)).to_numpy()
-    late = keys.apply(lambda k: "late_delivery" in k).to_numpy()
+    if "reason_keys" in scores:
+        joined = scores["reason_keys"].fillna("").astype(str)
+    else:
+        joined = pd.Series("", index=scores.index)
+    nps = pd.to_numeric(scores["last_nps"], errors="coerce") if "last_nps" in scores else pd.Series(np.nan, index=scores.index)
+    detractor = (joined.str.contains(r"(?:^|;)(?:nps|rating|complaint)(?:;|$)") | (nps <= 6)).to_numpy()
+    late = joined.str.contains(r"(?:^|;)late_delivery(?:;|$)").to_numpy()
     tiers = value_tiers(scores["expected_value"]).to_numpy()
     overdue = scores.get("overdue_days", pd.Series(0, index=scores.index)).fillna(0).to_numpy() > 0
     choice = np.select(
@@ -595,7 +620,7 @@ def watchlist_rows(scores: pd.DataFrame, limit: int = 20) -> list[dict]:
         rows.append({"customer_id": r.customer_id, "name": getattr(r, "name", None),
                      "churn_probability": round(float(r.churn_probability), 4),
                      "expected_value": round(float(r.expected_value), 2),
-                     "value_at_risk": round(float(r.value_at_risk), 2), "reasons": list(r.reasons),
+                     "value_at_risk": round(float(r.value_at_risk), 2), "reasons": split_reasons(r.reasons),
                      "next_order_expected_at": r.next_order_expected_at, "overdue_days": int(r.overdue_days),
                      "action": r.action})
     return rows
@@ -620,7 +645,7 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     """
     cols = ["email", "name", "customer_id", "action", "churn_probability", "value_at_risk", "reasons"]
     frame = scores.copy()
-    frame["reasons"] = frame["reasons"].apply(lambda r: "; ".join(r) if isinstance(r, (list, tuple, np.ndarray)) else (r or ""))
+    frame["reasons"] = frame["reasons"].fillna("")
     frame["churn_probability"] = frame["churn_probability"].round(4)
     frame["value_at_risk"] = frame["value_at_risk"].round(2)
     allowed = (frame["consent_email"].fillna(False).astype(bool)) & frame["email"].notna() & (frame["email"].astype(str).str.strip() != "")
@@ -644,16 +669,16 @@ SCORE_COLUMNS = ("customer_id", "churn_probability", "value_at_risk", "reasons",
 
 
 def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> None:
-    """Write ``churn_scores`` (one row per scored customer; reasons joined by '; ') and ``churn_runs`` (the
+    """Write ``churn_scores`` (one row per scored customer; reasons joined by '; ', keys by ';') and ``churn_runs`` (the
     report, keyed on the workspace content hash). Not in ``ws.transaction()``: scores are derived from the
     data and must not change the data's content hash."""
     s = result.scores
     table = pd.DataFrame({c: s[c] for c in SCORE_COLUMNS if c in s.columns})
-    table["reasons"] = s["reasons"].apply(lambda r: "; ".join(r))
-    table["reason_keys"] = s["reason_keys"].apply(lambda r: ";".join(r))
+    table["reason_keys"] = s["reason_keys"]
     table["next_order_expected_at"] = pd.to_datetime(table["next_order_expected_at"])
     report = json.dumps(_jsonable(result.report()))
-    con = ws.con
+    # a cursor: DuckDB refuses register() on a connection still holding a half-read result
+    con = ws.con.cursor()
     con.register("_churn_scores_incoming", table)
     try:
         con.execute("begin transaction")
@@ -669,6 +694,7 @@ def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> N
         raise
     finally:
         con.unregister("_churn_scores_incoming")
+        con.close()
 
 
 def load_churn_scores(ws) -> pd.DataFrame | None:
@@ -683,10 +709,10 @@ def load_churn_scores(ws) -> pd.DataFrame | None:
 
 
 def score_workspace(ws, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",
-                    random_state: int = 0, progress=None) -> ChurnResult:
+                    random_state: int = 0, progress=None, with_bgnbd: bool = True) -> ChurnResult:
     """Fit, score and write ``churn_scores`` into the workspace. Returns the result."""
     result = fit_churn(ws, percentile=percentile, window_days=window_days, kind=kind,
-                       random_state=random_state, progress=progress)
+                       random_state=random_state, progress=progress, with_bgnbd=with_bgnbd)
     write_churn_scores(ws, result, {"percentile": percentile, "window_days": window_days, "kind": kind,
                                     "random_state": random_state})
     return result

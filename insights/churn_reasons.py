@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 # reason key -> the model features whose contributions it sums
+REASON_SEPARATOR = "; "
+
 REASON_GROUPS: dict[str, tuple[str, ...]] = {
     "recency": ("recency_days", "recency_ratio"),
     "history": ("orders", "tenure_days"),
@@ -57,100 +59,120 @@ CONTEXT_COLUMNS = ("recency_days", "recency_ratio", "orders", "tenure_days", "la
                    "last_negative_word", "last_negative_at", "cart_abandons_90d", "returns", "avg_order_value")
 
 
-def _int(v) -> int:
-    return int(round(float(v)))
+# Each wording takes the facts of the customers who have that reason (a DataFrame) and returns one sentence
+# per row ("" = nothing to say), vectorised: a 100k-customer shop is worded in a fraction of a second.
+def _ints(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").fillna(0).round().astype("int64")
 
 
-def _month(ts, as_of: pd.Timestamp) -> str:
-    if ts is None or pd.isna(ts):
-        return ""
-    ts = pd.Timestamp(ts)
-    return ts.strftime("%B") if ts.year == as_of.year or (as_of - ts).days < 300 else ts.strftime("%B %Y")
+def _text(s: pd.Series) -> pd.Series:
+    return s.astype(str)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
+def _money(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").map(lambda v: f"{v:,.0f}")
 
 
-def _recency(r, as_of):
-    days = _int(r["recency_days"])
-    ratio = r.get("recency_ratio", np.nan)
-    if pd.notna(ratio) and ratio >= 1.2:
-        return f"no order for {days} days, {ratio:.1f}× longer than usual"
-    return f"no order for {days} days"
+def _col(f: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
+    return f[name] if name in f else pd.Series(default, index=f.index)
 
 
-def _history(r, as_of):
-    n = _int(r["orders"])
-    if n <= 1:
-        return "only one order so far"
-    months = r.get("tenure_days", np.nan)
-    if pd.notna(months) and months < 60:
-        return f"new customer: {n} orders in {_int(months)} days"
-    return f"only {n} orders so far"
+MONTHS = np.array(["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"], dtype=object)
 
 
-def _order_value(r, as_of):
-    return f"small orders (average {r['avg_order_value']:,.0f})"
+def _months(ts: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+    """'March' for dates within 300 days of as_of, else 'March 2023'; '' for missing dates."""
+    ts = pd.to_datetime(ts)
+    month = MONTHS[ts.dt.month.fillna(0).astype(int).to_numpy()]
+    year = ts.dt.year.fillna(0).astype(int).astype(str).to_numpy(dtype=object)
+    recent = ((as_of - ts).dt.days < 300).to_numpy()
+    out = np.where(recent, month, month + " " + year)
+    return pd.Series(np.where(ts.notna().to_numpy(), out, ""), index=ts.index, dtype=object)
 
 
-def _trend(r, as_of):
-    last, before = r.get("last_order_value", np.nan), r.get("earlier_order_value", np.nan)
-    if pd.notna(last) and pd.notna(before) and last < before:
-        return f"orders shrinking: last order {last:,.0f} against {before:,.0f} on average before"
-    return "order values changing"
+def _when(ts: pd.Series, as_of) -> pd.Series:
+    m = _months(ts, as_of)
+    return ("in " + m).where(m != "", "").radd(" ").str.rstrip()
 
 
-def _returns(r, as_of):
-    n = _int(r["returns"])
-    return f"returned {n} {_plural(n, 'order', 'orders')}" if n > 0 else ""
+def _plural(n: pd.Series, one: str, many: str) -> pd.Series:
+    return pd.Series(np.where(n == 1, one, many), index=n.index)
 
 
-def _late(r, as_of):
-    last = r.get("last_delivery_late_days", np.nan)
-    n = _int(r["late_deliveries"]) if pd.notna(r.get("late_deliveries")) else 0
-    if pd.notna(last) and last > 0:
-        text = f"last delivery arrived {_int(last)} {_plural(_int(last), 'day', 'days')} late"
-        return text + (f" ({n} late deliveries in all)" if n > 1 else "")
-    if n > 0:
-        return f"{n} late {_plural(n, 'delivery', 'deliveries')}"
-    return ""
+def _recency(f, as_of):
+    n = _ints(f["recency_days"])
+    ratio = pd.to_numeric(_col(f, "recency_ratio"), errors="coerce")
+    longer = ", " + ratio.round(1).astype(str) + "× longer than usual"
+    text = "no order for " + _text(n) + " " + _plural(n, "day", "days") + longer.where(ratio >= 1.2, "")
+    # a recent order is not a reason to worry, whatever the model's weights say
+    return text.where(ratio.isna() | (ratio >= 0.8), "")
 
 
-def _web(r, as_of):
-    now, before = _int(r.get("sessions_90d", 0) or 0), _int(r.get("sessions_prev_90d", 0) or 0)
-    if now == 0:
-        return "no visits to the shop's site in the last 90 days"
-    if before > now:
-        return f"site visits fell from {before} to {now} (last 90 days against the 90 before)"
-    return f"only {now} site {_plural(now, 'visit', 'visits')} in the last 90 days"
+def _history(f, as_of):
+    n = _ints(f["orders"])
+    tenure = pd.to_numeric(_col(f, "tenure_days"), errors="coerce")
+    new = "new customer: " + _text(n) + " orders in " + _text(_ints(tenure)) + " days"
+    few = "only " + _text(n) + " orders so far"
+    return pd.Series(np.where(n <= 1, "only one order so far",
+                              np.where(tenure < 60, new, np.where(n <= 3, few, ""))), index=f.index)
 
 
-def _carts(r, as_of):
-    n = _int(r["cart_abandons_90d"])
-    return f"left {n} {_plural(n, 'cart', 'carts')} without buying in the last 90 days" if n > 0 else ""
+def _order_value(f, as_of):
+    return "small orders (average " + _money(f["avg_order_value"]) + ")"
 
 
-def _nps(r, as_of):
-    if pd.isna(r["last_nps"]):
-        return ""
-    when = _month(r.get("last_nps_at"), as_of)
-    return f"gave NPS {_int(r['last_nps'])}" + (f" in {when}" if when else "")
+def _trend(f, as_of):
+    last = pd.to_numeric(_col(f, "last_order_value"), errors="coerce")
+    before = pd.to_numeric(_col(f, "earlier_order_value"), errors="coerce")
+    shrink = "orders shrinking: last order " + _money(last) + " against " + _money(before) + " on average before"
+    return shrink.where(last < before, "order values changing")
 
 
-def _rating(r, as_of):
-    if pd.isna(r["last_rating"]):
-        return ""
-    when = _month(r.get("last_rating_at"), as_of)
-    return f"rated {_int(r['last_rating'])}/5" + (f" in {when}" if when else "")
+def _returns(f, as_of):
+    n = _ints(f["returns"])
+    return ("returned " + _text(n) + " " + _plural(n, "order", "orders")).where(n > 0, "")
 
 
-def _complaint(r, as_of):
-    word = r.get("last_negative_word")
-    if not isinstance(word, str) or not word:
-        return ""
-    when = _month(r.get("last_negative_at"), as_of)
-    return f"wrote “{word}” in feedback" + (f" in {when}" if when else "")
+def _late(f, as_of):
+    last = _ints(_col(f, "last_delivery_late_days", 0))
+    n = _ints(_col(f, "late_deliveries", 0))
+    all_late = (" (" + _text(n) + " late deliveries in all)").where(n > 1, "")
+    text = "last delivery arrived " + _text(last) + " " + _plural(last, "day", "days") + " late" + all_late
+    count = _text(n) + " late " + _plural(n, "delivery", "deliveries")
+    return text.where(last > 0, count.where(n > 0, ""))
+
+
+def _web(f, as_of):
+    now, before = _ints(_col(f, "sessions_90d", 0)), _ints(_col(f, "sessions_prev_90d", 0))
+    fell = "site visits fell from " + _text(before) + " to " + _text(now) + " (last 90 days against the 90 before)"
+    few = "only " + _text(now) + " site " + _plural(now, "visit", "visits") + " in the last 90 days"
+    return pd.Series(np.where(now == 0, "no visits to the shop's site in the last 90 days",
+                              np.where(before > now, fell, few)), index=f.index)
+
+
+def _carts(f, as_of):
+    n = _ints(f["cart_abandons_90d"])
+    return ("left " + _text(n) + " " + _plural(n, "cart", "carts") + " without buying in the last 90 days").where(n > 0, "")
+
+
+def _nps(f, as_of):
+    score = pd.to_numeric(f["last_nps"], errors="coerce")
+    text = "gave NPS " + _text(_ints(score)) + _when(_col(f, "last_nps_at", pd.NaT), as_of)
+    return text.where(score.notna(), "")
+
+
+def _rating(f, as_of):
+    score = pd.to_numeric(f["last_rating"], errors="coerce")
+    text = "rated " + _text(_ints(score)) + "/5" + _when(_col(f, "last_rating_at", pd.NaT), as_of)
+    return text.where(score.notna(), "")
+
+
+def _complaint(f, as_of):
+    word = _col(f, "last_negative_word", None)
+    has = word.notna() & (word.astype(str) != "")
+    text = "wrote “" + word.astype(str) + "” in feedback" + _when(_col(f, "last_negative_at", pd.NaT), as_of)
+    return text.where(has, "")
 
 
 WORDINGS: dict[str, Callable] = {
@@ -161,13 +183,13 @@ WORDINGS: dict[str, Callable] = {
 
 
 def _generic(feature: str):
-    def word(r, as_of):
-        v = r.get(feature)
-        if v is None or (not isinstance(v, str) and pd.isna(v)):
-            return f"{feature}: not given"
-        if isinstance(v, (float, np.floating)):
-            v = f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.2f}"
-        return f"{feature}: {v}"
+    def word(f, as_of):
+        v = f[feature]
+        if pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v):
+            shown = v.map(lambda x: f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}")
+        else:
+            shown = v.astype(str)
+        return (feature + ": " + shown.astype(str)).where(v.notna(), feature + ": not given")
     return word
 
 
@@ -192,8 +214,9 @@ def explain(contributions: pd.DataFrame, facts: pd.DataFrame, as_of, top: int = 
 
     In: ``contributions`` (rows = customers, columns = model features, log-odds) and ``facts`` (same rows
     in the same order; the feature values plus the context columns the wordings use: last_nps_at,
-    last_order_value, ...). Out: DataFrame with the same index: ``reasons`` (list of sentences, strongest
-    first), ``reason_keys`` (list of reason keys) and ``top_reason`` (key of the strongest, or "").
+    last_order_value, ...). Out: DataFrame with the same index: ``reasons`` (sentences, strongest first,
+    joined by "; " — :func:`split_reasons` splits them), ``reason_keys`` (their keys joined by ";") and
+    ``top_reason`` (key of the strongest, or "").
     """
     as_of = pd.Timestamp(as_of)
     groups = reason_groups(list(contributions.columns))
@@ -201,32 +224,47 @@ def explain(contributions: pd.DataFrame, facts: pd.DataFrame, as_of, top: int = 
     C = np.column_stack([contributions[groups[k]].to_numpy().sum(axis=1) for k in keys]) if keys else \
         np.zeros((len(contributions), 0))
     n = len(contributions)
-    order = np.argsort(-C, axis=1, kind="stable")[:, :top]
+    # a few more candidates than needed: a reason with nothing to say for a customer gives way to the next
+    order = np.argsort(-C, axis=1, kind="stable")[:, :top + 2]
     picked = np.take_along_axis(C, order, axis=1)
-    sentences = [[] for _ in range(n)]
-    reason_keys = [[] for _ in range(n)]
     needed = [c for c in facts.columns if c in contributions.columns or c in CONTEXT_COLUMNS]
     facts = facts[needed].reset_index(drop=True)
+    # per candidate rank: the sentence ("" = none) and its key, filled group by group, vectorised
+    texts = np.full(order.shape, "", dtype=object)
     for rank in range(order.shape[1]):
         for j, key in enumerate(keys):
             rows = np.flatnonzero((order[:, rank] == j) & (picked[:, rank] >= min_logodds))
-            if not len(rows):
-                continue
-            word = WORDINGS.get(key) or _generic(groups[key][0])
-            for i, rec in zip(rows, facts.iloc[rows].to_dict(orient="records")):
-                text = word(rec, as_of)
-                if text:
-                    sentences[i].append(text)
-                    reason_keys[i].append(key)
+            if len(rows):
+                word = WORDINGS.get(key) or _generic(groups[key][0])
+                texts[rows, rank] = word(facts.iloc[rows], as_of).to_numpy(dtype=object)
+    key_names = np.array(keys + [""], dtype=object)
+    has = texts != ""
+    keep = has & (np.cumsum(has, axis=1) <= top)
+    # joined strings, built column by column (no Python loop over customers)
+    reasons = np.full(len(texts), "", dtype=object)
+    reason_keys = np.full(len(texts), "", dtype=object)
+    for rank in range(texts.shape[1]):
+        k = keep[:, rank]
+        sep = np.where(reasons[k] == "", "", REASON_SEPARATOR)
+        reasons[k] = reasons[k] + sep + texts[k, rank]
+        reason_keys[k] = reason_keys[k] + np.where(reason_keys[k] == "", "", ";") + key_names[order[k, rank]]
+    first = np.argmax(keep, axis=1)
+    top_reason = np.where(keep.any(axis=1), key_names[order[np.arange(len(order)), first]], "")
     out = pd.DataFrame(index=contributions.index)
-    out["reasons"] = sentences
+    out["reasons"] = reasons
     out["reason_keys"] = reason_keys
-    out["top_reason"] = [k[0] if k else "" for k in reason_keys]
+    out["top_reason"] = top_reason
     return out
 
 
-def reason_counts(reason_keys: pd.Series, top: int = 3) -> pd.Series:
-    """How often each reason appears among customers' reasons (labels in plain words), most common first."""
-    exploded = reason_keys.explode().dropna()
+def split_reasons(text) -> list[str]:
+    """The sentences of a joined ``reasons`` cell."""
+    return [t for t in str(text or "").split(REASON_SEPARATOR) if t]
+
+
+def reason_counts(reason_keys: pd.Series) -> pd.Series:
+    """How often each reason appears among customers' reasons (labels in plain words), most common first.
+    ``reason_keys`` holds ';'-joined keys per customer."""
+    exploded = reason_keys.fillna("").str.split(";").explode().dropna()
     exploded = exploded[exploded != ""]
     return exploded.map(lambda k: REASON_LABELS.get(k, k)).value_counts()

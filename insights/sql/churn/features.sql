@@ -1,31 +1,49 @@
 -- grain: one row per customer with at least one order placed before $cutoff
 -- Churn features as of $cutoff (a TIMESTAMP). Everything is filtered to what was known before $cutoff:
 -- order lines placed before it, deliveries that had arrived before it, web events and feedback submitted
--- before it. Nothing dated at or after $cutoff may reach a feature (tests/test_churn_features.py proves it).
+-- before it. Orders come from the orders mart when all their lines precede the cutoff, else from their
+-- lines before it (a return booked later under the same order id stays unknown). "returns" counts orders
+-- with a return or cancelled line, as the orders mart's has_return does. Nothing dated at or after $cutoff may reach a feature (tests/test_churn_features.py proves it).
 -- $negative_pattern is the packaged regular expression of complaint words (a bound value, never user text).
-with lines as (
-    select * from order_lines
-    where customer_id is not null and ordered_at < $cutoff
+with late_lines as (
+    -- order ids with a line dated at or after the cutoff (e.g. a later return): rebuilt from their lines below
+    select distinct order_id from order_lines where ordered_at >= $cutoff
 ),
 
-order_facts as (
+settled_orders as (
+    -- every line of these orders is dated before the cutoff, so the orders mart describes them exactly
+    select o.order_id, o.customer_id, o.ordered_at, o.net_revenue, o.is_order, o.has_return,
+           o.delivered_at, o.promised_at
+    from orders o
+    anti join late_lines l on l.order_id = o.order_id
+    where o.customer_id is not null and o.ordered_at < $cutoff
+),
+
+straddling_orders as (
     select
         order_id,
         min(customer_id)                                                      as customer_id,
         coalesce(min(ordered_at) filter (where not is_cancellation), min(ordered_at)) as ordered_at,
         sum(revenue)                                                          as net_revenue,
-        bool_and(is_cancellation)                                             as wholly_cancelled,
-        bool_or(is_return)                                                    as has_return,
-        sum(revenue) filter (where is_return)                                 as returned_value,
-        -- a delivery is known only once it has arrived
-        max(delivered_at) filter (where delivered_at < $cutoff)               as delivered_at,
+        not bool_and(is_cancellation)                                         as is_order,
+        bool_or(is_return or is_cancellation)                                 as has_return,
+        max(delivered_at)                                                     as delivered_at,
         max(promised_at)                                                      as promised_at
-    from lines
+    from order_lines
+    semi join late_lines using (order_id)
+    where customer_id is not null and ordered_at < $cutoff
     group by order_id
 ),
 
-orders_known as (
-    select * from order_facts where not wholly_cancelled
+orders_known as materialized (
+    select
+        customer_id, ordered_at, net_revenue, has_return, promised_at,
+        -- a delivery is known only once it has arrived
+        case when delivered_at < $cutoff then delivered_at end                as delivered_at,
+        case when delivered_at < $cutoff and promised_at is not null
+             then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days
+    from (select * from settled_orders union all select * from straddling_orders)
+    where is_order
 ),
 
 order_days as (
@@ -35,32 +53,26 @@ order_days as (
     group by customer_id, cast(ordered_at as date)
 ),
 
-gaps as (
-    select
-        customer_id,
-        order_date,
-        day_revenue,
-        date_diff('day', lag(order_date) over (partition by customer_id order by order_date), order_date) as gap_days,
-        row_number() over (partition by customer_id order by order_date desc)                           as recent_rank
-    from order_days
-),
-
-shop as (
-    select median(gap_days) as shop_gap_days from gaps where gap_days is not null
-),
-
 per_customer as (
+    -- the mean of consecutive gaps telescopes to (last − first) / (order days − 1): no window needed
     select
         customer_id,
         min(order_date)                                             as first_order_date,
         max(order_date)                                             as last_order_date,
         count(*)                                                    as order_days,
-        count(gap_days)                                             as gaps,
-        avg(gap_days)                                               as mean_gap_days,
+        count(*) - 1                                                as gaps,
+        case when count(*) > 1
+             then date_diff('day', min(order_date), max(order_date)) / (count(*) - 1) end as mean_gap_days,
         arg_max(day_revenue, order_date)                            as last_order_value,
-        avg(day_revenue) filter (where recent_rank > 1)             as earlier_order_value
-    from gaps
+        case when count(*) > 1
+             then (sum(day_revenue) - arg_max(day_revenue, order_date)) / (count(*) - 1) end as earlier_order_value
+    from order_days
     group by customer_id
+),
+
+shop as (
+    -- the shop's typical gap: the median over repeat customers of their own mean gap
+    select median(mean_gap_days) as shop_gap_days from per_customer where gaps > 0
 ),
 
 order_totals as (
@@ -69,29 +81,13 @@ order_totals as (
         count(*)                                                    as orders,
         sum(net_revenue)                                            as net_revenue,
         count(*) filter (where has_return)                          as returns,
-        coalesce(-sum(returned_value), 0)                           as returned_value
-    from orders_known
-    group by customer_id
-),
-
-deliveries as (
-    select
-        customer_id,
-        delivered_at,
-        greatest(date_diff('day', promised_at, delivered_at), 0)   as late_days
-    from orders_known
-    where delivered_at is not null and promised_at is not null
-),
-
-late as (
-    select
-        customer_id,
-        count(*)                                                    as deliveries,
+        count(late_days)                                            as deliveries,
         count(*) filter (where late_days > 0)                       as late_deliveries,
-        arg_max(late_days, delivered_at)                            as last_delivery_late_days,
-        max(delivered_at)                                           as last_delivered_at,
+        -- late days of the most recent delivery with a promised date
+        arg_max(late_days, delivered_at) filter (where late_days is not null) as last_delivery_late_days,
+        max(delivered_at) filter (where late_days is not null)      as last_delivered_at,
         max(late_days)                                              as max_late_days
-    from deliveries
+    from orders_known
     group by customer_id
 ),
 
@@ -161,12 +157,11 @@ final as (
         case when pc.earlier_order_value > 0
              then cast(pc.last_order_value as double) / cast(pc.earlier_order_value as double) end as value_trend,
         ot.returns,
-        cast(ot.returned_value as double)                                    as returned_value,
-        coalesce(late.deliveries, 0)                                         as deliveries,
-        coalesce(late.late_deliveries, 0)                                    as late_deliveries,
-        late.last_delivery_late_days,
-        late.max_late_days,
-        late.last_delivered_at,
+        ot.deliveries,
+        ot.late_deliveries,
+        ot.last_delivery_late_days,
+        ot.max_late_days,
+        ot.last_delivered_at,
         coalesce(web.sessions_90d, 0)                                        as sessions_90d,
         coalesce(web.sessions_prev_90d, 0)                                   as sessions_prev_90d,
         coalesce(web.cart_abandons_90d, 0)                                   as cart_abandons_90d,
@@ -181,7 +176,6 @@ final as (
     from per_customer pc
     join order_totals ot on ot.customer_id = pc.customer_id
     cross join shop
-    left join late on late.customer_id = pc.customer_id
     left join web on web.customer_id = pc.customer_id
     left join opinions op on op.customer_id = pc.customer_id
 )

@@ -1,4 +1,4 @@
--- grain: one row per repeat purchase (a customer's order day after their first) before $cutoff
+-- grain: one row (the distribution of gaps); built from one row per repeat purchase before $cutoff
 -- Days since the same customer's previous order day; several orders on one day are one purchase occasion.
 with order_days as (
     select distinct customer_id, cast(ordered_at as date) as order_date
@@ -18,4 +18,6 @@ final as (
     select customer_id, order_date, gap_days from gaps where gap_days is not null
 )
 
-select * from final
+-- $quantiles: the probabilities wanted (e.g. [0.5, 0.75, 0.9, 0.95]); one row: repeat purchases and the
+-- gap at each probability
+select count(*) as repeat_purchases, quantile_cont(gap_days, $quantiles) as gap_quantiles from final

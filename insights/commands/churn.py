@@ -1,0 +1,90 @@
+"""Churn: fit the churn model, show its quality against baselines, and print the watchlist head.
+
+Shops: churn is "no order for W days", W derived from the customers' own purchase gaps (--percentile) or
+set with --window-days; the model learns with a time split (features before a cutoff, outcome after it).
+Subscription files with a churn label / cancellation column use that label. Scores are written into the
+workspace (table churn_scores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+
+
+def _percentile(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a share such as 0.9, got {text!r}") from None
+    if value > 1:
+        value /= 100
+    if not 0.5 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0.5 and 0.99 (or 50–99), got {text}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--percentile", type=_percentile, default=0.9, metavar="P",
+                        help="churn window = this percentile of the gaps between a customer's orders (default 0.9)")
+    parser.add_argument("--window-days", type=_days, metavar="N", help="set the churn window by hand, in days")
+    parser.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
+                        help="logistic regression (default) or gradient boosting")
+    parser.add_argument("--top", type=int, default=10, metavar="N", help="watchlist rows to print (default 10)")
+
+
+def run(args) -> int:
+    from insights.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
+                                watchlist_rows)
+    from insights.models.churn_model import ChurnInputError
+
+    ws = open_workspace(args.workspace)
+    try:
+        try:
+            result = score_workspace(ws, percentile=args.percentile, window_days=args.window_days,
+                                     kind=args.model)
+        except (ChurnDataError, ChurnInputError) as exc:
+            if args.json:
+                print_json({"error": str(exc)})
+            else:
+                sys.stderr.write(f"Cannot fit a churn model: {exc}\n")
+            return 1
+        rows = watchlist_rows(result.scores, args.top)
+        if args.json:
+            report = result.report()
+            print_json({"definition": report["definition"], "metrics": result.metrics,
+                        "notes": result.notes, "value_basis": result.value_basis,
+                        "customers_scored": int(len(result.scores)), "drivers": result.importance,
+                        "actions": action_summary(result.scores), "watchlist": rows})
+            return 0
+        out = sys.stdout
+        out.write(result.definition.describe() + "\n\n")
+        out.write("Model quality (held-out customers):\n")
+        for line in quality_sentences(result):
+            out.write(f"  {line}\n")
+        for note in result.notes:
+            out.write(f"  Note: {note}\n")
+        out.write(f"\nValue at risk = churn probability × {result.value_basis}.\n")
+        out.write(f"\nWatchlist ({len(result.scores):,} customers scored; top {len(rows)}):\n")
+        for i, r in enumerate(rows, 1):
+            name = f" ({r['name']})" if r.get("name") else ""
+            out.write(f"{i:>3}. {r['customer_id']}{name}: {r['churn_probability']:.0%} risk, "
+                      f"{r['value_at_risk']:,.0f} at risk — {r['action']}\n")
+            if r["reasons"]:
+                out.write(f"     {'; '.join(r['reasons'])}\n")
+        return 0
+    finally:
+        ws.close()

@@ -61,4 +61,4 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
-        [table]).fetchone()[0])
+        [table]).fetchall()[0][0])

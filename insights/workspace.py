@@ -169,7 +169,7 @@ class Workspace:
     # ----- schema, transactions, marts -----------------------------------------------------------
     def _ensure_schema(self) -> None:
         self.con.execute(sql_text("schema.sql"))
-        if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchone():
+        if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchall():
             self.con.execute("insert into workspace_meta values ('data_version', ?)", [uuid.uuid4().hex])
 
     @contextlib.contextmanager
@@ -203,17 +203,17 @@ class Workspace:
     # ----- facts ---------------------------------------------------------------------------------
     def content_hash(self) -> str:
         """Changes whenever the data changes; use it as a cache key together with :attr:`path`."""
-        row = self.con.execute("select value from workspace_meta where key = 'data_version'").fetchone()
+        row = self.con.execute("select value from workspace_meta where key = 'data_version'").fetchall()[0]
         return f"{self.path or id(self)}:{row[0]}"
 
     def row_counts(self) -> dict[str, int]:
-        return {t: self.con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in DATA_TABLES}
+        return {t: self.con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for t in DATA_TABLES}
 
     def has_data(self) -> bool:
         return any(self.row_counts().values())
 
     def has_orders(self) -> bool:
-        return bool(self.con.execute("select count(*) from order_lines").fetchone()[0])
+        return bool(self.con.execute("select count(*) from order_lines").fetchall()[0][0])
 
 
 def _write_json_atomic(path: Path, obj: dict) -> None:

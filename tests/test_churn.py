@@ -1,0 +1,218 @@
+"""Churn model, reasons, watchlist, actions, export and stored scores."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from insights.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
+                            safe_cell, score_workspace, suggest_actions, watchlist_rows)
+from insights.churn_reasons import explain, split_reasons
+from insights.models.churn_model import ChurnInputError, ChurnModel
+from tests.helpers import insert_rows, workspace_from_tables
+
+
+def simulated_shop(n_customers: int = 600, seed: int = 1, start: str = "2023-01-01", days: int = 540):
+    """Order lines, feedback and CRM rows of a small shop where late deliveries drive customers away."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp(start)
+    lines, feedback, crm = [], [], []
+    for c in range(n_customers):
+        cid = f"c{c:04d}"
+        crm.append(dict(customer_id=cid, email=f"{cid}@example.org", name=f"Customer {c}",
+                        consent_email=bool(c % 4), channel=["web", "app"][c % 2],
+                        country=["DE", "FR", "NL"][c % 3]))
+        t, gap = rng.uniform(0, days * 0.7), rng.gamma(2.0, 15.0)
+        alive_until, value = t + rng.exponential(400), rng.gamma(2, 30)
+        k = 0
+        while t < days and t < alive_until:
+            ordered = start + pd.Timedelta(days=float(t))
+            late = rng.random() < 0.12
+            late_days = int(rng.integers(4, 12)) if late else 0
+            promised = ordered + pd.Timedelta(days=4)
+            lines.append(dict(order_id=f"{cid}-{k}", customer_id=cid, ordered_at=ordered, quantity=1,
+                              unit_price=round(value * rng.uniform(0.6, 1.4), 2), promised_at=promised,
+                              delivered_at=promised + pd.Timedelta(days=late_days - (0 if late else 1))))
+            if late:
+                alive_until = min(alive_until, t + rng.exponential(30))
+                if rng.random() < 0.5:
+                    feedback.append(dict(customer_id=cid, submitted_at=promised + pd.Timedelta(days=late_days + 1),
+                                         kind="nps", score=float(rng.integers(0, 5)), text="it came late"))
+            t += rng.gamma(2.0, gap / 2.0)
+            k += 1
+    return lines, feedback, crm
+
+
+@pytest.fixture(scope="module")
+def shop():
+    lines, feedback, crm = simulated_shop()
+    ws = workspace_from_tables(order_lines=lines, feedback=feedback, customer_records=crm)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def result(shop):
+    return score_workspace(shop, random_state=0)
+
+
+# ----- the model object ---------------------------------------------------------------------------
+def test_model_follows_sklearn_conventions_and_contributions_add_up():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"recency_days": rng.exponential(50, 400), "late": rng.integers(0, 3, 400).astype(float),
+                      "nps": np.where(rng.random(400) < 0.5, np.nan, rng.integers(0, 11, 400)),
+                      "plan": rng.choice(["basic", "pro"], 400)})
+    logit = 0.03 * X["recency_days"] + 0.8 * X["late"] - 2 + (X["plan"] == "basic") * 0.5
+    y = (rng.random(400) < 1 / (1 + np.exp(-logit))).astype(int)
+    model = ChurnModel(C=10.0)
+    assert model.C == 10.0 and model.kind == "logistic" and not hasattr(model, "estimator_")
+    with pytest.raises(RuntimeError, match="not fitted"):
+        model.predict_proba(X)
+    assert model.fit(X, y) is model
+    p = model.predict_proba(X)
+    assert p.shape == (400, 2) and np.allclose(p.sum(axis=1), 1)
+    contrib = model.contributions(X)
+    reference = pd.DataFrame([model.reference_])[X.columns].astype({"recency_days": float, "late": float,
+                                                                   "nps": float})
+    # logistic: logit(x) − logit(reference) is exactly the sum of the contributions
+    gap = model.decision_function(X) - model.decision_function(reference)[0]
+    assert np.allclose(contrib.sum(axis=1), gap)
+    assert contrib["late"].corr(X["late"]) > 0.9
+    assert not hasattr(model, "X_") and all(not isinstance(v, pd.DataFrame) for v in vars(model).values())
+
+
+def test_boosting_kind_gives_replacement_contributions():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    y = (X["a"] + 0.1 * rng.normal(size=300) > 0).astype(int)
+    model = ChurnModel(kind="boosting", random_state=0).fit(X, y)
+    contrib = model.contributions(X)
+    assert contrib["a"].abs().mean() > 3 * contrib["b"].abs().mean()
+
+
+def test_validator_says_what_is_wrong():
+    X = pd.DataFrame({"a": [1.0, np.inf, 2.0]})
+    with pytest.raises(ChurnInputError, match="column a .* 1 infinite"):
+        ChurnModel().fit(X, [0, 1, 0])
+    with pytest.raises(ChurnInputError, match="both outcomes"):
+        ChurnModel().fit(pd.DataFrame({"a": [1.0, 2.0]}), [1, 1])
+    with pytest.raises(ChurnInputError, match="labels have 1 values"):
+        ChurnModel().fit(pd.DataFrame({"a": [1.0, 2.0]}), [1])
+
+
+# ----- reasons ------------------------------------------------------------------------------------
+def test_reasons_are_ranked_by_contribution_and_worded_from_the_customers_facts():
+    as_of = pd.Timestamp("2024-06-01")
+    facts = pd.DataFrame({
+        "recency_days": [94, 3], "recency_ratio": [2.35, 0.1], "last_nps": [3.0, np.nan],
+        "last_nps_at": pd.to_datetime(["2024-03-10", None]), "late_deliveries": [1, 0],
+        "last_delivery_late_days": [6, 0], "value_trend": [0.4, 1.0], "last_order_value": [20.0, 50.0],
+        "earlier_order_value": [45.0, 50.0], "orders": [4, 1]})
+    contrib = pd.DataFrame({
+        "recency_days": [0.5, -1.0], "recency_ratio": [0.4, -0.2], "last_nps": [0.7, 0.0],
+        "late_deliveries": [0.2, 0.0], "last_delivery_late_days": [0.3, 0.0], "value_trend": [0.3, 0.0],
+        "orders": [-0.5, 0.6]})
+    out = explain(contrib, facts, as_of, top=3)
+    assert split_reasons(out.loc[0, "reasons"]) == [
+        "no order for 94 days, 2.4× longer than usual",       # 0.9
+        "gave NPS 3 in March",                                 # 0.7
+        "last delivery arrived 6 days late"]                   # 0.5
+    assert out.loc[0, "top_reason"] == "recency"
+    assert split_reasons(out.loc[1, "reasons"]) == ["only one order so far"]
+    more = explain(contrib, facts, as_of, top=4)
+    assert split_reasons(more.loc[0, "reasons"])[3] == "orders shrinking: last order 20 against 45 on average before"
+    # a reason below the threshold is not shown at all
+    assert explain(contrib * 0.01, facts, as_of).loc[0, "reasons"] == ""
+
+
+# ----- fitting a shop ---------------------------------------------------------------------------------
+def test_quality_is_measured_on_held_out_customers_against_baselines(result):
+    m = result.metrics
+    assert m["model"]["roc_auc"] > 0.75
+    assert "recency" in m and m["recency"]["customers"] == m["model"]["customers"]
+    assert m["model"]["customers"] < len(result.scores) / 2       # only the held-out quarter
+    assert "bgnbd" in m or any("BG/NBD" in n for n in result.notes)
+    cal = result.calibration
+    assert set(cal["model"]) >= {"model", "recency"}
+    assert cal.groupby("model")["customers"].sum()["model"] == m["model"]["customers"]
+
+
+def test_late_deliveries_are_among_the_top_drivers(result):
+    assert "Late deliveries" in list(result.importance)[:3]
+    assert result.scores["reasons"].str.contains("late").mean() > 0.1
+
+
+def test_watchlist_is_ranked_by_value_at_risk(result):
+    s = result.scores
+    assert s["value_at_risk"].is_monotonic_decreasing
+    assert np.allclose(s["value_at_risk"], s["churn_probability"] * s["expected_value"])
+    assert "last 12 months" in result.value_basis
+    rows = watchlist_rows(s, 5)
+    assert [r["customer_id"] for r in rows] == list(s["customer_id"].head(5))
+    assert all(isinstance(r["reasons"], list) for r in rows)
+
+
+def test_actions_follow_risk_value_and_reasons():
+    scores = pd.DataFrame({
+        "customer_id": list("abcdef"), "churn_probability": [0.9, 0.6, 0.95, 0.4, 0.8, 0.1],
+        "expected_value": [1000.0, 50.0, 10.0, 20.0, 5.0, 500.0],
+        "reason_keys": ["recency", "nps;recency", "late_delivery", "", "recency", ""],
+        "last_nps": [np.nan, 3.0, np.nan, np.nan, np.nan, np.nan], "overdue_days": [40, 0, 0, 12, 0, 0]})
+    actions = suggest_actions(scores).tolist()
+    assert actions == ["Win-back offer", "Satisfaction call", "Apology with delivery credit", "Reminder email",
+                       "Automated win-back email", "No action: keep in regular mailings"]
+    scores["action"], scores["value_at_risk"] = actions, scores["churn_probability"] * scores["expected_value"]
+    assert action_summary(scores)["action"].iloc[0] == "Win-back offer"
+
+
+def test_scores_are_stored_for_the_profile_page_until_the_data_changes(shop, result):
+    stored = load_churn_scores(shop)
+    assert stored is not None and len(stored) == len(result.scores)
+    assert {"customer_id", "churn_probability", "value_at_risk", "reasons", "next_order_expected_at",
+            "overdue_days"} <= set(stored.columns)
+    assert stored["value_at_risk"].is_monotonic_decreasing
+    hash_before = shop.content_hash()
+    assert shop.content_hash() == hash_before                    # writing scores does not change the data hash
+    with shop.transaction() as con:
+        insert_rows(shop, "order_lines", [dict(order_id="new", customer_id="c0001", ordered_at="2024-06-30",
+                                               quantity=1, unit_price=1)])
+    assert load_churn_scores(shop) is None                       # stale once the data changed
+
+
+def test_too_little_data_is_explained():
+    lines = [dict(order_id=f"o{i}", customer_id=f"c{i % 3}", ordered_at=f"2024-01-{i + 1:02d}", quantity=1,
+                  unit_price=5) for i in range(20)]
+    ws = workspace_from_tables(order_lines=lines)
+    with pytest.raises(ChurnDataError, match="customers"):
+        fit_churn(ws)
+    ws.close()
+
+
+# ----- export -------------------------------------------------------------------------------------
+def test_export_honours_consent_and_defuses_formulas():
+    scores = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d"], "email": ["=cmd|' /C calc'!A0", "b@x.org", None, "d@x.org"],
+        "name": ["+Ann", "@Bob", "Cy", "\tDee"], "consent_email": [True, True, True, False],
+        "action": ["Win-back offer"] * 4, "churn_probability": [0.9, 0.8, 0.7, 0.6],
+        "value_at_risk": [-5.0, 4.0, 3.0, 2.0], "reasons": ["-late", "ok", "", ""]})
+    data, written, left_out = export_for_email(scores)
+    assert (written, left_out) == (2, 2)                         # no address (c), no consent (d)
+    table = pd.read_csv(io.BytesIO(data), dtype=str)
+    assert list(table["customer_id"]) == ["a", "b"]
+    assert table.loc[0, "email"] == "'=cmd|' /C calc'!A0"
+    assert table.loc[0, "name"] == "'+Ann" and table.loc[1, "name"] == "'@Bob"
+    assert table.loc[0, "reasons"] == "'-late"
+    assert safe_cell("\rx") == "'\rx" and safe_cell("plain") == "plain" and safe_cell(3) == 3
+
+
+# ----- the bundled sample shop ----------------------------------------------------------------------
+def test_sample_shop_late_deliveries_are_a_top_reason(request):
+    from insights.sample import sample_files
+    if len(sample_files()) < 2:
+        pytest.skip("the bundled sample data (sample_data/*.csv) is not there yet")
+    ws = request.getfixturevalue("sample_workspace")
+    result = fit_churn(ws)
+    assert "Late deliveries" in list(result.importance)[:3], result.importance

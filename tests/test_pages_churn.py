@@ -1,0 +1,59 @@
+"""AppTest runs the Churn watchlist page: not-enough-data notice, and the full flow on a simulated shop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from insights.churn import load_churn_scores
+from insights.ui.session import WORKSPACE_KEY
+from tests.helpers import workspace_from_tables
+from tests.test_churn import simulated_shop
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(ws) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "churn.py"), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = ws
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def shop_tables():
+    return simulated_shop(n_customers=400, seed=2)
+
+
+def test_too_little_data_says_what_is_missing():
+    lines = [dict(order_id=f"o{i}", customer_id=f"c{i % 3}", ordered_at=f"2024-01-{i + 1:02d}", quantity=1,
+                  unit_price=5) for i in range(20)]
+    ws = workspace_from_tables(order_lines=lines)
+    at = open_page(ws)
+    assert at.warning and "needs at least 100" in at.warning[0].value
+    assert not at.metric
+    ws.close()
+
+
+def test_watchlist_flow_filters_links_and_export(shop_tables):
+    lines, feedback, crm = shop_tables
+    ws = workspace_from_tables(order_lines=lines, feedback=feedback, customer_records=crm)
+    at = open_page(ws)
+    labels = [m.label for m in at.metric]
+    assert "ROC AUC (held-out)" in labels and "Precision in the top 10%" in labels
+    assert any("held out from fitting" in m.value for m in at.markdown)
+    watchlist = at.dataframe[-1].value
+    assert watchlist["profile"].str.startswith("/profile?customer=").all()
+    assert watchlist["value_at_risk"].is_monotonic_decreasing
+    assert watchlist["churn_probability"].min() >= 0.3           # default filter: at least 30% risk
+    assert load_churn_scores(ws) is not None                      # stored for the profile page
+
+    at.multiselect(key="churn_countries").set_value(["FR"]).run()
+    assert not at.exception
+    filtered = at.dataframe[-1].value
+    assert set(filtered["country"]) == {"FR"} and len(filtered) < len(watchlist)
+    assert at.get("download_button")                              # export offered
+    ws.close()

@@ -65,12 +65,14 @@ def _ints(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").fillna(0).round().astype("int64")
 
 
+# object-dtype strings throughout: concatenating them is a plain C loop, with no Arrow conversion per step
 def _text(s: pd.Series) -> pd.Series:
-    return s.astype(str)
+    return pd.Series(s.to_numpy().astype(str).astype(object), index=s.index, dtype=object)
 
 
 def _money(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").map(lambda v: f"{v:,.0f}")
+    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    return pd.Series([f"{v:,.0f}" for v in values], index=s.index, dtype=object)
 
 
 def _col(f: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
@@ -97,13 +99,13 @@ def _when(ts: pd.Series, as_of) -> pd.Series:
 
 
 def _plural(n: pd.Series, one: str, many: str) -> pd.Series:
-    return pd.Series(np.where(n == 1, one, many), index=n.index)
+    return pd.Series(np.where(n == 1, one, many).astype(object), index=n.index, dtype=object)
 
 
 def _recency(f, as_of):
     n = _ints(f["recency_days"])
     ratio = pd.to_numeric(_col(f, "recency_ratio"), errors="coerce")
-    longer = ", " + ratio.round(1).astype(str) + "× longer than usual"
+    longer = ", " + _text(ratio.round(1)) + "× longer than usual"
     text = "no order for " + _text(n) + " " + _plural(n, "day", "days") + longer.where(ratio >= 1.2, "")
     # a recent order is not a reason to worry, whatever the model's weights say
     return text.where(ratio.isna() | (ratio >= 0.8), "")

@@ -159,7 +159,7 @@ def test_customers_keep_unmapped_columns_as_attributes(tmp_workspace, tmp_path):
                     "c2,Bob,,,no,Yes, \n", encoding="utf-8")
     f = ingest_files(tmp_workspace, [path]).files[0]
     assert (f.rows_read, f.rows_loaded, f.rows_rejected) == (3, 2, 1)
-    assert f.rejected_by_reason == {"no customer id, e-mail or phone": 1}
+    assert f.rejected_by_reason == {"empty row (no values)": 1}
     rec = tmp_workspace.con.execute("select source_customer_id, name, email, consent_email, churned, "
                                     "attributes->>'$.Plan' from customer_records order by 1").fetchall()
     assert rec == [("c1", "Ann Lee", "ann@x.com", True, False, "Gold"), ("c2", "Bob", None, False, True, " ")]

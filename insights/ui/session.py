@@ -12,6 +12,7 @@ workspace in a temporary folder and never sees another's list.
 from __future__ import annotations
 
 import collections
+import hashlib
 import os
 import shutil
 import tempfile
@@ -101,7 +102,7 @@ def require_workspace_with_orders() -> Workspace:
     return ws
 
 
-def memo(name: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
+def memo(name: str, fn: Callable[..., Any], /, *args, **kwargs) -> Any:
     """Call ``fn(ws_or_args...)`` once per (name, workspace content, arguments) in THIS session.
 
     Kept in ``st.session_state`` (never a cache shared by sessions), bounded to the latest entries.
@@ -122,6 +123,8 @@ def memo(name: str, fn: Callable[..., Any], *args, **kwargs) -> Any:
 def _key_part(value: Any) -> Any:
     if isinstance(value, Workspace):
         return ("ws", value.content_hash())
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return ("bytes", hashlib.sha256(value).hexdigest())
     try:
         hash(value)
         return value

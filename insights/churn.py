@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from insights.churn_reasons import REASON_LABELS, explain, split_reasons
-from insights.db import query_df, sql_text as _sql, table_columns, table_exists
+from insights.db import first_row, query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 
@@ -130,7 +130,7 @@ def _iso(ts) -> str | None:
 # ----- facts about the data ----------------------------------------------------------------------------
 def data_end(con) -> pd.Timestamp | None:
     """The day after the last order in the data (midnight): the 'today' of the shop's history."""
-    last = con.execute("select max(ordered_at) from orders where is_order").fetchone()[0]
+    last = con.execute("select max(ordered_at) from orders where is_order").fetchall()[0][0]
     return None if last is None else pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
 
 
@@ -146,7 +146,7 @@ def _label_source(con) -> str | None:
         "select count(*) filter (where churned is not null), "
         "count(*) filter (where list_contains($statuses, lower(trim(status)))), "
         "count(*) filter (where cancelled_at is not null), count(*) from customer_records "
-        "where customer_id is not null", {"statuses": list(CANCELLED_STATUSES)}).fetchone()
+        "where customer_id is not null", {"statuses": list(CANCELLED_STATUSES)}).fetchall()[0]
     labelled, status, cancelled, total = row
     if total == 0:
         return None
@@ -167,7 +167,7 @@ def gap_quantiles(con, as_of, quantiles) -> tuple[int, list[float]]:
 
     A gap is the days between consecutive order days of the same customer (``sql/churn/gaps.sql``)."""
     row = con.execute(_sql("churn/gaps.sql"), {"cutoff": pd.Timestamp(as_of).to_pydatetime(),
-                                               "quantiles": [float(q) for q in quantiles]}).fetchone()
+                                               "quantiles": [float(q) for q in quantiles]}).fetchall()[0]
     return int(row[0]), [float(v) for v in (row[1] or [])]
 
 
@@ -202,7 +202,7 @@ def churn_definition(con, percentile: float = 0.9, window_days: int | None = Non
         if n:
             stats = {f"p{int(q * 100)}": v for q, v in zip(GAP_QUANTILES, values)}
             row = con.execute(_sql("churn/gap_share.sql"), {"cutoff": as_of.to_pydatetime(),
-                                                             "window_days": window_days}).fetchone()
+                                                             "window_days": window_days}).fetchall()[0]
             percentile = float(row[0]) if row and row[0] is not None else None
         else:
             percentile = None
@@ -702,7 +702,7 @@ def load_churn_scores(ws) -> pd.DataFrame | None:
     con = ws.con
     if not (table_exists(con, "churn_scores") and table_exists(con, "churn_runs")):
         return None
-    row = con.execute("select content_hash from churn_runs limit 1").fetchone()
+    row = first_row(con.execute("select content_hash from churn_runs limit 1"))
     if not row or row[0] != ws.content_hash():
         return None
     return query_df(con, "select * from churn_scores order by value_at_risk desc, customer_id")

@@ -62,3 +62,10 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute(
         "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
         [table]).fetchall()[0][0])
+
+
+def first_row(result) -> tuple | None:
+    """The first row of an executed query, reading the result to the end (DuckDB 2 refuses further work on a
+    connection whose last result was only partly read, as ``fetchone`` leaves it)."""
+    rows = result.fetchall()
+    return rows[0] if rows else None

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from insights.db import first_row
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def _money(amount) -> str:
 
 
 def _one(con, sql: str, params=None):
-    return con.execute(sql, params or []).fetchone()
+    return first_row(con.execute(sql, params or []))
 
 
 def health_report(ws) -> list[HealthItem]:

@@ -213,7 +213,7 @@ def resolve_identities(con) -> dict[str, int]:
     con.execute("update order_lines set is_guest = customer_id is null where is_guest <> (customer_id is null)")
     for table in ("events", "feedback"):
         if not con.execute(f'select count(*) from "{table}" where customer_id is null and order_id is not null '
-                           'and source_customer_id is null and email is null').fetchone()[0]:
+                           'and source_customer_id is null and email is null').fetchall()[0][0]:
             continue
         con.execute(f"""
             update "{table}" as t set customer_id = o.customer_id

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from insights.db import quote_ident, sql_text
+from insights.db import first_row, quote_ident, sql_text
 from insights.ingest import mapping as M
 from insights.ingest import values as V
 from insights.ingest.identity import normalise_phone, resolve_identities
@@ -329,7 +329,7 @@ class _Loader:
 
     def _join_order_headers(self, report: FileReport) -> None:
         con = self.con
-        if not con.execute("select count(*) from _order_headers").fetchone()[0]:
+        if not con.execute("select count(*) from _order_headers").fetchall()[0][0]:
             return
         # the first orders table that knows an order wins; lines keep their own values where they have them
         con.execute("""update _incoming as l set
@@ -346,7 +346,7 @@ class _Loader:
             from _order_headers as h
             where h.f_order_id = l.f_order_id""")
         matched = con.execute("""select count(*) from _incoming l
-                                 where l.f_order_id in (select f_order_id from _order_headers)""").fetchone()[0]
+                                 where l.f_order_id in (select f_order_id from _order_headers)""").fetchall()[0][0]
         con.execute("insert into _order_ids_used select distinct f_order_id from _incoming "
                     "where f_order_id in (select f_order_id from _order_headers)")
         names = ", ".join(p.name for p, _ in self.order_headers)
@@ -381,7 +381,7 @@ class _Loader:
             from (select _hash, min(_row) as first_row from _incoming where _reason is null
                   group by _hash having count(*) > 1) as d
             where _incoming._hash = d._hash and _incoming._reason is null and _incoming._row > d.first_row""")
-        if con.execute("select count(*) from _prior_hashes").fetchone()[0]:
+        if con.execute("select count(*) from _prior_hashes").fetchall()[0][0]:
             con.execute("""update _incoming set _aside = 'already loaded from ' || p.file_name
                 from _prior_hashes as p
                 where _incoming._hash = p.row_hash and _incoming._reason is null and _incoming._aside is null""")
@@ -425,13 +425,13 @@ class _Loader:
         report.notes.extend(plan.notes)
         ragged = list(raw.rejected or [])
         report.rows_read = raw.data.num_rows + len(ragged)
-        prior = con.execute("select file_id, name from files where sha256 = ?", [plan.sha256]).fetchone()
+        prior = first_row(con.execute("select file_id, name from files where sha256 = ?", [plan.sha256]))
         if prior:
             report.already_loaded = True
             report.file_id = prior[0]
             report.rows_set_aside = report.rows_read
             report.set_aside_by_reason = {f"the same file was already loaded ({prior[1]})": report.rows_read}
-            old = con.execute("select report from files where file_id = ?", [prior[0]]).fetchone()
+            old = first_row(con.execute("select report from files where file_id = ?", [prior[0]]))
             if old and old[0]:
                 old_report = json.loads(old[0])
                 report.revenue_read = Decimal(str(old_report.get("revenue_read", 0)))
@@ -473,12 +473,12 @@ class _Loader:
             report.notes.append("Orders table (no products or prices): used to complete the order lines loaded "
                                 "with it.")
             return report
-        first_id = con.execute(f'select coalesce(max("{ID_COLUMN[table]}"), 0) + 1 from "{table}"').fetchone()[0]
+        first_id = con.execute(f'select coalesce(max("{ID_COLUMN[table]}"), 0) + 1 from "{table}"').fetchall()[0][0]
         params = {"file_id": fid, "first_line_id": first_id}
         if plan.kind == "feedback":
             params["default_kind"] = self._default_feedback_kind()
         con.execute(f'insert into "{table}" ' + sql_text(f"staging/{table}.sql"), params)
-        report.rows_loaded = con.execute("select count(*) from _incoming where _keep").fetchone()[0]
+        report.rows_loaded = con.execute("select count(*) from _incoming where _keep").fetchall()[0][0]
         if plan.kind == "transactions":
             money = con.execute("""select
                     coalesce(sum(f_revenue), 0),
@@ -487,7 +487,7 @@ class _Loader:
                     coalesce(sum(f_revenue) filter (where _reason is not null), 0),
                     coalesce(sum(f_revenue) filter (where _keep and _status_zeroed), 0),
                     mode(upper(f_currency))
-                from _incoming""").fetchone()
+                from _incoming""").fetchall()[0]
             (report.revenue_read, report.revenue_loaded, report.revenue_set_aside, report.revenue_rejected,
              report.revenue_excluded_by_status) = (Decimal(m) for m in money[:5])
             report.currency = money[5]
@@ -497,7 +497,7 @@ class _Loader:
         return report
 
     def _default_feedback_kind(self) -> str:
-        top = self.con.execute("select max(f_score) from _incoming where _keep").fetchone()[0]
+        top = self.con.execute("select max(f_score) from _incoming where _keep").fetchall()[0][0]
         return "nps" if top is not None and top > 5 else "review"
 
     def finish_order_headers(self) -> None:
@@ -510,12 +510,12 @@ class _Loader:
                            where _file = ? and _keep and f_order_id not in (select order_id from _order_ids_used)
                            order by _row""", [reason, fid])
             unused = con.execute("select count(*) from set_aside where file_id = ? and reason = ?",
-                                 [fid, reason]).fetchone()[0]
+                                 [fid, reason]).fetchall()[0][0]
             if unused:
                 report.set_aside_by_reason[reason] = unused
                 report.rows_set_aside += unused
             kept = con.execute("select count(*) from _order_headers_all where _file = ? and _keep",
-                               [fid]).fetchone()[0]
+                               [fid]).fetchall()[0][0]
             report.rows_loaded = kept - unused
 
 
@@ -603,7 +603,7 @@ def workspace_summary(ws) -> dict:
             (select count(*) from feedback),
             (select min(ordered_at) from order_lines),
             (select max(ordered_at) from order_lines),
-            (select count(*) from orders where is_order and is_guest)""").fetchone()
+            (select count(*) from orders where is_order and is_guest)""").fetchall()[0]
     return {"customers": row[0], "orders": row[1], "order_lines": row[2], "net_revenue": Decimal(row[3]),
             "customer_records": row[4], "events": row[5], "feedback": row[6],
             "first_order_at": row[7].isoformat() if row[7] else None,

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
+from insights.db import first_row
 
 KINDS = ("transactions", "customers", "events", "feedback")
 
@@ -343,7 +344,7 @@ def missing_required(kind: str, mapping: dict[str, int | None]) -> list[str]:
 
 # ----- memory ----------------------------------------------------------------------------------------------
 def recall_mapping(con, signature: str) -> dict | None:
-    row = con.execute("select kind, mapping from mapping_memory where layout_signature = ?", [signature]).fetchone()
+    row = first_row(con.execute("select kind, mapping from mapping_memory where layout_signature = ?", [signature]))
     if not row:
         return None
     return {"kind": row[0], "mapping": json.loads(row[1])}

@@ -94,8 +94,8 @@ def _phone(rng, region: str, style: int) -> str:
     base = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     digits = str(base.national_number)
     for _ in range(20):
-        tail = "".join(str(d) for d in rng.integers(0, 10, size=4))
-        number = phonenumbers.parse(f"+{base.country_code}{digits[:-4]}{tail}", None)
+        tail = "".join(str(d) for d in rng.integers(0, 10, size=6))
+        number = phonenumbers.parse(f"+{base.country_code}{digits[:-6]}{tail}", None)
         if phonenumbers.is_valid_number(number):
             break
     fmt = [phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
@@ -115,6 +115,8 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
     # repeat the catalogue with variants to reach ~120 products
     catalog += [(f"{sku}-L", f"{name} (large)", cat, round(price * 1.6, 1)) for sku, name, cat, price in catalog]
     product_pop = rng.dirichlet(np.full(len(catalog), 0.6))
+    product_pop *= np.array([2.5 if c[2] == STOCKOUT_CATEGORY else 1.0 for c in catalog])  # the best-selling category
+    product_pop /= product_pop.sum()
 
     # ----- customers ---------------------------------------------------------------------------------
     all_days = np.arange(DAYS)
@@ -159,7 +161,7 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         for _ in range(n_lines):
             k = int(rng.choice(len(catalog), p=product_pop))
             if (date.year, date.month) == STOCKOUT_MONTH and catalog[k][2] == STOCKOUT_CATEGORY and rng.random() < 0.95:
-                k = int(rng.choice([j for j, c in enumerate(catalog) if c[2] != STOCKOUT_CATEGORY]))
+                continue             # sold out: the sale is lost
             if k in picked:          # one line per product in an order
                 continue
             picked.add(k)
@@ -171,6 +173,9 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         channel = person["channel"] if person else CHANNELS[rng.choice(len(CHANNELS), p=CHANNEL_SHARE)]
         country = person["country"] if person else COUNTRIES[regions[rng.choice(len(regions), p=region_p)]][0]
         oid = f"GH-{order_no}"
+        if not lines:                # everything wanted was sold out: no order
+            order_no -= 1
+            return False
         for (sku, name, cat, price), qty in lines:
             order_rows.append([oid, at.strftime("%Y-%m-%d %H:%M:%S"), cid, email, sku, name, cat, qty,
                                f"{price:.2f}", "EUR", channel, country, status, promised.isoformat(),
@@ -195,8 +200,6 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         day = person["first_day"]
         while day < DAYS:
             late = add_order(person, day, True)
-            if orders[-1]["status"] == "cancelled":
-                pass
             drop = CHANNEL_DROPOUT[person["channel"]] + (LATE_EXTRA_DROPOUT if late else 0.0)
             if rng.random() < drop:
                 break

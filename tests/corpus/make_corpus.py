@@ -1,0 +1,175 @@
+"""A corpus of bad and awkward spreadsheet files, written at test time (nothing binary is committed).
+
+    from tests.corpus.make_corpus import make_corpus
+    paths = make_corpus(tmp_path)          # {"utf8_bom.csv": Path(...), ...}
+
+Every file is small and built from code so the reader's behaviour on it can be checked by
+``tests/test_corpus.py`` (which holds the expected outcome of each). Running this module writes the
+corpus into a folder, to look at the files by hand:
+
+    .venv/bin/python -m tests.corpus.make_corpus /tmp/corpus
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import sys
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ORDERS_HEADER = "Order ID,Order Date,Customer ID,Quantity,Unit Price"
+ORDERS_ROWS = ["A1,2024-03-01,C1,2,9.99", "A2,2024-03-02,C2,1,19.50", "A3,2024-03-03,C1,3,4.25"]
+
+
+def _csv(lines: list[str], *, newline: str = "\n", encoding: str = "utf-8") -> bytes:
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+def _orders(delim: str = ",", encoding: str = "utf-8", newline: str = "\n") -> bytes:
+    return _csv([line.replace(",", delim) for line in [ORDERS_HEADER] + ORDERS_ROWS], newline=newline,
+                encoding=encoding)
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx_orders() -> list[list]:
+    return [["Order ID", "Order Date", "Customer ID", "Quantity", "Unit Price"],
+            ["A1", dt.date(2024, 3, 1), 17850, 2, 9.99],
+            ["A2", dt.datetime(2024, 3, 2, 14, 5), 17851, 1, 19.5],
+            ["A3", dt.date(2024, 3, 3), 17850, 3, 4.25]]
+
+
+def _zip_bomb_like() -> bytes:
+    """A valid-looking XLSX whose one member unpacks ~1000 times its packed size (refused unopened)."""
+    real = _xlsx({"Sheet1": _xlsx_orders()})
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("xl/media/padding.bin", b"\x00" * (30 * 1024 ** 2))
+    return out.getvalue()
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                                          'package/2006/content-types"/>')
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>Hello</w:p></w:body></w:document>")
+    return out.getvalue()
+
+
+def _parquet() -> bytes:
+    table = pa.table({"order_id": ["A1", "A2"],
+                      "ordered_at": pa.array([dt.datetime(2024, 3, 1, 10, 0), dt.datetime(2024, 3, 2)],
+                                             pa.timestamp("us")),
+                      "quantity": pa.array([2, 1], pa.int64()),
+                      "price": pa.array([9.99, 19.5], pa.float64())})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _big_csv() -> bytes:
+    return _csv([ORDERS_HEADER] + [f"A{i},2024-03-01,C{i % 50},1,9.99" for i in range(3000)])
+
+
+# name -> bytes. Expected outcomes live in tests/test_corpus.py.
+BUILDERS: dict[str, Callable[[], bytes]] = {
+    # encodings
+    "utf8.csv": lambda: _orders(),
+    "utf8_bom.csv": lambda: b"\xef\xbb\xbf" + _orders(),
+    "utf16le_bom.csv": lambda: b"\xff\xfe" + "\n".join([ORDERS_HEADER] + ORDERS_ROWS).encode("utf-16-le"),
+    "utf16be_bom.tsv": lambda: b"\xfe\xff" + "\n".join(
+        [ln.replace(",", "\t") for ln in [ORDERS_HEADER] + ORDERS_ROWS]).encode("utf-16-be"),
+    "cp1252_accents.csv": lambda: _csv(["Kunde;Stadt;Betrag", "Müller;Köln;12,50", "Café Noël;Zürich;7,00",
+                                        "Smith;London;£3"], encoding="cp1252"),
+    "latin1_accents.csv": lambda: _csv(["name,city", "José,São Paulo", "Renée,Besançon"], encoding="latin-1"),
+    "utf8_accents.csv": lambda: _csv(["name,city", "Zoë,Kraków", "Ærø,Ålborg"]),
+    # delimiters and line endings
+    "semicolon.csv": lambda: _orders(";"),
+    "tab.tsv": lambda: _orders("\t"),
+    "pipe.txt": lambda: _orders("|"),
+    "crlf.csv": lambda: _orders(newline="\r\n"),
+    "whitespace_cdnow.txt": lambda: b"00001 19970101 1 11.77\n00001 19970118 2 17.97\n00002 19970112   2  12.00\n",
+    "single_column.csv": lambda: _csv(["email", "a@x.com", "b@x.com"]),
+    # values
+    "decimal_comma.csv": lambda: _csv(["Bestellung;Datum;Menge;Preis", "1;31.03.2024;2;1.234,56",
+                                       "2;01.04.2024;1;12,50"]),
+    "ambiguous_dates.csv": lambda: _csv(["order,date,amount", "1,01/02/2024,5", "2,03/04/2024,6",
+                                         "3,05/06/2024,7"]),
+    "mdy_dates.csv": lambda: _csv(["order,date,amount", "1,03/31/2024,5", "2,04/01/2024,6"]),
+    "excel_serial_dates.csv": lambda: _csv(["order,date,amount", "1,45382,5", "2,45383,6"]),
+    "mixed_currencies.csv": lambda: _csv(['order,amount', '1,€12.50', '2,"$1,200.00"', '3,GBP 12', '4,(3.00)']),
+    "formula_cells.csv": lambda: _csv(["name,note", "Ann,=1+2", 'Bob,"=HYPERLINK(""http://x"")"', "Cy,@SUM(A1)"]),
+    "leading_zero_ids.csv": lambda: _csv(["customer,zip", "00017,01234", "00018,09000"]),
+    # structure
+    "empty.csv": lambda: b"",
+    "blank_lines_only.csv": lambda: b"\n\n  \n\r\n",
+    "header_only.csv": lambda: _csv([ORDERS_HEADER]),
+    "duplicate_headers.csv": lambda: _csv(["Amount,Amount,,Name,Amount", "1,2,3,x,4"]),
+    "ragged_rows.csv": lambda: _csv([ORDERS_HEADER, ORDERS_ROWS[0], "A2,2024-03-02,C2,1,19.50,extra",
+                                     "A3,2024-03-03", ORDERS_ROWS[2]]),
+    "trailing_empty_fields.csv": lambda: _csv([ORDERS_HEADER, ORDERS_ROWS[0] + ",,", ORDERS_ROWS[1]]),
+    "title_above_header.csv": lambda: _csv(["Sales export 2024", "Generated by ShopTool", ""] + [ORDERS_HEADER]
+                                           + ORDERS_ROWS),
+    "blank_lines_between.csv": lambda: _csv([ORDERS_HEADER, ORDERS_ROWS[0], "", ORDERS_ROWS[1], "", "",
+                                             ORDERS_ROWS[2]]),
+    "quoted_newlines.csv": lambda: _csv(['id,note,amount', '1,"line one\nline two",5', '2,"a, b",6',
+                                         '3,"say ""hi""",7']),
+    "no_header_numbers.csv": lambda: _csv(["1,2024-01-01,5.00", "2,2024-01-02,6.00"]),
+    "no_trailing_newline.csv": lambda: ("\n".join([ORDERS_HEADER] + ORDERS_ROWS)).encode(),
+    "gzipped.csv.gz": lambda: gzip.compress(_orders()),
+    # workbooks
+    "orders.xlsx": lambda: _xlsx({"Orders": _xlsx_orders()}),
+    "multi_sheet.xlsx": lambda: _xlsx({"Notes": [], "Orders": _xlsx_orders(),
+                                       "Customers": [["id", "name"], [1, "Ann"]]}),
+    "title_above_header.xlsx": lambda: _xlsx({"Report": [["Monthly sales report"], [None]] + _xlsx_orders()}),
+    "blank_rows.xlsx": lambda: _xlsx({"S": [_xlsx_orders()[0], _xlsx_orders()[1], [None] * 5,
+                                            _xlsx_orders()[2]]}),
+    "duplicate_headers.xlsx": lambda: _xlsx({"S": [["Amount", "Amount", None, "Name"], [1, 2, 3, "x"]]}),
+    "header_only.xlsx": lambda: _xlsx({"S": [_xlsx_orders()[0]]}),
+    "all_sheets_empty.xlsx": lambda: _xlsx({"A": [], "B": []}),
+    "zip_bomb_like.xlsx": _zip_bomb_like,
+    "docx_renamed.xlsx": _docx,
+    "garbage_named.csv": lambda: bytes(range(256)) * 40,
+    "garbage_named.xlsx": lambda: bytes((i * 37 + 11) % 256 for i in range(5000)),
+    "text_named.xlsx": lambda: _orders(),   # a CSV saved with the wrong extension: read by its content
+    "truncated.xlsx": lambda: _xlsx({"S": _xlsx_orders()})[:300],
+    "orders.parquet": _parquet,
+    "too_large.csv": _big_csv,   # read with a small max_bytes in the test
+}
+
+
+def make_corpus(folder) -> dict[str, Path]:
+    """Write every corpus file into ``folder``; returns name → path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, build in BUILDERS.items():
+        path = folder / name
+        path.write_bytes(build())
+        paths[name] = path
+    return paths
+
+
+if __name__ == "__main__":  # pragma: no cover - a helper for looking at the files by hand
+    written = make_corpus(sys.argv[1] if len(sys.argv) > 1 else "corpus")
+    sys.stdout.write(f"{len(written)} files written\n")

@@ -1,0 +1,164 @@
+"""Every awkward file in the corpus (tests/corpus/make_corpus.py) gives the expected table or a plain IngestError.
+
+Each case says what a shop owner should get: the headers and row count (and a detail or two that is easy to
+get wrong), or the kind of error and a fragment of its message. Never anything but an IngestError.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from insights.ingest import errors as E
+from insights.ingest.readers import read_file
+from tests.corpus.make_corpus import BUILDERS, ORDERS_HEADER, make_corpus
+
+ORDERS = ORDERS_HEADER.split(",")
+
+
+def _rows(raw):
+    return raw.data.to_pylist()
+
+
+def _col(raw, header):
+    return raw.data.column(raw.columns.index(header)).to_pylist()
+
+
+def _numbers(raw):
+    return [int(n) for n in raw.source_rows]
+
+
+# name -> (headers or None, rows, check(raw) or None)   |   (error class, message fragment)
+EXPECTED = {
+    "utf8.csv": (ORDERS, 3, lambda r: r.encoding in ("utf-8", "utf8") and r.delimiter == ","),
+    "utf8_bom.csv": (ORDERS, 3, lambda r: r.columns[0] == "Order ID" and any("BOM" in n or "byte-order" in n
+                                                                             for n in r.notes)),
+    "utf16le_bom.csv": (ORDERS, 3, lambda r: "16" in r.encoding and any("UTF-16" in n for n in r.notes)),
+    "utf16be_bom.tsv": (ORDERS, 3, lambda r: "16" in r.encoding and r.delimiter == "\t"),
+    "cp1252_accents.csv": (["Kunde", "Stadt", "Betrag"], 3,
+                           lambda r: _col(r, "Kunde")[:2] == ["Müller", "Café Noël"] and _col(r, "Betrag")[2] == "£3"
+                           and any("1252" in n or "Western" in n for n in r.notes)),
+    "latin1_accents.csv": (["name", "city"], 2, lambda r: _col(r, "city") == ["São Paulo", "Besançon"]),
+    "utf8_accents.csv": (["name", "city"], 2, lambda r: _col(r, "city") == ["Kraków", "Ålborg"] and not any(
+        "encoding" in n.lower() for n in r.notes)),
+    "semicolon.csv": (ORDERS, 3, lambda r: r.delimiter == ";"),
+    "tab.tsv": (ORDERS, 3, lambda r: r.delimiter == "\t"),
+    "pipe.txt": (ORDERS, 3, lambda r: r.delimiter == "|"),
+    "crlf.csv": (ORDERS, 3, lambda r: _col(r, "Unit Price") == ["9.99", "19.50", "4.25"]),
+    "whitespace_cdnow.txt": (["Column 1", "Column 2", "Column 3", "Column 4"], 3,
+                             lambda r: not r.has_header and r.format == "text-whitespace"
+                             and _col(r, "Column 1") == ["00001", "00001", "00002"] and _numbers(r) == [1, 2, 3]),
+    "single_column.csv": (["email"], 2, None),
+    "decimal_comma.csv": (["Bestellung", "Datum", "Menge", "Preis"], 2,
+                          lambda r: r.delimiter == ";" and _col(r, "Preis") == ["1.234,56", "12,50"]),
+    "ambiguous_dates.csv": (["order", "date", "amount"], 3, None),
+    "mdy_dates.csv": (["order", "date", "amount"], 2, None),
+    "excel_serial_dates.csv": (["order", "date", "amount"], 2, None),
+    "mixed_currencies.csv": (["order", "amount"], 4, lambda r: _col(r, "amount")[1] == "$1,200.00"),
+    "formula_cells.csv": (["name", "note"], 3,
+                          lambda r: _col(r, "note") == ["=1+2", '=HYPERLINK("http://x")', "@SUM(A1)"]),
+    "leading_zero_ids.csv": (["customer", "zip"], 2, lambda r: _col(r, "zip") == ["01234", "09000"]),
+    "empty.csv": (E.EmptyFile, "empty.csv"),
+    "blank_lines_only.csv": (E.EmptyFile, "blank_lines_only.csv"),
+    "header_only.csv": (ORDERS, 0, lambda r: r.notes and not r.rejected),
+    "duplicate_headers.csv": (["Amount", "Amount (2)", "Column 3", "Name", "Amount (3)"], 1, None),
+    "ragged_rows.csv": (ORDERS, 2, lambda r: _numbers(r) == [2, 5]
+                        and [p.source_row for p in r.rejected] == [3, 4]
+                        and "6 fields" in str(r.rejected[0].reason) and "expected 5" in str(r.rejected[0].reason)
+                        and "2 fields" in str(r.rejected[1].reason)),
+    "trailing_empty_fields.csv": (ORDERS, 2, lambda r: not r.rejected and _numbers(r) == [2, 3]),
+    "title_above_header.csv": (ORDERS, 3, lambda r: r.header_row == 4 and _numbers(r) == [5, 6, 7]),
+    "blank_lines_between.csv": (ORDERS, 3, lambda r: _numbers(r) == [2, 4, 7] and not r.rejected
+                                and any("3" in n and "blank" in n.lower() for n in r.notes)),
+    "quoted_newlines.csv": (["id", "note", "amount"], 3,
+                            lambda r: _col(r, "note") == ["line one\nline two", "a, b", 'say "hi"']
+                            and _numbers(r) == [2, 3, 4]),
+    "no_header_numbers.csv": (["Column 1", "Column 2", "Column 3"], 2,
+                              lambda r: not r.has_header and _numbers(r) == [1, 2]),
+    "no_trailing_newline.csv": (ORDERS, 3, None),
+    "gzipped.csv.gz": (ORDERS, 3, None),
+    "orders.xlsx": (ORDERS, 3, lambda r: r.format == "xlsx" and r.sheet == "Orders"
+                    and _col(r, "Order Date") == ["2024-03-01", "2024-03-02 14:05:00", "2024-03-03"]
+                    and _col(r, "Customer ID") == ["17850", "17851", "17850"]
+                    and _col(r, "Quantity") == ["2", "1", "3"] and _col(r, "Unit Price")[1] == "19.5"
+                    and _numbers(r) == [2, 3, 4]),
+    "multi_sheet.xlsx": (ORDERS, 3, lambda r: r.sheets == ["Notes", "Orders", "Customers"] and r.sheet == "Orders"),
+    "title_above_header.xlsx": (ORDERS, 3, lambda r: r.header_row == 3 and _numbers(r) == [4, 5, 6]),
+    "blank_rows.xlsx": (ORDERS, 2, lambda r: _numbers(r) == [2, 4]),
+    "duplicate_headers.xlsx": (["Amount", "Amount (2)", "Column 3", "Name"], 1, None),
+    "header_only.xlsx": (ORDERS, 0, None),
+    "all_sheets_empty.xlsx": (E.EmptyFile, "all_sheets_empty.xlsx"),
+    "zip_bomb_like.xlsx": (E.UnsupportedFile, "MB"),
+    "docx_renamed.xlsx": (E.UnsupportedFile, "Word"),
+    "garbage_named.csv": (E.UnsupportedFile, "garbage_named.csv"),
+    "garbage_named.xlsx": (E.UnsupportedFile, "garbage_named.xlsx"),
+    "text_named.xlsx": (ORDERS, 3, lambda r: r.format == "csv"),
+    "truncated.xlsx": (E.UnsupportedFile, "truncated.xlsx"),
+    "orders.parquet": (["order_id", "ordered_at", "quantity", "price"], 2,
+                       lambda r: r.format == "parquet" and _col(r, "ordered_at")[0].startswith("2024-03-01 10:00")
+                       and _col(r, "quantity") == ["2", "1"] and _col(r, "price") == ["9.99", "19.5"]),
+    "too_large.csv": (ORDERS, 3000, None),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+def test_corpus_is_big_enough_and_every_file_has_an_expectation():
+    assert len(BUILDERS) >= 40
+    assert set(EXPECTED) == set(BUILDERS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file(corpus, name):
+    expected = EXPECTED[name]
+    if isinstance(expected[0], type):
+        error, fragment = expected
+        with pytest.raises(error) as info:
+            read_file(corpus[name])
+        assert fragment in str(info.value)
+        assert "Traceback" not in str(info.value)
+        return
+    headers, rows, check = expected
+    raw = read_file(corpus[name])
+    assert raw.columns == headers
+    assert raw.data.num_rows == rows
+    assert raw.data.column_names == [f"c{i}" for i in range(len(headers))]
+    assert all(t == "string" for t in map(str, raw.data.schema.types))
+    assert len(raw.source_rows) == rows
+    if check is not None:
+        assert check(raw), (raw.notes, raw.rejected, raw.data.slice(0, 5).to_pylist())
+
+
+def test_corpus_bytes_read_like_paths(corpus):
+    for name in ("utf8.csv", "orders.xlsx", "gzipped.csv.gz", "orders.parquet"):
+        from_path = read_file(corpus[name])
+        from_bytes = read_file(corpus[name].read_bytes(), name=name)
+        assert from_bytes.columns == from_path.columns and from_bytes.data.equals(from_path.data)
+
+
+def test_over_the_size_limit_says_both_sizes(corpus):
+    with pytest.raises(E.FileTooLarge) as info:
+        read_file(corpus["too_large.csv"], max_bytes=10_000)
+    assert "too_large.csv" in str(info.value) and "MB" in str(info.value)
+    with pytest.raises(E.FileTooLarge):
+        read_file(corpus["too_large.csv"].read_bytes(), name="too_large.csv", max_bytes=10_000)
+
+
+def test_gzip_that_unpacks_over_the_limit_is_too_large(corpus):
+    with pytest.raises(E.FileTooLarge):
+        read_file(gzip.compress(b"a,b\n" + b"1,2\n" * 20_000), name="big.csv.gz", max_bytes=50_000)
+
+
+def test_every_corpus_file_reads_or_raises_an_ingest_error_under_a_small_limit(corpus):
+    outcomes = {}
+    for name in EXPECTED:
+        try:
+            read_file(corpus[name], max_bytes=10_000)
+            outcomes[name] = "read"
+        except E.IngestError as err:   # anything else fails the test
+            outcomes[name] = type(err).__name__
+    assert outcomes["too_large.csv"] == "FileTooLarge" and outcomes["utf8.csv"] == "read"

@@ -263,6 +263,9 @@ def parse_numbers(column, fmt: NumberFormat | None = None) -> ParseResult:
     arr = _as_array(column)
     fmt = fmt or detect_number_format(arr)
     empty = _empty_mask(arr)
+    fast = _plain_decimals(arr, empty, fmt)
+    if fast is not None:
+        return _result(fast, empty)
     thousands = "." if fmt.decimal == "," else ","
     sql = f"""
         with cleaned as (
@@ -284,11 +287,25 @@ def parse_numbers(column, fmt: NumberFormat | None = None) -> ParseResult:
     return _result(values.cast(pa.decimal128(18, 4)), empty)
 
 
+def _plain_decimals(arr: pa.Array, empty: np.ndarray, fmt: NumberFormat) -> pa.Array | None:
+    """Fast path: when every filled cell is a plain number ("-12.5", "3"), Arrow casts it exactly."""
+    plain = r"^\s*-?\d{1,14}(\.\d{1,4})?\s*$" if fmt.decimal == "." else r"^\s*-?\d{1,14}\s*$"
+    ok = pc.fill_null(pc.match_substring_regex(arr, plain), False).to_numpy(zero_copy_only=False)
+    if not (ok | empty).all():
+        return None
+    text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(arr))
+    return pc.cast(text, pa.decimal128(18, 4))
+
+
 # ----- ids and yes/no -------------------------------------------------------------------------------------
 def parse_ids(column) -> ParseResult:
     """Ids as text: trimmed, leading zeros kept, ``17850.0`` → ``17850``, ``1.785E+04`` → ``17850`` when exact."""
     arr = _as_array(column)
     empty = _empty_mask(arr)
+    if not pc.any(pc.match_substring_regex(arr, r"^\s|\s$|\.0+$|^\d(\.\d+)?[eE]")).as_py():
+        # nothing to tidy: the text is the id (empty cells become null)
+        values = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
+        return ParseResult(values, np.zeros(len(arr), dtype=bool), empty)
     sql = r"""
         select case
             when x = '' then null

@@ -162,3 +162,25 @@ def test_every_corpus_file_reads_or_raises_an_ingest_error_under_a_small_limit(c
         except E.IngestError as err:   # anything else fails the test
             outcomes[name] = type(err).__name__
     assert outcomes["too_large.csv"] == "FileTooLarge" and outcomes["utf8.csv"] == "read"
+
+
+# ----- through the whole loader: every row read is loaded, rejected or set aside ------------------------------
+LOADABLE = {  # name -> (rows read, rows rejected)
+    "utf8.csv": (3, 0), "utf8_bom.csv": (3, 0), "utf16le_bom.csv": (3, 0), "semicolon.csv": (3, 0),
+    "tab.tsv": (3, 0), "pipe.txt": (3, 0), "crlf.csv": (3, 0), "ragged_rows.csv": (4, 2),
+    "trailing_empty_fields.csv": (2, 0), "title_above_header.csv": (3, 0), "blank_lines_between.csv": (3, 0),
+    "gzipped.csv.gz": (3, 0), "orders.xlsx": (3, 0), "multi_sheet.xlsx": (3, 0),
+    "title_above_header.xlsx": (3, 0), "blank_rows.xlsx": (2, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOADABLE))
+def test_corpus_file_through_the_loader(corpus, tmp_workspace, name):
+    from insights.ingest import ingest_files
+    report = ingest_files(tmp_workspace, [corpus[name]]).files[0]
+    read, rejected = LOADABLE[name]
+    assert (report.rows_read, report.rows_rejected) == (read, rejected), report.rejected_by_reason
+    assert report.rows_read == report.rows_loaded + report.rows_rejected + report.rows_set_aside
+    rows = [r[0] for r in tmp_workspace.con.execute("select source_row from order_lines order by 1").fetchall()]
+    raw = read_file(corpus[name])
+    assert rows == sorted(int(n) for n in raw.source_rows)

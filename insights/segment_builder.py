@@ -1,0 +1,272 @@
+"""Custom segments: a list of filters (field, operator, value) over customers, and how a segment compares.
+
+A spec is a list of ``(field, op, value)`` tuples (or dicts with those keys), all of which must hold::
+
+    [("country", "in", ["France", "Germany"]), ("orders", "ge", 2), ("consent_email", "is", True)]
+
+Fields come from the fixed list :data:`FIELDS`; each has a kind (text, number, date, bool, category) that decides
+the operators it accepts (:data:`OPERATORS`). A field name becomes SQL text only through
+:func:`insights.db.quote_ident` against that list; a value never becomes SQL text — it is a bound parameter.
+``category`` means "bought at least one item in any of these categories" (cancelled lines excluded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from insights.db import quote_ident, sql_text
+from insights.segments import _con
+
+FIELDS: dict[str, tuple[str, str]] = {
+    "country": ("text", "Country"),
+    "city": ("text", "City"),
+    "channel": ("text", "Acquisition channel"),
+    "category": ("category", "Category bought"),
+    "first_category": ("text", "First category bought"),
+    "orders": ("number", "Orders"),
+    "net_revenue": ("number", "Spend (net revenue)"),
+    "aov": ("number", "Average order value"),
+    "recency_days": ("number", "Days since last order"),
+    "first_order_date": ("date", "First order date"),
+    "last_order_date": ("date", "Last order date"),
+    "consent_email": ("bool", "Email consent"),
+    "consent_sms": ("bool", "SMS consent"),
+    "rfm_segment": ("text", "RFM segment"),
+    "lifecycle_stage": ("text", "Lifecycle stage"),
+}
+_COLUMN_FIELDS = tuple(f for f, (kind, _) in FIELDS.items() if kind != "category")
+
+# operator → SQL text (fixed) and the kinds that accept it
+OPERATORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "eq": ("=", ("text", "number", "date")),
+    "ne": ("<>", ("text", "number", "date")),
+    "gt": (">", ("number", "date")),
+    "ge": (">=", ("number", "date")),
+    "lt": ("<", ("number", "date")),
+    "le": ("<=", ("number", "date")),
+    "between": ("between", ("number", "date")),
+    "in": ("in", ("text", "category")),
+    "not_in": ("not in", ("text", "category")),
+    "contains": ("contains", ("text",)),
+    "is": ("is", ("bool",)),
+}
+OPERATOR_LABELS = {"eq": "is", "ne": "is not", "gt": "more than / after", "ge": "at least / on or after",
+                   "lt": "less than / before", "le": "at most / on or before", "between": "between",
+                   "in": "is any of", "not_in": "is none of", "contains": "contains", "is": "is"}
+
+
+class SegmentSpecError(ValueError):
+    """A filter of a segment spec is not usable (which filter, which field, what was expected)."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    op: str
+    value: object
+
+
+def operators_for(field: str) -> list[str]:
+    kind = FIELDS[field][0]
+    return [op for op, (_, kinds) in OPERATORS.items() if kind in kinds]
+
+
+def _number(value, where: str) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise SegmentSpecError(f"{where}: expected a number; got {value!r}") from None
+    if math.isnan(out) or math.isinf(out):
+        raise SegmentSpecError(f"{where}: expected a finite number; got {value!r}")
+    return out
+
+
+def _date(value, where: str) -> dt.date:
+    try:
+        out = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise SegmentSpecError(f"{where}: expected a date (YYYY-MM-DD); got {value!r}") from None
+    if pd.isna(out):
+        raise SegmentSpecError(f"{where}: expected a date (YYYY-MM-DD); got {value!r}")
+    return out.date()
+
+
+def _text_list(value, where: str) -> list[str]:
+    values = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple, set)) else None
+    if not values or not all(isinstance(v, str) for v in values):
+        raise SegmentSpecError(f"{where}: expected a non-empty list of text values; got {value!r}")
+    return values
+
+
+def validate_spec(spec) -> list[Filter]:
+    """The spec as :class:`Filter` objects with values coerced to their field's kind, or a SegmentSpecError."""
+    if spec is None:
+        return []
+    if isinstance(spec, (str, bytes)) or not isinstance(spec, (list, tuple)):
+        raise SegmentSpecError(f"A segment spec is a list of (field, operator, value) filters; got {spec!r}")
+    out = []
+    for i, item in enumerate(spec, start=1):
+        if isinstance(item, dict):
+            item = (item.get("field"), item.get("op"), item.get("value"))
+        if not isinstance(item, (list, tuple)) or len(item) != 3:
+            raise SegmentSpecError(f"Filter {i}: expected (field, operator, value); got {item!r}")
+        field, op, value = item
+        if field not in FIELDS:
+            raise SegmentSpecError(f"Filter {i}: unknown field {field!r}; expected one of {', '.join(FIELDS)}")
+        kind = FIELDS[field][0]
+        if op not in OPERATORS or kind not in OPERATORS[op][1]:
+            raise SegmentSpecError(f"Filter {i}: operator {op!r} does not apply to {field} ({kind}); "
+                                   f"use one of {', '.join(operators_for(field))}")
+        where = f"Filter {i} ({field} {op})"
+        if op == "between":
+            if not isinstance(value, (list, tuple)) or len(value) != 2:
+                raise SegmentSpecError(f"{where}: expected two values (low, high); got {value!r}")
+            conv = _number if kind == "number" else _date
+            value = (conv(value[0], where), conv(value[1], where))
+        elif op in ("in", "not_in"):
+            value = _text_list(value, where)
+        elif op == "is":
+            if value not in (True, False, None):
+                raise SegmentSpecError(f"{where}: expected yes (True), no (False) or unknown (None); got {value!r}")
+        elif kind == "number":
+            value = _number(value, where)
+        elif kind == "date":
+            value = _date(value, where)
+        else:
+            if not isinstance(value, str):
+                raise SegmentSpecError(f"{where}: expected text; got {value!r}")
+        out.append(Filter(field, op, value))
+    return out
+
+
+def where_clause(filters: list[Filter]) -> tuple[str, list]:
+    """SQL condition text (fixed pieces, quoted names, ``?`` placeholders) and the values to bind, in order."""
+    parts, params = [], []
+    for f in filters:
+        if f.field == "category":
+            neg = "not " if f.op == "not_in" else ""
+            parts.append(f"customer_id {neg}in (select customer_id from order_lines "
+                         "where customer_id is not null and not is_cancellation and list_contains(?, category))")
+            params.append(list(f.value))
+            continue
+        col = quote_ident(f.field, _COLUMN_FIELDS)
+        if f.op == "between":
+            parts.append(f"{col} between ? and ?")
+            params.extend(f.value)
+        elif f.op in ("in", "not_in"):
+            neg = "not " if f.op == "not_in" else ""
+            parts.append(f"{neg}coalesce(list_contains(?, {col}), false)")
+            params.append(list(f.value))
+        elif f.op == "contains":
+            parts.append(f"contains(lower({col}), lower(?))")
+            params.append(f.value)
+        elif f.op == "is":
+            if f.value is None:
+                parts.append(f"{col} is null")
+            else:
+                parts.append(f"{col} is not distinct from ?")
+                params.append(bool(f.value))
+        else:
+            parts.append(f"{col} {OPERATORS[f.op][0]} ?")
+            params.append(f.value)
+    return (" and ".join(f"({p})" for p in parts) or "true"), params
+
+
+def customer_labels(ws, as_of=None) -> pd.DataFrame:
+    """customer_id, rfm_segment, lifecycle_stage, recency_days for every customer with an order."""
+    from insights.lifecycle import lifecycle_stages
+    from insights.segments import rfm_table
+    rfm = rfm_table(ws, as_of)[["customer_id", "segment", "recency_days"]].rename(columns={"segment": "rfm_segment"})
+    stages = lifecycle_stages(ws, as_of)[["customer_id", "stage"]].rename(columns={"stage": "lifecycle_stage"})
+    out = rfm.merge(stages, on="customer_id", how="outer")
+    return out[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]]
+
+
+def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Customers matching every filter of ``spec`` (an empty spec: all customers), biggest spenders first.
+
+    Out columns: customer_id, name, email, phone, country, city, channel, consent_email, consent_sms, orders,
+    net_revenue, aov, first_order_date, last_order_date, first_category, rfm_segment, lifecycle_stage,
+    recency_days. ``labels`` (from :func:`customer_labels`) saves recomputing RFM and lifecycle.
+    """
+    filters = validate_spec(spec)
+    labels = customer_labels(ws) if labels is None else labels
+    where, params = where_clause(filters)
+    sql = sql_text("segments/builder_base.sql").replace("{where}", where)
+    cur = _con(ws).cursor()   # own registration scope; the workspace connection's state is untouched
+    try:
+        cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
+        return cur.execute(sql, params).df()
+    finally:
+        cur.close()
+
+
+def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int = 500) -> list[str]:
+    """Distinct values of a text or category field, most common first (for the page's pickers)."""
+    kind = FIELDS.get(field, (None,))[0]
+    if kind not in ("text", "category"):
+        raise SegmentSpecError(f"{field!r} is not a text field; pick from {', '.join(f for f in FIELDS if FIELDS[f][0] in ('text', 'category'))}")
+    con = _con(ws)
+    if field == "category":
+        rows = con.execute("select category from order_lines where category is not null and customer_id is not null "
+                           "group by 1 order by count(*) desc, 1 limit ?", [limit]).fetchall()
+        return [r[0] for r in rows]
+    if field in ("rfm_segment", "lifecycle_stage"):
+        labels = customer_labels(ws) if labels is None else labels
+        return labels[field].dropna().value_counts().index.tolist()[:limit]
+    col = quote_ident(field, ("country", "city", "channel", "first_category"))
+    rows = con.execute(f"select {col} from customers where {col} is not null group by 1 "
+                       "order by count(*) desc, 1 limit ?", [limit]).fetchall()
+    return [r[0] for r in rows]
+
+
+def _figures(group: pd.DataFrame, total_customers: int, total_revenue: float) -> dict:
+    n = len(group)
+    orders = float(group["orders"].sum())
+    revenue = float(group["net_revenue"].fillna(0).sum())
+    buyers = group[group["orders"] > 0]
+    return {
+        "Customers": n,
+        "Share of customers": n / total_customers if total_customers else np.nan,
+        "Net revenue": revenue,
+        "Share of revenue": revenue / total_revenue if total_revenue else np.nan,
+        "Orders per customer": orders / n if n else np.nan,
+        "AOV": revenue / orders if orders else np.nan,
+        "Revenue per customer": revenue / n if n else np.nan,
+        "Repeat-purchase rate": float((buyers["orders"] >= 2).mean()) if len(buyers) else np.nan,
+        "Median days since last order": float(group["recency_days"].median()) if group["recency_days"].notna().any() else np.nan,
+        "Email consent": float(group["consent_email"].fillna(False).astype(bool).mean()) if n else np.nan,
+        "Top country": group["country"].mode().iloc[0] if group["country"].notna().any() else "—",
+        "Top channel": group["channel"].mode().iloc[0] if group["channel"].notna().any() else "—",
+    }
+
+
+def compare_segment(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Side-by-side figures: index = figure, columns ``segment`` and ``rest`` (all other customers)."""
+    labels = customer_labels(ws) if labels is None else labels
+    everyone = select_customers(ws, [], labels)
+    chosen = set(select_customers(ws, spec, labels)["customer_id"])
+    inside = everyone["customer_id"].isin(chosen)
+    total_n, total_rev = len(everyone), float(everyone["net_revenue"].fillna(0).sum())
+    return pd.DataFrame({"segment": _figures(everyone[inside], total_n, total_rev),
+                         "rest": _figures(everyone[~inside], total_n, total_rev)})
+
+
+def describe_spec(spec) -> str:
+    """``Country is any of France, Germany and Orders at least 2``."""
+    words = []
+    for f in validate_spec(spec):
+        value = f.value
+        if isinstance(value, (list, tuple)):
+            value = (" and " if f.op == "between" else ", ").join(str(v) for v in value)
+        elif f.op == "is":
+            value = {True: "yes", False: "no", None: "unknown"}[value]
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        words.append(f"{FIELDS[f.field][1]} {OPERATOR_LABELS[f.op]} {value}")
+    return " and ".join(words) or "All customers"

@@ -1,22 +1,36 @@
 """Turning text cells into dates, amounts, ids and yes/no — decided per column from the data, vectorised.
 
-Every parser returns a :class:`ParseResult`: the typed values, an ``errors`` mask (a non-empty cell that
-could not be read) and an ``empty`` mask. Nothing is guessed silently: an impossible date (31/02/2024)
-is an error, not 2 March; an amount keeps its cents exactly (DECIMAL(18,4), never a float).
+Every parser takes a column of text (``pa.Array``, ``pa.ChunkedArray``, ``pd.Series`` or a list) and returns
+a :class:`ParseResult`: the typed values (``pa.Array``), an ``errors`` mask (a non-empty cell that could not
+be read; its value is null) and an ``empty`` mask (null or only spaces). Nothing is guessed silently: an
+impossible date (31/02/2024) is an error, not 2 March; an amount keeps its cents exactly
+(``decimal128(18, 4)``, never a float).
 
-Dates: ISO (``2024-03-31``, with ``T`` or a space and times), day-first or month-first with ``/ . -``
-separators and 2- or 4-digit years, times with AM/PM, ``yyyymmdd`` and Excel serial numbers. The day/month
-order is decided per column: a first field above 12 means day-first, a second field above 12 means
-month-first; when no value decides, the column is *ambiguous* — day-first by default, and the caller asks.
+Dates (:func:`detect_date_format` then :func:`parse_dates`): ISO (``2024-03-31``, ``T`` or space, times,
+fractions, a time zone — dropped: timestamps are naive local time), day-first or month-first with ``/ . -``
+separators and 2- or 4-digit years, times with or without seconds and AM/PM, ``31 Mar 2024``, ``yyyymmdd``
+(CDNOW's ``19970101``), Excel serial numbers (``45000`` → 2023-03-15, only when the whole column is such
+numbers in 1954–2099) and Unix seconds. The day/month order is decided per column: a first field above
+12 means day-first, a second field above 12 means month-first; when no value decides, the order is
+``'ambiguous'`` — read day-first unless :meth:`DateFormat.with_order` says otherwise, and the caller asks
+the owner. Excel serials count from 1899-12-30 (Excel's 1900 leap-year bug included, as Excel shows them).
 
-Amounts: ``1,234.56``, ``1.234,56``, ``1 234,56``, ``€12.50``, ``12,50 €``, ``GBP 12``, ``(12.00)`` and
-``12-`` for negatives, ``1e3``. Decimal comma or point is decided per column from the values that show it.
+Amounts (:func:`detect_number_format` then :func:`parse_numbers`): ``1,234.56``, ``1.234,56``,
+``1 234,56`` (also with no-break or thin spaces), ``1'234.56``, ``€12.50``, ``12,50 €``, ``$1,200``,
+``GBP 12``, ``(12.00)`` and ``12-`` for negatives, ``−12`` (Unicode minus), ``1e3``. Decimal comma or point
+is decided per column from the values that show it (``12,5`` ⇒ comma; ``1,234`` alone decides nothing).
+A thousands separator must group by three, so ``12,5`` in a decimal-point column is an error, not 125.
+The currencies written are returned per value (``ParseResult.currency``) and per column
+(``NumberFormat.currencies``) so the loader can flag a file that mixes them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+import threading
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 import duckdb
 import numpy as np
@@ -24,314 +38,498 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 SAMPLE_SIZE = 5000
+TIMESTAMP = pa.timestamp("us")
+DECIMAL = pa.decimal128(18, 4)
+
 
 # ----- shared ---------------------------------------------------------------------------------------------
-
-
 @dataclass
 class ParseResult:
+    """Typed ``values`` (null where empty or unreadable), ``errors``/``empty`` as numpy bool masks.
+
+    ``currency`` (numbers only): the currency written with each value (``'EUR'``, ``'GBP'``, ``'$'``…) or null.
+    """
     values: pa.Array
     errors: np.ndarray
     empty: np.ndarray
+    currency: pa.Array | None = None
+
+    @property
+    def error_count(self) -> int:
+        return int(self.errors.sum())
 
 
 def _as_array(column) -> pa.Array:
+    """Any column of text as a ``pa.string()`` array (pandas NA/None → null)."""
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if not isinstance(column, pa.Array):
-        column = pa.array(list(column), pa.string())
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    elif not isinstance(column, pa.Array):
+        try:
+            import pandas as pd
+            if isinstance(column, pd.Series):
+                column = pa.Array.from_pandas(column.astype("string") if column.dtype != object else column)
+        except ImportError:  # pragma: no cover - pandas is a dependency
+            pass
+        if not isinstance(column, pa.Array):
+            column = pa.array([None if v is None else str(v) for v in column], pa.string())
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
     if not pa.types.is_string(column.type):
         column = column.cast(pa.string())
     return column
 
 
-def _empty_mask(arr: pa.Array) -> np.ndarray:
-    empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), True)
-    return empty.to_numpy(zero_copy_only=False).astype(bool)
+def _to_numpy_bool(arr) -> np.ndarray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _sample(arr: pa.Array, n: int = SAMPLE_SIZE) -> list[str]:
-    trimmed = pc.utf8_trim_whitespace(arr)
+def _trimmed(arr: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(pc.replace_substring(arr, "\u00a0", " "))
+
+
+def _empty_mask(trimmed: pa.Array) -> np.ndarray:
+    return _to_numpy_bool(pc.fill_null(pc.equal(trimmed, ""), True))
+
+
+def _sample(values, n: int = SAMPLE_SIZE) -> list[str]:
+    """Up to ``n`` non-empty trimmed values, spread over the whole column (not just its top)."""
+    if isinstance(values, (list, tuple)) and all(isinstance(v, str) or v is None for v in values[:50]):
+        filled = [v.strip() for v in values if v is not None and v.strip()]
+        if len(filled) > n:
+            idx = np.unique(np.linspace(0, len(filled) - 1, n).astype(np.int64))
+            filled = [filled[i] for i in idx]
+        return filled
+    trimmed = _trimmed(_as_array(values))
     filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))
     if len(filled) > n:
         idx = np.unique(np.linspace(0, len(filled) - 1, n).astype(np.int64))
         filled = filled.take(pa.array(idx))
-    return [v for v in filled.to_pylist() if v is not None]
+    return filled.to_pylist()
 
 
-def _run(sql: str, arr: pa.Array, params=None) -> pa.Array:
-    """Run ``sql`` over a one-column table ``t(v)`` on a private in-memory DuckDB connection."""
-    con = duckdb.connect()
+_BASE = None
+_BASE_LOCK = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on this module's own in-memory DuckDB (not DuckDB's default connection; holds no data)."""
+    global _BASE
+    with _BASE_LOCK:
+        if _BASE is None:
+            _BASE = duckdb.connect(":memory:")
+        return _BASE.cursor()
+
+
+def _run(sql: str, arr: pa.Array, params: dict | None = None) -> pa.Array:
+    """Run fixed ``sql`` over a one-column table ``{t}(v)``; values only ever arrive as bound parameters."""
+    con = _cursor()
+    view = "v_" + uuid.uuid4().hex
     try:
-        con.register("t", pa.table({"v": arr}))
-        out = con.sql(sql, params=params or None).to_arrow_table()
+        con.register(view, pa.table({"v": arr}))
+        out = con.sql(sql.replace("{t}", view), params=params or None).to_arrow_table()
+        con.unregister(view)
     finally:
         con.close()
-    if isinstance(out, pa.RecordBatchReader):
-        out = out.read_all()
     col = out.column(0)
-    return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
 
 
-def _result(values: pa.Array, empty: np.ndarray) -> ParseResult:
-    missing = values.is_null().to_numpy(zero_copy_only=False).astype(bool)
-    return ParseResult(values, missing & ~empty, empty)
+def _result(values: pa.Array, empty: np.ndarray, currency: pa.Array | None = None) -> ParseResult:
+    missing = _to_numpy_bool(values.is_null())
+    if empty.any():
+        values = pc.if_else(pa.array(empty), pa.scalar(None, values.type), values)
+    return ParseResult(values, missing & ~empty, empty, currency)
 
 
 # ----- dates ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DateFormat:
-    """How one column writes its dates: strptime formats tried in order, and the day/month order."""
-    formats: tuple[str, ...]
-    order: str                      # 'ymd', 'dmy', 'mdy', 'compact', 'excel-serial'
-    ambiguous: bool = False
-    has_time: bool = False
+DATE_ORDERS = ("ymd", "dmy", "mdy", "ambiguous", "excel-serial", "unix", "unknown")
+_EXAMPLES = {"ymd": "2024-03-31", "dmy": "31/03/2024", "mdy": "03/31/2024", "ambiguous": "31/03/2024",
+             "excel-serial": "45382 (an Excel date number)", "unix": "1711843200 (seconds since 1970)",
+             "unknown": "2024-03-31"}
 
-    def with_order(self, order: str) -> "DateFormat":
-        """Resolve an ambiguous day/month column to 'dmy' or 'mdy'."""
-        if order not in ("dmy", "mdy") or self.order not in ("dmy", "mdy"):
-            return self
-        if order == self.order:
-            return replace(self, ambiguous=False)
-        swap = {"%d": "%m", "%m": "%d"}
-        formats = tuple(re.sub(r"%[dm]", lambda m: swap[m.group(0)], f) for f in self.formats)
-        return DateFormat(formats, order, False, self.has_time)
+
+@dataclass
+class DateFormat:
+    """How one column writes its dates.
+
+    ``order``: ``'ymd'``, ``'dmy'``, ``'mdy'``, ``'ambiguous'`` (day/month undecided: read as
+    ``default_order`` until :meth:`with_order` resolves it), ``'excel-serial'``, ``'unix'`` or
+    ``'unknown'`` (nothing looked like a date: every value is an error). ``formats``: strptime formats
+    tried in order (ISO is always accepted too). ``share``: the part of the sample the formats read.
+    """
+    order: str
+    formats: list[str] = field(default_factory=list)
+    has_time: bool = False
+    default_order: str = "dmy"
+    share: float = 1.0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.order == "ambiguous"
+
+    @property
+    def effective_order(self) -> str:
+        """The order actually used to read the values (``default_order`` while ambiguous)."""
+        return self.default_order if self.order == "ambiguous" else self.order
 
     @property
     def example(self) -> str:
-        return {"ymd": "2024-03-31", "dmy": "31/03/2024", "mdy": "03/31/2024", "compact": "20240331",
-                "excel-serial": "45382 (an Excel date number)"}.get(self.order, "2024-03-31")
+        return _EXAMPLES.get(self.effective_order, "2024-03-31")
+
+    def with_order(self, order: str) -> "DateFormat":
+        """Resolve a day/month column to ``'dmy'`` or ``'mdy'`` (the owner's answer)."""
+        if order not in ("dmy", "mdy"):
+            raise ValueError(f"date order must be 'dmy' or 'mdy', not {order!r}")
+        if self.order not in ("dmy", "mdy", "ambiguous"):
+            return self
+        if order == self.effective_order:
+            return replace(self, order=order, default_order=order)
+        swap = {"%d": "%m", "%m": "%d"}
+        formats = [re.sub(r"%[dm]", lambda m: swap[m.group(0)], f) for f in self.formats]
+        return replace(self, order=order, formats=formats, default_order=order)
 
 
-_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:([T ])(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
-_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_TIME = r"(?:[T ,]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
+_TZ = r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?"
+_ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + _TZ + "$")
+_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + "$")
 _COMPACT = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
-_MONTH_NAME = re.compile(r"^\d{1,2}[ \-](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ \-,]+\d{4}", re.I)
+_UNIX = re.compile(r"^\d{10}(\d{3})?$")
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_NAMED_DMY = re.compile(r"^(\d{1,2})([ \-])(" + _MONTHS + r")[a-z]*\.?\2(\d{4})" + _TIME + "$", re.I)
+_NAMED_MDY = re.compile(r"^(" + _MONTHS + r")[a-z]*\.? (\d{1,2}),? (\d{4})" + _TIME + "$", re.I)
+SERIAL_RANGE = (20000, 73050)            # 1954-10-03 .. 2099-12-31
+UNIX_RANGE = (946_684_800, 2_524_608_000)  # 2000-01-01 .. 2050-01-01
 
 
-def _iso_formats(sample: list[str]) -> tuple[str, ...]:
-    formats = []
-    for v in sample:
-        m = _ISO.match(v)
-        if not m:
-            continue
-        sep = "-" if "-" in v[:8] else "/"
-        date = f"%Y{sep}%m{sep}%d"
-        if m.group(4) is None:
-            f = date
-        else:
-            f = date + ("T" if m.group(4) == "T" else " ") + "%H:%M" + (":%S" if m.group(7) else "") + \
-                (".%f" if m.group(8) else "")
-        if f not in formats:
-            formats.append(f)
-    return tuple(formats)
+def _time_format(m: re.Match, first_group: int, text: str) -> str:
+    """The strptime suffix for the time part matched by ``_TIME`` starting at group ``first_group``."""
+    hour, seconds, fraction, ampm = (m.group(first_group), m.group(first_group + 2), m.group(first_group + 3),
+                                     m.group(first_group + 4))
+    if hour is None:
+        return ""
+    start = m.start(first_group)
+    joiner = text[:start][len(text[:start].rstrip("T ,")):]
+    out = joiner + ("%I" if ampm else "%H") + ":%M" + (":%S" if seconds else "") + (".%f" if fraction else "")
+    if ampm:
+        between = text[m.end(first_group + 3) if fraction else (m.end(first_group + 2) if seconds else
+                                                                  m.end(first_group + 1)):m.start(first_group + 4)]
+        out += between + "%p"
+    return out
 
 
-def _dmy_formats(sample: list[str], order: str) -> tuple[str, ...]:
-    formats = []
-    for v in sample:
-        m = _DMY.match(v)
-        if not m:
-            continue
-        sep, year = m.group(2), "%Y" if len(m.group(4)) == 4 else "%y"
-        first, second = ("%d", "%m") if order == "dmy" else ("%m", "%d")
-        f = f"{first}{sep}{second}{sep}{year}"
-        if m.group(5) is not None:
-            between = v[len(f"{m.group(1)}{sep}{m.group(3)}{sep}{m.group(4)}"):]
-            joiner = "T" if between.startswith("T") else ", " if between.startswith(", ") else " "
-            if m.group(8):
-                f += joiner + "%I:%M" + (":%S" if m.group(7) else "") + " %p"
-            else:
-                f += joiner + "%H:%M" + (":%S" if m.group(7) else "")
-        if f not in formats:
-            formats.append(f)
-    return tuple(formats)
+def _add(formats: list[str], f: str) -> None:
+    if f not in formats:
+        formats.append(f)
 
 
-def detect_date_format(column) -> DateFormat | None:
-    """How the column writes dates, from a sample of its values; None when no value looks like a date."""
-    sample = _sample(_as_array(column))
-    if not sample:
-        return None
-    n = len(sample)
-    iso = sum(bool(_ISO.match(v)) for v in sample)
-    dmy_matches = [m for m in (_DMY.match(v) for v in sample) if m]
-    compact = sum(bool(_COMPACT.match(v)) for v in sample)
-    serial = [float(v) for v in sample if _SERIAL.match(v)]
-    if iso >= 0.5 * n:
-        formats = _iso_formats(sample)
-        return DateFormat(formats, "ymd", False, any("%H" in f for f in formats))
-    if len(dmy_matches) >= 0.5 * n:
-        firsts = [int(m.group(1)) for m in dmy_matches]
-        seconds = [int(m.group(3)) for m in dmy_matches]
-        has_time = any(m.group(5) is not None for m in dmy_matches)
-        if any(x > 12 for x in firsts):
-            return DateFormat(_dmy_formats(sample, "dmy"), "dmy", False, has_time)
-        if any(x > 12 for x in seconds):
-            return DateFormat(_dmy_formats(sample, "mdy"), "mdy", False, has_time)
-        if all(a == b for a, b in zip(firsts, seconds)):
-            return DateFormat(_dmy_formats(sample, "dmy"), "dmy", False, has_time)
-        return DateFormat(_dmy_formats(sample, "dmy"), "dmy", True, has_time)
-    if compact >= 0.9 * n:
-        return DateFormat(("%Y%m%d",), "compact")
-    if len(serial) == n and all(20000 <= s <= 80000 for s in serial):
-        return DateFormat((), "excel-serial", False, any(s % 1 for s in serial))
-    if sum(bool(_MONTH_NAME.match(v)) for v in sample) >= 0.5 * n:
-        return DateFormat(("%d %b %Y", "%d-%b-%Y", "%d %B %Y", "%d-%B-%Y", "%d %b, %Y"), "dmy")
-    return None
-
-
-def date_share(values: list[str]) -> float:
-    """Share of the values that look like dates (for recognising a column by its content)."""
+def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
+    """How a column writes dates, from (a spread sample of) its values. Never raises on odd values."""
+    values = _sample(sample)
     if not values:
+        return DateFormat("unknown", [], share=0.0)
+    n = len(values)
+    iso = [(v, m) for v, m in ((v, _ISO.match(v)) for v in values) if m]
+    dmy = [(v, m) for v, m in ((v, _DMY.match(v)) for v in values) if m]
+    if len(iso) >= 0.5 * n and len(iso) >= len(dmy):
+        formats: list[str] = []
+        for v, m in iso:
+            sep = m.group(2)
+            _add(formats, f"%Y{sep}%m{sep}%d" + _time_format(m, 5, v))
+        return DateFormat("ymd", formats, any(m.group(5) is not None for _, m in iso), share=len(iso) / n)
+    if len(dmy) >= 0.5 * n:
+        firsts = [int(m.group(1)) for _, m in dmy]
+        seconds = [int(m.group(3)) for _, m in dmy]
+        has_time = any(m.group(5) is not None for _, m in dmy)
+        day_first = sum(1 for x in firsts if x > 12)
+        month_first = sum(1 for x in seconds if x > 12)
+        if day_first or month_first:
+            order = "dmy" if day_first >= month_first else "mdy"
+        elif all(a == b for a, b in zip(firsts, seconds)):
+            order = "dmy"      # 01/01, 02/02 …: either reading gives the same date
+        else:
+            order = "ambiguous"
+        first, second = ("%m", "%d") if order == "mdy" else ("%d", "%m")
+        formats = []
+        for v, m in dmy:
+            sep = m.group(2)
+            year = "%Y" if len(m.group(4)) == 4 else "%y"
+            _add(formats, f"{first}{sep}{second}{sep}{year}" + _time_format(m, 5, v))
+        return DateFormat(order, formats, has_time, share=len(dmy) / n)
+    compact = sum(bool(_COMPACT.match(v)) for v in values)
+    if compact >= 0.9 * n:
+        return DateFormat("ymd", ["%Y%m%d"], share=compact / n)
+    if all(_SERIAL.match(v) for v in values):
+        serials = [float(v) for v in values]
+        if all(SERIAL_RANGE[0] <= s <= SERIAL_RANGE[1] for s in serials):
+            return DateFormat("excel-serial", [], any(s % 1 for s in serials))
+    if all(_UNIX.match(v) for v in values):
+        secs = [int(v[:10]) for v in values]
+        if all(UNIX_RANGE[0] <= s <= UNIX_RANGE[1] for s in secs):
+            return DateFormat("unix", [], True)
+    named_dmy = [(v, m) for v, m in ((v, _NAMED_DMY.match(v)) for v in values) if m]
+    named_mdy = [(v, m) for v, m in ((v, _NAMED_MDY.match(v)) for v in values) if m]
+    if len(named_dmy) >= 0.5 * n:
+        formats = []
+        for v, m in named_dmy:
+            sep, month = m.group(2), m.group(3)
+            word = v[m.start(3):m.end(3) + len(v[m.end(3):].split(sep)[0])]
+            _add(formats, f"%d{sep}{'%B' if len(word.rstrip('.')) > 3 else '%b'}{sep}%Y" + _time_format(m, 5, v))
+        return DateFormat("dmy", formats, any(m.group(5) for _, m in named_dmy), share=len(named_dmy) / n)
+    if len(named_mdy) >= 0.5 * n:
+        formats = []
+        for v, m in named_mdy:
+            word = v.split(" ")[0].rstrip(".")
+            comma = "," if "," in v[:v.rfind(m.group(3))] else ""
+            _add(formats, f"{'%B' if len(word) > 3 else '%b'} %d{comma} %Y" + _time_format(m, 4, v))
+        return DateFormat("mdy", formats, any(m.group(4) for _, m in named_mdy), share=len(named_mdy) / n)
+    return DateFormat("unknown", [], share=0.0)
+
+
+def date_share(values: Sequence[str]) -> float:
+    """Part of the values that read as dates in the column's own format (for recognising a date column)."""
+    fmt = detect_date_format(values)
+    if fmt.order == "unknown":
         return 0.0
-    return sum(bool(_ISO.match(v) or _DMY.match(v) or _COMPACT.match(v) or _MONTH_NAME.match(v))
-               for v in values) / len(values)
+    res = parse_dates(values, fmt)
+    filled = ~res.empty
+    return float((filled & ~res.errors).sum() / filled.sum()) if filled.any() else 0.0
 
 
-def parse_dates(column, fmt: DateFormat | None) -> ParseResult:
-    """Timestamps (``pa.timestamp('us')``, naive local time); time zones, when written, are dropped."""
-    arr = _as_array(column)
-    empty = _empty_mask(arr)
+_DATES_SQL = r"""
+select case
+    when x is null or x = '' then null
+    when $mode = 'excel-serial' then
+        case when regexp_full_match(x, '\d{5}(\.\d+)?')
+              and try_cast(x as double) between $lo and $hi
+             then (timestamp '1899-12-30'
+                   + to_microseconds(cast(round(try_cast(x as double) * 86400000000) as bigint)))::timestamp
+        end
+    when $mode = 'unix' then
+        case when regexp_full_match(x, '\d{10}') then make_timestamp(cast(x as bigint) * 1000000)
+             when regexp_full_match(x, '\d{13}') then make_timestamp(cast(x as bigint) * 1000)
+        end
+    else coalesce(
+        try_strptime(regexp_replace(x, '\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$', ''), $formats),
+        case when regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?')
+             then try_cast(regexp_replace(x, '\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$', '') as timestamp) end)
+end
+from (select regexp_replace(trim(replace(v, chr(160), ' ')), '([AaPp])\.?[Mm]\.?$', '\1M') as x from {t})"""
+
+
+def parse_dates(values, fmt: DateFormat | None) -> ParseResult:
+    """Timestamps (``pa.timestamp('us')``, naive local time). An ambiguous format reads as its
+    ``default_order`` (day-first unless said otherwise). Impossible dates are errors."""
+    arr = _as_array(values)
+    trimmed = _trimmed(arr)
+    empty = _empty_mask(trimmed)
     if fmt is None:
-        return ParseResult(pa.nulls(len(arr), pa.timestamp("us")), ~empty, empty)
-    if fmt.order == "excel-serial":
-        values = _run("select (timestamp '1899-12-30' + to_microseconds(cast(round(try_cast(trim(v) as double) "
-                      "* 86400000000) as bigint)))::timestamp from t", arr)
-        return _result(values.cast(pa.timestamp("us")), empty)
-    formats = list(fmt.formats)
-    if fmt.order == "ymd":
-        # time zones: dropped (naive local time); 'T' or space both accepted
-        sql = ("select coalesce(try_strptime(x, $formats), try_cast(x as timestamp)) from "
-               "(select regexp_replace(trim(v), '(Z|[+-]\\d{2}:?\\d{2})$', '') as x from t)")
-        values = _run(sql, arr, {"formats": formats})
-    else:
-        values = _run("select try_strptime(trim(v), $formats) from t", arr, {"formats": formats})
-    values = values.cast(pa.timestamp("us"))
-    return _result(values, empty)
+        fmt = detect_date_format(arr)
+    formats = [f for f in fmt.formats if "%s" not in f] or ["%Y-%m-%d"]
+    params = {"mode": fmt.order, "formats": formats, "lo": float(SERIAL_RANGE[0]), "hi": float(SERIAL_RANGE[1])}
+    parsed = _run(_DATES_SQL, arr, params).cast(TIMESTAMP)
+    return _result(parsed, empty)
 
 
 # ----- numbers --------------------------------------------------------------------------------------------
-_CURRENCY = re.compile(r"(R\$|[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|BRL|JPY|SEK|DKK|NOK|PLN|AUD|CAD|INR)\b)", re.I)
-_CURRENCY_SQL = r"(R\$|[€$£¥₹]|(EUR|USD|GBP|CHF|BRL|JPY|SEK|DKK|NOK|PLN|AUD|CAD|INR|eur|usd|gbp|chf|brl))"
-_SPACES_SQL = "[\\s\u00a0\u2009\u202f']"
+CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "BRL", "AUD", "CAD", "NZD", "SEK", "NOK",
+                  "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "TRY", "ZAR", "MXN", "SGD", "HKD", "KRW", "ILS",
+                  "AED", "SAR", "RUB", "UAH", "ARS", "CLP", "COP", "PEN", "THB", "IDR", "MYR", "PHP", "VND")
+CURRENCY_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "R$": "BRL", "US$": "USD", "C$": "CAD",
+                    "A$": "AUD", "CHF": "CHF", "zł": "PLN", "kr": "kr", "$": "$", "₺": "TRY", "₩": "KRW", "₽": "RUB"}
+_CURRENCY_RE = (r"(?:US\$|R\$|C\$|A\$|[€£¥₹$₺₩₽]|zł|\bkr\.?|\b(?:" + "|".join(CURRENCY_CODES) + r")\b)")
+_CURRENCY = re.compile(_CURRENCY_RE, re.I)
+_SPACES = "\u00a0\u2009\u202f\u2007 "
 
 
-@dataclass(frozen=True)
+@dataclass
 class NumberFormat:
+    """How one column writes amounts. ``decimal``: ``'.'`` or ``','``; ``thousands``: the grouping
+    character (``','``, ``'.'``, ``' '``, ``"'"``) or None; ``currencies``: the currencies written (codes
+    where the symbol says which, e.g. '€' → 'EUR'; '$' stays '$'); ``ambiguous``: nothing in the column
+    told decimal comma from point (read as ``decimal``); ``percent``: values carry '%' (read as written: 12%
+    → 12)."""
     decimal: str = "."
     thousands: str | None = ","
-    currencies: tuple[str, ...] = ()
+    currencies: list[str] = field(default_factory=list)
+    ambiguous: bool = False
+    percent: bool = False
+
+    @property
+    def mixed_currencies(self) -> bool:
+        return len(self.currencies) > 1
 
 
-def detect_number_format(column) -> NumberFormat:
-    """Decimal comma or point from the values that show it; the currency symbols or codes seen."""
-    sample = _sample(_as_array(column))
-    comma_votes = point_votes = 0
+def _currency_code(token: str) -> str:
+    t = token.rstrip(".")
+    return CURRENCY_SYMBOLS.get(t, CURRENCY_SYMBOLS.get(t.lower(), t.upper()))
+
+
+def detect_number_format(sample: Sequence[str] | pa.Array) -> NumberFormat:
+    """Decimal comma or point and thousands separator from the values that show them; currencies seen."""
+    values = _sample(sample)
+    comma = point = 0
+    spaces = apostrophes = 0
     currencies: list[str] = []
-    for v in sample:
+    percent = False
+    for v in values:
         for m in _CURRENCY.finditer(v):
-            code = m.group(0).upper()
+            code = _currency_code(m.group(0))
             if code not in currencies:
                 currencies.append(code)
-        digits = re.sub(r"[^\d.,]", "", v)
+        if "%" in v:
+            percent = True
+        body = _CURRENCY.sub("", v)
+        if re.search(r"\d[" + _SPACES + r"]\d{3}", body):
+            spaces += 1
+        if re.search(r"\d'\d{3}", body):
+            apostrophes += 1
+        digits = re.sub(r"[^\d.,]", "", body)
+        if "e" in body.lower() and re.fullmatch(r"[+-]?\d+(\.\d+)?[eE][+-]?\d+", body.strip()):
+            point += 1
+            continue
         if "," in digits and "." in digits:
             if digits.rfind(",") > digits.rfind("."):
-                comma_votes += 1
+                comma += 1
             else:
-                point_votes += 1
+                point += 1
         elif "," in digits:
             parts = digits.split(",")
             if len(parts) == 2 and len(parts[1]) != 3:
-                comma_votes += 1
+                comma += 1            # 12,5 or 12,50: a decimal comma
             elif len(parts) > 2:
-                point_votes += 1  # 1,234,567: commas group thousands
+                point += 1            # 1,234,567: commas group thousands
         elif "." in digits:
             parts = digits.split(".")
             if len(parts) == 2 and len(parts[1]) != 3:
-                point_votes += 1
+                point += 1
             elif len(parts) > 2:
-                comma_votes += 1  # 1.234.567: points group thousands
-    if comma_votes > point_votes:
-        return NumberFormat(",", ".", tuple(currencies))
-    return NumberFormat(".", ",", tuple(currencies))
+                comma += 1            # 1.234.567: points group thousands
+    ambiguous = comma == point == 0 and any(re.search(r"\d[.,]\d{3}(?!\d)", v) for v in values)
+    if comma > point:
+        decimal, thousands = ",", "."
+    else:
+        decimal, thousands = ".", ","
+    if spaces:
+        thousands = " "
+    elif apostrophes:
+        thousands = "'"
+    return NumberFormat(decimal, thousands, currencies, ambiguous, percent)
 
 
-def parse_numbers(column, fmt: NumberFormat | None = None) -> ParseResult:
-    """Exact decimals (``pa.decimal128(18, 4)``); currency symbols, spaces and thousands separators removed."""
-    arr = _as_array(column)
+_NUMBERS_SQL = r"""
+with cleaned as (
+    select regexp_replace(
+               regexp_replace(replace(replace(trim(v), chr(8722), '-'), '%', ''), $currency, '', 'gi'),
+               $spaces, '', 'g') as s
+    from {t}
+), signed as (
+    select case
+        when regexp_full_match(s, '\((.*)\)') then '-' || substr(s, 2, length(s) - 2)
+        when regexp_full_match(s, '[^-]+-') then '-' || substr(s, 1, length(s) - 1)
+        else s end as s
+    from cleaned
+)
+select case
+    when s is null or s = '' then null
+    when regexp_full_match(s, $grouped) or regexp_full_match(s, $plain)
+        then try_cast(replace(replace(s, $thousands, ''), $decimal, '.') as decimal(18, 4))
+    end
+from signed"""
+
+
+def parse_numbers(values, fmt: NumberFormat | None = None) -> ParseResult:
+    """Exact decimals (``decimal128(18, 4)``: 4 decimals, up to ±99,999,999,999,999.9999)."""
+    arr = _as_array(values)
     fmt = fmt or detect_number_format(arr)
-    empty = _empty_mask(arr)
-    fast = _plain_decimals(arr, empty, fmt)
-    if fast is not None:
-        return _result(fast, empty)
-    thousands = "." if fmt.decimal == "," else ","
-    sql = f"""
-        with cleaned as (
-            select regexp_replace(regexp_replace(trim(v), $currency, '', 'g'), $spaces, '', 'g') as s from t
-        ), signed as (
-            select case
-                when regexp_matches(s, '^\\(.*\\)$') then '-' || substr(s, 2, length(s) - 2)
-                when regexp_matches(s, '^[^-]+-$') then '-' || substr(s, 1, length(s) - 1)
-                else s end as s
-            from cleaned
-        ), plain as (
-            select replace(replace(s, $thousands, ''), $decimal, '.') as s from signed
-        )
-        select case when regexp_matches(s, '^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$')
-                    then try_cast(s as decimal(18, 4)) end
-        from plain"""
-    values = _run(sql, arr, {"currency": _CURRENCY_SQL, "spaces": _SPACES_SQL, "thousands": thousands,
-                             "decimal": fmt.decimal})
-    return _result(values.cast(pa.decimal128(18, 4)), empty)
+    trimmed = _trimmed(arr)
+    empty = _empty_mask(trimmed)
+    currency = _currencies_of(trimmed)
+    simple = pc.fill_null(pc.match_substring_regex(trimmed, r"^-?\d{1,14}(\.\d{1,4})?$"), True)
+    if fmt.decimal == "." and pc.all(simple).as_py():
+        # the common case (plain 123.45): a direct cast, no text rewriting
+        blanked = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed)
+        return _result(pc.cast(blanked, DECIMAL), empty, currency)
+    dec = re.escape(fmt.decimal)
+    thousands = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else None
+    if thousands == " ":
+        sep_re = ""              # spaces are removed before matching
+    else:
+        sep_re = re.escape(thousands) if thousands else None
+    exponent = r"([eE][+-]?\d+)?"
+    plain = r"[+-]?(\d+(" + dec + r"\d*)?|" + dec + r"\d+)" + exponent
+    grouped = (r"[+-]?\d{1,3}(" + sep_re + r"\d{3})+(" + dec + r"\d*)?") if sep_re else plain
+    params = {"currency": _CURRENCY_RE, "spaces": "[" + _SPACES + ("'" if thousands == "'" else "") + "]",
+              "grouped": grouped, "plain": plain, "thousands": thousands if sep_re else "\x00",
+              "decimal": fmt.decimal}
+    parsed = _run(_NUMBERS_SQL, arr, params).cast(DECIMAL)
+    return _result(parsed, empty, currency)
 
 
-def _plain_decimals(arr: pa.Array, empty: np.ndarray, fmt: NumberFormat) -> pa.Array | None:
-    """Fast path: when every filled cell is a plain number ("-12.5", "3"), Arrow casts it exactly."""
-    plain = r"^\s*-?\d{1,14}(\.\d{1,4})?\s*$" if fmt.decimal == "." else r"^\s*-?\d{1,14}\s*$"
-    ok = pc.fill_null(pc.match_substring_regex(arr, plain), False).to_numpy(zero_copy_only=False)
-    if not (ok | empty).all():
+def _currencies_of(trimmed: pa.Array) -> pa.Array | None:
+    """The currency written with each value (code where the symbol says which), or null."""
+    has = pc.fill_null(pc.match_substring_regex(trimmed, r"[^\d\s.,()+\-%]"), False)
+    if not pc.any(has).as_py():
         return None
-    text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), pc.utf8_trim_whitespace(arr))
-    return pc.cast(text, pa.decimal128(18, 4))
+    found = pc.extract_regex(pc.if_else(has, trimmed, pa.scalar(None, pa.string())), "(?i)(?P<c>" + _CURRENCY_RE + ")")
+    tokens = pc.struct_field(found, [0])
+    uniques = pc.unique(tokens).drop_null().to_pylist()
+    codes = [_currency_code(t) for t in uniques]
+    if not uniques:
+        return None
+    index = pc.index_in(tokens, value_set=pa.array(uniques, pa.string()))
+    return pc.take(pa.array(codes, pa.string()), index)
 
 
 # ----- ids and yes/no -------------------------------------------------------------------------------------
-def parse_ids(column) -> ParseResult:
-    """Ids as text: trimmed, leading zeros kept, ``17850.0`` → ``17850``, ``1.785E+04`` → ``17850`` when exact."""
-    arr = _as_array(column)
-    empty = _empty_mask(arr)
-    if not pc.any(pc.match_substring_regex(arr, r"^\s|\s$|\.0+$|^\d(\.\d+)?[eE]")).as_py():
-        # nothing to tidy: the text is the id (empty cells become null)
-        values = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), arr)
-        return ParseResult(values, np.zeros(len(arr), dtype=bool), empty)
-    sql = r"""
-        select case
-            when x = '' then null
-            when regexp_matches(x, '^-?\d+\.0+$') then regexp_replace(x, '\.0+$', '')
-            when regexp_matches(x, '^\d(\.\d+)?[eE]\+?\d+$')
-                 and try_cast(x as double) = floor(try_cast(x as double))
-                 and try_cast(x as double) < 1e15
-                then cast(cast(try_cast(x as double) as hugeint) as varchar)
-            else x end
-        from (select trim(v) as x from t)"""
-    values = _run(sql, arr)
-    return ParseResult(values.cast(pa.string()), np.zeros(len(arr), dtype=bool), empty)
+_IDS_SQL = r"""
+select case
+    when x is null or x = '' then null
+    when regexp_full_match(x, '-?\d+\.0+') then regexp_replace(x, '\.0+$', '')
+    when regexp_full_match(x, '\d(\.\d+)?[eE]\+?\d+') then
+        case when try_cast(x as double) < 1e15
+                  and try_cast(x as decimal(38, 10)) = floor(try_cast(x as decimal(38, 10)))
+                  and length(cast(cast(try_cast(x as decimal(38, 10)) as hugeint) as varchar))
+                      - length(regexp_replace(regexp_extract(x, '^[^eE]+'), '[^0-9]', '', 'g')) <= 2
+             then cast(cast(try_cast(x as decimal(38, 10)) as hugeint) as varchar)
+        end
+    else x end
+from (select trim(replace(v, chr(160), ' ')) as x from {t})"""
+
+
+def parse_ids(values) -> ParseResult:
+    """Ids as text: trimmed, leading zeros kept, ``17850.0`` → ``17850``, ``1.785E+04`` → ``17850``.
+
+    Scientific notation is turned back into digits only when it is exact; ``1.23457E+11`` (what Excel
+    shows for a 12-digit id) lost digits that cannot be recovered, so it is an error.
+    """
+    arr = _as_array(values)
+    empty = _empty_mask(_trimmed(arr))
+    if not pc.any(pc.fill_null(pc.match_substring_regex(arr, r"(\.0+\s*$)|\d[eE]|^\s|\s$|" + "\u00a0"), False)).as_py():
+        out = arr  # nothing to rewrite
+        return _result(pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), out) if empty.any() else out,
+                       empty)
+    return _result(_run(_IDS_SQL, arr).cast(pa.string()), empty)
 
 
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "x", "ja", "j", "oui", "si", "sí", "opted in", "opt-in", "opt in",
-              "optin", "subscribed", "granted", "on", "✓", "✔", "consent", "consented", "agreed")
+              "optin", "opted-in", "subscribed", "granted", "on", "✓", "✔", "consent", "consented", "agreed",
+              "active", "1.0", "-1")
 FALSE_WORDS = ("no", "n", "false", "f", "0", "nein", "non", "opted out", "opt-out", "opt out", "optout",
-               "unsubscribed", "not subscribed", "denied", "off", "declined", "refused", "none", "-")
+               "opted-out", "unsubscribed", "not subscribed", "denied", "off", "declined", "refused", "none",
+               "-", "0.0", "inactive", "✗", "✘")
 
 
-def parse_booleans(column) -> ParseResult:
-    arr = _as_array(column)
-    empty = _empty_mask(arr)
-    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(arr))
+def parse_booleans(values) -> ParseResult:
+    """yes/no, y/n, true/false, 1/0, opted in/out, subscribed/unsubscribed … (any case); others are errors."""
+    arr = _as_array(values)
+    trimmed = _trimmed(arr)
+    empty = _empty_mask(trimmed)
+    lowered = pc.utf8_lower(trimmed)
     is_true = pc.is_in(lowered, value_set=pa.array(TRUE_WORDS))
     is_false = pc.is_in(lowered, value_set=pa.array(FALSE_WORDS))
-    values = pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
-    values = pc.if_else(pa.array(empty), pa.scalar(None, pa.bool_()), values)
-    return _result(values, empty)
+    parsed = pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
+    return _result(parsed, empty)

@@ -8,8 +8,12 @@ so that Excel, LibreOffice or Google Sheets show it as text instead of running i
 from __future__ import annotations
 
 import io
+import logging
+from dataclasses import dataclass
 
 import pandas as pd
+
+log = logging.getLogger(__name__)
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,4 +59,95 @@ def write_contacts(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
 
 
 def to_email_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes for an email tool (UTF-8 with BOM), every cell neutralised; rows are written as given."""
     return write_contacts(frame, "csv")
+
+
+# ----- segment exports for an email tool ------------------------------------------------------------------
+EXPORT_COLUMNS = ["email", "name", "segment", "customer_id", "country", "orders", "net_revenue", "aov",
+                  "last_order_date", "lifecycle_stage", "consent_email"]
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the file's bytes, how many customers it holds, how many were left out."""
+    data: bytes
+    rows: int
+    left_out_for_consent: int
+    left_out_without_email: int = 0
+    segment: str = ""
+
+
+class ExportError(ValueError):
+    """The export cannot be made as asked (unknown segment name, format...)."""
+
+
+def resolve_segment(name_or_spec):
+    """(label, spec) for an RFM segment name, a lifecycle stage name or a builder spec list.
+
+    Names match case-insensitively. Raises :class:`ExportError` listing the known names otherwise.
+    """
+    from insights.lifecycle import STAGES
+    from insights.segments import default_segment_map
+    if isinstance(name_or_spec, str):
+        wanted = name_or_spec.strip().casefold()
+        for seg in default_segment_map()["segments"]:
+            if seg["name"].casefold() == wanted:
+                return seg["name"], [("rfm_segment", "in", [seg["name"]])]
+        for stage in STAGES:
+            if stage.casefold() == wanted:
+                return stage, [("lifecycle_stage", "in", [stage])]
+        names = [s["name"] for s in default_segment_map()["segments"]] + list(STAGES)
+        raise ExportError(f"No segment named {name_or_spec!r}. Known segments: {', '.join(names)} "
+                          "(or pass a filter list built in the segment builder).")
+    from insights.segment_builder import describe_spec
+    return describe_spec(name_or_spec), name_or_spec
+
+
+def contacts_for_export(customers: pd.DataFrame, label: str,
+                        include_without_consent: bool = False) -> tuple[pd.DataFrame, int, int]:
+    """(rows to write, left out for consent, left out without an email address) from builder rows.
+
+    Consent: only ``consent_email`` true is consent; false or unknown (no CRM record) is not, unless
+    ``include_without_consent``. A customer without an email address is never written.
+    """
+    has_email = customers["email"].notna() & (customers["email"].astype(str).str.strip() != "")
+    consented = customers["consent_email"].eq(True).fillna(False).astype(bool)
+    allowed = consented | include_without_consent
+    keep = has_email & allowed
+    left_for_consent = int((has_email & ~allowed).sum())
+    left_no_email = int((~has_email).sum())
+    rows = customers.loc[keep].copy()
+    rows["segment"] = label
+    rows["net_revenue"] = rows["net_revenue"].astype(float).round(2)
+    rows["aov"] = rows["aov"].astype(float).round(2)
+    rows["last_order_date"] = pd.to_datetime(rows["last_order_date"]).dt.date
+    return rows[EXPORT_COLUMNS].reset_index(drop=True), left_for_consent, left_no_email
+
+
+def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: bool = False,
+                   labels: pd.DataFrame | None = None) -> ExportResult:
+    """A segment's contacts as CSV or XLSX bytes for an email tool: email, name, segment and key figures.
+
+    ``name_or_spec``: an RFM segment name ("At Risk"), a lifecycle stage ("lapsed") or a segment builder spec.
+    Only customers who consented to email are written unless ``include_without_consent``; every text cell is
+    neutralised against formula injection.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    from insights.segment_builder import select_customers
+    label, spec = resolve_segment(name_or_spec)
+    customers = select_customers(ws, spec, labels)
+    rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
+    log.info("export %s: %d rows, %d left out for consent, %d without email", label, len(rows), left_consent,
+             left_email)
+    return ExportResult(write_contacts(rows, fmt), len(rows), left_consent, left_email, label)
+
+
+def format_from_path(path: str) -> str:
+    """``csv`` or ``xlsx`` from a file name's extension, or an ExportError saying what is accepted."""
+    suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    if suffix not in FORMATS:
+        raise ExportError(f"Cannot tell the format of {path!r}: name the file .csv or .xlsx")
+    return suffix

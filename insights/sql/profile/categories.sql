@@ -1,0 +1,10 @@
+-- The customer's categories by net revenue (cancellations and returns netted), with items and orders.
+select
+    category,
+    count(distinct order_id)                                                     as orders,
+    coalesce(sum(quantity) filter (where not is_cancellation and not is_return), 0) as items,
+    cast(sum(revenue) as double)                                                 as net_revenue
+from order_lines
+where customer_id = $customer_id and category is not null and not is_non_product
+group by category
+order by net_revenue desc, category

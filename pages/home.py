@@ -1,37 +1,61 @@
-"""Overview: what is in this workspace, and where to go next."""
+"""Overview: what is in this workspace, how healthy the data is, and where to go next."""
+
+from pathlib import Path
 
 import streamlit as st
 
+from insights.ingest import health_report
 from insights.overview import headline_figures
 from insights.ui import session
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def link(page: str, label: str, icon: str) -> None:
+    if (ROOT / page).exists():
+        st.page_link(page, label=label, icon=icon)
+
+
 ws = session.get_workspace()
 st.title("📊 Clueboard")
+st.caption("Who your customers are, what each is worth, who is slipping away and why — from the spreadsheets "
+           "you already have.")
 if session.is_sample(ws):
-    st.info("You are looking at **sample data** from a fictional home & garden shop. "
-            "Load your own spreadsheets on the Upload page — your data stays on this machine.", icon="💡")
-    st.page_link("pages/upload.py", label="Upload your data", icon="📤")
+    st.info("You are looking at **sample data** from a fictional home & garden shop. Load your own spreadsheets "
+            "on the Upload page — your data stays on this machine.", icon="💡")
+    link("pages/upload.py", "Upload your data", "📤")
 
 if not ws.has_data():
     st.subheader("No data yet")
     st.write("Start by loading an orders export from your shop or till (CSV, Excel or Parquet).")
-    st.page_link("pages/upload.py", label="Go to Upload", icon="📤")
+    link("pages/upload.py", "Go to Upload", "📤")
     st.stop()
 
 figures = session.memo("headline", headline_figures, ws)
 cols = st.columns(4)
-cols[0].metric("Customers", f"{figures['customers']:,}")
-cols[1].metric("Orders", f"{figures['orders']:,}")
-cols[2].metric("Net revenue", figures["net_revenue_text"])
+cols[0].metric("Customers", f"{figures['customers']:,}", help="People who placed at least one order.")
+cols[1].metric("Orders", f"{figures['orders']:,}", help="Distinct order numbers that are not wholly cancelled.")
+cols[2].metric("Net revenue", figures["net_revenue_text"],
+               help="Quantity × unit price over every loaded line, cancellations and returns as negatives.")
 cols[3].metric("Period", figures["period_text"])
 
 st.subheader("Where to go next")
 left, right = st.columns(2)
 with left:
-    st.page_link("pages/kpis.py", label="KPI scorecard — how the business is doing, and why it changed", icon="📈")
-    st.page_link("pages/segments.py", label="Segmentation explorer — who your customers are", icon="🧩")
-    st.page_link("pages/cohorts.py", label="Cohort heatmaps — do new customers come back?", icon="🗓️")
+    link("pages/kpis.py", "KPI scorecard — how the business is doing, and why it changed", "📈")
+    link("pages/segments.py", "Segmentation explorer — who your customers are", "🧩")
+    link("pages/cohorts.py", "Cohort heatmaps — do new customers come back?", "🗓️")
 with right:
-    st.page_link("pages/churn.py", label="Churn watchlist — who is slipping away, and why", icon="🚨")
-    st.page_link("pages/clv.py", label="Customer value — what each customer is worth", icon="💶")
-    st.page_link("pages/profile.py", label="Customer profile — everything about one customer", icon="🪪")
+    link("pages/churn.py", "Churn watchlist — who is slipping away, and why", "🚨")
+    link("pages/clv.py", "Customer value — what each customer is worth", "💶")
+    link("pages/profile.py", "Customer profile — everything about one customer", "🪪")
+
+items = session.memo("health", health_report, ws)
+warnings = [i for i in items if i.severity == "warning"]
+with st.expander(f"Data health — {len(warnings)} thing{'s' if len(warnings) != 1 else ''} to check"
+                 if warnings else "Data health — all clear", expanded=bool(warnings)):
+    for item in items:
+        icon = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}.get(item.severity, "•")
+        st.markdown(f"{icon} **{item.title}** — {item.value}")
+        if item.severity != "ok" and item.action:
+            st.caption(f"{item.meaning} What you can do: {item.action}")

@@ -76,10 +76,12 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page, timeout: float = 90_000) -> None:
-    """Wait until Streamlit has finished running the script (and nothing is still spinning)."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
-    page.wait_for_timeout(300)
+def wait_for_app(page, timeout: float = 120_000) -> None:
+    """Wait until app.py has drawn its sidebar and Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=Workspace', timeout=timeout)
+    for _ in range(2):
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+        page.wait_for_timeout(500)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 

@@ -86,12 +86,18 @@ class ExportError(ValueError):
 def resolve_segment(name_or_spec):
     """(label, spec) for an RFM segment name, a lifecycle stage name or a builder spec list.
 
-    Names match case-insensitively. Raises :class:`ExportError` listing the known names otherwise.
+    Names match case-insensitively, RFM segments first ("At Risk" and "New" are both); prefix ``lifecycle:``
+    for a stage ("lifecycle:at risk"). Raises :class:`ExportError` listing the known names otherwise.
     """
     from insights.lifecycle import STAGES
     from insights.segments import default_segment_map
     if isinstance(name_or_spec, str):
         wanted = name_or_spec.strip().casefold()
+        if wanted.startswith("lifecycle:"):
+            wanted = wanted.split(":", 1)[1].strip()
+            for stage in STAGES:
+                if stage.casefold() == wanted:
+                    return stage, [("lifecycle_stage", "in", [stage])]
         for seg in default_segment_map()["segments"]:
             if seg["name"].casefold() == wanted:
                 return seg["name"], [("rfm_segment", "in", [seg["name"]])]

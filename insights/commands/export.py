@@ -1,0 +1,44 @@
+"""Export a customer segment as CSV or XLSX for an email tool (only customers who consented to email).
+
+    python -m insights export segment "At Risk" --workspace PATH --out at_risk.xlsx [--include-without-consent]
+
+NAME is an RFM segment (Champions, At Risk, ...) or a lifecycle stage (new, active, reactivated, at risk,
+lapsed; write lifecycle:NAME where an RFM segment has the same name, e.g. "lifecycle:at risk"). The format follows the file extension (.csv or .xlsx). Every cell is made safe from formula injection.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from insights import export
+from insights.commands._common import add_workspace_arguments, open_workspace
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("what", choices=["segment"], help="what to export (segment)")
+    parser.add_argument("name", metavar="NAME", help="RFM segment or lifecycle stage name")
+    add_workspace_arguments(parser, json_flag=False)
+    parser.add_argument("--out", required=True, metavar="FILE", help="file to write (.csv or .xlsx)")
+    parser.add_argument("--include-without-consent", action="store_true",
+                        help="also write customers who did not consent to email (or whose consent is unknown)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        fmt = export.format_from_path(args.out)
+    except export.ExportError as exc:
+        raise SystemExit(str(exc)) from None
+    ws = open_workspace(args.workspace)
+    try:
+        result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent)
+    except export.ExportError as exc:
+        raise SystemExit(str(exc)) from None
+    finally:
+        ws.close()
+    Path(args.out).write_bytes(result.data)
+    print(f"Wrote {result.rows:,} customers of {result.segment!r} to {args.out}.")
+    consent_note = "" if args.include_without_consent else " (use --include-without-consent to include them)"
+    print(f"Left out: {result.left_out_for_consent:,} without email consent{consent_note}, "
+          f"{result.left_out_without_email:,} without an email address.")
+    return 0

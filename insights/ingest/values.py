@@ -299,39 +299,46 @@ def date_share(values: Sequence[str]) -> float:
     return float((filled & ~res.errors).sum() / filled.sum()) if filled.any() else 0.0
 
 
-_DATES_SQL = r"""
-select case
-    when x is null or x = '' then null
-    when $mode = 'excel-serial' then
-        case when regexp_full_match(x, '\d{5}(\.\d+)?')
-              and try_cast(x as double) between $lo and $hi
-             then (timestamp '1899-12-30'
-                   + to_microseconds(cast(round(try_cast(x as double) * 86400000000) as bigint)))::timestamp
-        end
-    when $mode = 'unix' then
-        case when regexp_full_match(x, '\d{10}') then make_timestamp(cast(x as bigint) * 1000000)
-             when regexp_full_match(x, '\d{13}') then make_timestamp(cast(x as bigint) * 1000)
-        end
-    else coalesce(
-        try_strptime(regexp_replace(x, '\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$', ''), $formats),
-        case when regexp_full_match(x, '\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?')
-             then try_cast(regexp_replace(x, '\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$', '') as timestamp) end)
-end
-from (select regexp_replace(trim(replace(v, chr(160), ' ')), '([AaPp])\.?[Mm]\.?$', '\1M') as x from {t})"""
+_TZ_SUFFIX = r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+_ISO_SQL_RE = r"\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
+_STRPTIME_SQL = r"""
+select coalesce(try_strptime(v, $formats),
+                case when regexp_full_match(v, $iso) then try_cast(v as timestamp) end)
+from {t}"""
+_SERIAL_SQL = r"""
+select case when regexp_full_match(v, '\d{5}(\.\d+)?') and try_cast(v as double) between $lo and $hi
+            then (timestamp '1899-12-30'
+                  + to_microseconds(cast(round(try_cast(v as double) * 86400000000) as bigint)))::timestamp
+       end
+from {t}"""
+_UNIX_SQL = r"""
+select case when regexp_full_match(v, '\d{10}') then make_timestamp(cast(v as bigint) * 1000000)
+            when regexp_full_match(v, '\d{13}') then make_timestamp(cast(v as bigint) * 1000)
+       end
+from {t}"""
 
 
 def parse_dates(values, fmt: DateFormat | None) -> ParseResult:
-    """Timestamps (``pa.timestamp('us')``, naive local time). An ambiguous format reads as its
-    ``default_order`` (day-first unless said otherwise). Impossible dates are errors."""
+    """Timestamps (``pa.timestamp('us')``, naive local time; a written time zone is dropped). An ambiguous
+    format reads as its ``default_order`` (day-first unless said otherwise). Impossible dates are errors."""
     arr = _as_array(values)
     trimmed = _trimmed(arr)
     empty = _empty_mask(trimmed)
     if fmt is None:
         fmt = detect_date_format(arr)
-    formats = [f for f in fmt.formats if "%s" not in f] or ["%Y-%m-%d"]
-    params = {"mode": fmt.order, "formats": formats, "lo": float(SERIAL_RANGE[0]), "hi": float(SERIAL_RANGE[1])}
-    parsed = _run(_DATES_SQL, arr, params).cast(TIMESTAMP)
-    return _result(parsed, empty)
+    text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed) if empty.any() else trimmed
+    if fmt.order == "excel-serial":
+        parsed = _run(_SERIAL_SQL, text, {"lo": float(SERIAL_RANGE[0]), "hi": float(SERIAL_RANGE[1])})
+    elif fmt.order == "unix":
+        parsed = _run(_UNIX_SQL, text)
+    else:
+        formats = [f for f in fmt.formats if "%s" not in f] or ["%Y-%m-%d"]
+        if any("%p" in f for f in formats):
+            text = pc.replace_substring_regex(text, r"([AaPp])\.?[Mm]\.?$", r"\1M")
+        if pc.any(pc.fill_null(pc.match_substring_regex(text, _TZ_SUFFIX), False)).as_py():
+            text = pc.replace_substring_regex(text, _TZ_SUFFIX, "")
+        parsed = _run(_STRPTIME_SQL, text, {"formats": formats, "iso": _ISO_SQL_RE})
+    return _result(parsed.cast(TIMESTAMP), empty)
 
 
 # ----- numbers --------------------------------------------------------------------------------------------
@@ -420,25 +427,19 @@ def detect_number_format(sample: Sequence[str] | pa.Array) -> NumberFormat:
     return NumberFormat(decimal, thousands, currencies, ambiguous, percent)
 
 
-_NUMBERS_SQL = r"""
-with cleaned as (
-    select regexp_replace(
-               regexp_replace(replace(replace(trim(v), chr(8722), '-'), '%', ''), $currency, '', 'gi'),
-               $spaces, '', 'g') as s
-    from {t}
-), signed as (
-    select case
-        when regexp_full_match(s, '\((.*)\)') then '-' || substr(s, 2, length(s) - 2)
-        when regexp_full_match(s, '[^-]+-') then '-' || substr(s, 1, length(s) - 1)
-        else s end as s
-    from cleaned
-)
-select case
-    when s is null or s = '' then null
-    when regexp_full_match(s, $grouped) or regexp_full_match(s, $plain)
-        then try_cast(replace(replace(s, $thousands, ''), $decimal, '.') as decimal(18, 4))
-    end
-from signed"""
+_SIMPLE_NUMBER = r"^-?\d{1,14}(\.\d{1,4})?$"
+_CAST_SQL = "select try_cast(v as decimal(18, 4)) from {t}"
+
+
+def _to_decimal(canon: pa.Array) -> pa.Array:
+    """Canonical number text (``-1234.5``, ``1e3``) → decimal128(18, 4); out of range → null."""
+    simple = pc.fill_null(pc.match_substring_regex(canon, _SIMPLE_NUMBER), False)
+    fast = pc.cast(pc.if_else(simple, canon, pa.scalar(None, pa.string())), DECIMAL)
+    rest = pc.and_(pc.invert(simple), pc.is_valid(canon))
+    if not pc.any(rest).as_py():
+        return fast
+    slow = _run(_CAST_SQL, canon.filter(rest)).cast(DECIMAL)   # exponents, more than 4 decimals, rounding
+    return pc.replace_with_mask(fast, rest, slow)
 
 
 def parse_numbers(values, fmt: NumberFormat | None = None) -> ParseResult:
@@ -447,41 +448,54 @@ def parse_numbers(values, fmt: NumberFormat | None = None) -> ParseResult:
     fmt = fmt or detect_number_format(arr)
     trimmed = _trimmed(arr)
     empty = _empty_mask(trimmed)
-    currency = _currencies_of(trimmed)
-    simple = pc.fill_null(pc.match_substring_regex(trimmed, r"^-?\d{1,14}(\.\d{1,4})?$"), True)
-    if fmt.decimal == "." and pc.all(simple).as_py():
-        # the common case (plain 123.45): a direct cast, no text rewriting
-        blanked = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed)
-        return _result(pc.cast(blanked, DECIMAL), empty, currency)
-    dec = re.escape(fmt.decimal)
+    text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed) if empty.any() else trimmed
+    if fmt.decimal == "." and pc.all(pc.fill_null(pc.match_substring_regex(text, _SIMPLE_NUMBER), True)).as_py():
+        return _result(pc.cast(text, DECIMAL), empty)   # the common case: plain 123.45
+    currency, tokens = _currencies_of(text)
+    for token in tokens:  # longest first ('US$' before '$'); literal replacement is fast
+        text = pc.replace_substring(text, token, "")
     thousands = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else None
-    if thousands == " ":
-        sep_re = ""              # spaces are removed before matching
-    else:
-        sep_re = re.escape(thousands) if thousands else None
-    exponent = r"([eE][+-]?\d+)?"
-    plain = r"[+-]?(\d+(" + dec + r"\d*)?|" + dec + r"\d+)" + exponent
-    grouped = (r"[+-]?\d{1,3}(" + sep_re + r"\d{3})+(" + dec + r"\d*)?") if sep_re else plain
-    params = {"currency": _CURRENCY_RE, "spaces": "[" + _SPACES + ("'" if thousands == "'" else "") + "]",
-              "grouped": grouped, "plain": plain, "thousands": thousands if sep_re else "\x00",
-              "decimal": fmt.decimal}
-    parsed = _run(_NUMBERS_SQL, arr, params).cast(DECIMAL)
-    return _result(parsed, empty, currency)
+    spaces = "[" + _SPACES + ("'" if thousands == "'" else "") + "]"
+    if pc.any(pc.fill_null(pc.match_substring_regex(text, spaces), False)).as_py():
+        text = pc.replace_substring_regex(text, spaces, "")
+    text = pc.replace_substring(text, "\u2212", "-")
+    if "%" in "".join(_sample(text, 200)) or fmt.percent:
+        text = pc.replace_substring_regex(text, "%$", "")
+    if pc.any(pc.fill_null(pc.starts_with(text, "("), False)).as_py():
+        text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"-\1")
+    if pc.any(pc.fill_null(pc.ends_with(text, "-"), False)).as_py():
+        text = pc.replace_substring_regex(text, r"^\+?([^-]+)-$", r"-\1")
+    dec = re.escape(fmt.decimal)
+    sep = None if thousands in (None, " ", "'") else re.escape(thousands)
+    plain = r"[+-]?(\d+(" + dec + r"\d*)?|" + dec + r"\d+)([eE][+-]?\d+)?"
+    pattern = "^(" + plain + (r"|[+-]?\d{1,3}(" + sep + r"\d{3})+(" + dec + r"\d*)?" if sep else "") + ")$"
+    valid = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    text = pc.if_else(valid, text, pa.scalar(None, pa.string()))
+    if sep:
+        text = pc.replace_substring(text, thousands, "")
+    if fmt.decimal != ".":
+        text = pc.replace_substring(text, fmt.decimal, ".")
+    text = pc.replace_substring_regex(text, r"^\+", "")
+    return _result(_to_decimal(text), empty, currency)
 
 
-def _currencies_of(trimmed: pa.Array) -> pa.Array | None:
-    """The currency written with each value (code where the symbol says which), or null."""
-    has = pc.fill_null(pc.match_substring_regex(trimmed, r"[^\d\s.,()+\-%]"), False)
-    if not pc.any(has).as_py():
-        return None
-    found = pc.extract_regex(pc.if_else(has, trimmed, pa.scalar(None, pa.string())), "(?i)(?P<c>" + _CURRENCY_RE + ")")
-    tokens = pc.struct_field(found, [0])
-    uniques = pc.unique(tokens).drop_null().to_pylist()
-    codes = [_currency_code(t) for t in uniques]
+def _currencies_of(text: pa.Array) -> tuple[pa.Array | None, list[str]]:
+    """(the currency written with each value — a code where the symbol says which — or None when no
+    value has one; the currency tokens as written, e.g. ['€', 'GBP'])."""
+    residue = pc.replace_substring_regex(text, r"[\d\s.,()+\-%'" + _SPACES + "\u2212]+", "")
+    residue = pc.if_else(pc.fill_null(pc.equal(residue, ""), True), pa.scalar(None, pa.string()), residue)
+    uniques = pc.unique(residue).drop_null().to_pylist()
     if not uniques:
-        return None
-    index = pc.index_in(tokens, value_set=pa.array(uniques, pa.string()))
-    return pc.take(pa.array(codes, pa.string()), index)
+        return None, []
+    codes, tokens = [], []
+    for u in uniques:
+        found = [m.group(0) for m in _CURRENCY.finditer(u)]
+        codes.append(_currency_code(found[0]) if found and len({_currency_code(f) for f in found}) == 1 else None)
+        tokens.extend(t for t in found if t not in tokens)
+    if not tokens:
+        return None, []
+    index = pc.index_in(residue, value_set=pa.array(uniques, pa.string()))
+    return pc.take(pa.array(codes, pa.string()), index), sorted(tokens, key=len, reverse=True)
 
 
 # ----- ids and yes/no -------------------------------------------------------------------------------------

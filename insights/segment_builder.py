@@ -270,3 +270,27 @@ def describe_spec(spec) -> str:
             value = int(value)
         words.append(f"{FIELDS[f.field][1]} {OPERATOR_LABELS[f.op]} {value}")
     return " and ".join(words) or "All customers"
+
+
+def spec_from_choices(choices: dict) -> list[tuple]:
+    """A spec from simple page choices: ``{field: [values]}`` for text/category fields (any of),
+    ``{field: (low, high)}`` for number/date fields (either end may be None), ``{field: True/False}`` for
+    yes/no fields. Empty choices are skipped; unknown fields raise SegmentSpecError."""
+    spec = []
+    for field, value in choices.items():
+        if field not in FIELDS:
+            raise SegmentSpecError(f"unknown field {field!r}; expected one of {', '.join(FIELDS)}")
+        kind = FIELDS[field][0]
+        if value is None or (isinstance(value, (list, tuple, set)) and not len(value)):
+            continue
+        if kind in ("text", "category"):
+            spec.append((field, "in", list(value)))
+        elif kind == "bool":
+            spec.append((field, "is", bool(value)))
+        else:
+            low, high = value
+            if low is not None:
+                spec.append((field, "ge", low))
+            if high is not None:
+                spec.append((field, "le", high))
+    return spec

@@ -1,0 +1,98 @@
+"""Customer profile: find a customer, then everything known about them on one card."""
+
+import pandas as pd
+import streamlit as st
+
+from insights import charts_segments as charts
+from insights import kpis, lifecycle, profile, segments
+from insights.money import format_money
+from insights.ui import session
+
+ws = session.require_workspace_with_orders()
+st.title("🪪 Customer profile")
+currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+
+query = st.text_input("Find a customer by id, name, email or phone", key="profile_search",
+                      placeholder="e.g. C10001, Weber, anna@, +49 151")
+if query:
+    found = session.memo("profile_find", profile.find_customers, ws, query)
+    if found.empty:
+        st.info(f"No customer matches {query!r}.")
+    else:
+        options = found["customer_id"].tolist()
+        names = dict(zip(found["customer_id"], found["name"].fillna("")))
+        pick = st.selectbox(f"{len(found)} match(es)", options, key="profile_pick",
+                            format_func=lambda c: f"{c} · {names[c]}" if names[c] else c)
+        if pick and st.button("Open profile", key="profile_open"):
+            st.query_params["customer"] = pick
+
+customer_id = st.query_params.get("customer")
+if not customer_id:
+    st.caption("Search above, or open a customer from any customer table in the app.")
+    st.stop()
+
+rfm = session.memo("seg_rfm", segments.rfm_table, ws)
+stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
+try:
+    card = session.memo("profile_card", lambda w, c: profile.customer_profile(w, c, rfm=rfm, stages=stages),
+                        ws, customer_id)
+except profile.CustomerNotFound as exc:
+    st.warning(str(exc))
+    st.stop()
+
+st.header(card.display_name)
+reveal_key = f"profile_reveal_{card.customer_id}"
+revealed = st.session_state.get(reveal_key, False)
+left, right = st.columns([2, 3])
+with left:
+    st.markdown(f"**Customer id:** {card.customer_id}")
+    st.markdown(f"**Email:** {card.email if revealed and card.email else card.masked_email}")
+    st.markdown(f"**Phone:** {card.phone if revealed and card.phone else card.masked_phone}")
+    if not revealed and st.button("Reveal contact details", key="profile_reveal"):
+        st.session_state[reveal_key] = True
+        st.rerun()
+    consent = {True: "yes", False: "no", None: "unknown"}
+    st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
+    st.markdown(f"**Location:** {', '.join(v for v in (card.city, card.country) if v) or '—'}")
+    st.markdown(f"**Acquisition channel:** {card.channel or '—'}")
+    st.markdown(f"**RFM segment:** {card.rfm_segment or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")
+                + f" · **Lifecycle:** {card.lifecycle_stage or '—'}")
+with right:
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Orders", f"{card.orders:,}")
+    m2.metric("Net revenue", format_money(round(card.net_revenue, 2), currency))
+    m3.metric("AOV", format_money(round(card.aov, 2), currency) if card.aov is not None else "—")
+    m4, m5, m6 = st.columns(3)
+    m4.metric("First order", f"{card.first_order_at:%d %b %Y}" if card.first_order_at is not None else "—")
+    m5.metric("Last order", f"{card.last_order_at:%d %b %Y}" if card.last_order_at is not None else "—")
+    m6.metric("Tenure", f"{card.tenure_days:,} days" if card.tenure_days is not None else "—")
+    if card.clv or card.churn:
+        p1, p2, p3 = st.columns(3)
+        if card.clv:
+            p1.metric("Predicted CLV", format_money(round(float(card.clv["clv"]), 2), currency))
+            p2.metric("Probability still active", f"{float(card.clv['p_alive']):.0%}")
+        if card.churn:
+            p3.metric("Churn risk", f"{float(card.churn['churn_probability']):.0%}")
+            if card.churn.get("reasons"):
+                st.caption(f"Why: {card.churn['reasons']}")
+
+st.subheader("What sets them apart")
+for sentence in card.apart:
+    st.markdown(f"- {sentence}")
+st.dataframe(card.comparison, hide_index=True, key="profile_comparison",
+             column_config={"figure": "", "customer": st.column_config.NumberColumn("This customer", format="%.1f"),
+                            "median_customer": st.column_config.NumberColumn("Median customer", format="%.1f")})
+
+c1, c2 = st.columns(2)
+if not card.orders_table.empty:
+    c1.plotly_chart(charts.order_history(card.orders_table, currency), key="profile_orders_chart")
+if not card.favourite_categories.empty:
+    c2.plotly_chart(charts.category_bar(card.favourite_categories, currency), key="profile_categories_chart")
+
+st.subheader("Timeline")
+st.caption("Orders, web sessions and feedback, newest first. Amounts in " + currency + ".")
+st.dataframe(card.timeline, hide_index=True, key="profile_timeline",
+             column_config={"at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
+                            "kind": "Kind", "title": "What", "detail": "Detail",
+                            "amount": st.column_config.NumberColumn("Amount", format="%.2f"),
+                            "score": st.column_config.NumberColumn("Score", format="%.0f")})

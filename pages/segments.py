@@ -1,0 +1,160 @@
+"""Segmentation explorer: RFM segments, lifecycle stages and transitions, clusters, a segment builder, exports."""
+
+import datetime as dt
+
+import streamlit as st
+
+from insights import charts_segments as charts
+from insights import clusters, export, kpis, lifecycle, segment_builder, segments
+from insights.money import format_money
+from insights.ui import session
+
+ws = session.require_workspace_with_orders()
+st.title("🧩 Segmentation explorer")
+currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)
+if last_day is None:
+    st.info("No segments yet: segments need orders with a customer id.")
+    st.stop()
+
+rfm = session.memo("seg_rfm", segments.rfm_table, ws)
+labels = session.memo("seg_labels", segment_builder.customer_labels, ws)
+
+
+def profile_links(frame):
+    return frame.assign(profile="/profile?customer=" + frame["customer_id"].astype(str))
+
+
+PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$")
+
+rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(["RFM segments", "Lifecycle", "Clusters", "Segment builder & export"])
+
+with rfm_tab:
+    summary = segments.segment_summary(rfm)
+    st.caption(f"Scored as of {last_day:%d %b %Y} (the day after the last order) on {len(rfm):,} customers with "
+               f"orders. Amounts in {currency}.")
+    size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
+                    format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
+    st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
+    st.dataframe(summary[["segment", "customers", "share_of_customers", "share_of_revenue", "aov",
+                          "median_recency_days", "next_step"]], hide_index=True, key="seg_summary_table",
+                 column_config={
+                     "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                     "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
+                     "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
+                     "aov": st.column_config.NumberColumn(f"AOV ({currency})", format="%.2f"),
+                     "median_recency_days": st.column_config.NumberColumn("Median days since last order", format="%.0f"),
+                     "next_step": "Typical next step"})
+    with st.expander("How RFM is scored"):
+        st.markdown(segments.__doc__.split("Definitions (shown on the page):", 1)[1])
+        st.dataframe(segments.segment_grid(), key="seg_grid")
+    st.plotly_chart(charts.rfm_grid_heatmap(rfm), key="seg_rfm_grid")
+    chosen = st.selectbox("Customers in segment", summary["segment"], key="seg_rfm_pick")
+    members = profile_links(rfm[rfm["segment"] == chosen]).sort_values("monetary", ascending=False)
+    st.dataframe(members[["profile", "recency_days", "frequency", "monetary", "rfm_code"]].head(500), hide_index=True,
+                 key="seg_members", column_config={"profile": PROFILE_COLUMN,
+                                                   "recency_days": "Days since last order", "frequency": "Orders",
+                                                   "monetary": st.column_config.NumberColumn(f"Net revenue ({currency})",
+                                                                                             format="%.2f"),
+                                                   "rfm_code": "RFM"})
+
+with life_tab:
+    thresholds = session.memo("seg_thresholds", lifecycle.shop_thresholds, ws)
+    st.caption(thresholds.sentence())
+    with st.expander("Stage definitions"):
+        st.markdown(lifecycle.__doc__.split("Definitions (shown on the page):", 1)[1])
+    stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
+    st.plotly_chart(charts.stage_bar(lifecycle.stage_summary(stages)), key="seg_stage_bar")
+    first_day = rfm["first_order_date"].min().date()
+    c1, c2, c3 = st.columns(3)
+    default_a = max(last_day - dt.timedelta(days=180), first_day + dt.timedelta(days=1))
+    date_a = c1.date_input("From", default_a, min_value=first_day, max_value=last_day, key="seg_trans_a")
+    date_b = c2.date_input("To", last_day, min_value=first_day, max_value=last_day, key="seg_trans_b")
+    by = c3.radio("Move between", ["lifecycle", "rfm"], horizontal=True, key="seg_trans_by",
+                  format_func={"lifecycle": "Lifecycle stages", "rfm": "RFM segments"}.get)
+    if date_a >= date_b:
+        st.warning("Pick a 'From' date before the 'To' date.")
+    else:
+        moves = session.memo("seg_transitions", lifecycle.transitions, ws, date_a, date_b, by)
+        order = list(lifecycle.STAGES) if by == "lifecycle" else list(segments.SEGMENT_NAMES)
+        st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}"), key="seg_sankey")
+        st.caption("Rows: state on the 'From' date; columns: state on the 'To' date; cells: customers.")
+        st.dataframe(lifecycle.transition_matrix(moves, order), key="seg_trans_matrix")
+
+with cluster_tab:
+    st.caption(clusters.__doc__.split("\n\n", 1)[1])
+    try:
+        features, model = session.memo("seg_clusters", clusters.cluster_customers, ws)
+    except clusters.ClusterDataError as exc:
+        st.info(f"No clusters: {exc}.")
+    else:
+        if model.silhouette_:
+            st.caption(f"k = {model.k_} had the best silhouette score ({model.silhouette_[model.k_]:.2f}) among "
+                       + ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items()) + ".")
+        st.dataframe(model.profiles_, hide_index=True, key="seg_cluster_profiles",
+                     column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
+                                    "description": "In plain words"})
+        st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
+
+with builder_tab:
+    st.caption("Pick any filters; a customer must match all of them. Then compare the segment with everyone else "
+               "and export it for your email tool.")
+    f1, f2, f3 = st.columns(3)
+    choices = {
+        "country": f1.multiselect("Country", segment_builder.field_values(ws, "country"), key="seg_b_country"),
+        "channel": f2.multiselect("Acquisition channel", segment_builder.field_values(ws, "channel"), key="seg_b_channel"),
+        "category": f3.multiselect("Bought in category", segment_builder.field_values(ws, "category"), key="seg_b_category"),
+        "rfm_segment": f1.multiselect("RFM segment", list(segments.SEGMENT_NAMES), key="seg_b_rfm"),
+        "lifecycle_stage": f2.multiselect("Lifecycle stage", list(lifecycle.STAGES), key="seg_b_stage"),
+    }
+    min_orders = f3.number_input("At least this many orders", min_value=0, value=0, step=1, key="seg_b_orders")
+    min_spend = f1.number_input(f"Spent at least ({currency})", min_value=0.0, value=0.0, step=50.0, key="seg_b_spend")
+    since = f2.date_input("Last order on or after", None, key="seg_b_since")
+    consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
+    choices["orders"] = (min_orders or None, None)
+    choices["net_revenue"] = (min_spend or None, None)
+    choices["last_order_date"] = (since, None)
+    choices["consent_email"] = True if consent_only else None
+    spec = segment_builder.spec_from_choices(choices)
+    st.markdown(f"**Segment:** {segment_builder.describe_spec(spec)}")
+    spec_key = repr(spec)
+    chosen_customers = session.memo("seg_builder_select", lambda w, _k: segment_builder.select_customers(w, spec, labels),
+                                    ws, spec_key)
+    comparison = session.memo("seg_builder_compare", lambda w, _k: segment_builder.compare_segment(w, spec, labels),
+                              ws, spec_key)
+    st.metric("Customers in the segment", f"{len(chosen_customers):,}")
+    shown = comparison.copy()
+    for row in shown.index:
+        for col in shown.columns:
+            value = comparison.loc[row, col]
+            if row in ("Share of customers", "Share of revenue", "Repeat-purchase rate", "Email consent"):
+                shown.loc[row, col] = "—" if value != value else f"{value:.1%}"
+            elif row in ("Net revenue", "AOV", "Revenue per customer"):
+                shown.loc[row, col] = "—" if value != value else format_money(round(value, 2), currency)
+            elif isinstance(value, float):
+                shown.loc[row, col] = "—" if value != value else f"{value:,.1f}"
+            else:
+                shown.loc[row, col] = str(value)
+    st.dataframe(shown.rename(columns={"segment": "This segment", "rest": "Everyone else"}), key="seg_compare")
+    st.plotly_chart(charts.comparison_bars(comparison), key="seg_compare_chart")
+    st.dataframe(profile_links(chosen_customers)[["profile", "name", "country", "channel", "orders", "net_revenue",
+                                                  "last_order_date", "rfm_segment", "lifecycle_stage"]].head(500),
+                 hide_index=True, key="seg_builder_table",
+                 column_config={"profile": PROFILE_COLUMN,
+                                "net_revenue": st.column_config.NumberColumn(f"Net revenue ({currency})", format="%.2f")})
+
+    st.subheader("Export for an email tool")
+    include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
+                              key="seg_export_all")
+    e1, e2 = st.columns(2)
+    for col, fmt in ((e1, "csv"), (e2, "xlsx")):
+        result = session.memo("seg_export", lambda w, _k, f, a: export.export_segment(w, spec, f, a, labels),
+                              ws, spec_key, fmt, include_all)
+        col.download_button(f"Download {fmt.upper()} ({result.rows:,} customers)", result.data,
+                            file_name=f"segment.{fmt}", key=f"seg_export_{fmt}",
+                            mime="text/csv" if fmt == "csv" else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.caption(f"Left out: {result.left_out_for_consent:,} without email consent"
+               f"{'' if include_all else ' (tick the box above to include them)'}, "
+               f"{result.left_out_without_email:,} without an email address. Cells starting with = + - @ are "
+               "written as text so a spreadsheet cannot run them.")

@@ -285,6 +285,10 @@ def _format_of(data: bytes, name: str) -> str:
         return "ods" if suffix == ".ods" else "xlsx"
     if data[:8] == _OLE_MAGIC:
         return "xls"
+    start = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table")):
+        raise UnsupportedFile(name, expected="a spreadsheet (CSV, Excel or Parquet)", got="a web page (HTML)",
+                              hint="Open it in Excel and save it as .xlsx or CSV")
     if data[:5] == b"%PDF-":
         raise UnsupportedFile(name, expected="a spreadsheet (CSV, Excel or Parquet)", got="a PDF document",
                               hint="Export the table from the program that made the PDF as CSV or Excel")
@@ -394,7 +398,7 @@ def _head_records(text: str, delim: str, limit: int = 200) -> list[list[str]]:
     """The first records as the csv module splits them (quoted line breaks included; [] = blank line)."""
     head = text[:200_000]
     cut = head.rfind("\n") if len(text) > len(head) else len(head)
-    reader = csv.reader(io.StringIO(head[:cut if cut > 0 else len(head)]), delimiter=delim)
+    reader = csv.reader(io.StringIO(head[:cut if cut > 0 else len(head)], newline=""), delimiter=delim)
     out = []
     try:
         for record in reader:
@@ -541,6 +545,9 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
     else:
         body, sep, quoting = text, delim, True
     records = _head_records(body, sep) if quoting else [ln.split("\t") if ln else [] for ln in body[:200_000].splitlines()[:200]]
+    if not any(any(f.strip() for f in r) for r in records):
+        raise UnsupportedFile(name, expected="rows of values separated by commas, semicolons, tabs or bars",
+                              got=text[:40].strip(), hint="Check that it is a spreadsheet saved as CSV")
     if header_row is None:
         header_idx, has_header = _find_header(records)
     elif header_row == 0:
@@ -625,6 +632,8 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
         numbers = np.concatenate([numbers, np.array([r for r, _ in kept_extra], dtype=np.int64)])
         order = np.argsort(numbers, kind="stable")
         table, numbers = table.take(pa.array(order)), numbers[order]
+    if quoting:
+        _check_quotes(data if codec == "utf-8" else body.encode("utf-8"), name, table, numbers, problems)
     table, numbers, blank_rows = _drop_blank_rows(table, numbers)
     blank_lines += blank_rows
     if blank_lines:
@@ -639,6 +648,32 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
     return RawTable(name=name, columns=_unique_headers(headers), data=table, source_rows=pa.array(numbers, pa.int64()),
                     format="text-whitespace" if delim == "whitespace" else "csv", encoding=codec,
                     delimiter=delim, header_row=header_idx + 1, has_header=has_header, rejected=rejected, notes=notes)
+
+
+def _check_quotes(body: bytes, name: str, table: pa.Table, numbers: np.ndarray, problems: list) -> None:
+    """A quote (") opened and never closed swallows every row after it into one cell: refuse, with its row.
+
+    Only when the file holds an odd number of quotes and its last record spans several lines (a lone
+    inch mark, ``5" screen``, in an unquoted value is harmless and passes).
+    """
+    if body.count(b'"') % 2 == 0:
+        return
+    last_rejected = max(((number or 0, text) for number, _, text in problems), default=(0, ""))
+    last_row = int(numbers[-1]) if len(numbers) else 0
+    if last_rejected[0] > last_row:
+        spans = "\n" in last_rejected[1] or "\r" in last_rejected[1]
+        row = last_rejected[0]
+    elif table.num_rows:
+        tail = table.slice(table.num_rows - 1)
+        spans = any(v is not None and ("\n" in v or "\r" in v) for v in tail.to_pylist()[0].values())
+        row = last_row
+    else:
+        return
+    if spans:
+        raise UnsupportedFile(name, row=row, expected="every quote (\") to be closed",
+                              hint="A quote opened on this row is never closed, so the rest of the file would "
+                                   "become one cell. Close or remove it, or save the file again from the "
+                                   "spreadsheet program")
 
 
 def _drop_blank_rows(table: pa.Table, numbers: np.ndarray) -> tuple[pa.Table, np.ndarray, int]:

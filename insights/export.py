@@ -43,6 +43,7 @@ def write_contacts(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
         return safe.to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.styles import Font
         wb = Workbook()
         ws = wb.active
         ws.title = "Contacts"
@@ -51,7 +52,7 @@ def write_contacts(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
             ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
                        (v.item() if hasattr(v, "item") else v) for v in row])
         for cell in ws[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()

@@ -35,3 +35,75 @@ def test_xlsx_cells_hold_the_neutralised_text():
 def test_csv_is_utf8_with_bom_and_safe():
     data = write_contacts(pd.DataFrame({"name": ["Zoë", "+1"]}), "csv")
     assert data.startswith(b"\xef\xbb\xbf") and "'+1" in data.decode("utf-8-sig")
+
+
+# ----- segment exports ------------------------------------------------------------------------------------
+from insights.export import ExportError, export_segment, format_from_path  # noqa: E402
+from tests.helpers import workspace_from_tables  # noqa: E402
+from tests.test_segments import LINES  # noqa: E402
+
+CRM = [dict(customer_id="c1", name="=HYPERLINK(\"http://x\")", email="-ann@example.com", consent_email=True),
+       dict(customer_id="c2", name="Bob", email="bob@example.com", consent_email=False),
+       dict(customer_id="c3", name="@Cara", email="cara@example.com"),            # consent unknown
+       dict(customer_id="c4", name="Dan", consent_email=True)]                    # no email address
+
+
+@pytest.fixture(scope="module")
+def shop():
+    ws = workspace_from_tables(order_lines=LINES, customer_records=CRM)
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_risky_first_character_in_a_frame(first):
+    safe = neutralise_frame(pd.DataFrame({"x": [first + "1", "ok"]}))
+    assert safe["x"].tolist() == ["'" + first + "1", "ok"]
+
+
+def test_only_consented_customers_unless_opted_in(shop):
+    spec = [("country", "in", ["France", "Germany", "Spain"])]
+    result = export_segment(shop, spec, "csv")
+    rows = pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig", dtype=str)
+    assert result.rows == 1 and rows["customer_id"].tolist() == ["c1"]
+    assert result.left_out_for_consent == 3          # c2 said no, c3 and c5 unknown
+    assert result.left_out_without_email == 1        # c4
+    assert rows.loc[0, "email"] == "'-ann@example.com" and rows.loc[0, "name"].startswith("'=")
+    everyone = export_segment(shop, spec, "xlsx", include_without_consent=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(everyone.data)).active
+    values = {row[3]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert everyone.rows == 4 and everyone.left_out_for_consent == 0 and set(values) == {"c1", "c2", "c3", "c5"}
+    assert values["c3"][1] == "'@Cara" and values["c5"][0] == "eve@example.com"
+
+
+def test_export_by_segment_name_and_errors(shop):
+    result = export_segment(shop, "loyal", "csv")
+    assert result.segment == "Loyal" and result.rows == 1
+    assert export_segment(shop, "lifecycle:new", "csv", include_without_consent=True).segment == "new"
+    with pytest.raises(ExportError, match="No segment named 'VIPs'"):
+        export_segment(shop, "VIPs")
+    with pytest.raises(ExportError, match="unknown export format"):
+        export_segment(shop, "Loyal", "pdf")
+    assert format_from_path("a/b.XLSX") == "xlsx"
+    with pytest.raises(ExportError, match=".csv or .xlsx"):
+        format_from_path("out.txt")
+
+
+def test_export_command_writes_the_file(shop, tmp_path, capsys):
+    from insights.cli import main
+    from insights.workspace import Workspace
+    ws = Workspace.create("cli", root=tmp_path)
+    from tests.helpers import insert_rows
+    insert_rows(ws, "order_lines", LINES)
+    insert_rows(ws, "customer_records", CRM)
+    ws.build_marts()
+    path = ws.path
+    ws.close()
+    out = tmp_path / "loyal.xlsx"
+    assert main(["export", "segment", "Loyal", "--workspace", str(path), "--out", str(out)]) == 0
+    assert "Wrote 1 customers" in capsys.readouterr().out
+    assert openpyxl.load_workbook(out).active.max_row == 2
+    assert main(["segments", "--workspace", str(path), "--json"]) == 0
+    import json
+    data = json.loads(capsys.readouterr().out)
+    assert sum(s["customers"] for s in data["segments"]) == 5

@@ -63,11 +63,13 @@ ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with a byte-order mark",
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".psv")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# charset-normalizer often names a sibling Western code page for Western text; Windows-1252 is the one
-# shops' tools write, so when it decodes the text cleanly it wins over these
-_WESTERN_SINGLE_BYTE = {"cp1252", "cp1250", "latin_1", "iso8859_1", "iso8859_15", "iso8859_2", "cp1254",
-                        "iso8859_9", "cp1257", "iso8859_13", "mac_roman", "cp850", "cp437", "mac_latin2",
-                        "iso8859_16", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_14", "cp858"}
+# charset-normalizer often names a sibling Latin-script code page (CP1250, CP775, Mac Roman…) for Western
+# text; Windows-1252 is the one shops' tools write, so when it decodes the text cleanly it wins — unless
+# the guess is a code page of another script (Cyrillic, Greek, Hebrew, Arabic, Thai) or a multi-byte one.
+_OTHER_SCRIPTS = {"cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "cp855", "mac_cyrillic", "cp1253",
+                  "iso8859_7", "cp737", "cp869", "mac_greek", "cp1255", "iso8859_8", "cp862", "cp1256",
+                  "iso8859_6", "cp864", "cp874", "tis_620", "kz1048", "ptcp154", "cp1125"}
+_MULTI_BYTE = ("utf", "shift_jis", "euc_", "gb", "big5", "cp932", "cp949", "cp950", "iso2022", "hz", "johab")
 
 Progress = Callable[[float, str], None]
 
@@ -349,10 +351,11 @@ def detect_encoding(data: bytes, *, partial: bool = False) -> tuple[str, str | N
     sample = data[:1_000_000]
     best = charset_normalizer.from_bytes(sample).best()
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best is not None else None
-    if guess is None or guess in _WESTERN_SINGLE_BYTE or guess.startswith("utf"):
+    single_byte = guess is not None and not guess.startswith(_MULTI_BYTE)
+    if guess is None or guess.startswith("utf") or (single_byte and guess not in _OTHER_SCRIPTS):
         if _check_decodes(data, "cp1252") is None:
             return "cp1252", ENCODING_NAMES["cp1252"]
-        if guess is None or guess.startswith("utf"):
+        if guess is None or guess.startswith("utf") or guess not in _OTHER_SCRIPTS:
             return "latin-1", ENCODING_NAMES["latin-1"]
     codec = codecs.lookup(guess).name
     return codec, ENCODING_NAMES.get(codec, codec.upper().replace("_", "-"))

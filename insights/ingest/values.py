@@ -299,7 +299,7 @@ def date_share(values: Sequence[str]) -> float:
     return float((filled & ~res.errors).sum() / filled.sum()) if filled.any() else 0.0
 
 
-_TZ_SUFFIX = r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$"
+_TZ_SUFFIX = r"(\d:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$"   # only after a time
 _ISO_SQL_RE = r"\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?"
 _STRPTIME_SQL = r"""
 select coalesce(try_strptime(v, $formats),
@@ -336,7 +336,7 @@ def parse_dates(values, fmt: DateFormat | None) -> ParseResult:
         if any("%p" in f for f in formats):
             text = pc.replace_substring_regex(text, r"([AaPp])\.?[Mm]\.?$", r"\1M")
         if pc.any(pc.fill_null(pc.match_substring_regex(text, _TZ_SUFFIX), False)).as_py():
-            text = pc.replace_substring_regex(text, _TZ_SUFFIX, "")
+            text = pc.replace_substring_regex(text, _TZ_SUFFIX, r"\1")
         parsed = _run(_STRPTIME_SQL, text, {"formats": formats, "iso": _ISO_SQL_RE})
     return _result(parsed.cast(TIMESTAMP), empty)
 
@@ -355,8 +355,8 @@ _SPACES = "\u00a0\u2009\u202f\u2007 "
 @dataclass
 class NumberFormat:
     """How one column writes amounts. ``decimal``: ``'.'`` or ``','``; ``thousands``: the grouping
-    character (``','``, ``'.'``, ``' '``, ``"'"``) or None; ``currencies``: the currencies written (codes
-    where the symbol says which, e.g. '€' → 'EUR'; '$' stays '$'); ``ambiguous``: nothing in the column
+    character (``','``, ``'.'``, ``' '``, ``"'"``) or None; ``currencies``: the currency symbols and codes as written
+    ('€', 'GBP', '$'; :attr:`currency_codes` turns them into codes); ``ambiguous``: nothing in the column
     told decimal comma from point (read as ``decimal``); ``percent``: values carry '%' (read as written: 12%
     → 12)."""
     decimal: str = "."
@@ -366,8 +366,18 @@ class NumberFormat:
     percent: bool = False
 
     @property
+    def currency_codes(self) -> list[str]:
+        """The currencies as codes where the symbol says which ('€' → 'EUR'; '$' stays '$')."""
+        out: list[str] = []
+        for c in self.currencies:
+            code = _currency_code(c)
+            if code not in out:
+                out.append(code)
+        return out
+
+    @property
     def mixed_currencies(self) -> bool:
-        return len(self.currencies) > 1
+        return len(self.currency_codes) > 1
 
 
 def _currency_code(token: str) -> str:
@@ -384,9 +394,9 @@ def detect_number_format(sample: Sequence[str] | pa.Array) -> NumberFormat:
     percent = False
     for v in values:
         for m in _CURRENCY.finditer(v):
-            code = _currency_code(m.group(0))
-            if code not in currencies:
-                currencies.append(code)
+            token = m.group(0)
+            if token not in currencies:
+                currencies.append(token)
         if "%" in v:
             percent = True
         body = _CURRENCY.sub("", v)

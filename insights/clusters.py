@@ -4,7 +4,7 @@
   recency_days, orders, net revenue (negative clipped to 0), AOV and tenure_days; each ``log1p``-transformed
   (these are skewed: a few customers buy far more) and standardised (mean 0, sd 1).
 - **k** is chosen by the mean silhouette score over k = 2..8 on a random sample of at most ``sample_size``
-  customers (fixed ``random_state``), then k-means is fitted on all customers with that k.
+  customers, 2,000 by default (fixed ``random_state``), then k-means is fitted on all customers with that k.
 - Each cluster is described in plain words from how its median customer differs from the median customer.
 """
 
@@ -68,7 +68,7 @@ class CustomerClusters:
     description). ``predict(features)`` returns cluster numbers. No customer data is kept after fitting.
     """
 
-    def __init__(self, *, k: int | None = None, k_min: int = 2, k_max: int = 8, sample_size: int = 5000,
+    def __init__(self, *, k: int | None = None, k_min: int = 2, k_max: int = 8, sample_size: int = 2000,
                  features=FEATURES, random_state: int = 0):
         self.k = k
         self.k_min = k_min

@@ -222,3 +222,101 @@ def test_parsers_accept_chunked_arrays():
     chunked = pa.chunked_array([col("1", "2"), col("3")])
     assert V.parse_numbers(chunked).values.to_pylist() == [Decimal(1), Decimal(2), Decimal(3)]
     assert V.parse_ids(chunked).values.to_pylist() == ["1", "2", "3"]
+
+
+# ----- more rules: time zones, month names, unix seconds, resolving the order, odd amounts ---------------------
+def test_written_time_zone_is_dropped_and_a_dash_year_is_not_a_zone():
+    _, res = dates("2024-03-31T14:05:00Z", "2024-03-31 14:05:00+02:00")
+    assert res.values.to_pylist() == [dt.datetime(2024, 3, 31, 14, 5)] * 2
+    _, res = dates("31-03-2024", "01-04-2024")
+    assert res.values.to_pylist() == [dt.datetime(2024, 3, 31), dt.datetime(2024, 4, 1)]
+
+
+def test_month_names_day_first_and_month_first():
+    fmt, res = dates("31 Mar 2024", "1 April 2024")
+    assert fmt.order == "dmy" and res.values.to_pylist() == [dt.datetime(2024, 3, 31), dt.datetime(2024, 4, 1)]
+    fmt, res = dates("March 31, 2024", "Apr 1, 2024")
+    assert fmt.order == "mdy" and res.values.to_pylist() == [dt.datetime(2024, 3, 31), dt.datetime(2024, 4, 1)]
+
+
+def test_unix_seconds_and_milliseconds():
+    fmt, res = dates("1700000000", "1700000000000")
+    assert fmt.order == "unix"
+    assert res.values.to_pylist() == [dt.datetime(2023, 11, 14, 22, 13, 20)] * 2
+
+
+def test_excel_serial_45000_is_15_march_2023_and_fraction_is_time():
+    fmt, res = dates("45000", "45000.5")
+    assert fmt.order == "excel-serial" and fmt.has_time
+    assert res.values.to_pylist() == [dt.datetime(2023, 3, 15), dt.datetime(2023, 3, 15, 12)]
+
+
+def test_ambiguous_order_resolved_by_the_owner_reads_month_first():
+    fmt, _ = dates("01/02/2024", "03/04/2024")
+    assert fmt.ambiguous and fmt.effective_order == "dmy"
+    mdy = fmt.with_order("mdy")
+    assert (mdy.order, mdy.ambiguous) == ("mdy", False)
+    assert V.parse_dates(col("01/02/2024"), mdy).values.to_pylist() == [dt.datetime(2024, 1, 2)]
+    with pytest.raises(ValueError):
+        fmt.with_order("ydm")
+
+
+def test_conflicting_orders_in_one_column_follow_the_majority_and_the_rest_are_errors():
+    fmt, res = dates("31/01/2024", "25/02/2024", "02/13/2024")
+    assert fmt.order == "dmy"
+    assert res.errors.tolist() == [False, False, True]
+
+
+def test_detection_accepts_a_plain_list_and_a_pandas_series():
+    import pandas as pd
+    assert V.detect_date_format(["31/12/2024", None, ""]).order == "dmy"
+    res = V.parse_dates(pd.Series(["2024-01-02", None]), V.DateFormat("ymd", ["%Y-%m-%d"]))
+    assert res.values.to_pylist() == [dt.datetime(2024, 1, 2), None] and res.empty.tolist() == [False, True]
+
+
+def test_thousands_comma_in_a_decimal_point_column_must_group_by_three():
+    res = amounts("1,234.50", "12,5", "12.5", fmt=V.NumberFormat(".", ","))
+    assert res.values.to_pylist() == [Decimal("1234.50"), None, Decimal("12.5")]
+    assert res.errors.tolist() == [False, True, False]
+
+
+def test_unicode_minus_apostrophe_thousands_and_percent():
+    assert amounts("\u221212.5", "3").values.to_pylist() == [Decimal("-12.5"), Decimal("3")]
+    assert amounts("1'234.50", "7").values.to_pylist() == [Decimal("1234.50"), Decimal("7")]
+    fmt = V.detect_number_format(col("12%", "7.5%"))
+    assert fmt.percent and amounts("12%", "7.5%").values.to_pylist() == [Decimal("12"), Decimal("7.5")]
+
+
+def test_more_than_four_decimals_round_and_too_large_is_an_error():
+    res = amounts("0.123456", "123456789012345678")
+    assert res.values.to_pylist() == [Decimal("0.1235"), None]
+    assert res.errors.tolist() == [False, True]
+
+
+def test_currency_per_value_lets_the_loader_flag_mixed_currencies():
+    arr = col("€12.50", "12.00 EUR", "$3", "GBP 4", "5")
+    fmt = V.detect_number_format(arr)
+    assert fmt.currency_codes == ["EUR", "$", "GBP"] and fmt.mixed_currencies
+    res = V.parse_numbers(arr, fmt)
+    assert res.currency.to_pylist() == ["EUR", "EUR", "$", "GBP", None]
+    assert res.values.to_pylist() == [Decimal("12.50"), Decimal("12.00"), Decimal("3"), Decimal("4"), Decimal("5")]
+    assert not V.detect_number_format(col("€1", "2 €")).mixed_currencies
+
+
+def test_ambiguous_grouping_alone_is_flagged():
+    assert V.detect_number_format(col("1,234", "5,678")).ambiguous
+    assert not V.detect_number_format(col("1,234", "12,5")).ambiguous
+
+
+def test_ids_in_exact_scientific_notation_come_back_and_rounded_ones_are_errors():
+    res = V.parse_ids(col("1.785E+04", "1.23457E+11"))
+    assert res.values.to_pylist() == ["17850", None]
+    assert res.errors.tolist() == [False, True]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Opted in", True), ("opted out", False), ("SUBSCRIBED", True), ("Unsubscribed", False), ("Y", True),
+    ("n", False), ("1", True), ("0", False), ("true", True), ("False", False),
+])
+def test_consent_words(text, expected):
+    assert V.parse_booleans(col(text)).values.to_pylist() == [expected]

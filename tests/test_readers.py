@@ -137,3 +137,138 @@ def test_text_file_has_no_sheets(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(b"a,b\n1,2\n")
     assert list_sheets(path) == []
+
+
+# ----- more rules: the brief's entry points, overrides, odd text, workbooks -------------------------------------
+from insights.ingest import readers as R  # noqa: E402
+
+
+def test_read_table_is_the_entry_point_and_reports_progress(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    seen = []
+    raw = R.read_table(path, progress=lambda fraction, message: seen.append((fraction, message)))
+    assert raw.name == "orders.csv" and raw.data.num_rows == 1
+    assert seen[-1][0] == 1.0 and all(0 <= f <= 1 for f, _ in seen)
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
+def test_sniff_is_cheap_and_says_format_encoding_delimiter_sheets(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("a;b\nCafé;1\n".encode("cp1252"))
+    info = R.sniff(path)
+    assert (info.format, info.encoding, info.delimiter, info.size) == ("csv", "cp1252", ";", path.stat().st_size)
+    info = R.sniff(_xlsx({"A": [["x"], [1]], "B": []}), name="w.xlsx")
+    assert info.format == "xlsx" and info.sheets == ["A", "B"]
+    assert R.sniff(b"00001 19970101 1 11.77\n00002 19970102 2 3.00\n", name="c.txt").delimiter == "whitespace"
+    with pytest.raises(E.EmptyFile):
+        R.sniff(b"", name="e.csv")
+
+
+def test_header_row_can_be_given_and_zero_means_no_header():
+    data = b"Report\nid,amount\n1,2\n"
+    raw = R.read_table(data, name="x.csv", header_row=2)
+    assert raw.columns == ["id", "amount"] and R.read_table(data, name="x.csv").header_row == 2
+    raw = R.read_table(b"id,amount\n1,2\n", name="x.csv", header_row=0)
+    assert not raw.has_header and raw.columns == ["Column 1", "Column 2"] and raw.data.num_rows == 2
+    assert np.asarray(raw.source_rows).tolist() == [1, 2]
+
+
+def test_rejected_row_reads_as_a_sentence():
+    raw = R.read_table(b"a,b,c\n1,2,3\n1,2,3,4\n", name="x.csv")
+    assert str(raw.rejected[0]) == "row 3 has 4 fields, expected 3 (a delimiter inside a value that is not in quotes?)"
+    assert raw.rejected[0].value == "1,2,3,4" and raw.rejected[0].column is None
+
+
+def test_blank_lines_are_skipped_and_counted_in_the_notes():
+    raw = R.read_table(b"a,b\n1,2\n\n,\n3,4\n", name="x.csv")
+    assert np.asarray(raw.source_rows).tolist() == [2, 5] and not raw.rejected
+    assert any("2 blank lines" in n for n in raw.notes)
+
+
+def test_too_few_fields_are_rejected_not_padded_but_trailing_empties_are_fine():
+    raw = R.read_table(b"a,b,c\n1,2\n4,5,6,,\n", name="x.csv")
+    assert [p.source_row for p in raw.rejected] == [2]
+    assert raw.data.to_pylist() == [{"c0": "4", "c1": "5", "c2": "6"}]
+
+
+def test_utf16_without_byte_order_mark_is_recognised():
+    raw = R.read_table("id,name\n1,Zoë\n".encode("utf-16-le"), name="x.csv")
+    assert raw.encoding == "utf-16-le" and raw.data.column("c1").to_pylist() == ["Zoë"]
+
+
+def test_bytes_windows_1252_cannot_decode_fall_back_to_latin1_never_replaced():
+    raw = R.read_table(b"id,name\n1,Gr\xfc\xdfe\n2,a\x81b\n", name="x.csv")
+    assert raw.encoding == "latin-1" and raw.data.column("c1").to_pylist() == ["Grüße", "a\x81b"]
+    assert "\ufffd" not in "".join(raw.data.column("c1").to_pylist())
+
+
+def test_unclosed_quote_is_refused_with_its_row_and_inch_marks_are_fine():
+    with pytest.raises(E.UnsupportedFile) as info:
+        R.read_table(b'id,note\n1,ok\n2,"never closed\n3,x\n', name="q.csv")
+    assert "q.csv, row 3" in str(info.value) and "quote" in str(info.value)
+    raw = R.read_table(b'sku,description\nTV1,55" screen\n', name="i.csv")
+    assert raw.data.column("c1").to_pylist() == ['55" screen']
+
+
+@pytest.mark.parametrize("data, name, fragment", [
+    (b"%PDF-1.7\n...", "report.csv", "PDF"),
+    (b"<html><table><tr><td>1</td></tr></table></html>", "export.xls", "HTML"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.xls", "old.xls"),
+])
+def test_documents_that_are_not_spreadsheets_are_refused_plainly(data, name, fragment):
+    with pytest.raises(E.UnsupportedFile) as info:
+        R.read_table(data, name=name)
+    assert fragment in str(info.value)
+
+
+def test_zip_bomb_refused_on_total_unpacked_size_before_opening(monkeypatch):
+    data = _xlsx({"S": [["a"], [1]]})
+    monkeypatch.setattr(R, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(E.SuspiciousFile) as info:
+        R.read_table(data, name="w.xlsx")
+    assert "w.xlsx" in str(info.value) and "MB" in str(info.value) and "not opened" in str(info.value)
+
+
+def test_zip_without_a_spreadsheet_is_refused():
+    buf = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("orders.csv", "a,b\n1,2\n")
+    with pytest.raises(E.UnsupportedFile) as info:
+        R.read_table(buf.getvalue(), name="orders.xlsx")
+    assert "Unzip" in str(info.value)
+
+
+def test_xlsx_numbers_without_float_noise_and_title_rows_skipped():
+    data = _xlsx({"S": [["Sales report"], [], ["id", "amount"], [1, 0.1 + 0.2], [2, 0.1], [3, 17850.0]]})
+    raw = R.read_table(data, name="w.xlsx")
+    assert raw.header_row == 3 and raw.columns == ["id", "amount"]
+    assert raw.data.column("c1").to_pylist() == ["0.3", "0.1", "17850"]
+    assert np.asarray(raw.source_rows).tolist() == [4, 5, 6]
+
+
+def test_empty_chosen_sheet_is_a_table_with_no_rows():
+    raw = R.read_table(_xlsx({"Data": [["a"], [1]], "Blank": []}), name="w.xlsx", sheet="Blank")
+    assert raw.data.num_rows == 0 and raw.sheet == "Blank"
+
+
+def test_parquet_columns_become_text_with_iso_times(tmp_path):
+    import pyarrow.parquet as pq
+    table = pa.table({"at": pa.array([dt.datetime(2024, 3, 31, 14, 5), dt.datetime(2024, 4, 1)], pa.timestamp("ms")),
+                      "day": pa.array([dt.date(2024, 3, 31), None]), "n": pa.array([17850.0, 0.1]),
+                      "ok": pa.array([True, False]), "Name": pa.array(["a", "b"]), "name": pa.array(["c", "d"])})
+    path = tmp_path / "x.parquet"
+    pq.write_table(table, path)
+    raw = R.read_table(path)
+    assert raw.format == "parquet" and raw.columns == ["at", "day", "n", "ok", "Name", "name"]
+    assert raw.data.to_pylist()[0] == {"c0": "2024-03-31 14:05:00", "c1": "2024-03-31", "c2": "17850",
+                                       "c3": "true", "c4": "a", "c5": "c"}
+    assert raw.data.column("c0").to_pylist()[1] == "2024-04-01"
+    assert np.asarray(raw.source_rows).tolist() == [2, 3]
+
+
+def test_duplicate_names_never_clash_with_a_real_header():
+    raw = R.read_table(b"Amount,Amount,Amount (2)\n1,2,3\n", name="x.csv")
+    assert raw.columns == ["Amount", "Amount (3)", "Amount (2)"] or len(set(raw.columns)) == 3
+    assert len(set(raw.columns)) == 3 and raw.columns[0] == "Amount" and raw.columns[2] == "Amount (2)"

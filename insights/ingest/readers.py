@@ -864,7 +864,8 @@ def _to_text(arr: pa.Array) -> pa.Array:
     if pa.types.is_timestamp(t):
         if t.tz is not None:
             arr = pc.local_timestamp(arr)
-        return pc.strftime(arr.cast(pa.timestamp("us")), format="%Y-%m-%d %H:%M:%S")
+        text = pc.strftime(arr.cast(pa.timestamp("us")), format="%Y-%m-%d %H:%M:%S")  # seconds carry ".ffffff"
+        return pc.replace_substring_regex(pc.replace_substring_regex(text, r"(\.\d*?)0+$", r"\1"), r"\.$", "")
     if pa.types.is_date(t):
         return pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d")
     if pa.types.is_floating(t):

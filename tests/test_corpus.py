@@ -99,6 +99,25 @@ EXPECTED = {
                        lambda r: r.format == "parquet" and _col(r, "ordered_at")[0].startswith("2024-03-01 10:00")
                        and _col(r, "quantity") == ["2", "1"] and _col(r, "price") == ["9.99", "19.5"]),
     "too_large.csv": (ORDERS, 3000, None),
+    "utf16le_no_bom.csv": (ORDERS, 3, lambda r: r.encoding == "utf-16-le"),
+    "latin1_not_cp1252.csv": (["id", "name"], 2, lambda r: r.encoding == "latin-1"
+                              and _col(r, "name") == ["Grüße", "ctrl\x81byte"]),
+    "old_mac_cr.csv": (ORDERS, 3, lambda r: _numbers(r) == [2, 3, 4]),
+    "unclosed_quote.csv": (E.UnsupportedFile, "row 3"),
+    "inch_marks.csv": (["sku", "description", "price"], 2, lambda r: _col(r, "description")[0] == '55" screen'),
+    "trailing_delimiter_everywhere.csv": (ORDERS, 3, lambda r: not r.rejected),
+    "banner_semicolon_decimal_comma.csv": (["Kunde", "Datum", "Betrag"], 2,
+                                           lambda r: r.header_row == 3 and r.delimiter == ";"
+                                           and _numbers(r) == [4, 5]),
+    "nbsp_thousands.csv": (["id", "amount"], 3, lambda r: _col(r, "amount")[0] == "1\u00a0234,56"),
+    "pdf_named.csv": (E.UnsupportedFile, "PDF"),
+    "web_page_named.xls": (E.UnsupportedFile, "HTML"),
+    "fake_old_format.xls": (E.UnsupportedFile, "fake_old_format.xls"),
+    "zip_without_sheet.xlsx": (E.UnsupportedFile, "Unzip"),
+    "float_noise.xlsx": (["id", "amount"], 3, lambda r: _col(r, "amount")[:2] == ["0.3", "17850"]
+                         and float(_col(r, "amount")[2]) == 1e-7),
+    "formula_cells.xlsx": (["id", "link"], 2, lambda r: _col(r, "link")[1] == "plain"),
+    "damaged.parquet": (E.UnsupportedFile, "Parquet"),
 }
 
 

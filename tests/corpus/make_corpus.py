@@ -155,7 +155,34 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "truncated.xlsx": lambda: _xlsx({"S": _xlsx_orders()})[:300],
     "orders.parquet": _parquet,
     "too_large.csv": _big_csv,   # read with a small max_bytes in the test
+    # --- more awkward text ------------------------------------------------------------------------------------
+    "utf16le_no_bom.csv": lambda: "\n".join([ORDERS_HEADER] + ORDERS_ROWS).encode("utf-16-le"),
+    "latin1_not_cp1252.csv": lambda: b"id,name\n1,Gr\xfc\xdfe\n2,ctrl\x81byte\n",   # 0x81: no Windows-1252 char
+    "old_mac_cr.csv": lambda: _orders(newline="\r"),
+    "unclosed_quote.csv": lambda: _csv(["id,note,amount", "1,ok,3.00", '2,"never closed,4.00', "3,lost,5.00"]),
+    "inch_marks.csv": lambda: _csv(["sku,description,price", 'TV1,55" screen,499.00', 'TV2,65" screen,799.00']),
+    "trailing_delimiter_everywhere.csv": lambda: _csv([line + "," for line in [ORDERS_HEADER] + ORDERS_ROWS]),
+    "banner_semicolon_decimal_comma.csv": lambda: _csv(["Umsatzbericht;;", ";;", "Kunde;Datum;Betrag",
+                                                        "K1;31.03.2024;1.234,56", "K2;01.04.2024;7,50"],
+                                                       encoding="cp1252"),
+    "nbsp_thousands.csv": lambda: _csv(["id;amount", "1;1\u00a0234,56", "2;12\u202f345,00", "3;7,5"]),
+    "pdf_named.csv": lambda: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n",
+    "web_page_named.xls": lambda: b"<html><body><table><tr><td>id</td></tr><tr><td>1</td></tr></table></body></html>",
+    "fake_old_format.xls": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000,
+    "zip_without_sheet.xlsx": lambda: _zip({"orders.csv": _orders()}),
+    "float_noise.xlsx": lambda: _xlsx({"S": [["id", "amount"], [1, 0.1 + 0.2], [2, 17850.0], [3, 1e-7]]}),
+    "formula_cells.xlsx": lambda: _xlsx({"S": [["id", "link"], [1, '=HYPERLINK("http://x.example","x")'],
+                                               [2, "plain"]]}),
+    "damaged.parquet": lambda: b"PAR1" + b"\x00" * 64,
 }
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+    return buf.getvalue()
 
 
 def make_corpus(folder) -> dict[str, Path]:

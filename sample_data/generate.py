@@ -43,13 +43,13 @@ CHANNELS = ["Organic Search", "Paid Social", "Email", "Referral", "Marketplace"]
 CHANNEL_SHARE = [0.30, 0.25, 0.15, 0.12, 0.18]
 # story 1: Referral customers buy more often, spend more and stay longer than Paid Social customers
 CHANNEL_RATE = {"Organic Search": 6.0, "Paid Social": 4.8, "Email": 6.3, "Referral": 6.9, "Marketplace": 5.3}
-CHANNEL_BASKET = {"Organic Search": 1.0, "Paid Social": 0.85, "Email": 1.0, "Referral": 1.25, "Marketplace": 0.95}
+CHANNEL_BASKET = {"Organic Search": 1.0, "Paid Social": 0.85, "Email": 1.0, "Referral": 1.2, "Marketplace": 0.95}
 CHANNEL_DROPOUT = {"Organic Search": 0.20, "Paid Social": 0.28, "Email": 0.18, "Referral": 0.12,
                    "Marketplace": 0.25}
 RATE_SHAPE = 1.5              # gamma shape of the purchase rate (orders per year while active)
 DROPOUT_CONCENTRATION = 4.0   # beta(a, b) with a + b = 4 around the channel's dropout: a loyal core
 # story 2: a late delivery makes the customer far more likely to stop buying, and score low
-LATE_SHARE = 0.12             # of delivered orders, arriving 2-9 days after the promised date
+LATE_SHARE = 0.13             # of delivered orders, arriving 2-9 days after the promised date
 LATE_EXTRA_DROPOUT = 0.40     # added to the dropout try after a late order
 # story 3: Garden Tools sold out in July 2025
 STOCKOUT_CATEGORY = "Garden Tools"
@@ -249,7 +249,7 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         if not lines:                # everything wanted was sold out: no order
             return None
         total = sum(qty * price for (_, _, _, price), qty in lines)
-        cancelled = rng.random() < CANCEL_SHARE
+        cancelled = rng.random() < CANCEL_SHARE and date < END - dt.timedelta(days=2)
         promised = date + dt.timedelta(days=PROMISE_DAYS)
         late = (not cancelled) and rng.random() < LATE_SHARE
         late_days = int(rng.integers(2, 10)) if late else -int(rng.integers(0, 2))
@@ -259,12 +259,13 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
                  "channel": person["channel"] if person else CHANNELS[_pick(rng, channel_cum)],
                  "country": person["country"] if person else
                  COUNTRIES[regions[_pick(rng, region_cum)]][0],
-                 "cancelled_at": min(at + dt.timedelta(minutes=int(rng.integers(10, 2880))), end_of_data),
+                 "cancelled_at": at + dt.timedelta(minutes=int(rng.integers(10, 2880))),
                  "returned": None}
         if not cancelled and delivered <= END and rng.random() < RETURN_SHARE:
             back = dt.datetime.combine(delivered + dt.timedelta(days=int(rng.integers(3, 15))),
                                        dt.time(int(rng.integers(8, 20)), int(rng.integers(60)), int(rng.integers(60))))
-            order["returned"] = (int(rng.integers(len(lines))), min(back, end_of_data))
+            if back <= end_of_data:  # a return not yet made by the end of the data is not in it
+                order["returned"] = (int(rng.integers(len(lines))), back)
         orders.append(order)
         return order
 
@@ -290,7 +291,7 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         cid, email = (p["id"], p["email"]) if p else ("", "")
         head = [oid, _ts(o["at"]), cid, email]
         promised = o["promised"].isoformat()
-        delivered = o["delivered"].isoformat() if o["delivered"] else ""
+        delivered = o["delivered"].isoformat() if o["delivered"] and o["delivered"] <= END else ""  # in transit
         tail = ["EUR", o["channel"], o["country"]]
         for (sku, name, cat, price), qty in o["lines"]:
             order_rows.append(head + [sku, name, cat, qty, f"{price:.2f}"] + tail + ["completed", promised, delivered])

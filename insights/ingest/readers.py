@@ -69,6 +69,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OTHER_SCRIPTS = {"cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "cp855", "mac_cyrillic", "cp1253",
                   "iso8859_7", "cp737", "cp869", "mac_greek", "cp1255", "iso8859_8", "cp862", "cp1256",
                   "iso8859_6", "cp864", "cp874", "tis_620", "kz1048", "ptcp154", "cp1125"}
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _MULTI_BYTE = ("utf", "shift_jis", "euc_", "gb", "big5", "cp932", "cp949", "cp950", "iso2022", "hz", "johab")
 
 Progress = Callable[[float, str], None]
@@ -353,7 +354,7 @@ def detect_encoding(data: bytes, *, partial: bool = False) -> tuple[str, str | N
     guess = codecs.lookup(best.encoding).name.replace("-", "_") if best is not None else None
     single_byte = guess is not None and not guess.startswith(_MULTI_BYTE)
     if guess is None or guess.startswith("utf") or (single_byte and guess not in _OTHER_SCRIPTS):
-        if _check_decodes(data, "cp1252") is None:
+        if not any(byte in data for byte in _CP1252_UNDEFINED):   # then Windows-1252 decodes every byte
             return "cp1252", ENCODING_NAMES["cp1252"]
         if guess is None or guess.startswith("utf") or guess not in _OTHER_SCRIPTS:
             return "latin-1", ENCODING_NAMES["latin-1"]
@@ -587,9 +588,10 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
     if width == 1:
         # one column: a delimiter that never occurs keeps each line whole
         sep = "\x1f"
+    body_bytes = data if (codec == "utf-8" and quoting) else body.encode("utf-8")
     try:
         table = pacsv.read_csv(
-            io.BytesIO(data if (codec == "utf-8" and quoting) else body.encode("utf-8")),
+            io.BytesIO(body_bytes),
             read_options=pacsv.ReadOptions(use_threads=False, skip_rows=body_skip, column_names=names,
                                            block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"' if quoting else False,
@@ -638,7 +640,7 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
         order = np.argsort(numbers, kind="stable")
         table, numbers = table.take(pa.array(order)), numbers[order]
     if quoting:
-        _check_quotes(data if codec == "utf-8" else body.encode("utf-8"), name, table, numbers, problems)
+        _check_quotes(body_bytes, name, table, numbers, problems)
     table, numbers, blank_rows = _drop_blank_rows(table, numbers)
     blank_lines += blank_rows
     if blank_lines:
@@ -761,7 +763,11 @@ def _excel_text(col) -> pa.Array:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if not pa.types.is_string(arr.type):
         arr = _to_text(arr)
-    arr = pc.replace_substring_regex(arr, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
+    if pc.any(pc.fill_null(pc.ends_with(arr, " 00:00:00"), False)).as_py():   # cheap literal checks first
+        arr = pc.replace_substring_regex(arr, r"^(\d{4}-\d{2}-\d{2}) 00:00:00$", r"\1")
+    if not pc.any(pc.fill_null(pc.or_(pc.match_substring(arr, "0000000"), pc.match_substring(arr, "9999999")),
+                               False)).as_py():
+        return arr
     noisy = pc.fill_null(pc.match_substring_regex(arr, _FLOAT_NOISE), False)
     if pc.any(noisy).as_py():
         values = arr.to_pylist()

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 FEATURES = ("recency_days", "orders", "net_revenue", "aov", "tenure_days")
 FEATURE_WORDS = {
@@ -78,6 +79,13 @@ class CustomerClusters:
         self.random_state = random_state
 
     def fit(self, frame: pd.DataFrame) -> "CustomerClusters":
+        # One thread: on five features and up to a few hundred thousand customers, k-means is faster without
+        # OpenMP's start-up and far faster on a busy two-core server (measured: 0.4 s vs 0.9-7 s on 4,339
+        # customers). Results do not depend on the thread count.
+        with threadpool_limits(limits=1):
+            return self._fit(frame)
+
+    def _fit(self, frame: pd.DataFrame) -> "CustomerClusters":
         validate_features(frame, self.features)
         n = len(frame)
         if n < 3:

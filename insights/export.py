@@ -133,23 +133,45 @@ def contacts_for_export(customers: pd.DataFrame, label: str,
     return rows[EXPORT_COLUMNS].reset_index(drop=True), left_for_consent, left_no_email
 
 
+@dataclass(frozen=True)
+class SegmentContacts:
+    """The rows an export would write (before neutralising) and how many customers were left out."""
+    rows: pd.DataFrame
+    left_out_for_consent: int
+    left_out_without_email: int
+    segment: str
+
+    def to_bytes(self, fmt: str = "csv") -> bytes:
+        return write_contacts(self.rows, fmt)
+
+
+def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
+                     labels: pd.DataFrame | None = None) -> SegmentContacts:
+    """Who an export of this segment would hold (see :func:`export_segment`), without writing a file yet: the
+    page shows the counts at once and writes the CSV/XLSX only when the download is clicked."""
+    from insights.segment_builder import select_customers
+    label, spec = resolve_segment(name_or_spec)
+    customers = select_customers(ws, spec, labels)
+    rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
+    return SegmentContacts(rows, left_consent, left_email, label)
+
+
 def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: bool = False,
                    labels: pd.DataFrame | None = None) -> ExportResult:
     """A segment's contacts as CSV or XLSX bytes for an email tool: email, name, segment and key figures.
 
     ``name_or_spec``: an RFM segment name ("At Risk"), a lifecycle stage ("lapsed") or a segment builder spec.
-    Only customers who consented to email are written unless ``include_without_consent``; every text cell is
-    neutralised against formula injection.
+    Only customers who consented to email are written unless ``include_without_consent``; consent unknown (no
+    CRM record, or a CRM without a consent column) counts as no. A customer without an email address is never
+    written. Every text cell is neutralised against formula injection.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    from insights.segment_builder import select_customers
-    label, spec = resolve_segment(name_or_spec)
-    customers = select_customers(ws, spec, labels)
-    rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
-    log.info("export %s: %d rows, %d left out for consent, %d without email", label, len(rows), left_consent,
-             left_email)
-    return ExportResult(write_contacts(rows, fmt), len(rows), left_consent, left_email, label)
+    contacts = segment_contacts(ws, name_or_spec, include_without_consent, labels)
+    log.info("export %s: %d rows, %d left out for consent, %d without email", contacts.segment,
+             len(contacts.rows), contacts.left_out_for_consent, contacts.left_out_without_email)
+    return ExportResult(contacts.to_bytes(fmt), len(contacts.rows), contacts.left_out_for_consent,
+                        contacts.left_out_without_email, contacts.segment)
 
 
 def format_from_path(path: str) -> str:

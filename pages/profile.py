@@ -17,7 +17,7 @@ query = st.text_input("Find a customer by id, name, email or phone", key="profil
 if query:
     found = session.memo("profile_find", profile.find_customers, ws, query)
     if found.empty:
-        st.info(f"No customer matches {query!r}.")
+        st.info(f"No customer matches “{profile.escape_markdown(query)}”.")
     else:
         options = found["customer_id"].tolist()
         names = dict(zip(found["customer_id"], found["name"].fillna("")))
@@ -40,21 +40,22 @@ except profile.CustomerNotFound as exc:
     st.warning(str(exc))
     st.stop()
 
-st.header(card.display_name)
+md = profile.escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
+st.header(md(card.display_name))
 reveal_key = f"profile_reveal_{card.customer_id}"
 revealed = st.session_state.get(reveal_key, False)
 left, right = st.columns([2, 3])
 with left:
-    st.markdown(f"**Customer id:** {card.customer_id}")
-    st.markdown(f"**Email:** {card.email if revealed and card.email else card.masked_email}")
-    st.markdown(f"**Phone:** {card.phone if revealed and card.phone else card.masked_phone}")
+    st.markdown(f"**Customer id:** {md(card.customer_id)}")
+    st.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
+    st.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
     if not revealed and st.button("Reveal contact details", key="profile_reveal"):
         st.session_state[reveal_key] = True
         st.rerun()
-    consent = {True: "yes", False: "no", None: "unknown"}
+    consent = {True: "yes", False: "no", None: "unknown (counted as no for exports)"}
     st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
-    st.markdown(f"**Location:** {', '.join(v for v in (card.city, card.country) if v) or '—'}")
-    st.markdown(f"**Acquisition channel:** {card.channel or '—'}")
+    st.markdown(f"**Location:** {md(', '.join(v for v in (card.city, card.country) if v)) or '—'}")
+    st.markdown(f"**Acquisition channel:** {md(card.channel) or '—'}")
     st.markdown(f"**RFM segment:** {card.rfm_segment or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")
                 + f" · **Lifecycle:** {card.lifecycle_stage or '—'}")
 with right:
@@ -74,7 +75,7 @@ with right:
         if card.churn:
             p3.metric("Churn risk", f"{float(card.churn['churn_probability']):.0%}")
             if card.churn.get("reasons"):
-                st.caption(f"Why: {card.churn['reasons']}")
+                st.caption(f"Why: {md(card.churn['reasons'])}")
 
 st.subheader("What sets them apart")
 for sentence in card.apart:

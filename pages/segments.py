@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from insights import charts_segments as charts
-from insights import clusters, export, kpis, lifecycle, segment_builder, segments
+from insights import clusters, export, kpis, lifecycle, profile, segment_builder, segments
 from insights.money import format_money
 from insights.ui import session
 
@@ -116,7 +116,7 @@ with builder_tab:
     choices["last_order_date"] = (since, None)
     choices["consent_email"] = True if consent_only else None
     spec = segment_builder.spec_from_choices(choices)
-    st.markdown(f"**Segment:** {segment_builder.describe_spec(spec)}")
+    st.markdown(f"**Segment:** {profile.escape_markdown(segment_builder.describe_spec(spec))}")
     spec_key = repr(spec)
     chosen_customers = session.memo("seg_builder_select", lambda w, _k: segment_builder.select_customers(w, spec, labels),
                                     ws, spec_key)
@@ -146,15 +146,18 @@ with builder_tab:
     st.subheader("Export for an email tool")
     include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
                               key="seg_export_all")
+    contacts = session.memo("seg_export", lambda w, _k, a: export.segment_contacts(w, spec, a, labels),
+                            ws, spec_key, include_all)
     e1, e2 = st.columns(2)
     for col, fmt in ((e1, "csv"), (e2, "xlsx")):
-        result = session.memo("seg_export", lambda w, _k, f, a: export.export_segment(w, spec, f, a, labels),
-                              ws, spec_key, fmt, include_all)
-        col.download_button(f"Download {fmt.upper()} ({result.rows:,} customers)", result.data,
-                            file_name=f"segment.{fmt}", key=f"seg_export_{fmt}",
+        # the file is written only when the button is clicked (a callable): counts show at once
+        col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
+                            lambda f=fmt: contacts.to_bytes(f), file_name=f"segment.{fmt}", key=f"seg_export_{fmt}",
                             mime="text/csv" if fmt == "csv" else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.caption(f"Left out: {result.left_out_for_consent:,} without email consent"
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            on_click="ignore")
+    st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
                f"{'' if include_all else ' (tick the box above to include them)'}, "
-               f"{result.left_out_without_email:,} without an email address. Cells starting with = + - @ are "
-               "written as text so a spreadsheet cannot run them.")
+               f"{contacts.left_out_without_email:,} without an email address. Consent unknown (no CRM record, or "
+               "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
+               "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them.")

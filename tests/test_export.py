@@ -107,3 +107,12 @@ def test_export_command_writes_the_file(shop, tmp_path, capsys):
     import json
     data = json.loads(capsys.readouterr().out)
     assert sum(s["customers"] for s in data["segments"]) == 5
+
+
+def test_segment_contacts_counts_without_writing_and_matches_the_file(shop):
+    from insights.export import segment_contacts
+    spec = [("country", "in", ["France", "Germany", "Spain"])]
+    contacts = segment_contacts(shop, spec)
+    assert len(contacts.rows) == 1 and contacts.left_out_for_consent == 3 and contacts.left_out_without_email == 1
+    assert contacts.rows.loc[0, "email"] == "-ann@example.com"          # raw here; neutralised when written
+    assert contacts.to_bytes("csv") == export_segment(shop, spec, "csv").data

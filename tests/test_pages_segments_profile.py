@@ -78,3 +78,16 @@ def test_profile_page_opened_by_link(shop):
     at = open_page("profile.py", shop, customer="c3")
     assert at.header[0].value == "Customer c3"
     assert frame_with(at, "kind")["kind"].tolist() == ["order", "order"]
+
+
+def test_profile_page_shows_a_hostile_name_as_typed():
+    crm = [dict(customer_id="c1", name="[Click me](http://evil.example) **now**", email="ann@example.com",
+                city="![](http://tracker.example/p.gif)")]
+    ws = workspace_from_tables(order_lines=LINES, customer_records=crm)
+    try:
+        at = open_page("profile.py", ws, customer="c1")
+        assert at.header[0].value == r"\[Click me\]\(http\://evil.example\) \*\*now\*\*"
+        location = [m.value for m in at.markdown if m.value.startswith("**Location:**")][0]
+        assert r"\!\[\]\(http\://tracker.example/p.gif\)" in location
+    finally:
+        ws.close()

@@ -65,3 +65,11 @@ def test_profile_shows_clv_when_scored(shop):
         assert profile.customer_profile(shop, "c1").clv["clv"] == 123.0
     finally:
         shop.con.execute("drop table clv_scores")
+
+
+def test_customer_text_is_literal_in_markdown():
+    assert profile.escape_markdown("[win](http://x.example)") == r"\[win\]\(http\://x.example\)"
+    assert profile.escape_markdown("![](http://t.example/p.gif)").startswith(r"\!\[\]\(")
+    assert profile.escape_markdown("**Big** :red[x] $1$") == r"\*\*Big\*\* \:red\[x\] \$1\$"
+    assert profile.escape_markdown("zoe_m@example.com") == r"zoe\_m@example.com"
+    assert profile.escape_markdown("two\nlines") == "two lines" and profile.escape_markdown(None) == ""

@@ -718,7 +718,7 @@ def _check_zip(data: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError, EOFError):
         raise UnsupportedFile(name, expected="an Excel workbook", got="a damaged or incomplete file",
                               hint="Open it in Excel and save it again") from None
     names = {i.filename for i in infos}

@@ -105,8 +105,17 @@ def test_export_command_writes_the_file(shop, tmp_path, capsys):
     assert openpyxl.load_workbook(out).active.max_row == 2
     assert main(["segments", "--workspace", str(path), "--json"]) == 0
     import json
+
+    from insights.segments import default_segment_map
     data = json.loads(capsys.readouterr().out)
-    assert sum(s["customers"] for s in data["segments"]) == 5
+    assert isinstance(data, list) and sum(s["customers"] for s in data) == 5
+    assert {s["segment"] for s in data} == {s["name"] for s in default_segment_map()["segments"]}
+    loyal = next(s for s in data if s["segment"] == "Loyal")
+    assert loyal["share_of_revenue"] == pytest.approx(60 / 160) and loyal["as_of"] == "2024-04-01"
+    assert main(["segments", "--workspace", str(path), "--json", "--by", "lifecycle"]) == 0
+    stages = json.loads(capsys.readouterr().out)
+    assert [s["stage"] for s in stages] == ["new", "active", "reactivated", "at risk", "lapsed"]
+    assert sum(s["customers"] for s in stages) == 5
 
 
 def test_segment_contacts_counts_without_writing_and_matches_the_file(shop):

@@ -1,7 +1,9 @@
 """Print RFM segments: customers, share of revenue, AOV, median recency and the typical next step per segment.
 
 Scores 1-5 by quantiles (equal values get equal scores), as of the day after the last order unless --as-of.
-With --json, an object with as_of, segments (one object per segment) and lifecycle (customers per stage).
+With --json, a list with one object per segment (segment, customers, share_of_customers, net_revenue,
+share_of_revenue, orders, aov, median_recency_days, next_step, as_of). With --by lifecycle, the lifecycle stages
+instead (stage, customers, share, active_days, lapsed_days, as_of).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ JSON_COLUMNS = ["segment", "customers", "share_of_customers", "net_revenue", "sh
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="score as of this date (default: day after the last order)")
+    parser.add_argument("--by", choices=["rfm", "lifecycle"], default="rfm",
+                        help="RFM segments (default) or lifecycle stages")
     parser.add_argument("--segment-map", metavar="FILE", help="JSON file with your own segment map (same shape as "
                                                              "insights/segment_map.json)")
 
@@ -47,10 +51,20 @@ def run(args: argparse.Namespace) -> int:
         if as_of is None:
             print("No segments: the workspace has no identified customers with orders.")
             return 0
+        thresholds = lifecycle.shop_thresholds(ws, as_of)
+        stages = lifecycle.stage_summary(lifecycle.lifecycle_stages(ws, as_of, thresholds))
+        if args.by == "lifecycle":
+            if args.json:
+                print_json(stages.assign(active_days=thresholds.active_days, lapsed_days=thresholds.lapsed_days,
+                                         as_of=as_of))
+            else:
+                print(f"Lifecycle stages as of {as_of}. {thresholds.sentence()}")
+                for s in stages.itertuples(index=False):
+                    print(f"{s.stage:<12}{s.customers:>10,}{s.share:>8.1%}")
+            return 0
         table = segments.segment_table(ws, as_of, segment_map)
-        stages = lifecycle.stage_summary(lifecycle.lifecycle_stages(ws, as_of))
         if args.json:
-            print_json({"as_of": as_of, "segments": table[JSON_COLUMNS], "lifecycle": stages})
+            print_json(table[JSON_COLUMNS].assign(as_of=as_of))
             return 0
         currency = ws.con.execute("select mode(currency) from orders").fetchall()[0][0]
         print(f"RFM segments as of {as_of} ({int(table['customers'].sum()):,} customers with orders)")

@@ -461,13 +461,11 @@ def parse_numbers(values, fmt: NumberFormat | None = None) -> ParseResult:
     text = pc.if_else(pa.array(empty), pa.scalar(None, pa.string()), trimmed) if empty.any() else trimmed
     if fmt.decimal == "." and pc.all(pc.fill_null(pc.match_substring_regex(text, _SIMPLE_NUMBER), True)).as_py():
         return _result(pc.cast(text, DECIMAL), empty)   # the common case: plain 123.45
-    currency, tokens = _currencies_of(text)
-    for token in tokens:  # longest first ('US$' before '$'); literal replacement is fast
-        text = pc.replace_substring(text, token, "")
+    text, currency = _strip_currencies(text)
     thousands = fmt.thousands if fmt.thousands and fmt.thousands != fmt.decimal else None
-    spaces = "[" + _SPACES + ("'" if thousands == "'" else "") + "]"
-    if pc.any(pc.fill_null(pc.match_substring_regex(text, spaces), False)).as_py():
-        text = pc.replace_substring_regex(text, spaces, "")
+    for space in _SPACES + "\t" + ("'" if thousands == "'" else ""):   # literal replacements: fast
+        if pc.any(pc.fill_null(pc.match_substring(text, space), False)).as_py():
+            text = pc.replace_substring(text, space, "")
     text = pc.replace_substring(text, "\u2212", "-")
     if "%" in "".join(_sample(text, 200)) or fmt.percent:
         text = pc.replace_substring_regex(text, "%$", "")
@@ -485,27 +483,45 @@ def parse_numbers(values, fmt: NumberFormat | None = None) -> ParseResult:
         text = pc.replace_substring(text, thousands, "")
     if fmt.decimal != ".":
         text = pc.replace_substring(text, fmt.decimal, ".")
-    text = pc.replace_substring_regex(text, r"^\+", "")
+    if pc.any(pc.fill_null(pc.starts_with(text, "+"), False)).as_py():
+        text = pc.replace_substring_regex(text, r"^\+", "")
     return _result(_to_decimal(text), empty, currency)
 
 
-def _currencies_of(text: pa.Array) -> tuple[pa.Array | None, list[str]]:
-    """(the currency written with each value — a code where the symbol says which — or None when no
-    value has one; the currency tokens as written, e.g. ['€', 'GBP'])."""
-    residue = pc.replace_substring_regex(text, r"[\d\s.,()+\-%'" + _SPACES + "\u2212]+", "")
-    residue = pc.if_else(pc.fill_null(pc.equal(residue, ""), True), pa.scalar(None, pa.string()), residue)
-    uniques = pc.unique(residue).drop_null().to_pylist()
-    if not uniques:
-        return None, []
-    codes, tokens = [], []
-    for u in uniques:
-        found = [m.group(0) for m in _CURRENCY.finditer(u)]
-        codes.append(_currency_code(found[0]) if found and len({_currency_code(f) for f in found}) == 1 else None)
-        tokens.extend(t for t in found if t not in tokens)
-    if not tokens:
-        return None, []
-    index = pc.index_in(residue, value_set=pa.array(uniques, pa.string()))
-    return pc.take(pa.array(codes, pa.string()), index), sorted(tokens, key=len, reverse=True)
+def _strip_currencies(text: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    """(the text without currency symbols/codes, the currency of each value as a code — or None when no
+    value has one). Tokens seen in a sample are replaced literally (fast); rows still holding other
+    characters are searched with the full pattern."""
+    odd_chars = r"[^0-9 .,()+%'\-" + _SPACES + "\u2212\t]"
+    tokens: list[str] = []
+    for v in _sample(text, 2000):
+        for m in _CURRENCY.finditer(v):
+            if m.group(0) not in tokens:
+                tokens.append(m.group(0))
+    codes = pa.nulls(len(text), pa.string())
+    found_any = False
+
+    def take_out(text, codes, token):
+        has = pc.fill_null(pc.match_substring(text, token), False)
+        if not pc.any(has).as_py():
+            return text, codes, False
+        codes = pc.if_else(pc.and_(has, pc.is_null(codes)), pa.scalar(_currency_code(token)), codes)
+        return pc.replace_substring(text, token, ""), codes, True
+
+    for token in sorted(tokens, key=len, reverse=True):   # 'US$' before '$'
+        text, codes, hit = take_out(text, codes, token)
+        found_any |= hit
+    odd = pc.fill_null(pc.match_substring_regex(text, odd_chars), False)
+    if pc.any(odd).as_py():
+        more = []
+        for v in text.filter(odd).to_pylist():
+            for m in _CURRENCY.finditer(v):
+                if m.group(0) not in more and m.group(0) not in tokens:
+                    more.append(m.group(0))
+        for token in sorted(more, key=len, reverse=True):
+            text, codes, hit = take_out(text, codes, token)
+            found_any |= hit
+    return text, (codes if found_any else None)
 
 
 # ----- ids and yes/no -------------------------------------------------------------------------------------

@@ -550,7 +550,10 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
         sep, quoting = "\t", False
     else:
         body, sep, quoting = text, delim, True
-    records = _head_records(body, sep) if quoting else [ln.split("\t") if ln else [] for ln in body[:200_000].splitlines()[:200]]
+    if quoting:
+        records = _head_records(body, sep)
+    else:
+        records = [ln.split("\t") if ln else [] for ln in body[:200_000].splitlines()[:200]]
     if not any(any(f.strip() for f in r) for r in records):
         raise UnsupportedFile(name, expected="rows of values separated by commas, semicolons, tabs or bars",
                               got=text[:40].strip(), hint="Check that it is a spreadsheet saved as CSV")

@@ -162,9 +162,11 @@ def describe(median: pd.Series, overall: pd.Series, factor: float = 1.5) -> str:
         else text[0].upper() + text[1:] + " customers."
 
 
-def cluster_customers(ws, as_of=None, random_state: int = 0, k: int | None = None) -> tuple[pd.DataFrame, CustomerClusters]:
-    """(customer_id + cluster + features, fitted model) for a workspace's customers with orders."""
+def cluster_customers(ws, as_of=None, random_state: int = 0, k: int | None = None,
+                      rfm: pd.DataFrame | None = None) -> tuple[pd.DataFrame, CustomerClusters]:
+    """(customer_id + cluster + features, fitted model) for a workspace's customers with orders. ``rfm`` (from
+    :func:`insights.segments.rfm_table`, same ``as_of``) saves recomputing it."""
     from insights.segments import rfm_table
-    features = cluster_features(rfm_table(ws, as_of))
+    features = cluster_features(rfm_table(ws, as_of) if rfm is None else rfm)
     model = CustomerClusters(k=k, random_state=random_state).fit(features)
     return features.assign(cluster=model.model_.labels_.astype(int)), model

@@ -146,12 +146,13 @@ class SegmentContacts:
 
 
 def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
-                     labels: pd.DataFrame | None = None) -> SegmentContacts:
+                     labels: pd.DataFrame | None = None, customers: pd.DataFrame | None = None) -> SegmentContacts:
     """Who an export of this segment would hold (see :func:`export_segment`), without writing a file yet: the
-    page shows the counts at once and writes the CSV/XLSX only when the download is clicked."""
+    page shows the counts at once and writes the CSV/XLSX only when the download is clicked. ``customers``
+    (the segment's rows from :func:`insights.segment_builder.select_customers`) saves running the query again."""
     from insights.segment_builder import select_customers
     label, spec = resolve_segment(name_or_spec)
-    customers = select_customers(ws, spec, labels)
+    customers = select_customers(ws, spec, labels) if customers is None else customers
     rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
     return SegmentContacts(rows, left_consent, left_email, label)
 

@@ -177,14 +177,35 @@ def where_clause(filters: list[Filter]) -> tuple[str, list]:
     return (" and ".join(f"({p})" for p in parts) or "true"), params
 
 
-def customer_labels(ws, as_of=None) -> pd.DataFrame:
-    """customer_id, rfm_segment, lifecycle_stage, recency_days for every customer with an order."""
+def customer_labels(ws, as_of=None, rfm: pd.DataFrame | None = None,
+                    stages: pd.DataFrame | None = None) -> pd.DataFrame:
+    """customer_id, rfm_segment, lifecycle_stage, recency_days for every customer with an order.
+
+    ``rfm`` / ``stages`` (from :func:`insights.segments.rfm_table` / :func:`insights.lifecycle.lifecycle_stages`,
+    same ``as_of``) save recomputing them when the caller already has them."""
     from insights.lifecycle import lifecycle_stages
     from insights.segments import rfm_table
-    rfm = rfm_table(ws, as_of)[["customer_id", "segment", "recency_days"]].rename(columns={"segment": "rfm_segment"})
-    stages = lifecycle_stages(ws, as_of)[["customer_id", "stage"]].rename(columns={"stage": "lifecycle_stage"})
+    rfm = rfm_table(ws, as_of) if rfm is None else rfm
+    stages = lifecycle_stages(ws, as_of) if stages is None else stages
+    rfm = rfm[["customer_id", "segment", "recency_days"]].rename(columns={"segment": "rfm_segment"})
+    stages = stages[["customer_id", "stage"]].rename(columns={"stage": "lifecycle_stage"})
     out = rfm.merge(stages, on="customer_id", how="outer")
     return out[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]]
+
+
+def _run_builder(ws, spec, labels: pd.DataFrame | None, keep: str) -> pd.DataFrame:
+    filters = validate_spec(spec)
+    labels = customer_labels(ws) if labels is None else labels
+    where, params = where_clause(filters)
+    # {keep} is one of two fixed texts chosen here, never user input
+    sql = sql_text("segments/builder_base.sql").replace("{where}", where).replace(
+        "{keep}", {"segment": "in_segment", "everyone": "true"}[keep])
+    cur = _con(ws).cursor()   # own registration scope; the workspace connection's state is untouched
+    try:
+        cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
+        return cur.execute(sql, params).df()
+    finally:
+        cur.close()
 
 
 def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -192,18 +213,16 @@ def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFra
 
     Out columns: customer_id, name, email, phone, country, city, channel, consent_email, consent_sms, orders,
     net_revenue, aov, first_order_date, last_order_date, first_category, rfm_segment, lifecycle_stage,
-    recency_days. ``labels`` (from :func:`customer_labels`) saves recomputing RFM and lifecycle.
+    recency_days, in_segment (always true here). ``labels`` (from :func:`customer_labels`) saves recomputing RFM
+    and lifecycle.
     """
-    filters = validate_spec(spec)
-    labels = customer_labels(ws) if labels is None else labels
-    where, params = where_clause(filters)
-    sql = sql_text("segments/builder_base.sql").replace("{where}", where)
-    cur = _con(ws).cursor()   # own registration scope; the workspace connection's state is untouched
-    try:
-        cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
-        return cur.execute(sql, params).df()
-    finally:
-        cur.close()
+    return _run_builder(ws, spec, labels, "segment")
+
+
+def flag_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every customer (columns of :func:`select_customers`) with ``in_segment`` true for those matching ``spec``:
+    one query that serves both the segment's table and its comparison with the rest."""
+    return _run_builder(ws, spec, labels, "everyone")
 
 
 def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int = 500) -> list[str]:
@@ -246,12 +265,13 @@ def _figures(group: pd.DataFrame, total_customers: int, total_revenue: float) ->
     }
 
 
-def compare_segment(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Side-by-side figures: index = figure, columns ``segment`` and ``rest`` (all other customers)."""
-    labels = customer_labels(ws) if labels is None else labels
-    everyone = select_customers(ws, [], labels)
-    chosen = set(select_customers(ws, spec, labels)["customer_id"])
-    inside = everyone["customer_id"].isin(chosen)
+def compare_segment(ws, spec, labels: pd.DataFrame | None = None,
+                    flagged: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Side-by-side figures: index = figure, columns ``segment`` and ``rest`` (all other customers).
+
+    ``flagged`` (from :func:`flag_customers` for the same spec) saves running the query again."""
+    everyone = flag_customers(ws, spec, labels) if flagged is None else flagged
+    inside = everyone["in_segment"].astype(bool)
     total_n, total_rev = len(everyone), float(everyone["net_revenue"].fillna(0).sum())
     return pd.DataFrame({"segment": _figures(everyone[inside], total_n, total_rev),
                          "rest": _figures(everyone[~inside], total_n, total_rev)})

@@ -18,7 +18,8 @@ if last_day is None:
     st.stop()
 
 rfm = session.memo("seg_rfm", segments.rfm_table, ws)
-labels = session.memo("seg_labels", segment_builder.customer_labels, ws)
+stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
+labels = session.memo("seg_labels", lambda w: segment_builder.customer_labels(w, rfm=rfm, stages=stages), ws)
 
 
 def profile_links(frame):
@@ -63,7 +64,6 @@ with life_tab:
     st.caption(thresholds.sentence())
     with st.expander("Stage definitions"):
         st.markdown(lifecycle.__doc__.split("Definitions (shown on the page):", 1)[1])
-    stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
     st.plotly_chart(charts.stage_bar(lifecycle.stage_summary(stages)), key="seg_stage_bar")
     first_day = rfm["first_order_date"].min().date()
     c1, c2, c3 = st.columns(3)
@@ -84,7 +84,7 @@ with life_tab:
 with cluster_tab:
     st.caption(clusters.__doc__.split("\n\n", 1)[1])
     try:
-        features, model = session.memo("seg_clusters", clusters.cluster_customers, ws)
+        features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
     except clusters.ClusterDataError as exc:
         st.info(f"No clusters: {exc}.")
     else:
@@ -118,10 +118,11 @@ with builder_tab:
     spec = segment_builder.spec_from_choices(choices)
     st.markdown(f"**Segment:** {profile.escape_markdown(segment_builder.describe_spec(spec))}")
     spec_key = repr(spec)
-    chosen_customers = session.memo("seg_builder_select", lambda w, _k: segment_builder.select_customers(w, spec, labels),
-                                    ws, spec_key)
-    comparison = session.memo("seg_builder_compare", lambda w, _k: segment_builder.compare_segment(w, spec, labels),
-                              ws, spec_key)
+    # one query flags every customer: the segment's table and its comparison with the rest both come from it
+    flagged = session.memo("seg_builder_flagged", lambda w, _k: segment_builder.flag_customers(w, spec, labels),
+                           ws, spec_key)
+    chosen_customers = flagged[flagged["in_segment"]]
+    comparison = segment_builder.compare_segment(ws, spec, labels, flagged=flagged)
     st.metric("Customers in the segment", f"{len(chosen_customers):,}")
     shown = comparison.copy()
     for row in shown.index:
@@ -146,8 +147,7 @@ with builder_tab:
     st.subheader("Export for an email tool")
     include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
                               key="seg_export_all")
-    contacts = session.memo("seg_export", lambda w, _k, a: export.segment_contacts(w, spec, a, labels),
-                            ws, spec_key, include_all)
+    contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
     e1, e2 = st.columns(2)
     for col, fmt in ((e1, "csv"), (e2, "xlsx")):
         # the file is written only when the button is clicked (a callable): counts show at once

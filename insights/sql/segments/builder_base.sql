@@ -1,7 +1,8 @@
 -- One row per customer (customers mart) with their RFM segment, lifecycle stage and recency, for the segment
 -- builder. _builder_labels is a frame registered by insights.segment_builder (customer_id, rfm_segment,
 -- lifecycle_stage, recency_days). {where} is replaced by conditions built only from a fixed field list
--- (names quoted by quote_ident), fixed operators and ? placeholders; values are always bound.
+-- (names quoted by quote_ident), fixed operators and ? placeholders; values are always bound. {keep} is
+-- `in_segment` (the segment only) or `true` (everyone, flagged), chosen in code.
 with customers as (
     select * from customers
 ),
@@ -34,8 +35,12 @@ base as (
     left join labels l on l.customer_id = c.customer_id
 ),
 
+flagged as (
+    select *, coalesce(({where}), false) as in_segment from base
+),
+
 final as (
-    select * from base where {where}
+    select * from flagged where {keep}
 )
 
 select * from final order by net_revenue desc nulls last, customer_id

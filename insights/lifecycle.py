@@ -90,11 +90,12 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
                          "share": counts.to_numpy() / total if total else 0.0})
 
 
-def transitions(ws, date_a, date_b, by: str = "lifecycle") -> pd.DataFrame:
+def transitions(ws, date_a, date_b, by: str = "lifecycle", segment_map: dict | list | None = None) -> pd.DataFrame:
     """How customers moved between dates A and B: long table from, to, customers (non-zero cells only).
 
     ``by`` is ``lifecycle`` (stages; thresholds measured at B, used for both dates) or ``rfm`` (RFM segments
-    scored at each date). Customers with no order before A are ``not yet a customer`` at A.
+    scored at each date, with ``segment_map`` if given). Customers with no order before A are ``not yet a
+    customer`` at A.
     """
     if by not in ("lifecycle", "rfm"):
         raise ValueError(f"by must be 'lifecycle' or 'rfm'; got {by!r}")
@@ -108,8 +109,8 @@ def transitions(ws, date_a, date_b, by: str = "lifecycle") -> pd.DataFrame:
         b = lifecycle_stages(con, date_b, th)[["customer_id", "stage"]]
     else:
         from insights.segments import customer_segments
-        a = customer_segments(con, date_a).rename(columns={"segment": "stage"})
-        b = customer_segments(con, date_b).rename(columns={"segment": "stage"})
+        a = customer_segments(con, date_a, segment_map).rename(columns={"segment": "stage"})
+        b = customer_segments(con, date_b, segment_map).rename(columns={"segment": "stage"})
     merged = b.merge(a, on="customer_id", how="left", suffixes=("_b", "_a"))
     merged["stage_a"] = merged["stage_a"].fillna(NOT_YET)
     out = (merged.groupby(["stage_a", "stage_b"]).size().rename("customers").reset_index()

@@ -277,6 +277,29 @@ def compare_segment(ws, spec, labels: pd.DataFrame | None = None,
                          "rest": _figures(everyone[~inside], total_n, total_rev)})
 
 
+SHARE_FIGURES = ("Share of customers", "Share of revenue", "Repeat-purchase rate", "Email consent")
+MONEY_FIGURES = ("Net revenue", "AOV", "Revenue per customer")
+
+
+def format_comparison(comparison: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
+    """:func:`compare_segment`'s table as text for display: shares as %, money with the currency, "—" for none."""
+    from insights.money import format_money
+
+    def text(figure, value):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return "—"
+        if figure in SHARE_FIGURES:
+            return f"{value:.1%}"
+        if figure in MONEY_FIGURES:
+            return format_money(round(float(value), 2), currency)
+        if isinstance(value, (float, np.floating)):
+            return f"{value:,.1f}"
+        return str(value)
+
+    return pd.DataFrame({col: [text(fig, comparison.loc[fig, col]) for fig in comparison.index]
+                         for col in comparison.columns}, index=comparison.index)
+
+
 def describe_spec(spec) -> str:
     """``Country is any of France, Germany and Orders at least 2``."""
     words = []

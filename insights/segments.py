@@ -43,6 +43,10 @@ SUMMARY_COLUMNS = ["segment", "customers", "share_of_customers", "net_revenue", 
                    "aov", "median_recency_days", "avg_r", "avg_f", "avg_m", "description", "next_step"]
 
 
+# where a page keeps a user's edited map for the session (a plain string: this module does not import streamlit)
+SESSION_MAP_KEY = "segment_map"
+
+
 class SegmentMapError(ValueError):
     """The RFM segment map is not usable (which segment, which field, what was expected)."""
 
@@ -75,6 +79,8 @@ def validate_segment_map(segment_map: dict | list) -> list[dict]:
         if not isinstance(seg, dict) or not str(seg.get("name", "")).strip():
             raise SegmentMapError(f"Segment #{i} of the map has no 'name'.")
         name = str(seg["name"]).strip()
+        if any(o["name"] == name for o in out):
+            raise SegmentMapError(f"Two segments of the map are named {name!r}; give each its own name.")
         ranges = {}
         for axis in ("recency", "frequency"):
             rng = seg.get(axis)
@@ -182,6 +188,51 @@ def segment_summary(rfm: pd.DataFrame, segment_map: dict | list | None = None) -
 def segment_table(ws, as_of=None, segment_map: dict | list | None = None) -> pd.DataFrame:
     """:func:`segment_summary` of :func:`rfm_table` — what the page and ``python -m insights segments`` show."""
     return segment_summary(rfm_table(ws, as_of, segment_map), segment_map)
+
+
+MAP_FRAME_COLUMNS = ["name", "recency_low", "recency_high", "frequency_low", "frequency_high", "description",
+                     "next_step"]
+
+
+def segment_map_frame(segment_map: dict | list | None = None) -> pd.DataFrame:
+    """The map as an editable table, one row per segment (:data:`MAP_FRAME_COLUMNS`)."""
+    rows = [{"name": s["name"], "recency_low": s["recency"][0], "recency_high": s["recency"][1],
+             "frequency_low": s["frequency"][0], "frequency_high": s["frequency"][1],
+             "description": s["description"], "next_step": s["next_step"]}
+            for s in validate_segment_map(segment_map or default_segment_map())]
+    return pd.DataFrame(rows, columns=MAP_FRAME_COLUMNS)
+
+
+def segment_map_from_frame(frame: pd.DataFrame) -> dict:
+    """A map from :func:`segment_map_frame`'s table as a user edited it; checked by :func:`validate_segment_map`.
+
+    Raises :class:`SegmentMapError` naming the row (1 = first) and the column when a score is not a whole number."""
+    missing = [c for c in MAP_FRAME_COLUMNS[:5] if c not in frame.columns]
+    if missing:
+        raise SegmentMapError(f"The segment map table lacks column(s) {', '.join(missing)}.")
+    out = []
+    for i, row in enumerate(frame.to_dict(orient="records"), start=1):
+        if all(v is None or (not isinstance(v, str) and pd.isna(v)) or v == "" for v in row.values()):
+            continue   # an empty row added in the editor
+        scores = {}
+        for col in MAP_FRAME_COLUMNS[1:5]:
+            value = row.get(col)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = float("nan")
+            if np.isnan(number) or not number.is_integer():
+                raise SegmentMapError(f"Row {i} ({row.get('name') or 'no name'}): {col} must be a whole number "
+                                      f"from 1 to 5; got {value!r}.")
+            scores[col] = int(number)
+        text = {c: "" if row.get(c) is None or (not isinstance(row.get(c), str) and pd.isna(row.get(c)))
+                else str(row.get(c)) for c in ("name", "description", "next_step")}
+        out.append({"name": text["name"], "recency": [scores["recency_low"], scores["recency_high"]],
+                    "frequency": [scores["frequency_low"], scores["frequency_high"]],
+                    "description": text["description"], "next_step": text["next_step"]})
+    segment_map = {"segments": out}
+    validate_segment_map(segment_map)
+    return segment_map
 
 
 def with_map_override(changes: dict[str, dict]) -> dict:

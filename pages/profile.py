@@ -31,11 +31,15 @@ if not customer_id:
     st.caption("Search above, or open a customer from any customer table in the app.")
     st.stop()
 
-rfm = session.memo("seg_rfm", segments.rfm_table, ws)
+segment_map = st.session_state.get(segments.SESSION_MAP_KEY)   # a map edited on the Segmentation explorer
+if segment_map is None:
+    rfm = session.memo("seg_rfm", segments.rfm_table, ws)
+else:
+    rfm = session.memo("seg_rfm_custom", lambda w, _m: segments.rfm_table(w, None, segment_map), ws, repr(segment_map))
 stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
 try:
-    card = session.memo("profile_card", lambda w, c: profile.customer_profile(w, c, rfm=rfm, stages=stages),
-                        ws, customer_id)
+    card = session.memo("profile_card", lambda w, c, _m: profile.customer_profile(w, c, rfm=rfm, stages=stages),
+                        ws, customer_id, repr(segment_map))
 except profile.CustomerNotFound as exc:
     st.warning(str(exc))
     st.stop()

@@ -1,12 +1,12 @@
 """Segmentation explorer: RFM segments, lifecycle stages and transitions, clusters, a segment builder, exports."""
 
 import datetime as dt
+import urllib.parse
 
 import streamlit as st
 
 from insights import charts_segments as charts
 from insights import clusters, export, kpis, lifecycle, profile, segment_builder, segments
-from insights.money import format_money
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()
@@ -17,147 +17,179 @@ if last_day is None:
     st.info("No segments yet: segments need orders with a customer id.")
     st.stop()
 
-rfm = session.memo("seg_rfm", segments.rfm_table, ws)
-stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
-labels = session.memo("seg_labels", lambda w: segment_builder.customer_labels(w, rfm=rfm, stages=stages), ws)
+# a segment map the user edited on this page (kept for the session; the profile page uses it too)
+segment_map = st.session_state.get(segments.SESSION_MAP_KEY)
+if segment_map is None:
+    rfm = session.memo("seg_rfm", segments.rfm_table, ws)
+else:
+    rfm = session.memo("seg_rfm_custom", lambda w, _m: segments.rfm_table(w, None, segment_map), ws, repr(segment_map))
+segment_names = [s["name"] for s in segments.validate_segment_map(segment_map or segments.default_segment_map())]
+
+
+def builder_labels():
+    stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
+    return session.memo("seg_labels", lambda w, _m: segment_builder.customer_labels(w, rfm=rfm, stages=stages),
+                        ws, repr(segment_map))
 
 
 def profile_links(frame):
-    return frame.assign(profile="/profile?customer=" + frame["customer_id"].astype(str))
+    # ids are URL-quoted: an id with a space, & or # still opens the right profile
+    return frame.assign(profile="/profile?customer=" + frame["customer_id"].astype(str).map(urllib.parse.quote))
 
 
 PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$")
 
-rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(["RFM segments", "Lifecycle", "Clusters", "Segment builder & export"])
+# Only the open tab runs (tabs keep state): opening the page computes the RFM tab alone.
+TAB_NAMES = ["RFM segments", "Lifecycle", "Clusters", "Segment builder & export"]
+rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
+money_column = st.column_config.NumberColumn(f"Net revenue ({currency})", format="%.2f")
 
-with rfm_tab:
-    summary = segments.segment_summary(rfm)
-    st.caption(f"Scored as of {last_day:%d %b %Y} (the day after the last order) on {len(rfm):,} customers with "
-               f"orders. Amounts in {currency}.")
-    size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
-                    format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
-    st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
-    st.dataframe(summary[["segment", "customers", "share_of_customers", "share_of_revenue", "aov",
-                          "median_recency_days", "next_step"]], hide_index=True, key="seg_summary_table",
-                 column_config={
-                     "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
-                     "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
-                     "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
-                     "aov": st.column_config.NumberColumn(f"AOV ({currency})", format="%.2f"),
-                     "median_recency_days": st.column_config.NumberColumn("Median days since last order", format="%.0f"),
-                     "next_step": "Typical next step"})
-    with st.expander("How RFM is scored"):
-        st.markdown(segments.__doc__.split("Definitions (shown on the page):", 1)[1])
-        st.dataframe(segments.segment_grid(), key="seg_grid")
-    st.plotly_chart(charts.rfm_grid_heatmap(rfm), key="seg_rfm_grid")
-    chosen = st.selectbox("Customers in segment", summary["segment"], key="seg_rfm_pick")
-    members = profile_links(rfm[rfm["segment"] == chosen]).sort_values("monetary", ascending=False)
-    st.dataframe(members[["profile", "recency_days", "frequency", "monetary", "rfm_code"]].head(500), hide_index=True,
-                 key="seg_members", column_config={"profile": PROFILE_COLUMN,
-                                                   "recency_days": "Days since last order", "frequency": "Orders",
-                                                   "monetary": st.column_config.NumberColumn(f"Net revenue ({currency})",
-                                                                                             format="%.2f"),
-                                                   "rfm_code": "RFM"})
+if rfm_tab.open:
+    with rfm_tab:
+        summary = segments.segment_summary(rfm, segment_map)
+        st.caption(f"Scored as of {last_day:%d %b %Y} (the day after the last order) on {len(rfm):,} customers with "
+                   f"orders. Amounts in {currency}.")
+        size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
+                        format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
+        st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
+        st.dataframe(summary[["segment", "customers", "share_of_customers", "share_of_revenue", "aov",
+                              "median_recency_days", "next_step"]], hide_index=True, key="seg_summary_table",
+                     column_config={
+                         "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                         "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
+                         "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
+                         "aov": st.column_config.NumberColumn(f"AOV ({currency})", format="%.2f"),
+                         "median_recency_days": st.column_config.NumberColumn("Median days since last order",
+                                                                              format="%.0f"),
+                         "next_step": "Typical next step"})
+        with st.expander("How RFM is scored"):
+            st.markdown(segments.__doc__.split("Definitions (shown on the page):", 1)[1])
+            st.dataframe(segments.segment_grid(segment_map), key="seg_grid")
+        with st.expander("Change the segment map"):
+            st.caption("Each segment covers a rectangle of recency (R) and frequency (F) scores from 1 (worst) to 5 "
+                       "(best); every R × F pair must belong to exactly one segment. Rename segments, move their "
+                       "ranges or write your own next steps. Your map applies to this session's pages.")
+            edited = st.data_editor(segments.segment_map_frame(segment_map), key="seg_map_editor",
+                                    num_rows="dynamic", hide_index=True)
+            apply_col, reset_col = st.columns(2)
+            if apply_col.button("Apply this map", key="seg_map_apply"):
+                try:
+                    st.session_state[segments.SESSION_MAP_KEY] = segments.segment_map_from_frame(edited)
+                except segments.SegmentMapError as exc:
+                    st.error(f"The map was not applied: {exc}")
+                else:
+                    st.rerun()
+            if segment_map is not None and reset_col.button("Back to the standard map", key="seg_map_reset"):
+                del st.session_state[segments.SESSION_MAP_KEY]
+                st.rerun()
+        st.plotly_chart(charts.rfm_grid_heatmap(rfm), key="seg_rfm_grid")
+        chosen = st.selectbox("Customers in segment", summary["segment"], key="seg_rfm_pick")
+        members = profile_links(rfm[rfm["segment"] == chosen]).sort_values("monetary", ascending=False)
+        st.dataframe(members[["profile", "recency_days", "frequency", "monetary", "rfm_code"]].head(500),
+                     hide_index=True, key="seg_members",
+                     column_config={"profile": PROFILE_COLUMN, "recency_days": "Days since last order",
+                                    "frequency": "Orders", "monetary": money_column, "rfm_code": "RFM"})
 
-with life_tab:
-    thresholds = session.memo("seg_thresholds", lifecycle.shop_thresholds, ws)
-    st.caption(thresholds.sentence())
-    with st.expander("Stage definitions"):
-        st.markdown(lifecycle.__doc__.split("Definitions (shown on the page):", 1)[1])
-    st.plotly_chart(charts.stage_bar(lifecycle.stage_summary(stages)), key="seg_stage_bar")
-    first_day = rfm["first_order_date"].min().date()
-    c1, c2, c3 = st.columns(3)
-    default_a = max(last_day - dt.timedelta(days=180), first_day + dt.timedelta(days=1))
-    date_a = c1.date_input("From", default_a, min_value=first_day, max_value=last_day, key="seg_trans_a")
-    date_b = c2.date_input("To", last_day, min_value=first_day, max_value=last_day, key="seg_trans_b")
-    by = c3.radio("Move between", ["lifecycle", "rfm"], horizontal=True, key="seg_trans_by",
-                  format_func={"lifecycle": "Lifecycle stages", "rfm": "RFM segments"}.get)
-    if date_a >= date_b:
-        st.warning("Pick a 'From' date before the 'To' date.")
-    else:
-        moves = session.memo("seg_transitions", lifecycle.transitions, ws, date_a, date_b, by)
-        order = list(lifecycle.STAGES) if by == "lifecycle" else list(segments.SEGMENT_NAMES)
-        st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}"), key="seg_sankey")
-        st.caption("Rows: state on the 'From' date; columns: state on the 'To' date; cells: customers.")
-        st.dataframe(lifecycle.transition_matrix(moves, order), key="seg_trans_matrix")
+if life_tab.open:
+    with life_tab:
+        stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
+        thresholds = session.memo("seg_thresholds", lifecycle.shop_thresholds, ws)
+        st.caption(thresholds.sentence())
+        with st.expander("Stage definitions"):
+            st.markdown(lifecycle.__doc__.split("Definitions (shown on the page):", 1)[1])
+        st.plotly_chart(charts.stage_bar(lifecycle.stage_summary(stages)), key="seg_stage_bar")
+        first_day = rfm["first_order_date"].min().date()
+        c1, c2, c3 = st.columns(3)
+        default_a = max(last_day - dt.timedelta(days=180), first_day + dt.timedelta(days=1))
+        date_a = c1.date_input("From", default_a, min_value=first_day, max_value=last_day, key="seg_trans_a")
+        date_b = c2.date_input("To", last_day, min_value=first_day, max_value=last_day, key="seg_trans_b")
+        by = c3.radio("Move between", ["lifecycle", "rfm"], horizontal=True, key="seg_trans_by",
+                      format_func={"lifecycle": "Lifecycle stages", "rfm": "RFM segments"}.get)
+        if date_a >= date_b:
+            st.warning("Pick a 'From' date before the 'To' date.")
+        else:
+            moves = session.memo("seg_transitions",
+                                 lambda w, a, b, k, _m: lifecycle.transitions(w, a, b, k, segment_map),
+                                 ws, date_a, date_b, by, repr(segment_map))
+            order = list(lifecycle.STAGES) if by == "lifecycle" else segment_names
+            st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}"),
+                            key="seg_sankey")
+            st.caption("Rows: state on the 'From' date; columns: state on the 'To' date; cells: customers.")
+            st.dataframe(lifecycle.transition_matrix(moves, order), key="seg_trans_matrix")
 
-with cluster_tab:
-    st.caption(clusters.__doc__.split("\n\n", 1)[1])
-    try:
-        features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
-    except clusters.ClusterDataError as exc:
-        st.info(f"No clusters: {exc}.")
-    else:
-        if model.silhouette_:
-            st.caption(f"k = {model.k_} had the best silhouette score ({model.silhouette_[model.k_]:.2f}) among "
-                       + ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items()) + ".")
-        st.dataframe(model.profiles_, hide_index=True, key="seg_cluster_profiles",
-                     column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
-                                    "description": "In plain words"})
-        st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
+if cluster_tab.open:
+    with cluster_tab:
+        st.caption(clusters.__doc__.split("\n\n", 1)[1])
+        try:
+            # features only (no segment names): the same whatever the map
+            features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
+        except clusters.ClusterDataError as exc:
+            st.info(f"No clusters: {exc}.")
+        else:
+            if model.silhouette_:
+                scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
+                st.caption(f"k = {model.k_} had the best silhouette score ({model.silhouette_[model.k_]:.2f}) "
+                           f"among {scores}.")
+            st.dataframe(model.profiles_, hide_index=True, key="seg_cluster_profiles",
+                         column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
+                                        "description": "In plain words"})
+            st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
 
-with builder_tab:
-    st.caption("Pick any filters; a customer must match all of them. Then compare the segment with everyone else "
-               "and export it for your email tool.")
-    f1, f2, f3 = st.columns(3)
-    choices = {
-        "country": f1.multiselect("Country", segment_builder.field_values(ws, "country"), key="seg_b_country"),
-        "channel": f2.multiselect("Acquisition channel", segment_builder.field_values(ws, "channel"), key="seg_b_channel"),
-        "category": f3.multiselect("Bought in category", segment_builder.field_values(ws, "category"), key="seg_b_category"),
-        "rfm_segment": f1.multiselect("RFM segment", list(segments.SEGMENT_NAMES), key="seg_b_rfm"),
-        "lifecycle_stage": f2.multiselect("Lifecycle stage", list(lifecycle.STAGES), key="seg_b_stage"),
-    }
-    min_orders = f3.number_input("At least this many orders", min_value=0, value=0, step=1, key="seg_b_orders")
-    min_spend = f1.number_input(f"Spent at least ({currency})", min_value=0.0, value=0.0, step=50.0, key="seg_b_spend")
-    since = f2.date_input("Last order on or after", None, key="seg_b_since")
-    consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
-    choices["orders"] = (min_orders or None, None)
-    choices["net_revenue"] = (min_spend or None, None)
-    choices["last_order_date"] = (since, None)
-    choices["consent_email"] = True if consent_only else None
-    spec = segment_builder.spec_from_choices(choices)
-    st.markdown(f"**Segment:** {profile.escape_markdown(segment_builder.describe_spec(spec))}")
-    spec_key = repr(spec)
-    # one query flags every customer: the segment's table and its comparison with the rest both come from it
-    flagged = session.memo("seg_builder_flagged", lambda w, _k: segment_builder.flag_customers(w, spec, labels),
-                           ws, spec_key)
-    chosen_customers = flagged[flagged["in_segment"]]
-    comparison = segment_builder.compare_segment(ws, spec, labels, flagged=flagged)
-    st.metric("Customers in the segment", f"{len(chosen_customers):,}")
-    shown = comparison.copy()
-    for row in shown.index:
-        for col in shown.columns:
-            value = comparison.loc[row, col]
-            if row in ("Share of customers", "Share of revenue", "Repeat-purchase rate", "Email consent"):
-                shown.loc[row, col] = "—" if value != value else f"{value:.1%}"
-            elif row in ("Net revenue", "AOV", "Revenue per customer"):
-                shown.loc[row, col] = "—" if value != value else format_money(round(value, 2), currency)
-            elif isinstance(value, float):
-                shown.loc[row, col] = "—" if value != value else f"{value:,.1f}"
-            else:
-                shown.loc[row, col] = str(value)
-    st.dataframe(shown.rename(columns={"segment": "This segment", "rest": "Everyone else"}), key="seg_compare")
-    st.plotly_chart(charts.comparison_bars(comparison), key="seg_compare_chart")
-    st.dataframe(profile_links(chosen_customers)[["profile", "name", "country", "channel", "orders", "net_revenue",
-                                                  "last_order_date", "rfm_segment", "lifecycle_stage"]].head(500),
-                 hide_index=True, key="seg_builder_table",
-                 column_config={"profile": PROFILE_COLUMN,
-                                "net_revenue": st.column_config.NumberColumn(f"Net revenue ({currency})", format="%.2f")})
+if builder_tab.open:
+    with builder_tab:
+        labels = builder_labels()
+        st.caption("Pick any filters; a customer must match all of them. Then compare the segment with everyone else "
+                   "and export it for your email tool.")
+        f1, f2, f3 = st.columns(3)
+        values = {field: session.memo("seg_field_values", segment_builder.field_values, ws, field)
+                  for field in ("country", "channel", "category")}
+        choices = {
+            "country": f1.multiselect("Country", values["country"], key="seg_b_country"),
+            "channel": f2.multiselect("Acquisition channel", values["channel"], key="seg_b_channel"),
+            "category": f3.multiselect("Bought in category", values["category"], key="seg_b_category"),
+            "rfm_segment": f1.multiselect("RFM segment", segment_names, key="seg_b_rfm"),
+            "lifecycle_stage": f2.multiselect("Lifecycle stage", list(lifecycle.STAGES), key="seg_b_stage"),
+        }
+        min_orders = f3.number_input("At least this many orders", min_value=0, value=0, step=1, key="seg_b_orders")
+        min_spend = f1.number_input(f"Spent at least ({currency})", min_value=0.0, value=0.0, step=50.0,
+                                    key="seg_b_spend")
+        since = f2.date_input("Last order on or after", None, key="seg_b_since")
+        consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
+        choices["orders"] = (min_orders or None, None)
+        choices["net_revenue"] = (min_spend or None, None)
+        choices["last_order_date"] = (since, None)
+        choices["consent_email"] = True if consent_only else None
+        spec = segment_builder.spec_from_choices(choices)
+        st.markdown(f"**Segment:** {profile.escape_markdown(segment_builder.describe_spec(spec))}")
+        spec_key = repr((spec, segment_map))
+        # one query flags every customer: the segment's table and its comparison with the rest both come from it
+        flagged = session.memo("seg_builder_flagged", lambda w, _k: segment_builder.flag_customers(w, spec, labels),
+                               ws, spec_key)
+        chosen_customers = flagged[flagged["in_segment"]]
+        comparison = segment_builder.compare_segment(ws, spec, labels, flagged=flagged)
+        st.metric("Customers in the segment", f"{len(chosen_customers):,}")
+        shown = segment_builder.format_comparison(comparison, currency)
+        st.dataframe(shown.rename(columns={"segment": "This segment", "rest": "Everyone else"}), key="seg_compare")
+        st.plotly_chart(charts.comparison_bars(comparison), key="seg_compare_chart")
+        table_columns = ["profile", "name", "country", "channel", "orders", "net_revenue", "last_order_date",
+                         "rfm_segment", "lifecycle_stage"]
+        st.dataframe(profile_links(chosen_customers.head(500))[table_columns], hide_index=True,
+                     key="seg_builder_table", column_config={"profile": PROFILE_COLUMN, "net_revenue": money_column})
 
-    st.subheader("Export for an email tool")
-    include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
-                              key="seg_export_all")
-    contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
-    e1, e2 = st.columns(2)
-    for col, fmt in ((e1, "csv"), (e2, "xlsx")):
-        # the file is written only when the button is clicked (a callable): counts show at once
-        col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
-                            lambda f=fmt: contacts.to_bytes(f), file_name=f"segment.{fmt}", key=f"seg_export_{fmt}",
-                            mime="text/csv" if fmt == "csv" else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            on_click="ignore")
-    st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
-               f"{'' if include_all else ' (tick the box above to include them)'}, "
-               f"{contacts.left_out_without_email:,} without an email address. Consent unknown (no CRM record, or "
-               "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
-               "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them.")
+        st.subheader("Export for an email tool")
+        include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
+                                  key="seg_export_all")
+        contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
+        e1, e2 = st.columns(2)
+        for col, fmt in ((e1, "csv"), (e2, "xlsx")):
+            # the file is written only when the button is clicked (a callable): counts show at once
+            col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
+                                lambda f=fmt: contacts.to_bytes(f), file_name=f"segment.{fmt}",
+                                key=f"seg_export_{fmt}", on_click="ignore",
+                                mime="text/csv" if fmt == "csv" else
+                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
+                   f"{'' if include_all else ' (tick the box above to include them)'}, "
+                   f"{contacts.left_out_without_email:,} without an email address. Consent unknown (no CRM record, or "
+                   "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
+                   "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them.")

@@ -43,6 +43,10 @@ def test_segments_page_filters_compares_and_exports(shop):
     at = open_page("segments.py", shop)
     summary = frame_with(at, "next_step")
     assert summary["customers"].sum() == 5
+    assert not at.metric                                   # only the open tab runs: the builder has not yet
+    at.session_state["seg_tab"] = "Segment builder & export"
+    at.run()
+    assert not at.exception
     assert at.metric[0].value == "5"                       # builder: no filter yet, everyone
     at.multiselect(key="seg_b_country").set_value(["France"]).run()
     assert not at.exception
@@ -91,3 +95,22 @@ def test_profile_page_shows_a_hostile_name_as_typed():
         assert r"\!\[\]\(http\://tracker.example/p.gif\)" in location
     finally:
         ws.close()
+
+
+def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
+    at = open_page("segments.py", shop)
+    at.session_state["seg_tab"] = "Lifecycle"
+    at.run()
+    assert not at.exception and frame_with(at, "new") is not None        # the transition matrix
+    at.session_state["seg_tab"] = "Clusters"
+    at.run()
+    assert not at.exception and "description" in frame_with(at, "description").columns
+    from insights import segments
+    table = segments.segment_map_frame()
+    table.loc[table["name"] == "Lost", "name"] = "Gone"
+    at.session_state[segments.SESSION_MAP_KEY] = segments.segment_map_from_frame(table)
+    at.session_state["seg_tab"] = "RFM segments"
+    at.run()
+    assert not at.exception
+    names = frame_with(at, "next_step").set_index("segment")
+    assert names.loc["Gone", "customers"] == 1 and "Lost" not in names.index

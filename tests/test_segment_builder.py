@@ -75,3 +75,11 @@ def test_spec_from_page_choices_and_description():
     assert sb.describe_spec(spec) == "Country is any of France and Orders at least / on or after 2 and Email consent is yes"
     with pytest.raises(sb.SegmentSpecError):
         sb.spec_from_choices({"password": ["x"]})
+
+
+def test_comparison_as_text_for_the_page(shop):
+    text = sb.format_comparison(sb.compare_segment(shop, [("country", "in", ["France"])]), "EUR")
+    assert text.loc["Customers", "segment"] == "2" and text.loc["Share of revenue", "segment"] == "43.8%"
+    assert text.loc["AOV", "segment"] == "€14" and text.loc["Orders per customer", "rest"] == "1.0"
+    flagged = sb.flag_customers(shop, [("country", "in", ["France"])])
+    assert len(flagged) == 5 and sorted(flagged.loc[flagged["in_segment"], "customer_id"]) == ["c1", "c3"]

@@ -122,3 +122,23 @@ def test_sample_shop_marts_keep_keys_labels_and_totals(sample_workspace):
         "select count(*), count(distinct customer_id), (select count(*) from customers) from segment_customer_search"
     ).fetchall()[0]
     assert search[0] == search[1] == search[2]
+
+
+def test_map_as_an_editable_table_round_trips_and_errors_name_the_row(shop):
+    table = segments.segment_map_frame()
+    assert list(table["name"]) == list(segments.SEGMENT_NAMES)
+    assert segments.segment_map_from_frame(table) == {"segments": [
+        {k: (list(v) if isinstance(v, tuple) else v) for k, v in s.items()}
+        for s in segments.validate_segment_map(segments.default_segment_map())]}
+    edited = table.copy()
+    edited.loc[edited["name"] == "Lost", "name"] = "Gone"
+    rfm = segments.rfm_table(shop, segment_map=segments.segment_map_from_frame(edited)).set_index("customer_id")
+    assert rfm.loc["c4", "segment"] == "Gone"
+    bad = table.astype({"recency_low": object})
+    bad.loc[2, "recency_low"] = "soon"
+    with pytest.raises(segments.SegmentMapError, match="Row 3 .Potential Loyalists.: recency_low must be a whole"):
+        segments.segment_map_from_frame(bad)
+    twice = table.copy()
+    twice.loc[1, "name"] = "Champions"
+    with pytest.raises(segments.SegmentMapError, match="Two segments of the map are named 'Champions'"):
+        segments.segment_map_from_frame(twice)

@@ -50,10 +50,11 @@ def stage_bar(summary: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def transition_sankey(moves: pd.DataFrame, label_a: str, label_b: str) -> go.Figure:
-    """Sankey from states at date A (left) to states at date B (right)."""
-    left = list(dict.fromkeys(moves["from"]))
-    right = list(dict.fromkeys(moves["to"]))
+def transition_sankey(moves: pd.DataFrame, label_a: str, label_b: str, order=None) -> go.Figure:
+    """Sankey from states at date A (left) to states at date B (right), nodes in ``order`` where given."""
+    rank = {s: i for i, s in enumerate(["not yet a customer", *(order or [])])}
+    left = sorted(dict.fromkeys(moves["from"]), key=lambda s: (rank.get(s, len(rank)), s))
+    right = sorted(dict.fromkeys(moves["to"]), key=lambda s: (rank.get(s, len(rank)), s))
     labels = [f"{s} ({label_a})" for s in left] + [f"{s} ({label_b})" for s in right]
     colours = [STAGE_COLOURS.get(s, "#9D9DA0") for s in left + right]
     fig = go.Figure(go.Sankey(
@@ -80,13 +81,31 @@ def cluster_scatter(features: pd.DataFrame, currency: str | None = None) -> go.F
     return fig
 
 
-def comparison_bars(comparison: pd.DataFrame, figures=("Orders per customer", "Repeat-purchase rate",
-                                                       "Email consent")) -> go.Figure:
-    rows = comparison.loc[[f for f in figures if f in comparison.index]]
-    long = rows.reset_index(names="figure").melt(id_vars="figure", var_name="group", value_name="value")
-    fig = px.bar(long, x="figure", y="value", color="group", barmode="group",
-                 labels={"figure": "", "value": "", "group": ""})
-    fig.update_layout(title="Segment vs the rest", margin=dict(t=40, l=5, r=5, b=5))
+COMPARE_FIGURES = ("Orders per customer", "AOV", "Revenue per customer", "Repeat-purchase rate", "Email consent")
+_SHARE_FIGURES = ("Repeat-purchase rate", "Email consent")
+_MONEY_FIGURES = ("AOV", "Revenue per customer")
+
+
+def comparison_bars(comparison: pd.DataFrame, currency: str | None = None, figures=COMPARE_FIGURES) -> go.Figure:
+    """Small multiples, one panel per figure (each in its own unit): the segment's bar beside the rest's."""
+    from plotly.subplots import make_subplots
+    shown = [f for f in figures if f in comparison.index]
+    sym = currency_symbol(currency).strip() or (currency or "")
+    titles = [f"{f} ({sym})" if f in _MONEY_FIGURES else (f"{f} (%)" if f in _SHARE_FIGURES else f) for f in shown]
+    fig = make_subplots(rows=1, cols=max(len(shown), 1), subplot_titles=titles)
+    for i, figure in enumerate(shown, start=1):
+        values = []
+        for col in ("segment", "rest"):
+            v = comparison.loc[figure, col]
+            v = float(v) if v is not None and not pd.isna(v) else 0.0
+            values.append(v * 100 if figure in _SHARE_FIGURES else v)
+        text = [f"{v:.0f}%" if figure in _SHARE_FIGURES else f"{v:,.0f}" if figure in _MONEY_FIGURES else f"{v:,.2f}"
+                for v in values]
+        fig.add_bar(x=["This segment", "Everyone else"], y=values, text=text, textposition="auto",
+                    marker_color=["#2C7FB8", "#BDBDBD"], showlegend=False, row=1, col=i,
+                    hovertemplate=figure + ": %{text}<extra>%{x}</extra>")
+    fig.update_annotations(font_size=12)
+    fig.update_layout(title="This segment against everyone else", height=340, margin=dict(t=80, l=5, r=5, b=5))
     return fig
 
 

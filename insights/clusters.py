@@ -18,12 +18,18 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 FEATURES = ("recency_days", "orders", "net_revenue", "aov", "tenure_days")
+METHOD_TEXT = ("Customers are grouped by k-means on five measures: days since the last order, orders, spend, average "
+               "order value and days since the first order (each log-transformed, as a few customers buy far more, "
+               "and standardised). The number of groups k is the one with the best mean silhouette score for k = 2 "
+               "to 8, measured on a random sample of at most 2,000 customers with a fixed seed, so the result is the "
+               "same every time. Each group is described by how its median customer differs from the median "
+               "customer: a measure counts when it is at least 1.5 times (or at most two thirds of) the median.")
 FEATURE_WORDS = {
     "recency_days": ("bought recently", "have not bought for a long time"),
     "orders": ("order often", "order rarely"),
     "net_revenue": ("spend a lot", "spend little"),
-    "aov": ("large baskets", "small baskets"),
-    "tenure_days": ("long-standing", "recently acquired"),
+    "aov": ("buy large baskets", "buy small baskets"),
+    "tenure_days": ("have been customers for a long time", "became customers recently"),
 }
 
 
@@ -157,9 +163,8 @@ def describe(median: pd.Series, overall: pd.Series, factor: float = 1.5) -> str:
             words.append(low)
     if not words:
         return "Typical customers: close to the median on every measure."
-    text = ", ".join(words)
-    return "Customers who " + text[0].lower() + text[1:] + "." if not text.startswith(("long", "recently", "large", "small")) \
-        else text[0].upper() + text[1:] + " customers."
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"Customers who {text}."
 
 
 def cluster_customers(ws, as_of=None, random_state: int = 0, k: int | None = None,

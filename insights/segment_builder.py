@@ -292,6 +292,8 @@ def format_comparison(comparison: pd.DataFrame, currency: str | None = None) -> 
             return f"{value:.1%}"
         if figure in MONEY_FIGURES:
             return format_money(round(float(value), 2), currency)
+        if isinstance(value, (int, np.integer)):
+            return f"{value:,}"
         if isinstance(value, (float, np.floating)):
             return f"{value:,.1f}"
         return str(value)

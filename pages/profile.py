@@ -60,17 +60,17 @@ with left:
     st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
     st.markdown(f"**Location:** {md(', '.join(v for v in (card.city, card.country) if v)) or '—'}")
     st.markdown(f"**Acquisition channel:** {md(card.channel) or '—'}")
-    st.markdown(f"**RFM segment:** {card.rfm_segment or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")
+    st.markdown(f"**RFM segment:** {md(card.rfm_segment) or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")
                 + f" · **Lifecycle:** {card.lifecycle_stage or '—'}")
 with right:
     m1, m2, m3 = st.columns(3)
     m1.metric("Orders", f"{card.orders:,}")
     m2.metric("Net revenue", format_money(round(card.net_revenue, 2), currency))
     m3.metric("AOV", format_money(round(card.aov, 2), currency) if card.aov is not None else "—")
-    m4, m5, m6 = st.columns(3)
-    m4.metric("First order", f"{card.first_order_at:%d %b %Y}" if card.first_order_at is not None else "—")
-    m5.metric("Last order", f"{card.last_order_at:%d %b %Y}" if card.last_order_at is not None else "—")
-    m6.metric("Tenure", f"{card.tenure_days:,} days" if card.tenure_days is not None else "—")
+    first = f"{card.first_order_at:%d %b %Y}" if card.first_order_at is not None else "—"
+    last = f"{card.last_order_at:%d %b %Y}" if card.last_order_at is not None else "—"
+    tenure = f"{card.tenure_days:,} days" if card.tenure_days is not None else "—"
+    st.markdown(f"**First order:** {first} · **Last order:** {last} · **Tenure:** {tenure}")
     if card.clv or card.churn:
         p1, p2, p3 = st.columns(3)
         if card.clv:

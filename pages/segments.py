@@ -54,6 +54,7 @@ if rfm_tab.open:
         st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
         st.dataframe(summary[["segment", "customers", "share_of_customers", "share_of_revenue", "aov",
                               "median_recency_days", "next_step"]], hide_index=True, key="seg_summary_table",
+                     height=38 + 35 * len(summary),
                      column_config={
                          "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
                          "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
@@ -83,6 +84,8 @@ if rfm_tab.open:
                 del st.session_state[segments.SESSION_MAP_KEY]
                 st.rerun()
         st.plotly_chart(charts.rfm_grid_heatmap(rfm), key="seg_rfm_grid")
+        st.caption("An empty column or row means many customers share one value (most often: one order). Equal "
+                   "values get equal scores, so the next score up starts after all of them.")
         chosen = st.selectbox("Customers in segment", summary["segment"], key="seg_rfm_pick")
         members = profile_links(rfm[rfm["segment"] == chosen]).sort_values("monetary", ascending=False)
         st.dataframe(members[["profile", "recency_days", "frequency", "monetary", "rfm_code"]].head(500),
@@ -112,14 +115,14 @@ if life_tab.open:
                                  lambda w, a, b, k, _m: lifecycle.transitions(w, a, b, k, segment_map),
                                  ws, date_a, date_b, by, repr(segment_map))
             order = list(lifecycle.STAGES) if by == "lifecycle" else segment_names
-            st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}"),
+            st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}", order),
                             key="seg_sankey")
             st.caption("Rows: state on the 'From' date; columns: state on the 'To' date; cells: customers.")
             st.dataframe(lifecycle.transition_matrix(moves, order), key="seg_trans_matrix")
 
 if cluster_tab.open:
     with cluster_tab:
-        st.caption(clusters.__doc__.split("\n\n", 1)[1])
+        st.caption(clusters.METHOD_TEXT)
         try:
             # features only (no segment names): the same whatever the map
             features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
@@ -130,9 +133,20 @@ if cluster_tab.open:
                 scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
                 st.caption(f"k = {model.k_} had the best silhouette score ({model.silhouette_[model.k_]:.2f}) "
                            f"among {scores}.")
-            st.dataframe(model.profiles_, hide_index=True, key="seg_cluster_profiles",
-                         column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
-                                        "description": "In plain words"})
+            for row in model.profiles_.itertuples(index=False):
+                st.markdown(f"- **Cluster {row.cluster}** ({row.customers:,} customers, {row.share:.0%}): "
+                            f"{row.description}")
+            profiles = model.profiles_[["cluster", "description", "customers", "share", "recency_days", "orders",
+                                        "net_revenue", "aov", "tenure_days"]]
+            st.dataframe(profiles, hide_index=True, key="seg_cluster_profiles", column_config={
+                "cluster": "Cluster", "description": st.column_config.TextColumn("In plain words", width="large"),
+                "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                "share": st.column_config.NumberColumn("Share", format="percent"),
+                "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
+                "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
+                "net_revenue": st.column_config.NumberColumn(f"Spend ({currency}, median)", format="%.2f"),
+                "aov": st.column_config.NumberColumn(f"AOV ({currency}, median)", format="%.2f"),
+                "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
             st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
 
 if builder_tab.open:
@@ -170,7 +184,7 @@ if builder_tab.open:
         st.metric("Customers in the segment", f"{len(chosen_customers):,}")
         shown = segment_builder.format_comparison(comparison, currency)
         st.dataframe(shown.rename(columns={"segment": "This segment", "rest": "Everyone else"}), key="seg_compare")
-        st.plotly_chart(charts.comparison_bars(comparison), key="seg_compare_chart")
+        st.plotly_chart(charts.comparison_bars(comparison, currency), key="seg_compare_chart")
         table_columns = ["profile", "name", "country", "channel", "orders", "net_revenue", "last_order_date",
                          "rfm_segment", "lifecycle_stage"]
         st.dataframe(profile_links(chosen_customers.head(500))[table_columns], hide_index=True,

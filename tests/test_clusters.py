@@ -57,3 +57,14 @@ def test_predict_needs_fit_and_validation_is_specific():
 def test_model_keeps_no_customer_rows(fitted):
     held = [v for v in vars(fitted).values() if isinstance(v, pd.DataFrame) and "customer_id" in v.columns]
     assert not held
+
+
+def test_descriptions_are_sentences_from_the_median_profile():
+    overall = pd.Series({"recency_days": 100, "orders": 2, "net_revenue": 200, "aov": 100, "tenure_days": 300})
+    loyal = pd.Series({"recency_days": 10, "orders": 8, "net_revenue": 1000, "aov": 120, "tenure_days": 700})
+    assert clusters.describe(loyal, overall) == ("Customers who bought recently, order often, spend a lot and "
+                                                 "have been customers for a long time.")
+    assert clusters.describe(overall, overall) == "Typical customers: close to the median on every measure."
+    small = overall.copy()
+    small["aov"] = 40
+    assert clusters.describe(small, overall) == "Customers who buy small baskets."

@@ -136,10 +136,10 @@ if cluster_tab.open:
             for row in model.profiles_.itertuples(index=False):
                 st.markdown(f"- **Cluster {row.cluster}** ({row.customers:,} customers, {row.share:.0%}): "
                             f"{row.description}")
-            profiles = model.profiles_[["cluster", "description", "customers", "share", "recency_days", "orders",
+            profiles = model.profiles_[["cluster", "customers", "share", "recency_days", "orders",
                                         "net_revenue", "aov", "tenure_days"]]
             st.dataframe(profiles, hide_index=True, key="seg_cluster_profiles", column_config={
-                "cluster": "Cluster", "description": st.column_config.TextColumn("In plain words", width="large"),
+                "cluster": "Cluster",
                 "customers": st.column_config.NumberColumn("Customers", format="%d"),
                 "share": st.column_config.NumberColumn("Share", format="percent"),
                 "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),

@@ -104,7 +104,8 @@ def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
     assert not at.exception and frame_with(at, "new") is not None        # the transition matrix
     at.session_state["seg_tab"] = "Clusters"
     at.run()
-    assert not at.exception and "description" in frame_with(at, "description").columns
+    assert not at.exception and frame_with(at, "cluster")["customers"].sum() == 5
+    assert any(m.value.startswith("- **Cluster ") for m in at.markdown)
     from insights import segments
     table = segments.segment_map_frame()
     table.loc[table["name"] == "Lost", "name"] = "Gone"

@@ -26,37 +26,73 @@ def neutralise_cell(value):
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are all safe to open in a spreadsheet."""
+    """A copy of ``frame`` whose text cells are all safe to open in a spreadsheet (headers included)."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            out[column] = series.map(neutralise_cell).astype(object)
+            series = series.astype(object)
+            try:   # vectorised: non-text cells give NaN here and count as safe
+                risky = series.str.startswith(DANGEROUS_FIRST, na=False).astype(bool)
+            except AttributeError:   # no text at all in this column (dates, ...): nothing to neutralise
+                continue
+            if risky.any():
+                series = series.where(~risky, "'" + series[risky].astype(str))
+            out[column] = series
     out.columns = [neutralise_cell(str(c)) for c in out.columns]
     return out
 
 
+def consent_filter(contacts: pd.DataFrame, include_without_consent: bool = False,
+                   consent_column: str = "consent_email") -> tuple[pd.DataFrame, int, int]:
+    """(rows to write, left out for consent, left out without an email address) for any contacts frame with an
+    ``email`` column and a consent column.
+
+    Only ``True`` is consent: ``False`` and unknown (no CRM record, or a CRM file without a consent column) are
+    not, unless ``include_without_consent``. A row without an email address is never kept."""
+    has_email = contacts["email"].notna() & (contacts["email"].astype(str).str.strip() != "")
+    if consent_column in contacts.columns:
+        consented = contacts[consent_column].eq(True).fillna(False).astype(bool)
+    else:
+        consented = pd.Series(False, index=contacts.index)
+    allowed = consented | include_without_consent
+    keep = has_email & allowed
+    return contacts.loc[keep], int((has_email & ~allowed).sum()), int((~has_email).sum())
+
+
 def write_contacts(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
-    """CSV (UTF-8 with BOM, so Excel reads accents) or XLSX (openpyxl) bytes of a neutralised copy of ``frame``."""
+    """CSV (UTF-8 with BOM, so Excel reads accents) or XLSX (openpyxl) bytes of a neutralised copy of ``frame``.
+
+    Generic: any contacts frame (filter it with :func:`consent_filter` first). Numbers stay numbers; dates and
+    times become spreadsheet dates; empty values become empty cells."""
     safe = neutralise_frame(frame)
     if fmt == "csv":
         return safe.to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Font
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Contacts"
-        ws.append(list(safe.columns))
-        for row in safe.itertuples(index=False):
-            ws.append([None if (not isinstance(v, str) and pd.isna(v)) else
-                       (v.item() if hasattr(v, "item") else v) for v in row])
-        for cell in ws[1]:
+        wb = Workbook(write_only=True)   # streams rows: ~4x faster than a normal workbook on 100k rows
+        ws = wb.create_sheet("Contacts")
+        header = []
+        for name in safe.columns:
+            cell = WriteOnlyCell(ws, value=name)
             cell.font = Font(bold=True)
+            header.append(cell)
+        ws.append(header)
+        columns = [_plain_values(safe[c]) for c in safe.columns]
+        for row in zip(*columns):
+            ws.append(row)
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()
     raise ValueError(f"unknown export format {fmt!r}; expected 'csv' or 'xlsx'")
+
+
+def _plain_values(series: pd.Series) -> list:
+    """A column as Python values openpyxl writes natively (numpy scalars unwrapped, missing → None)."""
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return [v.item() if hasattr(v, "item") and not isinstance(v, (str, bytes)) else v for v in values]
 
 
 def to_email_csv(frame: pd.DataFrame) -> bytes:
@@ -70,14 +106,28 @@ EXPORT_COLUMNS = ["email", "name", "segment", "customer_id", "country", "orders"
 FORMATS = ("csv", "xlsx")
 
 
-@dataclass(frozen=True)
-class ExportResult:
-    """What an export wrote: the file's bytes, how many customers it holds, how many were left out."""
-    data: bytes
-    rows: int
-    left_out_for_consent: int
-    left_out_without_email: int = 0
-    segment: str = ""
+class ExportResult(bytes):
+    """The file's bytes (write them as they are) that also say how many customers the file holds (``rows``) and
+    how many were left out (``left_out_for_consent``, ``left_out_without_email``), for which ``segment``."""
+
+    def __new__(cls, data: bytes, rows: int, left_out_for_consent: int, left_out_without_email: int = 0,
+                segment: str = ""):
+        obj = super().__new__(cls, data)
+        obj.rows = rows
+        obj.left_out_for_consent = left_out_for_consent
+        obj.left_out_without_email = left_out_without_email
+        obj.segment = segment
+        return obj
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes as a plain ``bytes`` object."""
+        return bytes(self)
+
+    def __repr__(self) -> str:
+        return (f"ExportResult({len(self):,} bytes, rows={self.rows}, left_out_for_consent="
+                f"{self.left_out_for_consent}, left_out_without_email={self.left_out_without_email}, "
+                f"segment={self.segment!r})")
 
 
 class ExportError(ValueError):
@@ -114,18 +164,10 @@ def resolve_segment(name_or_spec):
 
 def contacts_for_export(customers: pd.DataFrame, label: str,
                         include_without_consent: bool = False) -> tuple[pd.DataFrame, int, int]:
-    """(rows to write, left out for consent, left out without an email address) from builder rows.
-
-    Consent: only ``consent_email`` true is consent; false or unknown (no CRM record) is not, unless
-    ``include_without_consent``. A customer without an email address is never written.
-    """
-    has_email = customers["email"].notna() & (customers["email"].astype(str).str.strip() != "")
-    consented = customers["consent_email"].eq(True).fillna(False).astype(bool)
-    allowed = consented | include_without_consent
-    keep = has_email & allowed
-    left_for_consent = int((has_email & ~allowed).sum())
-    left_no_email = int((~has_email).sum())
-    rows = customers.loc[keep].copy()
+    """(rows to write, left out for consent, left out without an email address) from builder rows
+    (:func:`consent_filter`'s rules), in :data:`EXPORT_COLUMNS`."""
+    kept, left_for_consent, left_no_email = consent_filter(customers, include_without_consent)
+    rows = kept.copy()
     rows["segment"] = label
     rows["net_revenue"] = rows["net_revenue"].astype(float).round(2)
     rows["aov"] = rows["aov"].astype(float).round(2)
@@ -159,7 +201,8 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
 
 def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: bool = False,
                    labels: pd.DataFrame | None = None) -> ExportResult:
-    """A segment's contacts as CSV or XLSX bytes for an email tool: email, name, segment and key figures.
+    """A segment's contacts as CSV or XLSX bytes for an email tool: email, name, segment and key figures
+    (:data:`EXPORT_COLUMNS`). The result is ``bytes`` that also carries the counts (:class:`ExportResult`).
 
     ``name_or_spec``: an RFM segment name ("At Risk"), a lifecycle stage ("lapsed") or a segment builder spec.
     Only customers who consented to email are written unless ``include_without_consent``; consent unknown (no

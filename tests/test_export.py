@@ -125,3 +125,22 @@ def test_segment_contacts_counts_without_writing_and_matches_the_file(shop):
     assert len(contacts.rows) == 1 and contacts.left_out_for_consent == 3 and contacts.left_out_without_email == 1
     assert contacts.rows.loc[0, "email"] == "-ann@example.com"          # raw here; neutralised when written
     assert contacts.to_bytes("csv") == export_segment(shop, spec, "csv").data
+
+
+def test_export_is_bytes_that_carry_the_counts(shop):
+    result = export_segment(shop, [("country", "in", ["France"])], "csv", include_without_consent=True)
+    assert isinstance(result, bytes) and bytes(result) == result.data
+    assert result.rows == 2 and result.left_out_for_consent == 0 and result.left_out_without_email == 0
+    assert result.data.decode("utf-8-sig").splitlines()[0].startswith("email,name,segment,customer_id")
+
+
+def test_consent_filter_is_generic_for_any_contacts_frame():
+    from insights.export import consent_filter
+    frame = pd.DataFrame({"email": ["a@x.com", "b@x.com", None, "c@x.com"], "consent_email": [True, False, True, None],
+                          "churn_probability": [0.9, 0.8, 0.7, 0.6]})
+    kept, no_consent, no_email = consent_filter(frame)
+    assert kept["email"].tolist() == ["a@x.com"] and (no_consent, no_email) == (2, 1)
+    kept, no_consent, _ = consent_filter(frame, include_without_consent=True)
+    assert len(kept) == 3 and no_consent == 0
+    kept, no_consent, _ = consent_filter(frame.drop(columns=["consent_email"]))   # no consent column: unknown = no
+    assert kept.empty and no_consent == 3

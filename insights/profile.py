@@ -160,6 +160,10 @@ def _timeline(orders: pd.DataFrame, sessions: pd.DataFrame, feedback: pd.DataFra
     return out.sort_values("at", ascending=False, na_position="last").reset_index(drop=True)
 
 
+def _days(n) -> str:
+    return "1 day" if int(n) == 1 else f"{int(n):,} days"
+
+
 def _apart(customer: dict, median: dict) -> tuple[pd.DataFrame, list[str]]:
     figures = [("orders", "Orders", "orders"), ("net_revenue", "Net revenue", "spent"),
                ("aov", "Average order value", "spends per order"),
@@ -173,15 +177,16 @@ def _apart(customer: dict, median: dict) -> tuple[pd.DataFrame, list[str]]:
         ratio = float(mine) / float(typical)
         if key == "recency_days":
             if ratio <= 0.5:
-                words.append(f"Bought more recently than most: {int(mine)} days ago (median customer {typical:.0f}).")
+                words.append(f"Bought more recently than most: {_days(mine)} ago (median customer {typical:.0f} "
+                             "days).")
             elif ratio >= 2:
                 words.append(f"Has not bought for {int(mine)} days, {ratio:.1f}× the median customer's gap.")
         elif key == "tenure_days":
             if ratio >= 2:
-                words.append(f"A long-standing customer: first order {int(mine)} days ago "
+                words.append(f"A long-standing customer: first order {_days(mine)} ago "
                              f"({ratio:.1f}× the median customer's tenure).")
             elif ratio <= 0.5:
-                words.append(f"A recent customer: first order {int(mine)} days ago.")
+                words.append(f"A recent customer: first order {_days(mine)} ago.")
         elif ratio >= 1.5:
             words.append(f"{label}: {ratio:.1f}× the median customer.")
         elif ratio <= 0.67:

@@ -73,3 +73,11 @@ def test_customer_text_is_literal_in_markdown():
     assert profile.escape_markdown("**Big** :red[x] $1$") == r"\*\*Big\*\* \:red\[x\] \$1\$"
     assert profile.escape_markdown("zoe_m@example.com") == r"zoe\_m@example.com"
     assert profile.escape_markdown("two\nlines") == "two lines" and profile.escape_markdown(None) == ""
+
+
+def test_what_sets_them_apart_in_words(shop):
+    # c2: one order of 50, bought 1 day before the as-of date; median customer: 1 order, 40 spent, 2 days
+    card = profile.customer_profile(shop, "c2")
+    assert "Bought more recently than most: 1 day ago (median customer 2 days)." in card.apart
+    lost = profile.customer_profile(shop, "c4")     # 82 days, 41× the median gap; spent 0
+    assert any(s.startswith("Has not bought for 82 days") for s in lost.apart)

@@ -11,7 +11,7 @@ Definitions (shown on the page):
   (customers − 1)`` and rank counts the customers with a strictly worse value, plus one. So with 5 customers
   of distinct values the scores are 1..5; with 2, they are 1 and 5; one-order customers all share the lowest
   frequency score. If every customer has the same value (or there is one customer), all score 3.
-- **Segments** come from the R and F scores through a map kept as data (``segment_map.json``): each
+- **Segments** come from the R and F scores through a map kept as data (``rfm_segments.json``): each
   segment covers a rectangle of R and F scores; every (R, F) pair belongs to exactly one segment. Pass your own
   map as ``segment_map`` (same shape) to change names, ranges or next steps.
 - **Share of revenue** is of the net revenue of segmented customers (guests excluded); **AOV** = the
@@ -57,7 +57,7 @@ def _con(ws):
 
 @lru_cache(maxsize=1)
 def _default_map_text() -> str:
-    return resources.files("insights").joinpath("segment_map.json").read_text(encoding="utf-8")
+    return resources.files("insights").joinpath("rfm_segments.json").read_text(encoding="utf-8")
 
 
 def default_segment_map() -> dict:

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", choices=["rfm", "lifecycle"], default="rfm",
                         help="RFM segments (default) or lifecycle stages")
     parser.add_argument("--segment-map", metavar="FILE", help="JSON file with your own segment map (same shape as "
-                                                             "insights/segment_map.json)")
+                                                             "insights/rfm_segments.json)")
 
 
 def _load_map(path: str | None):

@@ -9,12 +9,12 @@ marts built once as after an upload; synthetic data from bench/synthetic.py with
 page's data is computed on a freshly opened workspace (cold: new connection, nothing memoised) and again on the
 same connection (warm: best of 3). In the app the pages memoise per session, so a re-view costs nothing.
 
-- segments, RFM tab: rfm_table, segment_summary (table + treemap data)
-- segments, whole page (every tab runs on first view): RFM tab + lifecycle_stages, customer_labels (reusing
-  both), shop_thresholds, transitions (180 days before the last order → last), cluster_customers (k by silhouette
-  over 2..8 on a 2,000-customer sample, then k-means on all), field values, flag_customers + compare_segment for
-  the top country, export counts
-- segments, clusters alone (RFM included)
+- segments, RFM tab (what the first view computes: only the open tab runs): rfm_table, segment_summary
+- segments, lifecycle / clusters / builder tab alone (each from scratch, RFM included, as when a tab is the first
+  thing opened): lifecycle_stages + thresholds + transitions (180 days before the last order → last);
+  cluster_customers (k by silhouette over 2..8 on a 2,000-customer sample, then k-means on all); customer_labels,
+  field values, flag_customers + compare_segment for the top country, export counts
+- segments, all four tabs in one session (results reused between tabs, as the page's memo does)
 - profile: find_customers (an id fragment), customer_profile of the biggest spender (RFM + stages included, as
   when the profile is opened first; the page reuses the segments page's RFM and stages when memoised)
 
@@ -48,20 +48,28 @@ from insights.workspace import Workspace  # noqa: E402
 
 
 def rfm_tab(ws):
+    """First view of the page: only the open tab runs, and that is this one."""
     rfm = segments.rfm_table(ws)
     segments.segment_summary(rfm)
     return rfm
 
 
-def segments_page(ws):
-    """Everything the Segmentation explorer computes on first view (all tabs run; the builder with one filter)."""
-    rfm = rfm_tab(ws)
+def lifecycle_tab(ws, rfm=None):
     last = segments.default_as_of(ws)
-    stages = lifecycle.lifecycle_stages(ws, last)
-    labels = segment_builder.customer_labels(ws, rfm=rfm, stages=stages)
-    lifecycle.shop_thresholds(ws, last)
+    rfm = segments.rfm_table(ws) if rfm is None else rfm     # the page has it memoised from the first view
+    stages = lifecycle.lifecycle_stages(ws, last, lifecycle.shop_thresholds(ws, last))
     lifecycle.transitions(ws, last - dt.timedelta(days=180), last)
-    clusters.cluster_customers(ws, rfm=rfm)
+    return stages
+
+
+def clusters_tab(ws, rfm=None):
+    clusters.cluster_customers(ws, rfm=segments.rfm_table(ws) if rfm is None else rfm)
+
+
+def builder_tab(ws, rfm=None, stages=None):
+    rfm = segments.rfm_table(ws) if rfm is None else rfm
+    stages = lifecycle.lifecycle_stages(ws) if stages is None else stages
+    labels = segment_builder.customer_labels(ws, rfm=rfm, stages=stages)
     for field in ("country", "channel", "category"):
         segment_builder.field_values(ws, field, labels)
     top_country = segment_builder.field_values(ws, "country", labels)[:1]
@@ -71,8 +79,12 @@ def segments_page(ws):
     export.segment_contacts(ws, spec, True, labels, customers=flagged[flagged["in_segment"]])
 
 
-def clusters_only(ws):
-    clusters.cluster_customers(ws)
+def all_tabs(ws):
+    """Every tab in turn in one session (each result memoised and reused, as the page does)."""
+    rfm = rfm_tab(ws)
+    stages = lifecycle_tab(ws, rfm)
+    clusters_tab(ws, rfm)
+    builder_tab(ws, rfm, stages)
 
 
 def profile_page(ws):
@@ -81,8 +93,10 @@ def profile_page(ws):
     profile.customer_profile(ws, top)
 
 
-STEPS = [("segments: RFM tab", rfm_tab), ("segments: whole page", segments_page),
-         ("segments: clusters alone", clusters_only), ("profile", profile_page)]
+# each tab alone computes what it needs from scratch (as when opened first by a deep link)
+STEPS = [("segments: RFM tab (first view)", rfm_tab), ("segments: lifecycle tab alone", lifecycle_tab),
+         ("segments: clusters tab alone", clusters_tab), ("segments: builder tab alone", builder_tab),
+         ("segments: all four tabs", all_tabs), ("profile", profile_page)]
 
 
 def pandas_rfm(lines: pd.DataFrame) -> pd.DataFrame:
@@ -113,9 +127,9 @@ def measure(name: str, folder: Path, marts_s: float, with_pandas: bool) -> list[
     for page, fn in STEPS:
         ws = Workspace.open(folder)
         cold = timed(fn, ws)
-        warm = min(timed(fn, ws) for _ in range(1 if "clusters" in page or "whole" in page else 3))
+        warm = min(timed(fn, ws) for _ in range(1 if "clusters" in page or "all four" in page else 3))
         row = dict(data=name, page=page, marts_build_s=round(marts_s, 2), cold_s=round(cold, 3), warm_s=round(warm, 3))
-        if with_pandas and page == "segments: RFM tab":
+        if with_pandas and page.startswith("segments: RFM tab"):
             lines = ws.con.execute("select order_id, customer_id, ordered_at, revenue::double as revenue, "
                                    "is_cancellation from order_lines").df()
             pandas_s = timed(pandas_rfm, lines)

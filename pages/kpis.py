@@ -50,7 +50,7 @@ comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("pe
 shown = kpis.available_kpis(trend if period == "custom" else table)
 
 st.caption(f"{current_label} · amounts in {currency} · deltas against the previous period; "
-           "hover a figure's ⓘ for its definition. Definitions are listed at the bottom of the page.")
+           "hover the ? beside a figure for its definition. Definitions are listed at the bottom of the page.")
 
 by_key = comparison.set_index("kpi")
 for group, keys in kpis.KPI_GROUPS.items():
@@ -67,6 +67,8 @@ for group, keys in kpis.KPI_GROUPS.items():
             delta = charts_kpis.format_delta(row["change"], unit, currency)
         ly = charts_kpis.format_value(row["last_year"], unit, currency)
         note = f"Last year: {ly}"
+        if key.startswith("activation_") and not (row["current"] == row["current"] and row["current"] is not None):
+            note = f"Not known yet: some new customers have had under {key.split('_')[1]} days. " + note
         if row["target"] is not None and row["target"] == row["target"]:
             mark = "✅ met" if row["status"] == "met" else "❌ missed" if row["status"] == "missed" else ""
             note += f" · Target: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"

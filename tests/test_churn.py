@@ -210,9 +210,6 @@ def test_export_honours_consent_and_defuses_formulas():
 
 # ----- the bundled sample shop ----------------------------------------------------------------------
 def test_sample_shop_late_deliveries_are_a_top_reason(request):
-    from insights.sample import sample_files
-    if len(sample_files()) < 2:
-        pytest.skip("the bundled sample data (sample_data/*.csv) is not there yet")
     ws = request.getfixturevalue("sample_workspace")
     result = fit_churn(ws)
     assert "Late deliveries" in list(result.importance)[:3], result.importance

@@ -90,10 +90,7 @@ def test_backtest_on_the_published_split(cdnow):
 
 def test_raw_file_through_ingest_gives_the_same_summary():
     """As a user would upload it: the raw file through the ingest step."""
-    try:
-        from insights.ingest import ingest_files
-    except ImportError as exc:
-        pytest.skip(f"ingest not importable yet: {exc}")
+    from insights.ingest import ingest_files
     from insights.workspace import Workspace
     with Workspace.in_memory() as ws:
         ingest_files(ws, [sample_path()])

@@ -101,10 +101,7 @@ def canonical_workspace(path: str):
 
 
 def ingested_workspace(path: str, folder):
-    try:
-        from insights.ingest import ingest_files
-    except ImportError as exc:  # the upload step is being written in parallel
-        pytest.skip(f"insights.ingest is not importable yet: {exc}")
+    from insights.ingest import ingest_files
     from insights.workspace import Workspace
     ws = Workspace.create_at(folder, "Online Retail")
     ingest_files(ws, [path])

@@ -67,10 +67,7 @@ SLICE_LINES = 60_000     # ~2 s to ingest: enough customers (≈1,000) to exerci
 
 @pytest.fixture(scope="module")
 def ingested_slice(csv_path, tmp_path_factory):  # noqa: F811
-    try:
-        from insights.ingest import ingest_files
-    except ImportError as exc:   # the upload step is written in parallel
-        pytest.skip(f"insights.ingest is not importable yet: {exc}")
+    from insights.ingest import ingest_files
     from insights.workspace import Workspace
     folder = tmp_path_factory.mktemp("or_slice")
     path = folder / "online_retail_head.csv"

@@ -422,7 +422,7 @@ class _Loader:
             path=str(plan.path) if plan.path else None, name=plan.name, kind=plan.kind, format=raw.format,
             encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, date_order=plan.date_order,
             mapping={f: plan.columns[i] for f, i in plan.mapping.items() if i is not None}, role=plan.role)
-        report.notes.extend(plan.notes)
+        report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) if n not in report.notes)
         ragged = list(raw.rejected or [])
         report.rows_read = raw.data.num_rows + len(ragged)
         prior = first_row(con.execute("select file_id, name from files where sha256 = ?", [plan.sha256]))

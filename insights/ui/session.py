@@ -69,8 +69,24 @@ def open_sample_copy() -> Workspace:
     return Workspace.open(private)
 
 
+def ensure_routed_through_app() -> None:
+    """Make sure the page runs under ``app.py``'s router, not Streamlit's old ``pages/`` folder mode.
+
+    Until some session has called ``st.navigation``, Streamlit treats an app with a ``pages/`` folder
+    as a legacy multipage app: the first visitor after a server start who opens a bookmark such as
+    ``/kpis`` gets ``pages/kpis.py`` run on its own, without the router, the sidebar or the workspace
+    switcher. When that happens, switch the process to ``st.navigation`` mode and rerun: the rerun goes
+    through ``app.py``, which routes to the same ``url_path``.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def get_workspace() -> Workspace:
     """This session's workspace; on first use, a private copy of the bundled sample shop."""
+    ensure_routed_through_app()
     ws = st.session_state.get(WORKSPACE_KEY)
     if ws is None:
         ws = open_sample_copy()

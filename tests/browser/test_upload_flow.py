@@ -41,7 +41,9 @@ def test_upload_csv_and_xlsx_change_mapping_and_see_health(app_server, page, own
     assert "shop-orders.csv" in main.inner_text() and "crm.xlsx" in main.inner_text()
 
     orders_box = page.locator('[data-testid="stExpander"]').filter(has_text="shop-orders.csv").first
-    orders_box.get_by_label("Channel").first.click()
+    channel = orders_box.get_by_label("Channel").first
+    channel.click()
+    channel.press("ArrowDown")   # Streamlit's select box is a combobox: the keyboard opens its list
     page.get_by_role("option", name="Verkaufsweg").click()
     wait_for_app(page)
     screenshot(page, "upload-mapping")

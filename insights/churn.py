@@ -750,6 +750,11 @@ def quality_sentences(result: ChurnResult) -> list[str]:
             b = m[key]
             verdict = "better than" if model["roc_auc"] > b["roc_auc"] + 0.005 else (
                 "about the same as" if abs(model["roc_auc"] - b["roc_auc"]) <= 0.005 else "worse than")
-            out.append(f"Using {label}: ROC AUC {b['roc_auc']:.2f}, top-10% precision "
-                       f"{b['top_decile_precision']:.0%} — the model is {verdict} this baseline.")
+            sentence = (f"Using {label}: ROC AUC {b['roc_auc']:.2f}, top-10% precision "
+                        f"{b['top_decile_precision']:.0%} — the model is {verdict} this baseline")
+            mp, bp = model.get("top_decile_precision"), b.get("top_decile_precision")
+            if verdict == "better than" and mp is not None and bp is not None and bp > mp + 0.005:
+                sentence += (f" at ranking everyone, but this baseline's top 10% held more churners "
+                             f"({bp:.0%} against the model's {mp:.0%})")
+            out.append(sentence + ".")
     return out

@@ -283,13 +283,23 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
     """P(alive) at ``cutoff`` from a BG/NBD model fitted on purchases up to ``cutoff`` only (no leakage).
 
     Out: customer_id, p_alive — one row per customer with a purchase day on or before ``cutoff``.
-    Raises :class:`ModelFitError` when the model cannot be fitted. (Used as the churn page's baseline.)
+    Tries ``penalizer``, then no penalty, then 0.01; raises :class:`ModelFitError` when none converges.
+    (Used as the churn page's baseline.)
     """
     summary = customer_summary(ws_or_con, calibration_end=cutoff, time_unit_days=time_unit_days)
     if summary.empty:
         return pd.DataFrame({"customer_id": pd.Series(dtype=str), "p_alive": pd.Series(dtype=float)})
-    model = BetaGeoModel(penalizer=penalizer).fit(summary)
-    return pd.DataFrame({"customer_id": summary["customer_id"], "p_alive": model.p_alive(summary)})
+    # lifetimes' optimiser is sensitive to the penalty: on UCI Online Retail it converges with 0 and fails with
+    # 0.001, on other shops the other way round. A baseline should exist whenever some penalty gives one.
+    error = None
+    for coef in dict.fromkeys((penalizer, 0.0, 0.01)):
+        try:
+            model = BetaGeoModel(penalizer=coef).fit(summary)
+        except ModelFitError as exc:
+            error = exc
+            continue
+        return pd.DataFrame({"customer_id": summary["customer_id"], "p_alive": model.p_alive(summary)})
+    raise error
 
 
 # ----- backtest -------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Customer value (CLV): what each customer is expected to buy and be worth, and how right the model was."""
 
+import urllib.parse
+
 from insights.ui import session
 
 import streamlit as st
@@ -90,7 +92,7 @@ else:
 
 st.subheader("Most valuable customers")
 top = result.top_customers(50)
-top["profile"] = "/profile?customer=" + top["customer_id"].astype(str)
+top["profile"] = "/profile?customer=" + top["customer_id"].astype(str).map(urllib.parse.quote)
 st.dataframe(
     top[["customer_id", "profile", "clv", "clv_low", "clv_high", "expected_purchases", "p_alive", "expected_spend",
          "next_order_expected_at"]],

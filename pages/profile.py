@@ -1,5 +1,7 @@
 """Customer profile: find a customer, then everything known about them on one card."""
 
+import urllib.parse
+
 import pandas as pd
 import streamlit as st
 
@@ -27,15 +29,24 @@ if query:
             st.query_params["customer"] = pick
 
 customer_id = st.query_params.get("customer")
-if not customer_id:
-    st.caption("Search above, or open a customer from any customer table in the app.")
-    st.stop()
-
 segment_map = st.session_state.get(segments.SESSION_MAP_KEY)   # a map edited on the Segmentation explorer
 if segment_map is None:
     rfm = session.memo("seg_rfm", segments.rfm_table, ws)
 else:
     rfm = session.memo("seg_rfm_custom", lambda w, _m: segments.rfm_table(w, None, segment_map), ws, repr(segment_map))
+
+if not customer_id:
+    st.caption("Search above, or open a customer from any customer table in the app.")
+    st.subheader("Your most valuable customers")
+    top = rfm.nlargest(20, "monetary")[["customer_id", "segment", "frequency", "monetary", "last_order_date"]]
+    top = top.assign(profile="?customer=" + top["customer_id"].astype(str).map(urllib.parse.quote))
+    st.dataframe(top[["profile", "segment", "frequency", "monetary", "last_order_date"]], hide_index=True,
+                 column_config={
+                     "profile": st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$"),
+                     "segment": "RFM segment", "frequency": st.column_config.NumberColumn("Orders", format="%d"),
+                     "monetary": st.column_config.NumberColumn(f"Net revenue ({currency})", format="localized"),
+                     "last_order_date": st.column_config.DateColumn("Last order", format="DD MMM YYYY")})
+    st.stop()
 stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
 try:
     card = session.memo("profile_card", lambda w, c, _m: profile.customer_profile(w, c, rfm=rfm, stages=stages),

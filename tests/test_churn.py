@@ -213,3 +213,18 @@ def test_sample_shop_late_deliveries_are_a_top_reason(request):
     ws = request.getfixturevalue("sample_workspace")
     result = fit_churn(ws)
     assert "Late deliveries" in list(result.importance)[:3], result.importance
+
+
+def test_quality_sentences_say_when_a_baseline_flags_its_top_decile_better():
+    from types import SimpleNamespace
+
+    from insights.churn import quality_sentences
+    model = {"customers": 817, "roc_auc": 0.76, "top_decile_precision": 0.73, "top_decile_lift": 1.9,
+             "base_rate": 0.39}
+    recency = {"roc_auc": 0.71, "top_decile_precision": 0.76}
+    text = " ".join(quality_sentences(SimpleNamespace(metrics={"model": model, "recency": recency})))
+    assert "better than this baseline at ranking everyone" in text
+    assert "top 10% held more churners (76% against the model's 73%)" in text
+    recency["top_decile_precision"] = 0.60
+    text = " ".join(quality_sentences(SimpleNamespace(metrics={"model": model, "recency": recency})))
+    assert "the model is better than this baseline." in text and "held more churners" not in text

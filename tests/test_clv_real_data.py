@@ -45,3 +45,20 @@ def test_uci_backtest(retail):
     # the model should be within a third of what happened on the owner's own history
     assert abs(bt.error_pct) < 33, bt.sentences
     assert bt.by_week["actual"].sum() == bt.actual_repeat_orders
+
+
+@pytest.mark.parametrize("cutoff", ["2011-06-30", "2011-08-21", "2011-09-30", "2011-12-09"])
+def test_bgnbd_fits_online_retail_at_any_cutoff(retail, cutoff):
+    """On this file BFGS drives BG/NBD's dropout parameter a towards 0 until the likelihood is NaN; the
+    bounded retry must give a usable model (the churn page's baseline needs one at its cutoff)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from insights.models.bgnbd import BetaGeoModel
+    day = dt.date.fromisoformat(cutoff)
+    alive = clv.probability_alive_as_of(retail, day)
+    assert len(alive) > 2000 and alive["p_alive"].between(0, 1).all()
+    model = BetaGeoModel(penalizer=0.001).fit(clv.customer_summary(retail, calibration_end=day))
+    assert model.bounded_fit_                           # the free fit fails here: the retry is what is tested
+    assert all(np.isfinite(v) and v > 0 for v in model.params_.values())

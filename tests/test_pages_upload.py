@@ -72,3 +72,32 @@ def test_uploading_while_on_the_sample_creates_a_workspace_of_ones_own(home):
     [mine] = list_workspaces(home / "workspaces")
     with Workspace.open(mine.path) as ws:
         assert ws.row_counts()["order_lines"] == 3
+
+
+def test_a_new_visit_reopens_the_workspace_used_last(home):
+    sample = Workspace.create("Sample copy", root=home / "scratch")
+    at = open_upload(sample, sample=True)
+    at.file_uploader[0].set_value([("orders.csv", ORDERS.encode("utf-8"), "text/csv")]).run()
+    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    [mine] = list_workspaces(home / "workspaces")
+    # a new browser session (a new tab, tomorrow) starts without session state
+    fresh = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60).run()
+    assert not fresh.exception
+    ws = fresh.session_state[WORKSPACE_KEY]
+    assert ws.path == mine.path and not fresh.session_state[SAMPLE_FLAG_KEY]
+    assert ws.row_counts()["order_lines"] == 3
+    ws.close()
+
+
+def test_hosted_sessions_never_reopen_another_sessions_workspace(home, monkeypatch):
+    mine = Workspace.create("Someone's shop", root=home / "workspaces")
+    from insights.ui import session
+    session.last_workspace_file().parent.mkdir(parents=True, exist_ok=True)
+    session.last_workspace_file().write_text(str(mine.path), encoding="utf-8")
+    mine.close()
+    monkeypatch.setenv("CLUEBOARD_HOSTED", "1")
+    fresh = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=120).run()
+    assert not fresh.exception
+    ws = fresh.session_state[WORKSPACE_KEY]
+    assert ws.path != mine.path and fresh.session_state[SAMPLE_FLAG_KEY]
+    ws.close()

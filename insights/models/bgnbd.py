@@ -23,6 +23,8 @@ Where ``lifetimes`` needs handling, it is handled here, in one place:
 - ``lifetimes`` prints the optimiser's output to stdout and raises its own ``ConvergenceError`` when the
   fit fails; we silence the print and raise :class:`ModelFitError` with a plain message instead. Non-finite
   or absurd parameters (e.g. Gamma-Gamma ``q <= 1``, where the mean spend does not exist) are failures too.
+- When the free fit fails to converge, BG/NBD is fitted once more with each log-parameter bounded to
+  ``LOG_PARAM_BOUNDS`` (``bounded_fit_`` says so); published data sets converge on the first, free fit.
 - ``lifetimes`` sets a global ``warnings.simplefilter`` inside its likelihood; we restore the filters.
 - ``lifetimes`` keeps the whole input as ``fitter.data``; we drop the fitter and keep the parameters.
 
@@ -46,6 +48,9 @@ log = logging.getLogger(__name__)
 
 BGNBD_PARAMS = ("r", "alpha", "a", "b")
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
+
+
+LOG_PARAM_BOUNDS = (-12.0, 12.0)   # e^±12: the range a retried BG/NBD fit searches when the free one fails
 
 
 class ModelFitError(RuntimeError):
@@ -191,8 +196,21 @@ class BetaGeoModel(_Fitted):
             raise ModelFitError("No customer bought more than once, so there is nothing to learn about repeat "
                                 "purchases yet.")
         uniq, _, counts = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
-        fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), "repeat-purchase model (BG/NBD)",
-                                    uniq[:, 0].astype(int), uniq[:, 1], uniq[:, 2], weights=counts)
+        what = "repeat-purchase model (BG/NBD)"
+        args = (uniq[:, 0].astype(int), uniq[:, 1], uniq[:, 2])
+        self.bounded_fit_ = False
+        try:
+            fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), what, *args, weights=counts)
+        except ModelFitError as unbounded:
+            # BFGS on the log-parameters can run one of them towards −∞ (a → 0: "nobody ever drops out", as on
+            # UCI Online Retail) until the likelihood turns NaN and the fit "fails". The same likelihood with
+            # every log-parameter kept in [−12, 12] (L-BFGS-B) stops on that boundary instead.
+            try:
+                fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), what, *args,
+                                            weights=counts, bounds=[LOG_PARAM_BOUNDS] * 4)
+            except ModelFitError:
+                raise unbounded from None
+            self.bounded_fit_ = True
         params = {k: float(fitter.params_[k]) for k in BGNBD_PARAMS}
         if not all(np.isfinite(v) and v > 0 for v in params.values()) or params["alpha"] > 1e8:
             raise ModelFitError("The repeat-purchase model (BG/NBD) ended on unusable values "

@@ -58,6 +58,44 @@ def set_workspace(ws: Workspace, sample: bool = False) -> None:
     st.session_state[WORKSPACE_KEY] = ws
     st.session_state[SAMPLE_FLAG_KEY] = sample
     st.session_state[MEMO_KEY] = collections.OrderedDict()
+    remember_workspace(ws, sample)
+
+
+def last_workspace_file() -> Path:
+    return default_root().parent / "last_workspace"
+
+
+def remember_workspace(ws: Workspace, sample: bool) -> None:
+    """Local mode: note the workspace in use, so that the next visit (a new tab, tomorrow) reopens it."""
+    if hosted():
+        return
+    marker = last_workspace_file()
+    try:
+        if sample or ws.path is None:
+            marker.unlink(missing_ok=True)
+            return
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(str(ws.path), encoding="utf-8")
+        tmp.replace(marker)
+    except OSError:
+        pass   # remembering is a convenience: a read-only home folder must not break the page
+
+
+def reopen_last_workspace() -> Workspace | None:
+    """Local mode: the workspace used last, if it still exists; None otherwise (or in hosted mode)."""
+    if hosted():
+        return None
+    try:
+        path = Path(last_workspace_file().read_text(encoding="utf-8").strip())
+    except OSError:
+        return None
+    if not path.is_dir():
+        return None
+    try:
+        return Workspace.open(path)
+    except Exception:  # noqa: BLE001 — a damaged or foreign folder: fall back to the sample shop
+        return None
 
 
 def open_sample_copy() -> Workspace:
@@ -85,10 +123,15 @@ def ensure_routed_through_app() -> None:
 
 
 def get_workspace() -> Workspace:
-    """This session's workspace; on first use, a private copy of the bundled sample shop."""
+    """This session's workspace. On first use: in local mode the workspace used last (so a new tab or
+    tomorrow's visit finds the owner's data), otherwise a private copy of the bundled sample shop."""
     ensure_routed_through_app()
     ws = st.session_state.get(WORKSPACE_KEY)
     if ws is None:
+        last = reopen_last_workspace()
+        if last is not None:
+            set_workspace(last)
+            return last
         ws = open_sample_copy()
         set_workspace(ws, sample=True)
     return ws

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -25,14 +26,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Start the app on a free loopback port with its own CLUEBOARD_HOME; yield the base URL."""
+@contextlib.contextmanager
+def serve_app(home: Path):
+    """Run the app on a free loopback port with ``home`` as its CLUEBOARD_HOME; yield the base URL."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it that way")
-    home = tmp_path_factory.mktemp("clueboard_home")
     port = _free_port()
     env = dict(os.environ, CLUEBOARD_HOME=str(home), PYTHONUNBUFFERED="1")
+    env.pop("CLUEBOARD_HOSTED", None)
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
@@ -49,13 +50,26 @@ def app_server(tmp_path_factory):
     else:
         proc.terminate()
         pytest.fail("the app did not start; see " + str(home / "streamlit.log"))
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app with its own CLUEBOARD_HOME, shared by the tests that use the sample shop.
+
+    The first request this server gets is a deep link (``/home``): the tests of test_navigation.py /
+    test_figures.py check that a page opened by URL on a fresh server goes through app.py's router.
+    """
+    with serve_app(tmp_path_factory.mktemp("clueboard_home")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,17 @@ def add_workspace_arguments(parser: argparse.ArgumentParser, json_flag: bool = T
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
+def whole_days(text: str) -> int:
+    """argparse type: a whole number of days, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+    return value
+
+
 def open_workspace(path: str, create: bool = False) -> Workspace:
     """Open the workspace folder at ``path``; with ``create``, make it there if it does not exist."""
     folder = Path(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 
 
 def _percentile(text: str) -> float:
@@ -26,21 +26,11 @@ def _percentile(text: str) -> float:
     return value
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     parser.add_argument("--percentile", type=_percentile, default=0.9, metavar="P",
                         help="churn window = this percentile of the gaps between a customer's orders (default 0.9)")
-    parser.add_argument("--window-days", type=_days, metavar="N", help="set the churn window by hand, in days")
+    parser.add_argument("--window-days", type=whole_days, metavar="N", help="set the churn window by hand, in days")
     parser.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
                         help="logistic regression (default) or gradient boosting")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="watchlist rows to print (default 10)")

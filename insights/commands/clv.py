@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
-from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 
 
 def _date(text: str) -> dt.date:
@@ -19,16 +19,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
-    return value
 
 
 def _rate(text: str) -> float:
@@ -45,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     parser.add_argument("--calibration-end", type=_date, metavar="DATE",
                         help="fit on purchases up to this day (YYYY-MM-DD); default: the last purchase day")
-    parser.add_argument("--horizon-days", type=_positive_int, default=365, metavar="N",
+    parser.add_argument("--horizon-days", type=whole_days, default=365, metavar="N",
                         help="how far ahead CLV looks, in days (default 365)")
     parser.add_argument("--discount", type=_rate, default=0.10, metavar="RATE",
                         help="annual discount rate, applied monthly (default 0.10 = 10%%)")

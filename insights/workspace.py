@@ -188,11 +188,16 @@ class Workspace:
 
     def build_marts(self) -> list[str]:
         """Rebuild every mart from the canonical tables, in one transaction. Returns the mart names."""
-        names = mart_names()
         with self.transaction() as con:
-            for name in names:
-                # the table name is a packaged file's stem, never user text
-                con.execute(f'create or replace table "{name}" as\n' + sql_text(f"marts/{name}.sql"))
+            return self.build_marts_in(con)
+
+    @staticmethod
+    def build_marts_in(con) -> list[str]:
+        """Rebuild every mart inside the caller's open transaction (an upload commits data and marts at once)."""
+        names = mart_names()
+        for name in names:
+            # the table name is a packaged file's stem, never user text
+            con.execute(f'create or replace table "{name}" as\n' + sql_text(f"marts/{name}.sql"))
         return names
 
     def ensure_marts(self) -> None:

@@ -194,3 +194,26 @@ def test_bundled_sample_loads_without_rejects(tmp_workspace):
                                                   + by_name["orders.csv"].revenue_excluded_by_status)
     event_types = {r[0] for r in tmp_workspace.con.execute("select distinct event_type from events").fetchall()}
     assert {"view", "cart", "checkout", "purchase"} <= event_types
+
+
+@pytest.mark.parametrize("fld,values", [
+    ("customer_id", ["17850.0", "00123", " 42 ", "", None, "1.785E+04", "x-1"]),
+    ("unit_price", ["1.234,50", "(12,00)", "€ 3,10", "abc", "", None, "7"]),
+    ("ordered_at", ["01/12/2010 08:26", "13/01/2011 10:00", "not a date", "", None, "2011-02-30"]),
+    ("consent_email", ["yes", "No", "maybe", "", None, "1"]),
+])
+def test_long_columns_parsed_once_per_distinct_value_give_the_per_row_result(fld, values):
+    import numpy as np
+    import pyarrow as pa
+
+    from insights.ingest import values as V
+    from insights.ingest.load import DISTINCT_PARSE_MIN_ROWS, _field_type, _parse_values, parse_field
+    rng = np.random.default_rng(7)
+    column = pa.array([values[i] for i in rng.integers(0, len(values), DISTINCT_PARSE_MIN_ROWS + 500)], pa.string())
+    date_format = V.detect_date_format(column) if fld == "ordered_at" else None
+    fast = parse_field(fld, column, date_format)
+    typ = _field_type(fld)
+    slow = _parse_values(fld, typ, column, date_format, V.detect_number_format(column) if typ == "number" else None)
+    assert fast[0].equals(slow[0])
+    assert (fast[1] == slow[1]).all() and (fast[2] == slow[2]).all()
+    assert fast[2].any() and (fld == "customer_id" or fast[1].any())   # empty and unreadable cells kept apart

@@ -142,14 +142,44 @@ def _as_arrow(values, typ: pa.DataType) -> pa.Array:
     return values
 
 
+DISTINCT_PARSE_MIN_ROWS = 20_000   # below this, parsing every value is as quick as finding the distinct ones
+
+
 def parse_field(fld: str, column: pa.Array, date_format=None):
-    """(typed arrow array, unreadable mask, empty mask) for one mapped column."""
-    n = len(column)
+    """(typed arrow array, unreadable mask, empty mask) for one mapped column.
+
+    Order numbers, customer ids, prices and timestamps repeat a lot in a real export (Online Retail: 541,909
+    lines, 25,900 invoices, 4,372 customers, 23,260 timestamps), so a long text column is parsed once per
+    distinct value and the results are spread back over the rows. Date formats are decided on the whole
+    column, number formats on its distinct values (the same evidence), so the outcome equals parsing every row.
+    """
     typ = _field_type(fld)
+    if typ in ("date", "number", "bool", "id") and len(column) >= DISTINCT_PARSE_MIN_ROWS \
+            and pa.types.is_string(column.type):
+        import pyarrow.compute as pc
+        encoded = pc.dictionary_encode(column)
+        if len(encoded.dictionary) <= len(column) // 4:
+            if typ == "date" and date_format is None:
+                date_format = V.detect_date_format(column)
+            # the number format is read from the values that show it: the distinct values hold them all
+            number_format = V.detect_number_format(encoded.dictionary) if typ == "number" else None
+            values, bad, empty = _parse_values(fld, typ, encoded.dictionary, date_format, number_format)
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+            missing = codes < 0                       # a null cell: empty, never an error
+            safe = np.where(missing, 0, codes) if len(values) else np.zeros(len(codes), dtype=np.int64)
+            if not len(values):                       # every cell is null
+                return pa.nulls(len(column), _ARROW_TYPES[typ]), np.zeros(len(column), bool), np.ones(len(column), bool)
+            return (values.take(encoded.indices), np.where(missing, False, bad[safe]),
+                    np.where(missing, True, empty[safe]))
+    return _parse_values(fld, typ, column, date_format, None)
+
+
+def _parse_values(fld: str, typ: str, column: pa.Array, date_format, number_format):
+    n = len(column)
     if typ == "date":
         res = V.parse_dates(column, date_format)
     elif typ == "number":
-        res = V.parse_numbers(column, V.detect_number_format(column))
+        res = V.parse_numbers(column, number_format or V.detect_number_format(column))
     elif typ == "bool":
         res = V.parse_booleans(column)
     elif typ == "id":
@@ -586,8 +616,8 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
         identity = resolve_identities(con)
         for tmp in ("_incoming", "_prior_hashes", "_order_headers", "_order_headers_all", "_order_ids_used"):
             con.execute(f"drop table if exists {tmp}")  # fixed names
-    progress(0.92, "Building summaries…")
-    ws.build_marts()
+        progress(0.92, "Building summaries…")
+        ws.build_marts_in(con)       # the same transaction: data and marts reach the file together
     progress(1.0, "Done")
     return IngestReport([reports[id(p)] for p in plans], workspace_summary(ws), identity)
 

@@ -520,6 +520,18 @@ def load_scores(ws_or_con) -> pd.DataFrame | None:
     return query_df(con, f"select * from {SCORES_TABLE} order by clv desc, customer_id")
 
 
+def current_scores(ws: Workspace) -> pd.DataFrame | None:
+    """``clv_scores`` if the stored fit was made on the workspace's current data, else None (stale or absent)."""
+    con = ws.con
+    if not (table_exists(con, FIT_TABLE) and table_exists(con, SCORES_TABLE)):
+        return None
+    keys = con.execute(f"select fit_key from {FIT_TABLE}").fetchall()
+    current = ws.content_hash().split(":", 1)[-1]
+    if not any(json.loads(k[0])[0] == current for k in keys):
+        return None
+    return load_scores(con)
+
+
 def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HORIZON_DAYS,
             annual_discount_rate: float = DEFAULT_ANNUAL_DISCOUNT, time_unit_days: float = TIME_UNIT_DAYS,
             penalizer: float = 0.0, with_backtest: bool = True, save: bool = True,

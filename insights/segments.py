@@ -246,3 +246,31 @@ def with_map_override(changes: dict[str, dict]) -> dict:
             if seg["name"] == name:
                 seg.update(fields)
     return out
+
+
+def segment_predictions(ws, labels: pd.DataFrame, by: str = "segment") -> pd.DataFrame | None:
+    """Per group of ``labels`` (customer_id + ``by``): customers scored, mean predicted CLV, mean probability
+    still active and mean churn risk, from the latest CLV and churn fits on the workspace's current data.
+
+    None when neither model has been run on this data (the pages then say where to run them). Averages are
+    over the group's customers that have a score; a model that was not run leaves its columns empty.
+    """
+    from insights import churn, clv
+    clv_scores = clv.current_scores(ws)
+    churn_scores = churn.load_churn_scores(ws)
+    if clv_scores is None and churn_scores is None:
+        return None
+    frame = labels[["customer_id", by]].astype({"customer_id": str})
+    if clv_scores is not None:
+        frame = frame.merge(clv_scores[["customer_id", "clv", "p_alive"]].astype({"customer_id": str}),
+                            on="customer_id", how="left")
+    else:
+        frame = frame.assign(clv=np.nan, p_alive=np.nan)
+    if churn_scores is not None:
+        frame = frame.merge(churn_scores[["customer_id", "churn_probability"]].astype({"customer_id": str}),
+                            on="customer_id", how="left")
+    else:
+        frame = frame.assign(churn_probability=np.nan)
+    out = frame.groupby(by, sort=False).agg(mean_clv=("clv", "mean"), mean_p_alive=("p_alive", "mean"),
+                                            mean_churn_risk=("churn_probability", "mean"))
+    return out.reset_index()

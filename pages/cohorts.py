@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from insights import cohorts, kpis
+from insights import clv, cohorts, kpis
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()
@@ -40,9 +40,28 @@ st.caption(f"Rows: customers grouped by the {grain} of their first order. Column
            f"Greyed cells with a × belong to cohorts of fewer than {cohorts.MIN_COHORT_CUSTOMERS} customers: "
            f"unreliable. The last column of each row is usually incomplete. Amounts in {currency}.")
 
+predicted = None
+if metric == "ltv" and not split:
+    ahead = {"week": 12, "month": 6, "quarter": 2}[grain]
+    if st.toggle(f"Add the next {ahead} {period_word}, predicted by the CLV model", value=True, key="cohort_predict",
+                 help="Expected revenue per cohort customer from BG/NBD (how often) × Gamma-Gamma (how much), "
+                      "fitted on your whole history. Predicted cells are orange and start with ≈."):
+        with st.spinner("Fitting the CLV model for the predicted cells…"):
+            try:
+                future = session.memo("cohort_predicted", clv.predicted_cohort_cells, ws, grain=grain,
+                                      months_ahead=ahead)
+            except (clv.ModelFitError, clv.ClvDataError) as exc:
+                future = None
+                st.caption(f"No predicted cells: {exc}")
+        if future is not None and not future.empty:
+            predicted = future.assign(cohort_label=[cohorts.cohort_label(d, grain) for d in future["cohort"]],
+                                      value=future["predicted_ltv"])
+            st.caption(f"Orange cells marked ≈ are predicted, not observed: cumulative revenue per customer "
+                       f"expected {ahead} {period_word} ahead. Check the model's accuracy on the CLV page's backtest.")
+
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.plotly_chart(cohorts.cohort_heatmap(view, metric, grain, currency), key="cohort_heatmap")
+    st.plotly_chart(cohorts.cohort_heatmap(view, metric, grain, currency, predicted=predicted), key="cohort_heatmap")
 with table_col:
     grid = cohorts.pivot_cohorts(view, "value")
     if unit == "share":

@@ -52,10 +52,20 @@ if rfm_tab.open:
         size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
                         format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
         st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
-        st.dataframe(summary[["segment", "customers", "share_of_customers", "share_of_revenue", "aov",
-                              "median_recency_days", "next_step"]], hide_index=True, key="seg_summary_table",
+        predictions = segments.segment_predictions(ws, rfm)   # not memoised: a new fit changes it, not the data
+        shown = ["segment", "customers", "share_of_customers", "share_of_revenue", "aov", "median_recency_days"]
+        if predictions is not None:
+            summary = summary.merge(predictions, on="segment", how="left")
+            shown += [c for c in ("mean_clv", "mean_p_alive", "mean_churn_risk") if summary[c].notna().any()]
+        st.dataframe(summary[shown + ["next_step"]], hide_index=True, key="seg_summary_table",
                      height=38 + 35 * len(summary),
                      column_config={
+                         "mean_clv": st.column_config.NumberColumn(f"Avg predicted CLV ({currency})", format="%.2f",
+                                                                   help="From the latest fit on the CLV page"),
+                         "mean_p_alive": st.column_config.NumberColumn("Avg probability still active",
+                                                                       format="percent"),
+                         "mean_churn_risk": st.column_config.NumberColumn(
+                             "Avg churn risk", format="percent", help="From the latest run of the Churn watchlist"),
                          "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
                          "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
                          "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
@@ -63,6 +73,9 @@ if rfm_tab.open:
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
                          "next_step": "Typical next step"})
+        if predictions is None:
+            st.caption("Predicted value and churn risk per segment appear in this table once the models have run "
+                       "on this data: open **Customer value (CLV)** or **Churn watchlist**.")
         with st.expander("How RFM is scored"):
             st.markdown(segments.__doc__.split("Definitions (shown on the page):", 1)[1])
             st.dataframe(segments.segment_grid(segment_map), key="seg_grid")

@@ -73,3 +73,20 @@ def test_cohort_page_heatmap_table_download_and_split(shop):
     assert at.selectbox(key="cohort_split_value_channel").options  # one heatmap per channel
     at.selectbox(key="cohort_grain").set_value("week").run()
     assert not at.exception
+
+
+def test_cohort_ltv_heatmap_adds_predicted_cells_from_the_clv_model(sample_workspace):
+    import json
+    at = open_page("cohorts.py", sample_workspace)
+    at.selectbox(key="cohort_metric").set_value("ltv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("predicted, not observed" in c.value for c in at.caption)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    predicted = [t for t in spec["data"] if t.get("colorscale") and "Oranges" in json.dumps(t["colorscale"])
+                 or t.get("name") == "predicted"]
+    assert predicted, [t.get("name") for t in spec["data"]]
+    texts = [c for row in predicted[0]["text"] for c in row if c]
+    assert texts and all(c.startswith("≈") for c in texts)
+    at.toggle(key="cohort_predict").set_value(False).run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not any(t.get("name") == "predicted" for t in spec["data"])

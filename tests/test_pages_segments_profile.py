@@ -115,3 +115,16 @@ def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
     assert not at.exception
     names = frame_with(at, "next_step").set_index("segment")
     assert names.loc["Gone", "customers"] == 1 and "Lost" not in names.index
+
+
+def test_segments_page_shows_predicted_value_and_risk_once_fitted(sample_workspace):
+    from insights import churn, clv
+    at = open_page("segments.py", sample_workspace)
+    assert "mean_clv" not in frame_with(at, "segment").columns
+    assert any("once the models have run" in c.value for c in at.caption)
+    clv.run_clv(sample_workspace, with_backtest=False)
+    churn.score_workspace(sample_workspace, with_bgnbd=False)
+    at = open_page("segments.py", sample_workspace)
+    table = frame_with(at, "mean_clv")
+    assert {"mean_p_alive", "mean_churn_risk"} <= set(table.columns)
+    assert table["mean_clv"].notna().all() and table["mean_churn_risk"].between(0, 1).all()

@@ -142,3 +142,23 @@ def test_map_as_an_editable_table_round_trips_and_errors_name_the_row(shop):
     twice.loc[1, "name"] = "Champions"
     with pytest.raises(segments.SegmentMapError, match="Two segments of the map are named 'Champions'"):
         segments.segment_map_from_frame(twice)
+
+
+def test_segment_predictions_follow_the_latest_fits_on_current_data(sample_workspace):
+    from insights import churn, clv, segments
+    ws = sample_workspace
+    rfm = segments.rfm_table(ws)
+    assert segments.segment_predictions(ws, rfm) is None            # no model run yet
+    clv.run_clv(ws, with_backtest=False)
+    churn.score_workspace(ws, with_bgnbd=False)
+    preds = segments.segment_predictions(ws, rfm).set_index("segment")
+    scores = clv.load_scores(ws).set_index("customer_id")
+    champions = rfm.loc[rfm["segment"] == "Champions", "customer_id"]
+    assert preds.loc["Champions", "mean_clv"] == pytest.approx(scores.loc[champions, "clv"].mean())
+    assert preds.loc["Champions", "mean_clv"] > preds.loc["Lost", "mean_clv"]
+    assert preds.loc["Lost", "mean_churn_risk"] > preds.loc["Champions", "mean_churn_risk"]
+    assert set(preds.index) == set(rfm["segment"])
+    # new data makes both fits stale: no figures from another version of the data
+    with ws.transaction():
+        pass
+    assert segments.segment_predictions(ws, rfm) is None

@@ -59,122 +59,206 @@ CONTEXT_COLUMNS = ("recency_days", "recency_ratio", "orders", "tenure_days", "la
                    "last_negative_word", "last_negative_at", "cart_abandons_90d", "returns", "avg_order_value")
 
 
-# Each wording takes the facts of the customers who have that reason (a DataFrame) and returns one sentence
-# per row ("" = nothing to say), vectorised: a 100k-customer shop is worded in a fraction of a second.
-def _ints(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").fillna(0).round().astype("int64")
+# Each wording takes the facts of the customers who have that reason (:class:`_Facts`: their rows of the facts
+# frame, read column by column as numpy arrays) and returns one sentence per customer ("" = nothing to say) as
+# an object array. Vectorised where numpy can do it; sentences are assembled by one list comprehension per
+# case, only for the customers the case applies to: a 100k-customer shop is worded in about a tenth of a second.
+class _Facts:
+    """The facts of the customers at positions ``rows`` of ``frame`` (only columns in ``columns``). Whole columns
+    are converted once (numbers to float with NaN, dates to datetime64) and shared by every wording through
+    ``cache``."""
+
+    def __init__(self, frame: pd.DataFrame, columns: set, rows: np.ndarray, cache: dict):
+        self.frame, self.columns, self.rows, self._cache = frame, columns, rows, cache
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, name) -> bool:
+        return name in self.columns
+
+    def _whole(self, name: str, kind: str) -> np.ndarray:
+        if name not in self.columns:
+            raise KeyError(name)
+        key = (name, kind)
+        if key not in self._cache:
+            s = self.frame[name]
+            if kind == "num":
+                v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            elif kind == "date":
+                v = pd.to_datetime(s).to_numpy()
+            else:
+                v = s.to_numpy(dtype=object)
+            self._cache[key] = v
+        return self._cache[key]
+
+    def num(self, name: str, default=None) -> np.ndarray:
+        """Float values (NaN = missing); a column that is not there reads as ``default`` (KeyError if None)."""
+        if default is not None and name not in self:
+            return np.full(len(self), float(default))
+        return self._whole(name, "num")[self.rows]
+
+    def dates(self, name: str) -> np.ndarray:
+        """datetime64 values (NaT = missing, and for every customer when the column is not there)."""
+        if name not in self:
+            return np.full(len(self), np.datetime64("NaT", "ns"))
+        return self._whole(name, "date")[self.rows]
+
+    def objects(self, name: str) -> np.ndarray:
+        """Raw values as objects (None for every customer when the column is not there)."""
+        if name not in self:
+            return np.full(len(self), None, dtype=object)
+        return self._whole(name, "object")[self.rows]
+
+    def series(self, name: str) -> pd.Series:
+        """The column as it is in the frame (its own dtype), for these customers."""
+        if name not in self.columns:
+            raise KeyError(name)
+        return self.frame[name].iloc[self.rows].reset_index(drop=True)
 
 
-# object-dtype strings throughout: concatenating them is a plain C loop, with no Arrow conversion per step
-def _text(s: pd.Series) -> pd.Series:
-    return pd.Series(s.to_numpy().astype(str).astype(object), index=s.index, dtype=object)
+def _ints(values: np.ndarray) -> list:
+    """Rounded whole numbers (missing = 0), as Python ints."""
+    v = np.asarray(values, dtype=float)
+    return np.round(np.where(np.isnan(v), 0.0, v)).astype("int64").tolist()
 
 
-def _money(s: pd.Series) -> pd.Series:
-    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
-    return pd.Series([f"{v:,.0f}" for v in values], index=s.index, dtype=object)
+def _money(values) -> list:
+    return [f"{v:,.0f}" for v in np.asarray(values, dtype=float).tolist()]
 
 
-def _col(f: pd.DataFrame, name: str, default=np.nan) -> pd.Series:
-    return f[name] if name in f else pd.Series(default, index=f.index)
+def _cases(n: int, cases, default: str = "") -> np.ndarray:
+    """Like ``np.select`` but lazy: ``cases`` are (condition, build) pairs, first match wins; ``build(rows)``
+    gets the positions its condition picked (and no earlier one did) and returns their sentences (a list) or
+    one sentence for all of them."""
+    out = np.full(n, default, dtype=object)
+    free = np.ones(n, dtype=bool)
+    for cond, build in cases:
+        rows = np.flatnonzero(free & cond)
+        free &= ~np.asarray(cond, dtype=bool)
+        if len(rows):
+            made = build(rows)
+            out[rows] = made if isinstance(made, str) else np.array(made, dtype=object)
+    return out
 
 
-MONTHS = np.array(["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"], dtype=object)
+MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
 
 
-def _months(ts: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+def _months(ts: np.ndarray, as_of: pd.Timestamp) -> list:
     """'March' for dates within 300 days of as_of, else 'March 2023'; '' for missing dates."""
-    ts = pd.to_datetime(ts)
-    month = MONTHS[ts.dt.month.fillna(0).astype(int).to_numpy()]
-    year = ts.dt.year.fillna(0).astype(int).astype(str).to_numpy(dtype=object)
-    recent = ((as_of - ts).dt.days < 300).to_numpy()
-    out = np.where(recent, month, month + " " + year)
-    return pd.Series(np.where(ts.notna().to_numpy(), out, ""), index=ts.index, dtype=object)
+    ts = np.asarray(ts)
+    out = [""] * len(ts)
+    valid = np.flatnonzero(~np.isnat(ts))
+    if len(valid):
+        t = ts[valid]
+        months = t.astype("datetime64[M]").astype("int64")
+        month = (months % 12 + 1).tolist()
+        year = (months // 12 + 1970).tolist()
+        recent = (((as_of.to_datetime64() - t) // np.timedelta64(1, "D")) < 300).tolist()
+        for i, m, y, r in zip(valid.tolist(), month, year, recent):
+            out[i] = MONTHS[m] if r else f"{MONTHS[m]} {y}"
+    return out
 
 
-def _when(ts: pd.Series, as_of) -> pd.Series:
-    m = _months(ts, as_of)
-    return ("in " + m).where(m != "", "").radd(" ").str.rstrip()
-
-
-def _plural(n: pd.Series, one: str, many: str) -> pd.Series:
-    return pd.Series(np.where(n == 1, one, many).astype(object), index=n.index, dtype=object)
+def _when(ts: np.ndarray, as_of) -> list:
+    """' in March' ('' for a missing date): appended to a sentence."""
+    return [" in " + m if m else "" for m in _months(ts, as_of)]
 
 
 def _recency(f, as_of):
-    n = _ints(f["recency_days"])
-    ratio = pd.to_numeric(_col(f, "recency_ratio"), errors="coerce")
-    longer = ", " + _text(ratio.round(1)) + "× longer than usual"
-    text = "no order for " + _text(n) + " " + _plural(n, "day", "days") + longer.where(ratio >= 1.2, "")
+    n = _ints(f.num("recency_days"))
+    ratio = f.num("recency_ratio", np.nan)
+    shown = (ratio >= 1.2).tolist()
+    ratio_1 = np.round(ratio, 1).tolist()
     # a recent order is not a reason to worry, whatever the model's weights say
-    return text.where(ratio.isna() | (ratio >= 0.8), "")
+    return _cases(len(f), [(np.isnan(ratio) | (ratio >= 0.8), lambda r: [
+        f"no order for {n[i]} {'day' if n[i] == 1 else 'days'}"
+        + (f", {ratio_1[i]}× longer than usual" if shown[i] else "") for i in r.tolist()])])
 
 
 def _history(f, as_of):
-    n = _ints(f["orders"])
-    tenure = pd.to_numeric(_col(f, "tenure_days"), errors="coerce")
-    new = "new customer: " + _text(n) + " orders in " + _text(_ints(tenure)) + " days"
-    few = "only " + _text(n) + " orders so far"
-    return pd.Series(np.where(n <= 1, "only one order so far",
-                              np.where(tenure < 60, new, np.where(n <= 3, few, ""))), index=f.index)
+    n = _ints(f.num("orders"))
+    tenure = f.num("tenure_days", np.nan)
+    days = _ints(tenure)
+    few = np.asarray(n) <= 1
+    return _cases(len(f), [
+        (few, "only one order so far"),
+        (tenure < 60, lambda r: [f"new customer: {n[i]} orders in {days[i]} days" for i in r.tolist()]),
+        (np.asarray(n) <= 3, lambda r: [f"only {n[i]} orders so far" for i in r.tolist()])])
 
 
 def _order_value(f, as_of):
-    return "small orders (average " + _money(f["avg_order_value"]) + ")"
+    return np.array([f"small orders (average {m})" for m in _money(f.num("avg_order_value"))], dtype=object)
 
 
 def _trend(f, as_of):
-    last = pd.to_numeric(_col(f, "last_order_value"), errors="coerce")
-    before = pd.to_numeric(_col(f, "earlier_order_value"), errors="coerce")
-    shrink = "orders shrinking: last order " + _money(last) + " against " + _money(before) + " on average before"
-    return shrink.where(last < before, "order values changing")
+    last, before = f.num("last_order_value", np.nan), f.num("earlier_order_value", np.nan)
+    return _cases(len(f), [(last < before, lambda r: [
+        f"orders shrinking: last order {a} against {b} on average before"
+        for a, b in zip(_money(last[r]), _money(before[r]))])], "order values changing")
 
 
 def _returns(f, as_of):
-    n = _ints(f["returns"])
-    return ("returned " + _text(n) + " " + _plural(n, "order", "orders")).where(n > 0, "")
+    n = _ints(f.num("returns"))
+    return _cases(len(f), [(np.asarray(n) > 0, lambda r: [
+        f"returned {n[i]} {'order' if n[i] == 1 else 'orders'}" for i in r.tolist()])])
 
 
 def _late(f, as_of):
-    last = _ints(_col(f, "last_delivery_late_days", 0))
-    n = _ints(_col(f, "late_deliveries", 0))
-    all_late = (" (" + _text(n) + " late deliveries in all)").where(n > 1, "")
-    text = "last delivery arrived " + _text(last) + " " + _plural(last, "day", "days") + " late" + all_late
-    count = _text(n) + " late " + _plural(n, "delivery", "deliveries")
-    return text.where(last > 0, count.where(n > 0, ""))
+    last = _ints(f.num("last_delivery_late_days", 0))
+    n = _ints(f.num("late_deliveries", 0))
+    return _cases(len(f), [
+        (np.asarray(last) > 0, lambda r: [
+            f"last delivery arrived {last[i]} {'day' if last[i] == 1 else 'days'} late"
+            + (f" ({n[i]} late deliveries in all)" if n[i] > 1 else "") for i in r.tolist()]),
+        (np.asarray(n) > 0, lambda r: [
+            f"{n[i]} late {'delivery' if n[i] == 1 else 'deliveries'}" for i in r.tolist()])])
 
 
 def _web(f, as_of):
-    now, before = _ints(_col(f, "sessions_90d", 0)), _ints(_col(f, "sessions_prev_90d", 0))
-    fell = "site visits fell from " + _text(before) + " to " + _text(now) + " (last 90 days against the 90 before)"
-    few = "only " + _text(now) + " site " + _plural(now, "visit", "visits") + " in the last 90 days"
-    return pd.Series(np.where(now == 0, "no visits to the shop's site in the last 90 days",
-                              np.where(before > now, fell, few)), index=f.index)
+    now, before = _ints(f.num("sessions_90d", 0)), _ints(f.num("sessions_prev_90d", 0))
+    now_a, before_a = np.asarray(now), np.asarray(before)
+    return _cases(len(f), [
+        (now_a == 0, "no visits to the shop's site in the last 90 days"),
+        (before_a > now_a, lambda r: [
+            f"site visits fell from {before[i]} to {now[i]} (last 90 days against the 90 before)"
+            for i in r.tolist()]),
+        (np.ones(len(f), dtype=bool), lambda r: [
+            f"only {now[i]} site {'visit' if now[i] == 1 else 'visits'} in the last 90 days" for i in r.tolist()])])
 
 
 def _carts(f, as_of):
-    n = _ints(f["cart_abandons_90d"])
-    return ("left " + _text(n) + " " + _plural(n, "cart", "carts") + " without buying in the last 90 days").where(n > 0, "")
+    n = _ints(f.num("cart_abandons_90d"))
+    return _cases(len(f), [(np.asarray(n) > 0, lambda r: [
+        f"left {n[i]} {'cart' if n[i] == 1 else 'carts'} without buying in the last 90 days" for i in r.tolist()])])
+
+
+def _score_sentence(f, as_of, score_col: str, date_col: str, before: str, after: str = ""):
+    score = f.num(score_col)
+    n = _ints(score)
+    when = f.dates(date_col)
+    return _cases(len(f), [(~np.isnan(score), lambda r: [
+        f"{before}{n[i]}{after}{w}" for i, w in zip(r.tolist(), _when(when[r], as_of))])])
 
 
 def _nps(f, as_of):
-    score = pd.to_numeric(f["last_nps"], errors="coerce")
-    text = "gave NPS " + _text(_ints(score)) + _when(_col(f, "last_nps_at", pd.NaT), as_of)
-    return text.where(score.notna(), "")
+    return _score_sentence(f, as_of, "last_nps", "last_nps_at", "gave NPS ")
 
 
 def _rating(f, as_of):
-    score = pd.to_numeric(f["last_rating"], errors="coerce")
-    text = "rated " + _text(_ints(score)) + "/5" + _when(_col(f, "last_rating_at", pd.NaT), as_of)
-    return text.where(score.notna(), "")
+    return _score_sentence(f, as_of, "last_rating", "last_rating_at", "rated ", "/5")
 
 
 def _complaint(f, as_of):
-    word = _col(f, "last_negative_word", None)
-    has = word.notna() & (word.astype(str) != "")
-    text = "wrote “" + word.astype(str) + "” in feedback" + _when(_col(f, "last_negative_at", pd.NaT), as_of)
-    return text.where(has, "")
+    word = f.objects("last_negative_word")
+    has = ~pd.isna(word)
+    text = np.full(len(f), "", dtype=object)
+    text[has] = word[has].astype(str).astype(object)
+    when = f.dates("last_negative_at")
+    return _cases(len(f), [(text != "", lambda r: [
+        f"wrote “{w}” in feedback{m}" for w, m in zip(text[r].tolist(), _when(when[r], as_of))])])
 
 
 WORDINGS: dict[str, Callable] = {
@@ -186,12 +270,12 @@ WORDINGS: dict[str, Callable] = {
 
 def _generic(feature: str):
     def word(f, as_of):
-        v = f[feature]
+        v = f.series(feature)
         if pd.api.types.is_numeric_dtype(v) and not pd.api.types.is_bool_dtype(v):
             shown = v.map(lambda x: f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}")
         else:
             shown = v.astype(str)
-        return (feature + ": " + shown.astype(str)).where(v.notna(), feature + ": not given")
+        return (feature + ": " + shown.astype(str)).where(v.notna(), feature + ": not given").to_numpy(dtype=object)
     return word
 
 
@@ -220,43 +304,65 @@ def explain(contributions: pd.DataFrame, facts: pd.DataFrame, as_of, top: int = 
     joined by "; " — :func:`split_reasons` splits them), ``reason_keys`` (their keys joined by ";") and
     ``top_reason`` (key of the strongest, or "").
     """
-    as_of = pd.Timestamp(as_of)
-    groups = reason_groups(list(contributions.columns))
-    keys = list(groups)
-    C = np.column_stack([contributions[groups[k]].to_numpy().sum(axis=1) for k in keys]) if keys else \
-        np.zeros((len(contributions), 0))
-    n = len(contributions)
-    # a few more candidates than needed: a reason with nothing to say for a customer gives way to the next
-    order = np.argsort(-C, axis=1, kind="stable")[:, :top + 2]
-    picked = np.take_along_axis(C, order, axis=1)
-    needed = [c for c in facts.columns if c in contributions.columns or c in CONTEXT_COLUMNS]
-    facts = facts[needed].reset_index(drop=True)
-    # per candidate rank: the sentence ("" = none) and its key, filled group by group, vectorised
-    texts = np.full(order.shape, "", dtype=object)
-    for rank in range(order.shape[1]):
-        for j, key in enumerate(keys):
-            rows = np.flatnonzero((order[:, rank] == j) & (picked[:, rank] >= min_logodds))
-            if len(rows):
-                word = WORDINGS.get(key) or _generic(groups[key][0])
-                texts[rows, rank] = word(facts.iloc[rows], as_of).to_numpy(dtype=object)
-    key_names = np.array(keys + [""], dtype=object)
-    has = texts != ""
-    keep = has & (np.cumsum(has, axis=1) <= top)
-    # joined strings, built column by column (no Python loop over customers)
-    reasons = np.full(len(texts), "", dtype=object)
-    reason_keys = np.full(len(texts), "", dtype=object)
-    for rank in range(texts.shape[1]):
-        k = keep[:, rank]
-        sep = np.where(reasons[k] == "", "", REASON_SEPARATOR)
-        reasons[k] = reasons[k] + sep + texts[k, rank]
-        reason_keys[k] = reason_keys[k] + np.where(reason_keys[k] == "", "", ";") + key_names[order[k, rank]]
-    first = np.argmax(keep, axis=1)
-    top_reason = np.where(keep.any(axis=1), key_names[order[np.arange(len(order)), first]], "")
+    reasons, reason_keys, top_reason = explain_arrays(contributions, facts, as_of, top, min_logodds)
     out = pd.DataFrame(index=contributions.index)
     out["reasons"] = reasons
     out["reason_keys"] = reason_keys
     out["top_reason"] = top_reason
     return out
+
+
+def explain_arrays(contributions: pd.DataFrame, facts: pd.DataFrame, as_of, top: int = 3,
+                   min_logodds: float = 0.1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`explain`'s three columns as object arrays (reasons, reason_keys, top_reason), in row order."""
+    as_of = pd.Timestamp(as_of)
+    groups = reason_groups(list(contributions.columns))
+    keys = list(groups)
+    n = len(contributions)
+    values = contributions.to_numpy(dtype=float)
+    position = {c: i for i, c in enumerate(contributions.columns)}
+    C = np.column_stack([values[:, [position[c] for c in groups[k]]].sum(axis=1) for k in keys]) if keys else \
+        np.zeros((n, 0))
+    # a few more candidates than needed: a reason with nothing to say for a customer gives way to the next
+    order = np.argsort(-C, axis=1, kind="stable")[:, :top + 2]
+    picked = np.take_along_axis(C, order, axis=1)
+    candidate = picked >= min_logodds
+    columns = {c for c in facts.columns if c in contributions.columns or c in CONTEXT_COLUMNS}
+    cache: dict = {}
+    # per candidate rank: the sentence ("" = none), filled reason by reason (one wording call per reason)
+    texts = np.full(order.shape, "", dtype=object)
+
+    def word(slots: np.ndarray) -> None:
+        for j, key in enumerate(keys):
+            rows, ranks = np.nonzero(slots & (order == j))      # a reason is at most once among a row's ranks
+            if len(rows):
+                wording = WORDINGS.get(key) or _generic(groups[key][0])
+                texts[rows, ranks] = wording(_Facts(facts, columns, rows, cache), as_of)
+
+    first_ranks = np.arange(order.shape[1]) < top
+    word(candidate & first_ranks)
+    # the spare candidates are worded only for customers still short of ``top`` sentences
+    short = (texts[:, :top] != "").sum(axis=1) < top
+    word(candidate & ~first_ranks & short[:, None])
+    key_names = np.array(keys + [""], dtype=object)
+    has = texts != ""
+    keep = has & (np.cumsum(has, axis=1) <= top)
+    # joined strings, built column by column (no Python loop over customers)
+    reasons = np.full(n, "", dtype=object)
+    reason_keys = np.full(n, "", dtype=object)
+    for rank in range(texts.shape[1]):
+        k = np.flatnonzero(keep[:, rank])
+        if not len(k):
+            continue
+        started = reasons[k] != ""
+        reasons[k] = np.where(started, reasons[k] + REASON_SEPARATOR, "") + texts[k, rank]
+        reason_keys[k] = np.where(started, reason_keys[k] + ";", "") + key_names[order[k, rank]]
+    if texts.shape[1]:
+        first = np.argmax(keep, axis=1)
+        top_reason = np.where(keep.any(axis=1), key_names[order[np.arange(n), first]], "").astype(object)
+    else:
+        top_reason = np.full(n, "", dtype=object)
+    return reasons, reason_keys, top_reason
 
 
 def split_reasons(text) -> list[str]:

@@ -12,10 +12,12 @@ workspace in a temporary folder and never sees another's list.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,11 +37,19 @@ def hosted() -> bool:
     return os.environ.get("CLUEBOARD_HOSTED", "") not in ("", "0", "false")
 
 
+class _ScratchFolder:
+    """A temporary folder removed when this object is dropped with the session (or when the server stops)."""
+
+    def __init__(self, prefix: str):
+        self.path = tempfile.mkdtemp(prefix=prefix)
+        weakref.finalize(self, shutil.rmtree, self.path, True)
+
+
 def workspaces_root() -> Path:
     if hosted():
         if "clueboard_private_root" not in st.session_state:
-            st.session_state["clueboard_private_root"] = tempfile.mkdtemp(prefix="clueboard-session-")
-        return Path(st.session_state["clueboard_private_root"])
+            st.session_state["clueboard_private_root"] = _ScratchFolder("clueboard-session-")
+        return Path(st.session_state["clueboard_private_root"].path)
     return default_root()
 
 
@@ -102,9 +112,20 @@ def open_sample_copy() -> Workspace:
     """A private, writable copy of the sample shop for this session (models write scores into it)."""
     with st.spinner("Preparing the sample shop…"):
         built = ensure_sample_workspace(sample_cache_dir())
-        private = Path(tempfile.mkdtemp(prefix="clueboard-sample-")) / built.name
+        scratch = tempfile.mkdtemp(prefix="clueboard-sample-")
+        private = Path(scratch) / built.name
         shutil.copytree(built, private)
-    return Workspace.open(private)
+    ws = Workspace.open(private)
+    # the copy lives as long as the session's workspace object: when Streamlit drops the session (or the
+    # server stops), the folder goes too
+    weakref.finalize(ws, _remove_folder, scratch, ws.con)
+    return ws
+
+
+def _remove_folder(folder: str, con) -> None:
+    with contextlib.suppress(Exception):
+        con.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def ensure_routed_through_app() -> None:

@@ -195,10 +195,19 @@ def data_range(ws) -> tuple[dt.date | None, dt.date | None]:
     return first, last
 
 
-def workspace_currency(ws) -> str | None:
-    """The currency of the orders (most frequent ``currency`` value), or None when the data has none."""
+def data_currency(ws) -> str | None:
+    """The currency written in the orders (most frequent ``currency`` value), or None when the data has none."""
     row = query_rows(_con(ws), "select mode(currency) from orders where currency is not null")
     return row[0][0] if row else None
+
+
+def workspace_currency(ws) -> str | None:
+    """The currency of the amounts: the data's own, else the one the owner chose for the workspace, else None
+    (amounts are then shown without a symbol, never with a guessed one)."""
+    found = data_currency(ws)
+    if found:
+        return found
+    return ws.setting("currency") if hasattr(ws, "setting") else None
 
 
 # ----- the KPI table ---------------------------------------------------------------------------------
@@ -665,7 +674,7 @@ def explain_bridge(bridge: dict[str, Any], currency: str | None = None, threshol
     than ``threshold`` × revenue of period A is said to have held. Then the largest movers, and one
     suggested action for the largest negative driver (or a note of what drove growth).
     """
-    currency = currency or bridge.get("currency") or "EUR"
+    currency = currency or bridge.get("currency")
     money = lambda v: format_money(v, currency)  # noqa: E731 — a local shorthand
     signed = lambda v: ("+" if v > 0 else "") + format_money(v, currency)  # noqa: E731
     change, base = bridge["change"], bridge["revenue_a"]

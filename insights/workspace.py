@@ -211,6 +211,17 @@ class Workspace:
         row = self.con.execute("select value from workspace_meta where key = 'data_version'").fetchall()[0]
         return f"{self.path or id(self)}:{row[0]}"
 
+    def setting(self, key: str) -> str | None:
+        """An owner's setting kept with the workspace (e.g. ``currency``); None when never set."""
+        rows = self.con.execute("select value from workspace_meta where key = ?", ["setting:" + key]).fetchall()
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Save a display setting. It is not data: the content hash (the cache key) does not change."""
+        self.con.execute("delete from workspace_meta where key = ?", ["setting:" + key])
+        if value is not None:
+            self.con.execute("insert into workspace_meta values (?, ?)", ["setting:" + key, value])
+
     def row_counts(self) -> dict[str, int]:
         return {t: self.con.execute(f'select count(*) from "{t}"').fetchall()[0][0] for t in DATA_TABLES}
 

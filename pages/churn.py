@@ -13,6 +13,7 @@ from insights.churn_reasons import reason_counts
 from insights.models.churn_model import ChurnInputError
 
 ws = session.require_workspace_with_orders()
+money_unit = session.currency_label(session.currency(ws))
 
 st.title("Churn watchlist")
 st.caption("Customers most likely to stop buying, ranked by the value you stand to lose, each with the reasons "
@@ -108,7 +109,7 @@ actions = action_summary(shown)
 left, right = st.columns([3, 2])
 with left:
     st.dataframe(actions, hide_index=True, width="stretch",
-                 column_config={"value_at_risk": st.column_config.NumberColumn("Value at risk", format="%.0f"),
+                 column_config={"value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format="%.0f"),
                                 "mean_churn_probability": st.column_config.ProgressColumn(
                                     "Average risk", min_value=0.0, max_value=1.0, format="percent")})
 with right:
@@ -129,7 +130,7 @@ st.dataframe(
         "name": "Name",
         "churn_probability": st.column_config.ProgressColumn("Churn risk", min_value=0.0, max_value=1.0,
                                                              format="percent"),
-        "value_at_risk": st.column_config.NumberColumn("Value at risk", format="%.0f"),
+        "value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format="%.0f"),
         "reasons": st.column_config.TextColumn("Why", width="large"),
         "action": "Suggested action",
         "next_order_expected_at": st.column_config.DateColumn("Next order expected"),

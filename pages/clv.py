@@ -7,9 +7,12 @@ from insights.ui import session
 import streamlit as st
 
 from insights import charts_clv
+from insights.money import format_money
 from insights.ui import clv_cache
 
 ws = session.require_workspace_with_orders()
+currency = session.currency(ws)
+money_unit = session.currency_label(currency)
 
 st.title("Customer value (CLV)")
 st.caption("Who will buy again, and what each customer is worth over the coming months — with a backtest on "
@@ -52,12 +55,12 @@ for note in models.notes:
     st.info(note)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Expected value of all customers", f"{scores['clv'].sum():,.0f}",
+c1.metric("Expected value of all customers", format_money(scores["clv"].sum(), currency),
           help=f"Sum of every customer's CLV over the next {horizon_days} days, discounted.")
 c2.metric("Expected repeat purchases", f"{scores['expected_purchases'].sum():,.0f}")
 c3.metric("Customers probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
           help="Probability alive of 50 % or more.")
-c4.metric("Average CLV per customer", f"{scores['clv'].mean():,.2f}")
+c4.metric("Average CLV per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
 
 with st.expander("What the model learned, in plain words", expanded=False):
     mean_gap_weeks = params["alpha"] / params["r"]
@@ -71,7 +74,7 @@ with st.expander("What the model learned, in plain words", expanded=False):
     if params["p"] is not None:
         typical = params["p"] * params["gamma"] / (params["q"] - 1)
         st.markdown(f"- **Spend per order** (p = {params['p']:.2f}, q = {params['q']:.2f}, "
-                    f"γ = {params['gamma']:.2f}): a typical customer's order is worth about {typical:,.2f}; a "
+                    f"γ = {params['gamma']:.2f}): a typical customer's order is worth about {format_money(typical, currency, decimals=2)}; a "
                     "customer's own history pulls their expected spend toward their own average, more so the more "
                     "often they have bought.")
     st.caption(f"Fitted on {models.customers_fitted:,} customers ({models.repeat_customers_fitted:,} repeat "
@@ -100,16 +103,16 @@ st.dataframe(
     column_config={
         "customer_id": st.column_config.TextColumn("Customer"),
         "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-        "clv": st.column_config.NumberColumn("CLV", format="%.2f"),
-        "clv_low": st.column_config.NumberColumn("Low (80 %)", format="%.2f"),
-        "clv_high": st.column_config.NumberColumn("High (80 %)", format="%.2f"),
+        "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.2f"),
+        "clv_low": st.column_config.NumberColumn(f"Low (80 %, {money_unit})", format="%.2f"),
+        "clv_high": st.column_config.NumberColumn(f"High (80 %, {money_unit})", format="%.2f"),
         "expected_purchases": st.column_config.NumberColumn("Expected purchases", format="%.2f"),
         "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0, max_value=1.0,
                                                    format="percent"),
-        "expected_spend": st.column_config.NumberColumn("Per order", format="%.2f"),
+        "expected_spend": st.column_config.NumberColumn(f"Per order ({money_unit})", format="%.2f"),
         "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
     })
-st.plotly_chart(charts_clv.clv_distribution_chart(scores), width="stretch")
+st.plotly_chart(charts_clv.clv_distribution_chart(scores, f"({money_unit})"), width="stretch")
 
 with st.expander("How these numbers are computed"):
     st.markdown(

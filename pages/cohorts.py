@@ -7,7 +7,8 @@ from insights.ui import session
 
 ws = session.require_workspace_with_orders()
 st.title("🗓️ Cohort heatmaps")
-currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+currency = session.currency(ws)            # None: the data does not say, nor has the owner
+money_unit = session.currency_label(currency)
 
 GRAIN_LABELS = {"month": "Month", "week": "Week", "quarter": "Quarter"}
 MODE_LABELS = {"active": "Active in the period", "active_or_after": "Active in or after the period"}
@@ -38,7 +39,7 @@ label, unit = cohorts.METRIC_LABELS[metric]
 period_word = {"week": "weeks", "month": "months", "quarter": "quarters"}[grain]
 st.caption(f"Rows: customers grouped by the {grain} of their first order. Columns: {period_word} since then. "
            f"Greyed cells with a × belong to cohorts of fewer than {cohorts.MIN_COHORT_CUSTOMERS} customers: "
-           f"unreliable. The last column of each row is usually incomplete. Amounts in {currency}.")
+           f"unreliable. The last column of each row is usually incomplete. Amounts in {money_unit}.")
 
 predicted = None
 if metric == "ltv" and not split:

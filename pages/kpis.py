@@ -10,7 +10,8 @@ from insights.ui import session
 ws = session.require_workspace_with_orders()
 st.title("📈 KPI scorecard")
 
-currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+currency = session.currency(ws)            # None: the data does not say, nor has the owner
+money_unit = session.currency_label(currency)
 PERIOD_CHOICES = {"Week": "week", "Month": "month", "Quarter": "quarter", "Custom range": "custom"}
 left, right = st.columns([2, 3])
 choice = left.radio("Period", list(PERIOD_CHOICES), index=1, horizontal=True, key="kpi_period")
@@ -49,7 +50,7 @@ comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, curre
 comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
 shown = kpis.available_kpis(trend if period == "custom" else table)
 
-st.caption(f"{current_label} · amounts in {currency} · deltas against the previous period; "
+st.caption(f"{current_label} · amounts in {money_unit} · deltas against the previous period; "
            "hover the ? beside a figure for its definition. Definitions are listed at the bottom of the page.")
 
 by_key = comparison.set_index("kpi")
@@ -87,7 +88,7 @@ with st.expander("🎯 Targets"):
     target_kpi = tcols[0].selectbox("KPI", options, format_func=lambda k: kpis.KPI_DEFINITIONS[k][0],
                                     key="kpi_target_kpi")
     unit = kpis.KPI_DEFINITIONS[target_kpi][1]
-    hint = " (as a share, e.g. 0.25 = 25%)" if unit == "share" else f" ({currency})" if unit == "money" else ""
+    hint = " (as a share, e.g. 0.25 = 25%)" if unit == "share" else f" ({money_unit})" if unit == "money" else ""
     target_value = tcols[1].number_input("Target" + hint, value=None, key="kpi_target_value")
     scope = tcols[2].radio("Applies to", ["every period", "this period only"], key="kpi_target_scope")
     if tcols[3].button("Save", key="kpi_target_save"):
@@ -109,7 +110,7 @@ for sentence in kpis.explain_bridge(bridge, currency):
 st.plotly_chart(charts_kpis.bridge_waterfall(bridge), key="kpi_bridge_chart")
 movers = bridge["largest_movers"]
 if not movers.empty:
-    st.caption(f"Largest movers between {bridge['period_a']} and {bridge['period_b']} (net revenue, {currency})")
+    st.caption(f"Largest movers between {bridge['period_a']} and {bridge['period_b']} (net revenue, {money_unit})")
     st.dataframe(movers.rename(columns={"dimension": "By", "value": "Value", "revenue_a": bridge["period_a"],
                                         "revenue_b": bridge["period_b"], "change": "Change"}),
                  hide_index=True, column_config={
@@ -131,7 +132,7 @@ if demand.attrs.get("reason"):
     st.info(demand.attrs["reason"])
 else:
     measure = st.radio("Show", ["orders", "net_revenue"], horizontal=True, key="kpi_demand_measure",
-                       format_func=lambda m: "Orders" if m == "orders" else f"Net revenue ({currency})")
+                       format_func=lambda m: "Orders" if m == "orders" else f"Net revenue ({money_unit})")
     st.plotly_chart(charts_kpis.demand_figure(demand, measure, currency), key="kpi_demand_chart")
 
 with st.expander("📖 Definitions"):

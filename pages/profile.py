@@ -12,7 +12,8 @@ from insights.ui import session
 
 ws = session.require_workspace_with_orders()
 st.title("🪪 Customer profile")
-currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+currency = session.currency(ws)            # None: the data does not say, nor has the owner
+money_unit = session.currency_label(currency)
 
 query = st.text_input("Find a customer by id, name, email or phone", key="profile_search",
                       placeholder="e.g. C10001, Weber, anna@, +49 151")
@@ -44,7 +45,7 @@ if not customer_id:
                  column_config={
                      "profile": st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$"),
                      "segment": "RFM segment", "frequency": st.column_config.NumberColumn("Orders", format="%d"),
-                     "monetary": st.column_config.NumberColumn(f"Net revenue ({currency})", format="localized"),
+                     "monetary": st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="localized"),
                      "last_order_date": st.column_config.DateColumn("Last order", format="DD MMM YYYY")})
     st.stop()
 stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
@@ -106,7 +107,7 @@ if not card.favourite_categories.empty:
     c2.plotly_chart(charts.category_bar(card.favourite_categories, currency), key="profile_categories_chart")
 
 st.subheader("Timeline")
-st.caption("Orders, web sessions and feedback, newest first. Amounts in " + currency + ".")
+st.caption("Orders, web sessions and feedback, newest first. Amounts in " + money_unit + ".")
 st.dataframe(card.timeline, hide_index=True, key="profile_timeline",
              column_config={"at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
                             "kind": "Kind", "title": "What", "detail": "Detail",

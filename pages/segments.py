@@ -11,7 +11,8 @@ from insights.ui import session
 
 ws = session.require_workspace_with_orders()
 st.title("🧩 Segmentation explorer")
-currency = session.memo("kpi_currency", kpis.workspace_currency, ws) or "EUR"
+currency = session.currency(ws)            # None: the data does not say, nor has the owner
+money_unit = session.currency_label(currency)
 last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)
 if last_day is None:
     st.info("No segments yet: segments need orders with a customer id.")
@@ -42,13 +43,13 @@ PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer
 # Only the open tab runs (tabs keep state): opening the page computes the RFM tab alone.
 TAB_NAMES = ["RFM segments", "Lifecycle", "Clusters", "Segment builder & export"]
 rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
-money_column = st.column_config.NumberColumn(f"Net revenue ({currency})", format="%.2f")
+money_column = st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="%.2f")
 
 if rfm_tab.open:
     with rfm_tab:
         summary = segments.segment_summary(rfm, segment_map)
         st.caption(f"Scored as of {last_day:%d %b %Y} (the day after the last order) on {len(rfm):,} customers with "
-                   f"orders. Amounts in {currency}.")
+                   f"orders. Amounts in {money_unit}.")
         size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
                         format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
         st.plotly_chart(charts.segment_treemap(summary, size, currency), key="seg_treemap")
@@ -60,7 +61,7 @@ if rfm_tab.open:
         st.dataframe(summary[shown + ["next_step"]], hide_index=True, key="seg_summary_table",
                      height=38 + 35 * len(summary),
                      column_config={
-                         "mean_clv": st.column_config.NumberColumn(f"Avg predicted CLV ({currency})", format="%.2f",
+                         "mean_clv": st.column_config.NumberColumn(f"Avg predicted CLV ({money_unit})", format="%.2f",
                                                                    help="From the latest fit on the CLV page"),
                          "mean_p_alive": st.column_config.NumberColumn("Avg probability still active",
                                                                        format="percent"),
@@ -69,7 +70,7 @@ if rfm_tab.open:
                          "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
                          "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
                          "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
-                         "aov": st.column_config.NumberColumn(f"AOV ({currency})", format="%.2f"),
+                         "aov": st.column_config.NumberColumn(f"AOV ({money_unit})", format="%.2f"),
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
                          "next_step": "Typical next step"})
@@ -157,8 +158,8 @@ if cluster_tab.open:
                 "share": st.column_config.NumberColumn("Share", format="percent"),
                 "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
                 "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
-                "net_revenue": st.column_config.NumberColumn(f"Spend ({currency}, median)", format="%.2f"),
-                "aov": st.column_config.NumberColumn(f"AOV ({currency}, median)", format="%.2f"),
+                "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)", format="%.2f"),
+                "aov": st.column_config.NumberColumn(f"AOV ({money_unit}, median)", format="%.2f"),
                 "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
             st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
 
@@ -178,7 +179,7 @@ if builder_tab.open:
             "lifecycle_stage": f2.multiselect("Lifecycle stage", list(lifecycle.STAGES), key="seg_b_stage"),
         }
         min_orders = f3.number_input("At least this many orders", min_value=0, value=0, step=1, key="seg_b_orders")
-        min_spend = f1.number_input(f"Spent at least ({currency})", min_value=0.0, value=0.0, step=50.0,
+        min_spend = f1.number_input(f"Spent at least ({money_unit})", min_value=0.0, value=0.0, step=50.0,
                                     key="seg_b_spend")
         since = f2.date_input("Last order on or after", None, key="seg_b_since")
         consent_only = f3.checkbox("Email consent given", key="seg_b_consent")

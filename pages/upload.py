@@ -6,6 +6,7 @@ import streamlit as st
 
 from insights.ingest import health_report, load_prepared, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
+from insights.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
 from insights.ui import session, upload_widgets
 
@@ -70,6 +71,9 @@ if report is not None:
         st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",
                            upload_widgets.safe_csv(rejects), file_name="clueboard-rejected-rows.csv",
                            mime="text/csv")
+
+if ws.has_orders() and not session.is_sample(ws) and data_currency(ws) is None:
+    upload_widgets.currency_choice(ws)
 
 if ws.has_data():
     st.header("Data health")

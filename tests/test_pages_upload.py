@@ -101,3 +101,23 @@ def test_hosted_sessions_never_reopen_another_sessions_workspace(home, monkeypat
     ws = fresh.session_state[WORKSPACE_KEY]
     assert ws.path != mine.path and fresh.session_state[SAMPLE_FLAG_KEY]
     ws.close()
+
+
+def test_owner_sets_the_currency_when_the_files_do_not_say(home):
+    from insights import kpis
+    ws = Workspace.create("Shop", root=home / "workspaces")
+    at = open_upload(ws)
+    at.file_uploader[0].set_value([("orders.csv", ORDERS.encode("utf-8"), "text/csv")]).run()
+    next(s for s in at.selectbox if s.label == "Channel").set_value("Verkaufsweg").run()
+    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    assert not at.exception
+    assert kpis.workspace_currency(ws) is None              # nothing guessed
+    at.selectbox(key="clueboard_currency").set_value("GBP").run()
+    assert not at.exception
+    assert kpis.workspace_currency(ws) == "GBP" and ws.setting("currency") == "GBP"
+    kpi_page = AppTest.from_file(str(ROOT / "pages" / "kpis.py"), default_timeout=60)
+    kpi_page.session_state[WORKSPACE_KEY] = ws
+    kpi_page.run()
+    assert not kpi_page.exception
+    assert any("amounts in GBP" in c.value for c in kpi_page.caption)
+    assert any(m.value.startswith("£") for m in kpi_page.metric if m.label == "Net revenue")

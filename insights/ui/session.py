@@ -167,6 +167,17 @@ def writable_workspace(default_name: str = "My shop") -> Workspace:
     return ws
 
 
+def currency(ws: Workspace) -> str | None:
+    """The workspace's currency code (from the data, or the owner's choice on the Upload page), or None."""
+    from insights.kpis import workspace_currency
+    return workspace_currency(ws)
+
+
+def currency_label(code: str | None) -> str:
+    """What to write after an amount's label: ``EUR``, or ``file currency`` when nobody said which."""
+    return code or "file currency"
+
+
 def require_workspace() -> Workspace:
     return get_workspace()
 

@@ -115,3 +115,19 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
     from insights.export import neutralise_frame
     return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "BRL", "JPY", "INR")
+
+
+def currency_choice(ws: Workspace) -> None:
+    """The files hold no currency column: let the owner say which currency the amounts are in."""
+    current = ws.setting("currency")
+    options = [None, *CURRENCIES] + ([current] if current and current not in CURRENCIES else [])
+    picked = st.selectbox("Your files do not say which currency the amounts are in. Which is it?", options,
+                          index=options.index(current), key="clueboard_currency",
+                          format_func=lambda c: "Not set: show amounts without a symbol" if c is None else c,
+                          help="Used on every page of this workspace. A currency column in a file takes precedence.")
+    if picked != current:
+        ws.set_setting("currency", picked)
+        st.rerun()

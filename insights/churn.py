@@ -32,13 +32,17 @@ import datetime as dt
 import json
 import logging
 import math
+import re
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from insights.churn_reasons import REASON_LABELS, explain, split_reasons
+from insights.churn_reasons import REASON_LABELS, coded_strings, explain_columns, split_reasons
 from insights.db import first_row, query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
@@ -236,13 +240,21 @@ def model_columns(features: pd.DataFrame, candidates) -> list[str]:
     """Candidate features that vary in this data (a shop without web events gets no web features)."""
     cols = []
     for c in candidates:
-        if c not in features:
-            continue
-        s = features[c]
-        if s.notna().sum() == 0 or s.nunique(dropna=False) <= 1:
-            continue
-        cols.append(c)
+        if c in features and _varies(features[c]):
+            cols.append(c)
     return cols
+
+
+def _varies(s: pd.Series) -> bool:
+    """Has a value, and more than one distinct value counting missing as one (``nunique(dropna=False) > 1``)."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        v = s.to_numpy(dtype=float, na_value=np.nan)
+        missing = np.isnan(v)
+        if missing.all():
+            return False
+        present = v[~missing]
+        return bool(missing.any() or present.min() != present.max())
+    return bool(s.notna().sum() > 0 and s.nunique(dropna=False) > 1)
 
 
 # ----- subscription features ----------------------------------------------------------------------------
@@ -379,22 +391,58 @@ def fit_churn(ws_or_con, percentile: float = 0.9, window_days: int | None = None
 
     ``progress(fraction, message)`` is called between steps (the page shows it). Raises
     :class:`ChurnDataError` with a plain explanation when the data cannot support a model.
+
+    Reads that need nothing from the model (the watchlist's lookups, the labels, today's features) run in a
+    second thread on a cursor of the connection, while this thread defines churn and fits; the result is the
+    same as reading them in turn.
     """
     con = getattr(ws_or_con, "con", ws_or_con)
     step = progress or (lambda f, m: None)
     step(0.05, "Defining churn for this data")
-    definition = churn_definition(con, percentile, window_days)
-    if definition.kind == "subscription":
-        return _fit_subscription(con, definition, kind, random_state, step)
-    return _fit_shop(con, definition, kind, random_state, step, with_bgnbd)
+    reads = _Reads(con)
+    try:
+        # the watchlist's lookups need only the data's end: they are read while the model is worked out
+        lookups = reads.submit(_Lookups, data_end(con))
+        definition = churn_definition(con, percentile, window_days)
+        if definition.kind == "subscription":
+            return _fit_subscription(con, definition, kind, random_state, step, lookups)
+        return _fit_shop(con, definition, kind, random_state, step, with_bgnbd, reads, lookups)
+    finally:
+        reads.close()
 
 
-def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, with_bgnbd: bool) -> ChurnResult:
+class _Reads:
+    """Database reads that need nothing worked out in Python, run in order by one worker thread on a cursor of
+    the workspace connection (same database, its own statement state), while the calling thread goes on: the
+    database and the model fit then use the machine's cores at the same time."""
+
+    def __init__(self, con):
+        self._con, self._cur = con, None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="churn-reads")
+
+    def submit(self, fn, *args) -> Future:
+        """``fn(cursor, *args)`` in the worker thread; its future."""
+        if self._cur is None:
+            self._cur = self._con.cursor()
+        return self._pool.submit(fn, self._cur, *args)
+
+    def close(self) -> None:
+        """Wait for the read under way (those not started yet are dropped, after an error) and close."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._cur is not None:
+            self._cur.close()
+
+
+def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, with_bgnbd: bool, reads: _Reads,
+              lookups: Future) -> ChurnResult:
     cutoff, as_of = definition.cutoff, definition.as_of
     step(0.15, f"Computing features as of {cutoff:%d %b %Y}")
+    labels = reads.submit(shop_labels, cutoff, as_of)       # read while this thread reads the features
     train_features = shop_features(con, cutoff)
-    labels = shop_labels(con, cutoff, as_of)
-    train = train_features.merge(labels, on="customer_id", how="inner", validate="one_to_one")
+    # today's features need nothing from the model: read while it is fitted, then joined to the lookups
+    today = reads.submit(shop_features, as_of)
+    joined = reads.submit(lambda _cur: lookups.result().joined(today.result()["customer_id"]))
+    train = _with_labels(train_features, labels.result())
     y = train["churned"].to_numpy(dtype=int)
     _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
     cols = model_columns(train, SHOP_MODEL_FEATURES)
@@ -425,32 +473,46 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     # the model that scores is the one whose quality was measured: no refit on the held-out customers
     step(0.65, "Scoring today's customers")
     model = evaluated
-    current = shop_features(con, as_of)
-    prob = model.predict_proba(current[cols])[:, 1]
+    current = today.result()
+    prob, contrib = model.score(current[cols])
     step(0.8, "Working out reasons")
-    contrib = model.contributions(current[cols])
-    reasons = explain(contrib, current, as_of)
-    scores = pd.DataFrame({
-        "customer_id": current["customer_id"].to_numpy(),
+    reasons, reason_keys, top_reason = explain_columns(contrib, current, as_of, columns=model.features_)
+    scores = {
+        "customer_id": current["customer_id"],
         "churn_probability": prob,
-        "reasons": reasons["reasons"].to_numpy(),
-        "reason_keys": reasons["reason_keys"].to_numpy(),
-        "top_reason": reasons["top_reason"].to_numpy(),
+        "reasons": reasons,
+        "reason_keys": reason_keys,
+        "top_reason": top_reason,
         "next_order_expected_at": current["next_order_expected_at"].to_numpy(),
         "overdue_days": current["overdue_days"].to_numpy(),
         "recency_days": current["recency_days"].to_numpy(),
         "orders": current["orders"].to_numpy(),
         "last_nps": current["last_nps"].to_numpy(),
         "last_delivery_late_days": current["last_delivery_late_days"].to_numpy(),
-    })
+    }
     step(0.9, "Ranking by value at risk")
-    scores, basis = _add_value_and_context(con, scores, as_of)
-    importance = _importance(contrib)
+    wait([joined])          # (a failure there is met again, and raised, below)
+    scores, basis = _add_value_and_context(con, scores, as_of, lookups.result())
+    importance = _importance(contrib, model.features_)
     return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
                        notes, model)
 
 
-def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state, step) -> ChurnResult:
+def _with_labels(features: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """``features.merge(labels, on="customer_id", how="inner", validate="one_to_one")``. Both queries order their
+    rows by customer_id, so when they list the same (distinct) customers the labels are put alongside as
+    they are."""
+    ids, label_ids = _arrow_keys(features["customer_id"]), _arrow_keys(labels["customer_id"])
+    if ids.equals(label_ids) and _strictly_increasing(ids):
+        out = features.copy(deep=False)
+        for col in labels.columns.drop("customer_id"):
+            out[col] = labels[col].to_numpy()
+        return out
+    return features.merge(labels, on="customer_id", how="inner", validate="one_to_one")
+
+
+def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state, step,
+                      lookups: Future | None = None) -> ChurnResult:
     step(0.15, "Reading the customers file's columns")
     table = subscription_table(con)
     y = table["churned"].to_numpy(dtype=int)
@@ -481,29 +543,35 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     model = evaluated
     # score customers still active: the ones who have churned are gone already
     active = table[table["churned"] == 0].reset_index(drop=True)
-    prob = model.predict_proba(active[cols])[:, 1]
-    contrib = model.contributions(active[cols])
-    reasons = explain(contrib, active, definition.as_of or pd.Timestamp.today())
-    scores = pd.DataFrame({
-        "customer_id": active["customer_id"].to_numpy(),
+    prob, contrib = model.score(active[cols])
+    reasons, reason_keys, top_reason = explain_columns(contrib, active, definition.as_of or pd.Timestamp.today(),
+                                                      columns=model.features_)
+    scores = {
+        "customer_id": active["customer_id"],
         "churn_probability": prob,
-        "reasons": reasons["reasons"].to_numpy(),
-        "reason_keys": reasons["reason_keys"].to_numpy(),
-        "top_reason": reasons["top_reason"].to_numpy(),
-        "next_order_expected_at": pd.Series([None] * len(active), dtype=object).to_numpy(),
+        "reasons": reasons,
+        "reason_keys": reason_keys,
+        "top_reason": top_reason,
+        "next_order_expected_at": np.full(len(active), None, dtype=object),
         "overdue_days": np.zeros(len(active), dtype=int),
-    })
-    scores, basis = _add_value_and_context(con, scores, definition.as_of)
-    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, _importance(contrib),
-                       basis, notes, model)
+    }
+    scores, basis = _add_value_and_context(con, scores, definition.as_of,
+                                           lookups.result() if lookups is not None else None)
+    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
+                       _importance(contrib, model.features_), basis, notes, model)
 
 
-def _importance(contrib: pd.DataFrame) -> dict:
-    """Mean positive contribution per reason, in plain labels: what drives risk across customers."""
+def _importance(contrib, columns=None) -> dict:
+    """Mean positive contribution per reason, in plain labels: what drives risk across customers.
+    ``contrib``: a DataFrame of contributions, or an array with its feature names in ``columns``."""
     from insights.churn_reasons import reason_groups
+    if columns is None:
+        columns, contrib = list(contrib.columns), contrib.to_numpy(dtype=float)
+    position = {c: i for i, c in enumerate(columns)}
     out = {}
-    for key, members in reason_groups(list(contrib.columns)).items():
-        out[REASON_LABELS.get(key, key)] = float(contrib[members].sum(axis=1).clip(lower=0).mean())
+    for key, members in reason_groups(list(columns)).items():
+        total = contrib[:, [position[c] for c in members]].sum(axis=1)
+        out[REASON_LABELS.get(key, key)] = float(np.clip(total, 0, None).mean())
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
@@ -536,23 +604,124 @@ def _segments(con) -> pd.DataFrame | None:
     return None
 
 
-def _add_value_and_context(con, scores: pd.DataFrame, as_of) -> tuple[pd.DataFrame, str]:
-    values, basis = expected_values(con, as_of)
+class _Lookups:
+    """What the watchlist looks up per customer: expected value (with its basis), context (name, email, consent,
+    channel, country) and segment; and these joined to a list of customer ids (a left join on customer_id),
+    kept for the last list of ids, so that the join can be worked out ahead, in another thread."""
+
+    def __init__(self, con, as_of):
+        self.values, self.basis = expected_values(con, as_of)
+        self.context = query_df(con, "churn/customer_context.sql")
+        self.segments = _segments(con)
+        self._joined = None
+
+    def joined(self, customer_ids) -> dict | None:
+        """For ``customer_ids`` in their order: ranks (position in ascending id order), expected_value (missing
+        = 0, clipped at 0), the context columns, segment (missing = "Unsegmented"; value tiers when no
+        segmentation is there). None when ids repeat in ``customer_ids`` or a lookup (a merge would repeat
+        rows): the caller then merges."""
+        ids = _arrow_keys(customer_ids)
+        if self._joined is not None and self._joined[0].equals(ids):
+            return self._joined[1]
+        ranks, distinct = _ranks(ids)
+        frames = {"values": self.values, "context": self.context, "segments": self.segments}
+        rows = {k: _join_indexer(ids, f) if distinct else None for k, f in frames.items() if f is not None}
+        if any(r is None for r in rows.values()):
+            out = None
+        else:
+            expected = _take(self.values, rows["values"])["expected_value"].fillna(0.0).clip(lower=0.0)
+            out = {"ranks": ranks, "expected_value": expected, "context": _take(self.context, rows["context"]),
+                   "segment": (_take(self.segments, rows["segments"])["segment"].fillna("Unsegmented")
+                               if self.segments is not None else value_tiers(expected))}
+        self._joined = (ids, out)
+        return out
+
+
+def _add_value_and_context(con, scores, as_of, lookups: _Lookups | None = None) -> tuple[pd.DataFrame, str]:
+    """The watchlist: ``scores`` (a DataFrame, or a dict of equally long columns) with expected value, value at
+    risk, the customer's context (name, email, consent, channel, country), segment and suggested action; by
+    value at risk, then churn probability, then customer id. Value, context and segment (:class:`_Lookups`,
+    read here unless given) are left-joined on customer_id."""
+    columns = {c: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for c, v in scores.items()}
+    lookups = lookups if lookups is not None else _Lookups(con, as_of)
+    joined = lookups.joined(columns["customer_id"])
+    if joined is None:
+        return _add_value_and_context_by_merge(pd.DataFrame(columns), lookups.values, lookups.context,
+                                               lookups.segments), lookups.basis
+    prob = np.asarray(columns["churn_probability"], dtype=float)
+    columns["expected_value"] = expected = joined["expected_value"]
+    columns["value_at_risk"] = pd.Series(prob, copy=False) * expected
+    columns.update(joined["context"])
+    columns["segment"] = joined["segment"]
+    columns["action"] = coded_strings(_suggest_actions(prob, columns.get("reason_keys"), columns.get("last_nps"),
+                                                           expected, columns.get("overdue_days")), _ACTION_NAMES)
+    order = np.lexsort((joined["ranks"], -prob, -columns["value_at_risk"].to_numpy(dtype=float)))
+    out = {c: v.take(order).reset_index(drop=True) if isinstance(v, pd.Series) else np.asarray(v)[order]
+           for c, v in columns.items()}
+    return pd.DataFrame(out, index=pd.RangeIndex(len(order))), lookups.basis
+
+
+def _add_value_and_context_by_merge(scores: pd.DataFrame, values, context, segs) -> pd.DataFrame:
     scores = scores.merge(values, on="customer_id", how="left")
     scores["expected_value"] = scores["expected_value"].fillna(0.0).clip(lower=0.0)
     scores["value_at_risk"] = scores["churn_probability"] * scores["expected_value"]
-    context = query_df(con, "churn/customer_context.sql")
     scores = scores.merge(context, on="customer_id", how="left")
-    segs = _segments(con)
     if segs is not None:
         scores = scores.merge(segs, on="customer_id", how="left")
         scores["segment"] = scores["segment"].fillna("Unsegmented")
     else:
         scores["segment"] = value_tiers(scores["expected_value"])
     scores["action"] = suggest_actions(scores)
-    scores = scores.sort_values(["value_at_risk", "churn_probability", "customer_id"],
-                                ascending=[False, False, True], kind="stable").reset_index(drop=True)
-    return scores, basis
+    return scores.sort_values(["value_at_risk", "churn_probability", "customer_id"],
+                              ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def _arrow_keys(ids) -> pa.Array:
+    """Customer ids as one pyarrow array of large strings (zero-copy from pandas' string columns)."""
+    keys = pa.array(ids, from_pandas=True)
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    return keys if keys.type == pa.large_string() else keys.cast(pa.large_string())
+
+
+def _join_indexer(ids: pa.Array, right: pd.DataFrame, key: str = "customer_id"):
+    """For a left join of ``ids`` (distinct) to ``right``: the row of ``right`` for each id (-1: none); None
+    when an id matches several rows of ``right`` (a merge would repeat it)."""
+    keys = _arrow_keys(right[key])
+    if keys.equals(ids):                 # the same customers in the same order (e.g. segments)
+        return np.arange(len(ids))
+    rows = pc.index_in(keys, value_set=ids).fill_null(-1).to_numpy()
+    found = rows >= 0
+    if np.bincount(rows[found], minlength=len(ids)).max(initial=0) > 1:
+        return None
+    indexer = np.full(len(ids), -1, dtype=np.int64)
+    indexer[rows[found]] = np.flatnonzero(found)
+    return indexer
+
+
+def _take(right: pd.DataFrame, indexer: np.ndarray, key: str = "customer_id") -> pd.DataFrame:
+    """``right``'s columns besides ``key`` at ``indexer`` (-1: missing, with the dtypes a left merge gives),
+    with a fresh 0..n-1 index."""
+    rest = right.drop(columns=key)
+    if len(indexer) and (indexer >= 0).all():
+        return rest.take(indexer).reset_index(drop=True)
+    return rest.reindex(indexer).reset_index(drop=True)     # -1 is not a row label: missing, as in a merge
+
+
+def _strictly_increasing(ids: pa.Array) -> bool:
+    """Sorted ascending without repeats or missing values (as the features query returns customer ids)."""
+    return len(ids) < 2 or (ids.null_count == 0 and pc.all(pc.less(ids[:-1], ids[1:])).as_py())
+
+
+def _ranks(ids: pa.Array) -> tuple[np.ndarray, bool]:
+    """(rank of each id in ascending order with missing ids last, whether the ids are distinct). Ids usually
+    come sorted: the features query orders them."""
+    n = len(ids)
+    if _strictly_increasing(ids):
+        return np.arange(n), True
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[pc.array_sort_indices(ids, order="ascending", null_placement="at_end").to_numpy()] = np.arange(n)
+    return ranks, pc.count_distinct(ids, mode="all").as_py() == n
 
 
 def value_tiers(expected_value: pd.Series) -> pd.Series:
@@ -574,23 +743,43 @@ def suggest_actions(scores: pd.DataFrame, risk: float = 0.5, watch: float = 0.3)
     risk threshold, high value) → reminder email (overdue, risk below the threshold) → automated win-back
     email (risk ≥ threshold) → keep warm.
     """
-    p = scores["churn_probability"].to_numpy()
-    if "reason_keys" in scores:
-        joined = scores["reason_keys"].fillna("").astype(str)
+    choice = _suggest_actions(scores["churn_probability"].to_numpy(), scores.get("reason_keys"),
+                              scores.get("last_nps"), scores["expected_value"], scores.get("overdue_days"),
+                              risk, watch)
+    return pd.Series(_ACTION_NAMES[choice], index=scores.index)
+
+
+_ACTION_NAMES = np.array([ACTIONS[k] for k in ("satisfaction_call", "delivery_apology", "win_back_offer", "reminder",
+                                                 "automated_win_back", "keep_warm")], dtype=object)
+_DETRACTOR_KEYS = re.compile(r"(?:^|;)(?:nps|rating|complaint)(?:;|$)")
+_LATE_KEYS = re.compile(r"(?:^|;)late_delivery(?:;|$)")
+
+
+def _suggest_actions(p: np.ndarray, reason_keys, last_nps, expected_value, overdue_days,
+                     risk: float = 0.5, watch: float = 0.3) -> np.ndarray:
+    """:func:`suggest_actions` on columns (reason_keys, last_nps and overdue_days may be None): the action of each
+    customer as a position in :data:`_ACTION_NAMES`."""
+    n = len(p)
+    detractor, late = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if reason_keys is not None and n:
+        # the patterns are tested once per distinct set of reason keys (missing = no reasons)
+        codes, distinct = pd.factorize(pd.Series(reason_keys, copy=False).fillna("").astype(str))
+        texts = [str(k) for k in distinct]
+        detractor = np.array([bool(_DETRACTOR_KEYS.search(t)) for t in texts], dtype=bool)[codes]
+        late = np.array([bool(_LATE_KEYS.search(t)) for t in texts], dtype=bool)[codes]
+    if last_nps is not None:
+        nps = pd.to_numeric(pd.Series(last_nps, copy=False), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        detractor = detractor | (nps <= 6)
+    value = pd.Series(expected_value, copy=False).fillna(0.0).to_numpy(dtype=float)
+    positive = value[value > 0]
+    # value_tiers' "High value": the top 20% of positive values
+    high = value >= pd.Series(positive).quantile(0.8) if len(positive) else np.zeros(n, dtype=bool)
+    if overdue_days is None:
+        overdue = np.zeros(n, dtype=bool)
     else:
-        joined = pd.Series("", index=scores.index)
-    nps = pd.to_numeric(scores["last_nps"], errors="coerce") if "last_nps" in scores else pd.Series(np.nan, index=scores.index)
-    detractor = (joined.str.contains(r"(?:^|;)(?:nps|rating|complaint)(?:;|$)") | (nps <= 6)).to_numpy()
-    late = joined.str.contains(r"(?:^|;)late_delivery(?:;|$)").to_numpy()
-    tiers = value_tiers(scores["expected_value"]).to_numpy()
-    overdue = scores.get("overdue_days", pd.Series(0, index=scores.index)).fillna(0).to_numpy() > 0
-    choice = np.select(
-        [(p >= watch) & detractor, (p >= watch) & late, (p >= risk) & (tiers == "High value"),
-         (p < risk) & overdue, p >= risk],
-        [ACTIONS["satisfaction_call"], ACTIONS["delivery_apology"], ACTIONS["win_back_offer"],
-         ACTIONS["reminder"], ACTIONS["automated_win_back"]],
-        ACTIONS["keep_warm"])
-    return pd.Series(choice, index=scores.index)
+        overdue = pd.Series(overdue_days, copy=False).fillna(0).to_numpy() > 0
+    return np.select([(p >= watch) & detractor, (p >= watch) & late, (p >= risk) & high, (p < risk) & overdue,
+                      p >= risk], np.arange(5), 5)
 
 
 def action_summary(scores: pd.DataFrame) -> pd.DataFrame:

@@ -57,15 +57,25 @@ def expected_next_orders(features: pd.DataFrame, as_of, prior_gaps: float = DEFA
         shop_gap = 30.0
     usual = np.maximum(shrunk_gap(features["mean_gap_days"], features["gaps"], shop_gap, prior_gaps), 1.0)
     last = pd.to_datetime(features["last_order_date"])
-    expected = last + pd.to_timedelta(np.round(usual), unit="D")
-    overdue = (as_of - expected).dt.days.clip(lower=0)
-    recency = (as_of - last).dt.days
+    if last.isna().any():
+        expected = last + pd.to_timedelta(np.round(usual), unit="D")
+        overdue = (as_of - expected).dt.days.clip(lower=0)
+        recency = (as_of - last).dt.days
+        expected_dates, overdue, recency = expected.dt.date.to_numpy(), overdue.to_numpy(dtype=int), recency.to_numpy(dtype=float)
+    else:
+        # the same arithmetic on numpy datetimes (whole days; days between dates rounded down, as .dt.days does)
+        last64 = last.to_numpy()
+        expected = last64 + np.round(usual).astype("int64").astype("timedelta64[D]")
+        day = np.timedelta64(1, "D")
+        overdue = np.maximum((as_of.to_datetime64() - expected) // day, 0).astype(int)
+        recency = ((as_of.to_datetime64() - last64) // day).astype(float)
+        expected_dates = expected.astype("datetime64[D]").astype(object)
     return pd.DataFrame({
         "customer_id": features["customer_id"].to_numpy(),
         "usual_gap_days": usual,
-        "next_order_expected_at": expected.dt.date.to_numpy(),
-        "overdue_days": overdue.to_numpy(dtype=int),
-        "recency_ratio": recency.to_numpy(dtype=float) / usual,
+        "next_order_expected_at": expected_dates,
+        "overdue_days": overdue,
+        "recency_ratio": recency / usual,
     })
 
 

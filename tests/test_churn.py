@@ -81,6 +81,9 @@ def test_model_follows_sklearn_conventions_and_contributions_add_up():
     gap = model.decision_function(X) - model.decision_function(reference)[0]
     assert np.allclose(contrib.sum(axis=1), gap)
     assert contrib["late"].corr(X["late"]) > 0.9
+    # score(): the same probabilities and contributions from one pass over the rows
+    prob, contrib_array = model.score(X)
+    assert np.array_equal(prob, p[:, 1]) and np.array_equal(contrib_array, contrib.to_numpy())
     assert not hasattr(model, "X_") and all(not isinstance(v, pd.DataFrame) for v in vars(model).values())
 
 
@@ -128,6 +131,64 @@ def test_reasons_are_ranked_by_contribution_and_worded_from_the_customers_facts(
     assert explain(contrib * 0.01, facts, as_of).loc[0, "reasons"] == ""
 
 
+def test_every_reason_is_worded_from_the_customers_own_facts():
+    as_of = pd.Timestamp("2024-06-01")
+    facts = pd.DataFrame({
+        "recency_days": [94, 1, 30, 200, 12, 0], "recency_ratio": [2.35, np.nan, 0.9, 1.25, 0.5, 1.0],
+        "orders": [1, 3, 7, 2, 12, 5], "tenure_days": [94, 40, 400, np.nan, 1000, 300],
+        "avg_order_value": [12.4, 1234.5, 99.5, 100.5, 0.0, -3.2], "value_trend": [0.4, 1.5, np.nan, 0.9, 1.0, 0.2],
+        "last_order_value": [20.0, 60.0, np.nan, 10.0, 1500.0, 1.0],
+        "earlier_order_value": [45.0, 40.0, 30.0, 2500.0, 1500.0, 2.0], "returns": [0, 1, 2, 0, 3, 1],
+        "late_deliveries": [1, 3, 0, 2, 1, 0], "last_delivery_late_days": [6, 1, 0, 0, 0, 2],
+        "sessions_90d": [0, 1, 4, 2, 3, 0], "sessions_prev_90d": [3, 5, 2, 2, 1, 0],
+        "cart_abandons_90d": [1, 0, 2, 3, 0, 1], "last_nps": [3.0, np.nan, 9.4, 0.0, 6.5, 10.0],
+        "last_nps_at": pd.to_datetime(["2024-03-10", None, "2023-01-05", "2024-05-31", None, "2022-12-31"]),
+        "last_rating": [1.0, 2.0, np.nan, 4.0, 5.0, 3.0],
+        "last_rating_at": pd.to_datetime(["2023-07-01", "2024-05-01", None, None, "2023-08-06", "2024-01-01"]),
+        "last_negative_word": ["late", None, "", "broken", "never arrived", "rude"],
+        "last_negative_at": pd.to_datetime(["2024-02-29", None, None, "2022-11-11", "2024-05-31", None]),
+        "negative_feedback": [1, 0, 0, 2, 1, 1]})
+    expected = {
+        "recency_days": ["no order for 94 days, 2.4× longer than usual", "no order for 1 day", "no order for 30 days",
+                         "no order for 200 days, 1.2× longer than usual", "", "no order for 0 days"],
+        "orders": ["only one order so far", "new customer: 3 orders in 40 days", "", "only 2 orders so far", "", ""],
+        "avg_order_value": ["small orders (average 12)", "small orders (average 1,234)", "small orders (average 100)",
+                            "small orders (average 100)", "small orders (average 0)", "small orders (average -3)"],
+        "value_trend": ["orders shrinking: last order 20 against 45 on average before", "order values changing",
+                        "order values changing", "orders shrinking: last order 10 against 2,500 on average before",
+                        "order values changing", "orders shrinking: last order 1 against 2 on average before"],
+        "returns": ["", "returned 1 order", "returned 2 orders", "", "returned 3 orders", "returned 1 order"],
+        "late_deliveries": ["last delivery arrived 6 days late",
+                            "last delivery arrived 1 day late (3 late deliveries in all)", "", "2 late deliveries",
+                            "1 late delivery", "last delivery arrived 2 days late"],
+        "sessions_90d": ["no visits to the shop's site in the last 90 days",
+                         "site visits fell from 5 to 1 (last 90 days against the 90 before)",
+                         "only 4 site visits in the last 90 days", "only 2 site visits in the last 90 days",
+                         "only 3 site visits in the last 90 days", "no visits to the shop's site in the last 90 days"],
+        "cart_abandons_90d": ["left 1 cart without buying in the last 90 days", "",
+                              "left 2 carts without buying in the last 90 days",
+                              "left 3 carts without buying in the last 90 days", "",
+                              "left 1 cart without buying in the last 90 days"],
+        "last_nps": ["gave NPS 3 in March", "", "gave NPS 9 in January 2023", "gave NPS 0 in May", "gave NPS 6",
+                     "gave NPS 10 in December 2022"],
+        "last_rating": ["rated 1/5 in July 2023", "rated 2/5 in May", "", "rated 4/5", "rated 5/5 in August 2023",
+                        "rated 3/5 in January"],
+        "negative_feedback": ["wrote “late” in feedback in February", "", "",
+                              "wrote “broken” in feedback in November 2022", "wrote “never arrived” in feedback in May",
+                              "wrote “rude” in feedback"],
+    }
+    for feature, sentences in expected.items():
+        contrib = pd.DataFrame({feature: np.ones(len(facts))}, index=facts.index + 10)
+        out = explain(contrib, facts.set_axis(contrib.index), as_of, top=1)
+        assert out["reasons"].tolist() == sentences, feature
+        assert list(out.index) == list(contrib.index)
+    # a feature without a wording of its own (a subscription file's column) is worded generically
+    plan = pd.DataFrame({"plan": ["Month-to-month", None], "charges": [1234.5, 20.25]})
+    out = explain(pd.DataFrame({"plan": [1.0, 1.0], "charges": [0.5, 0.5]}), plan, as_of)
+    assert out["reasons"].tolist() == ["plan: Month-to-month; charges: 1,234", "plan: not given; charges: 20.25"]
+    assert out["reason_keys"].tolist() == ["plan;charges", "plan;charges"] and out["top_reason"].tolist() == ["plan", "plan"]
+
+
 # ----- fitting a shop ---------------------------------------------------------------------------------
 def test_quality_is_measured_on_held_out_customers_against_baselines(result):
     m = result.metrics
@@ -153,6 +214,49 @@ def test_watchlist_is_ranked_by_value_at_risk(result):
     rows = watchlist_rows(s, 5)
     assert [r["customer_id"] for r in rows] == list(s["customer_id"].head(5))
     assert all(isinstance(r["reasons"], list) for r in rows)
+
+
+def test_watchlist_lookups_join_like_left_merges(shop):
+    from insights.churn import _add_value_and_context, _add_value_and_context_by_merge, _Lookups, data_end
+    as_of = data_end(shop.con)
+    lookups = _Lookups(shop.con, as_of)
+    rng = np.random.default_rng(3)
+    known = list(lookups.context["customer_id"])
+    ids = list(rng.permutation(known[:60])) + ["nobody", "also-nobody"]     # unsorted, two not in any lookup
+    n = len(ids)
+    prob = rng.random(n)
+    prob[[0, 1, 2]] = 0.5                                                      # ties: decided by customer id
+    scores = {"customer_id": pd.Series(ids, dtype="str"), "churn_probability": prob,
+              "reasons": np.array(["x"] * n, dtype=object),
+              "reason_keys": np.array(rng.choice(["recency", "nps;recency", "late_delivery", ""], n), dtype=object),
+              "top_reason": np.array(["recency"] * n, dtype=object), "overdue_days": rng.integers(0, 3, n),
+              "last_nps": np.where(rng.random(n) < 0.5, np.nan, rng.integers(0, 11, n))}
+    fast, basis = _add_value_and_context(shop.con, scores, as_of, lookups)
+    slow = _add_value_and_context_by_merge(pd.DataFrame(scores), lookups.values, lookups.context, lookups.segments)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast["value_at_risk"].is_monotonic_decreasing and "last 12 months" in basis
+    # a lookup listing a customer twice: pandas' merge semantics (the row repeats)
+    lookups = _Lookups(shop.con, as_of)
+    again = lookups.values[lookups.values["customer_id"].isin(ids)].head(1)
+    lookups.values = pd.concat([lookups.values, again], ignore_index=True)
+    twice, _ = _add_value_and_context(shop.con, scores, as_of, lookups)
+    assert len(twice) == n + 1
+    pd.testing.assert_frame_equal(twice, _add_value_and_context_by_merge(
+        pd.DataFrame(scores), lookups.values, lookups.context, lookups.segments))
+
+
+def test_a_failed_read_in_the_second_thread_is_raised_and_leaves_no_thread(shop, monkeypatch):
+    import threading
+
+    import insights.churn as churn
+
+    def broken(con, as_of):
+        raise RuntimeError("trailing revenue unavailable")
+
+    monkeypatch.setattr(churn, "expected_values", broken)
+    with pytest.raises(RuntimeError, match="trailing revenue unavailable"):
+        fit_churn(shop, with_bgnbd=False)
+    assert not [t for t in threading.enumerate() if t.name.startswith("churn-reads")]
 
 
 def test_actions_follow_risk_value_and_reasons():

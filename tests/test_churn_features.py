@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from insights.churn import churn_definition, shop_features, shop_labels
+from insights.churn import _with_labels, churn_definition, shop_features, shop_labels
+from insights.next_order import expected_next_orders
 from tests.helpers import insert_rows, workspace_from_tables
 
 CUTOFF = pd.Timestamp("2024-03-01")
@@ -143,3 +144,25 @@ def test_churn_window_is_the_percentile_of_purchase_gaps():
     hand = churn_definition(ws.con, window_days=50)
     assert hand.window_days == 50 and hand.percentile == pytest.approx(38 / 40)
     ws.close()
+
+
+def test_labels_are_attached_like_an_inner_merge():
+    features = pd.DataFrame({"customer_id": pd.Series(["a", "b", "c"], dtype="str"), "orders": [1, 2, 3]})
+    labels = pd.DataFrame({"customer_id": pd.Series(["a", "b", "c"], dtype="str"), "churned": [True, False, True]})
+    merged = features.merge(labels, on="customer_id", how="inner", validate="one_to_one")
+    pd.testing.assert_frame_equal(_with_labels(features, labels), merged)
+    # other customers, or another order: the merge itself
+    labels = pd.DataFrame({"customer_id": pd.Series(["d", "c", "b"], dtype="str"), "churned": [True, False, True]})
+    pd.testing.assert_frame_equal(_with_labels(features, labels),
+                                  features.merge(labels, on="customer_id", how="inner", validate="one_to_one"))
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")   # its overdue days
+def test_next_orders_with_a_missing_last_order_date(features):
+    frame = features.reset_index()
+    fast = expected_next_orders(frame, CUTOFF)
+    frame.loc[frame["customer_id"] == "bob", "last_order_date"] = pd.NaT
+    slow = expected_next_orders(frame, CUTOFF)           # the pandas path, for missing dates
+    keep = (frame["customer_id"] != "bob").to_numpy()
+    pd.testing.assert_frame_equal(fast[keep].reset_index(drop=True), slow[keep].reset_index(drop=True))
+    assert pd.isna(slow.loc[~keep, "next_order_expected_at"]).all()

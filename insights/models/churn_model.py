@@ -76,7 +76,8 @@ def validate_features(X, y=None, *, name: str = "features") -> None:
 
 def _few_threads():
     """BLAS on one thread: for a few dozen columns its threads cost more than they save, and on a busy
-    2-core machine they spin against each other (a 75k-row fit: 0.13 s on one thread, 0.4–1 s on two)."""
+    2-core machine they spin against each other (a 75k-row fit: 0.13 s on one thread, 0.4–1 s on two; scoring
+    100k rows: the same wall time on one thread at half the CPU time)."""
     from threadpoolctl import threadpool_limits
     return threadpool_limits(1, user_api="blas")
 
@@ -122,25 +123,29 @@ class ChurnModel:
         self.numeric_ = [c for c in X.columns if c not in self.categorical_]
         self.log_features_ = []
         self.medians_, self.means_, self.scales_, self.has_missing_ = {}, {}, {}, {}
+        prepared = {}                    # each numeric column as the design needs it, worked out once here
         for col in self.numeric_:
             raw = X[col].to_numpy(dtype=float, na_value=np.nan)
             if col not in self.linear_features and np.nanmin(raw, initial=0.0) >= 0:
                 self.log_features_.append(col)
             v = self._numeric_values(col, raw)
+            miss = np.isnan(v)
             med = float(np.nanmedian(v)) if np.isfinite(v).any() else 0.0
-            filled = np.where(np.isnan(v), med, v)
+            filled = np.where(miss, med, v)
             self.medians_[col] = med
             self.means_[col] = float(filled.mean())
             sd = float(filled.std())
             self.scales_[col] = sd if sd > 1e-12 else 1.0
-            self.has_missing_[col] = bool(np.isnan(v).any())
+            self.has_missing_[col] = bool(miss.any())
+            prepared[col] = (filled, miss)
         self.levels_ = {}
         for col in self.categorical_:
             counts = X[col].astype("string").fillna("(empty)").value_counts()
             self.levels_[col] = [str(v) for v, n in counts.items() if n >= self.min_level_count]
         typical = X[y == 0] if self.reference == "stayers" else X
         self.reference_ = {c: self._reference_value(typical[c], c) for c in self.features_}
-        Z, self.design_groups_ = self._design(X)
+        Z, self.design_groups_ = self._design(X, prepared)
+        del prepared
         if self.kind == "logistic":
             from sklearn.linear_model import LogisticRegression
             est = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="newton-cholesky")
@@ -168,19 +173,24 @@ class ChurnModel:
         mode = s.astype("string").fillna("(empty)").mode()
         return str(mode.iloc[0]) if len(mode) else "(empty)"
 
-    def _design(self, X: pd.DataFrame) -> tuple[np.ndarray, dict[str, list[int]]]:
+    def _design(self, X: pd.DataFrame, prepared: dict | None = None) -> tuple[np.ndarray, dict[str, list[int]]]:
+        """The design matrix (float64, C order) and each feature's columns in it. ``prepared`` (from :meth:`fit`):
+        numeric columns already median-filled, with their missing-value masks."""
         blocks, groups, k = [], {}, 0
         for col in self.features_:
             idx = []
             if col in self.numeric_:
-                v = self._numeric_values(col, X[col].to_numpy(dtype=float, na_value=np.nan))
-                miss = np.isnan(v)
-                v = np.where(miss, self.medians_[col], v)
-                blocks.append(((v - self.means_[col]) / self.scales_[col])[:, None])
+                if prepared is not None and col in prepared:
+                    v, miss = prepared[col]
+                else:
+                    v = self._numeric_values(col, X[col].to_numpy(dtype=float, na_value=np.nan))
+                    miss = np.isnan(v)
+                    v = np.where(miss, self.medians_[col], v)
+                blocks.append((v - self.means_[col]) / self.scales_[col])
                 idx.append(k)
                 k += 1
                 if self.has_missing_[col]:
-                    blocks.append(miss.astype(float)[:, None])
+                    blocks.append(miss.astype(float))
                     idx.append(k)
                     k += 1
             else:
@@ -194,7 +204,13 @@ class ChurnModel:
                 idx.extend(range(k, k + onehot.shape[1]))
                 k += onehot.shape[1]
             groups[col] = idx
-        return np.hstack(blocks) if blocks else np.zeros((len(X), 0)), groups
+        Z = np.empty((len(X), k))
+        at = 0
+        for block in blocks:
+            width = 1 if block.ndim == 1 else block.shape[1]
+            Z[:, at:at + width] = block if block.ndim == 2 else block[:, None]
+            at += width
+        return Z, groups
 
     # ----- predicting ----------------------------------------------------------------------------
     def _check(self, X) -> np.ndarray:
@@ -208,7 +224,9 @@ class ChurnModel:
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """Log-odds of churn per row."""
-        return self._logit(self._check(X))
+        Z = self._check(X)
+        with _few_threads():
+            return self._logit(Z)
 
     def _logit(self, Z: np.ndarray) -> np.ndarray:
         if self.kind == "logistic":
@@ -228,6 +246,17 @@ class ChurnModel:
         feature's design columns.
         """
         Z = self._check(X)
+        with _few_threads():
+            return pd.DataFrame(self._contributions(Z), index=X.index, columns=self.features_)
+
+    def score(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_proba(X)[:, 1], contributions(X) as an array)`` from one pass over ``X``: the
+        probability of churn per row, and the (rows × features_) log-odds contributions."""
+        Z = self._check(X)
+        with _few_threads():
+            return 1.0 / (1.0 + np.exp(-self._logit(Z))), self._contributions(Z)
+
+    def _contributions(self, Z: np.ndarray) -> np.ndarray:
         out = np.empty((Z.shape[0], len(self.features_)))
         if self.kind == "logistic":
             coef = self.estimator_.coef_[0]
@@ -241,7 +270,7 @@ class ChurnModel:
                 Zr = Z.copy()
                 Zr[:, g] = self.reference_design_[g]
                 out[:, j] = base - self._logit(Zr)
-        return pd.DataFrame(out, index=X.index, columns=self.features_)
+        return out
 
     @property
     def importance_(self) -> pd.Series:

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -51,6 +52,16 @@ def open_page(page, base: str, path: str) -> str:
     return main_text(page)
 
 
+def text_with(page, *expected: str, timeout_s: float = 30) -> str:
+    """The main area's text once it holds every expected string (Streamlit may still be drawing), or as it is."""
+    deadline = time.time() + timeout_s
+    text = main_text(page)
+    while not all(e in text for e in expected) and time.time() < deadline:
+        page.wait_for_timeout(500)
+        text = main_text(page)
+    return text
+
+
 def digits(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -78,10 +89,12 @@ def test_sample_overview_and_kpis_show_the_cli_revenue(app_server, page, cli_fig
     assert f"€{round(total):,}" in text, text[:600]
 
     last = periods[-1]
-    text = open_page(page, app_server, "kpis")
-    assert format_value(last["net_revenue"], "money", "EUR") in text
-    assert f"{last['orders']:,}" in text and f"{last['new_customers']:,}" in text
+    open_page(page, app_server, "kpis")
+    wanted = (format_value(last["net_revenue"], "money", "EUR"), f"{last['orders']:,}", f"{last['new_customers']:,}")
+    text = text_with(page, *wanted)
     screenshot(page, "figures-sample-kpis")
+    for figure in wanted:
+        assert figure in text, (figure, text[:3000])
 
 
 def heatmap_rows(page) -> dict[str, list]:

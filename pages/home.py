@@ -33,7 +33,9 @@ if not ws.has_data():
 
 figures = session.memo("headline", headline_figures, ws)
 cols = st.columns(4)
-cols[0].metric("Customers", f"{figures['customers']:,}", help="People who placed at least one order.")
+cols[0].metric("Customers who ordered", f"{figures['customers']:,}",
+               help="People who placed at least one order. The data health panel below also counts customers "
+                    "known only from a CRM list.")
 cols[1].metric("Orders", f"{figures['orders']:,}", help="Distinct order numbers that are not wholly cancelled.")
 cols[2].metric("Net revenue", figures["net_revenue_text"],
                help="Quantity × unit price over every loaded line, cancellations and returns as negatives.")

@@ -55,8 +55,9 @@ def health_report(ws) -> list[HealthItem]:
     customers, = _one(con, "select count(*) from customers")
     merged, = _one(con, "select count(*) from identity_merges")
     items.append(HealthItem(
-        "customers", "Customers", f"{customers:,}", OK if customers else INFO,
-        "People after matching the same customer id, e-mail or phone across your files"
+        "customers", "Customers in all files", f"{customers:,}", OK if customers else INFO,
+        "People after matching the same customer id, e-mail or phone across your files, whether or not they "
+        "have ordered yet"
         + (f" ({merged:,} ids, e-mails or phones were folded into another customer)." if merged else "."),
         "Check the identity merges if two different people seem to have been joined."))
     if lines:

@@ -473,7 +473,7 @@ def cached_models(ws: Workspace, calibration_end, time_unit_days: float = TIME_U
     """The models stored in the workspace for this data and these settings, or None."""
     if not table_exists(ws.con, FIT_TABLE):
         return None
-    rows = ws.con.execute(f"select models from {FIT_TABLE} where fit_key = ?",
+    rows = ws.con.execute("select models from clv_fit where fit_key = ?",
                           [_fit_key(ws, _as_date(calibration_end), time_unit_days, penalizer)]).fetchall()
     return ClvModels.from_json(rows[0][0]) if rows else None
 
@@ -517,7 +517,7 @@ def load_scores(ws_or_con) -> pd.DataFrame | None:
     con = _con(ws_or_con)
     if not table_exists(con, SCORES_TABLE):
         return None
-    return query_df(con, f"select * from {SCORES_TABLE} order by clv desc, customer_id")
+    return query_df(con, "select * from clv_scores order by clv desc, customer_id")
 
 
 def current_scores(ws: Workspace) -> pd.DataFrame | None:
@@ -525,7 +525,7 @@ def current_scores(ws: Workspace) -> pd.DataFrame | None:
     con = ws.con
     if not (table_exists(con, FIT_TABLE) and table_exists(con, SCORES_TABLE)):
         return None
-    keys = con.execute(f"select fit_key from {FIT_TABLE}").fetchall()
+    keys = con.execute("select fit_key from clv_fit").fetchall()
     current = ws.content_hash().split(":", 1)[-1]
     if not any(json.loads(k[0])[0] == current for k in keys):
         return None

@@ -169,8 +169,9 @@ def writable_workspace(default_name: str = "My shop") -> Workspace:
 
 def currency(ws: Workspace) -> str | None:
     """The workspace's currency code (from the data, or the owner's choice on the Upload page), or None."""
-    from insights.kpis import workspace_currency
-    return workspace_currency(ws)
+    from insights.kpis import data_currency
+    # the data's currency changes only with the data (memoised on its hash); the owner's choice is read live
+    return memo("data_currency", data_currency, ws) or ws.setting("currency")
 
 
 def currency_label(code: str | None) -> str:

@@ -169,8 +169,27 @@ class Workspace:
     # ----- schema, transactions, marts -----------------------------------------------------------
     def _ensure_schema(self) -> None:
         self.con.execute(sql_text("schema.sql"))
+        self._migrate_row_hashes()
         if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchall():
             self.con.execute("insert into workspace_meta values ('data_version', ?)", [uuid.uuid4().hex])
+
+    def _migrate_row_hashes(self) -> None:
+        """Workspaces made before row hashes were numbers kept md5 as 32 hex digits: convert them in place.
+
+        A row hash is now ``md5_number(...)::uuid``; ``md5_number`` reads md5's 16 bytes as one little-endian
+        128-bit number, so the hex digits are read two by two from the last byte to the first. An old workspace then still recognises rows it already holds.
+        """
+        old = {r[0] for r in self.con.execute(
+            "select table_name from information_schema.columns where column_name = 'row_hash' "
+            "and data_type = 'VARCHAR' and table_schema = 'main'").fetchall()}
+        if not old:
+            return
+        reversed_hex = " || ".join(f"substr(row_hash, {2 * b + 1}, 2)" for b in range(15, -1, -1))
+        with self.transaction() as con:
+            for table in DATA_TABLES:
+                if table in old:   # fixed table names
+                    con.execute(f'alter table "{table}" alter row_hash type uuid using '
+                                f"case when length(row_hash) = 32 then ('0x' || {reversed_hex})::uhugeint::uuid end")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -127,7 +127,7 @@ def test_next_months_export_appends_only_new_lines(tmp_workspace, tmp_path):
 
 def test_a_failing_load_leaves_the_workspace_untouched(tmp_workspace, retail_csv, monkeypatch):
     import insights.ingest.load as load
-    def broken(con):
+    def broken(con, *args, **kwargs):
         raise RuntimeError("disk full")
     monkeypatch.setattr(load, "resolve_identities", broken)
     with pytest.raises(RuntimeError):

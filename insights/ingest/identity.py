@@ -122,6 +122,7 @@ with recs as (
     select source_customer_id, null, email, null, 0 from events
     union all
     select source_customer_id, null, email, null, 0 from feedback
+    {batch}
 )
 select cid, ref, email, phone, max(crm) as crm
 from recs
@@ -130,12 +131,21 @@ group by all
 """
 
 
-def resolve_identities(con) -> dict[str, int]:
-    """Recompute ``customer_id`` in all four tables and rewrite ``identity_merges``. Returns counts.
+# the key columns of rows about to be inserted: (cid, ref, email, phone, crm)
+BATCH_KEYS_TABLE = "_batch_keys"
 
-    Runs inside the caller's transaction (``con`` is the workspace connection).
+
+def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
+    """Resolve every key of the workspace to one person; rewrite ``identity_merges``. Returns counts.
+
+    Leaves the temp table ``_id_keys`` (key_kind, key_value, resolved) for the rows about to be inserted:
+    with ``batch_keys``, the keys of those rows (temp table ``_batch_keys``) take part in the resolution, so
+    new rows get their ``customer_id`` as they are written (see ``customer_id_sql``) instead of by an update of
+    the whole table. Rows already stored are updated only where their person changed. Call
+    :func:`finish_identities` once the new rows are in. Runs inside the caller's transaction.
     """
-    rows = con.execute(_KEYS_SQL).fetchall()
+    batch = f"union all select cid, ref, email, phone, crm from {BATCH_KEYS_TABLE}" if batch_keys else ""
+    rows = con.execute(_KEYS_SQL.replace("{batch}", batch)).fetchall()
     uf = _UnionFind()
     crm_ids: set[str] = set()
     all_keys: set[str] = set()
@@ -210,6 +220,32 @@ def resolve_identities(con) -> dict[str, int]:
             con.execute(f"""update "{table}" as t set customer_id = k.resolved from _id_keys k
                 where t.source_customer_id is null and t.email is null and t.phone is not null
                   and k.key_kind = 'phone' and k.key_value = t.phone and t.customer_id is distinct from k.resolved""")
+    con.execute("delete from identity_merges")
+    if merges:
+        merged = pd.DataFrame(merges, columns=["customer_id", "merged_key", "key_kind", "reason"])
+        con.register("_identity_merges", merged)
+        try:
+            con.execute("insert into identity_merges select * from _identity_merges")
+        finally:
+            con.unregister("_identity_merges")
+    return {"keys": len(all_keys), "people": len(members), "merged_keys": len(merges)}
+
+
+def customer_id_sql(alias: str, has_phone: bool) -> tuple[str, str]:
+    """(joins, expression): the resolved ``customer_id`` of rows in ``alias`` (columns f_customer_id, f_email,
+    f_phone) from ``_id_keys`` — the same rule as the update of stored rows: the first key present decides."""
+    joins = (f" left join _id_keys _ki on _ki.key_kind = 'id' and _ki.key_value = {alias}.f_customer_id"
+             f" left join _id_keys _ke on _ke.key_kind = 'email' and _ke.key_value = {alias}.f_email")
+    expr = (f"case when {alias}.f_customer_id is not null then _ki.resolved "
+            f"when {alias}.f_email is not null then _ke.resolved")
+    if has_phone:
+        joins += f" left join _id_keys _kp on _kp.key_kind = 'phone' and _kp.key_value = {alias}.f_phone"
+        expr += " else _kp.resolved"
+    return joins, expr + " end"
+
+
+def finish_identities(con) -> None:
+    """After the new rows are in: guest flags, events and feedback placed by order number; drops ``_id_keys``."""
     con.execute("update order_lines set is_guest = customer_id is null where is_guest <> (customer_id is null)")
     for table in ("events", "feedback"):
         if not con.execute(f'select count(*) from "{table}" where customer_id is null and order_id is not null '
@@ -221,16 +257,7 @@ def resolve_identities(con) -> dict[str, int]:
                   where customer_id is not null group by order_id) as o
             where t.customer_id is null and t.order_id = o.order_id
         """)
-    con.execute("delete from identity_merges")
-    if merges:
-        merged = pd.DataFrame(merges, columns=["customer_id", "merged_key", "key_kind", "reason"])
-        con.register("_identity_merges", merged)
-        try:
-            con.execute("insert into identity_merges select * from _identity_merges")
-        finally:
-            con.unregister("_identity_merges")
     con.execute("drop table if exists _id_keys")
-    return {"keys": len(all_keys), "people": len(members), "merged_keys": len(merges)}
 
 
 def merges_frame(con) -> pd.DataFrame:

@@ -24,6 +24,7 @@ commit; marts are rebuilt after.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -38,11 +39,13 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from insights.db import first_row, quote_ident, sql_text
 from insights.ingest import mapping as M
 from insights.ingest import values as V
-from insights.ingest.identity import normalise_phone, resolve_identities
+from insights.ingest.identity import (BATCH_KEYS_TABLE, customer_id_sql, finish_identities, normalise_phone,
+                                      resolve_identities)
 
 log = logging.getLogger(__name__)
 
@@ -193,33 +196,40 @@ def _parse_values(fld: str, typ: str, column: pa.Array, date_format, number_form
     return _as_arrow(res.values, _ARROW_TYPES[typ]), _as_mask(res.errors, n), _as_mask(res.empty, n)
 
 
-# ----- the SQL of one file ----------------------------------------------------------------------------------
-# (field, condition on _incoming, reason) in the order they are checked; the first failing one is reported
+# ----- the checks of one file ----------------------------------------------------------------------------
+# (field, masks that must all be true, reason) in the order they are checked; the first failing one is
+# reported. "null:x" is a missing value of field x (after derivation), "bad:x" an unreadable one;
+# "null:revenue" a line whose amount cannot be computed.
 _CHECKS = {
     "transactions": [
-        ("order_id", "f_order_id is null", "no order number"),
-        ("ordered_at", "_bad_ordered_at", "order date is not a date Clueboard can read"),
-        ("ordered_at", "f_ordered_at is null", "no order date"),
-        ("quantity", "_bad_quantity", "quantity is not a number"),
-        ("unit_price", "_bad_unit_price", "unit price is not an amount"),
-        ("line_total", "_bad_line_total", "line total is not an amount"),
-        ("unit_price", "f_revenue is null", "no price or amount"),
+        ("order_id", ("null:order_id",), "no order number"),
+        ("ordered_at", ("bad:ordered_at",), "order date is not a date Clueboard can read"),
+        ("ordered_at", ("null:ordered_at",), "no order date"),
+        ("quantity", ("bad:quantity",), "quantity is not a number"),
+        ("unit_price", ("bad:unit_price",), "unit price is not an amount"),
+        ("line_total", ("bad:line_total",), "line total is not an amount"),
+        ("unit_price", ("null:revenue",), "no price or amount"),
     ],
     "customers": [
-        ("customer_id", "f_customer_id is null and f_email is null and f_phone is null",
-         "no customer id, e-mail or phone"),
+        ("customer_id", ("null:customer_id", "null:email", "null:phone"), "no customer id, e-mail or phone"),
     ],
     "events": [
-        ("event_at", "_bad_event_at", "event time is not a date Clueboard can read"),
-        ("event_at", "f_event_at is null", "no event time"),
-        ("event_name", "f_event_name is null", "no event name"),
+        ("event_at", ("bad:event_at",), "event time is not a date Clueboard can read"),
+        ("event_at", ("null:event_at",), "no event time"),
+        ("event_name", ("null:event_name",), "no event name"),
     ],
     "feedback": [
-        ("score", "_bad_score", "score is not a number"),
-        ("score", "f_score is null and f_text is null", "no score and no comment"),
+        ("score", ("bad:score",), "score is not a number"),
+        ("score", ("null:score", "null:text"), "no score and no comment"),
     ],
 }
+# a constant pattern (never user text), written into the view's SQL
 _STATUS_UNDONE = "(cancel|storn|annul|void|return|refund|retour)"
+KEEP, REJECTED, SET_ASIDE = 0, 1, 2
+
+# the order-header fields a line file may lack and an orders table of the same batch can complete
+_HEADER_FIELDS = ("ordered_at", "customer_id", "email", "phone", "status", "channel", "country", "currency",
+                  "delivered_at", "promised_at")
 
 
 def _col(i: int, ncols: int) -> str:
@@ -227,76 +237,125 @@ def _col(i: int, ncols: int) -> str:
     return quote_ident(f"c{i}", names)
 
 
+def _null_mask(values: pa.Array) -> np.ndarray:
+    return values.is_null().to_numpy(zero_copy_only=False)
+
+
+@dataclass
+class _Staged:
+    """One file's typed columns (``f_<field>``), its unreadable-value masks and, once classified, each row's fate."""
+    n: int
+    rows: np.ndarray                                   # the row number a spreadsheet shows
+    columns: dict[str, pa.Array]
+    bad: dict[str, np.ndarray]
+    state: np.ndarray | None = None                    # KEEP / REJECTED / SET_ASIDE per row
+    check: np.ndarray | None = None                    # index into the checks of the first failing one, -1
+    aside: list[tuple[int, str]] = field(default_factory=list)   # (row index, reason)
+    hash_hi: pa.Array | None = None
+    hash_lo: pa.Array | None = None
+
+    def null(self, fld: str) -> np.ndarray:
+        return _null_mask(self.columns[f"f_{fld}"])
+
+
 class _Loader:
+    """Loads one plan at a time inside the caller's transaction.
+
+    The parsed file stays an Arrow table from parsing to insert: rows are classified with numpy masks, the row
+    hashes and duplicates come from one DuckDB query over the raw cells, and ``sql/staging/<table>.sql`` reads
+    the typed table through the temp view ``_incoming`` (which adds revenue, the status flag and the hash). No
+    temp table is written and no row is updated.
+    """
+
     def __init__(self, con, plans: Sequence, progress: Progress | None):
         self.con = con
         self.plans = plans
         self.progress = progress or (lambda f, m: None)
         self.order_headers: list[tuple] = []  # (plan, report) of orders tables in this batch
+        self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
+        self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
+        for plan in plans:
+            if plan.role != "orders":
+                table = TABLE_FOR_KIND[plan.kind]
+                self.later_files[table] = self.later_files.get(table, 0) + 1
 
-    # ---- staging one plan into the temp table _incoming --------------------------------------------
-    def _stage(self, plan, report: FileReport) -> None:
+    # ---- parsing one plan into typed columns ----------------------------------------------------------
+    def _stage(self, plan, report: FileReport) -> _Staged:
         raw = plan.raw
         data = raw.data
-        n, ncols = data.num_rows, data.num_columns
-        kind = plan.kind
+        n, kind = data.num_rows, plan.kind
         rows = np.asarray(raw.source_rows, dtype=np.int64) if raw.source_rows is not None else np.arange(2, n + 2)
-        arrays = [pa.array(np.arange(n, dtype=np.int64)), pa.array(rows, pa.int64())]
-        names = ["_idx", "_row"]
         raw_columns = [data.column(i).combine_chunks() if data.column(i).num_chunks != 1 else data.column(i).chunk(0)
-                       for i in range(ncols)]
-        bad_notes = []
+                       for i in range(data.num_columns)]
+        columns: dict[str, pa.Array] = {}
+        bad: dict[str, np.ndarray] = {}
         for fld in M.FIELDS[kind]:
             idx = plan.mapping.get(fld)
             typ = _field_type(fld)
             if idx is None:
-                arrays.append(pa.nulls(n, _ARROW_TYPES[typ]))
-                names.append(f"f_{fld}")
-                arrays.append(pa.array(np.zeros(n, dtype=bool)))
-                names.append(f"_bad_{fld}")
+                columns[f"f_{fld}"] = pa.nulls(n, _ARROW_TYPES[typ])
+                bad[fld] = np.zeros(n, dtype=bool)
                 continue
-            values, bad, empty = parse_field(fld, raw_columns[idx], plan.date_formats.get(fld))
+            values, unreadable, empty = parse_field(fld, raw_columns[idx], plan.date_formats.get(fld))
             if fld == "phone":
                 values = self._phones(values, plan, raw_columns)
-            arrays.append(values)
-            names.append(f"f_{fld}")
-            arrays.append(pa.array(bad & ~empty))
-            names.append(f"_bad_{fld}")
-            unreadable = int((bad & ~empty).sum())
-            if unreadable and not any(fld == c[0] for c in _CHECKS[kind]):
-                bad_notes.append(f"{unreadable:,} values in column “{plan.columns[idx]}” could not be read as "
-                                 f"{'dates' if typ == 'date' else 'numbers' if typ == 'number' else 'yes/no'} "
-                                 "and were left empty (the rows are loaded)")
+            columns[f"f_{fld}"] = values
+            bad[fld] = unreadable & ~empty
+            count = int(bad[fld].sum())
+            if count and not any(fld == c[0] for c in _CHECKS[kind]):
+                report.notes.append(
+                    f"{count:,} values in column “{plan.columns[idx]}” could not be read as "
+                    f"{'dates' if typ == 'date' else 'numbers' if typ == 'number' else 'yes/no'} "
+                    "and were left empty (the rows are loaded)")
         if kind == "customers":
-            arrays.append(pa.array(self._attributes(plan, data), pa.string()))
-            names.append("_attributes")
-        report.notes.extend(bad_notes)
-        arrays.append(self._row_hashes(kind, data))
-        names.append("_hash")
-        table = pa.Table.from_arrays(arrays, names=names)
-        con = self.con
-        con.register("_incoming_arrow", table)
-        try:
-            con.execute("create or replace temp table _incoming as select * from _incoming_arrow")
-        finally:
-            con.unregister("_incoming_arrow")
+            columns["_attributes"] = pa.array(self._attributes(plan, data), pa.string())
+        staged = _Staged(n, rows, columns, bad)
         if kind == "transactions":
-            self._derive_transactions(plan, report)
-        if "email" in M.FIELDS[kind]:
-            con.execute("update _incoming set f_email = lower(trim(f_email)) where f_email is not null")
+            self._derive_transactions(plan, report, staged)
+        if "f_email" in columns:
+            columns["f_email"] = pc.utf8_lower(columns["f_email"])
+        return staged
 
-    def _row_hashes(self, kind: str, data: pa.Table) -> pa.Array:
-        """md5 of the kind and every cell of the row as read: equal rows, equal hashes (within and across files)."""
-        ncols = data.num_columns
-        self.con.register("_raw_arrow", data)
+    def _derive_transactions(self, plan, report: FileReport, staged: _Staged) -> None:
+        cols = staged.columns
+        if plan.mapping.get("order_id") is None:
+            # no order number column: one order per customer (or guest) per day
+            who = pc.coalesce(cols["f_customer_id"], cols["f_email"], pa.scalar("guest"))
+            day = pc.strftime(cols["f_ordered_at"], format="%Y%m%d")
+            cols["f_order_id"] = pc.binary_join_element_wise(who, day, "-")
+            report.notes.append("The file has no order number: a customer's lines on one day make one order.")
+        if plan.mapping.get("quantity") is None:
+            cols["f_quantity"] = pa.array(np.ones(staged.n, dtype=np.int16)).cast(_ARROW_TYPES["number"])
+            report.notes.append("The file has no quantity column: each row counts as one item.")
+        if plan.mapping.get("unit_price") is None and plan.mapping.get("line_total") is not None:
+            report.notes.append("Amounts are line totals: unit price = line total ÷ quantity.")
+        self._join_order_headers(report, staged)
+
+    def _join_order_headers(self, report: FileReport, staged: _Staged) -> None:
+        """Lines of an orders-table batch take what they lack (date, customer, status…) from the orders table."""
+        con = self.con
+        if not con.execute("select count(*) from _order_headers").fetchall()[0][0]:
+            return
+        cols = staged.columns
+        lines = pa.table({"_idx": pa.array(np.arange(staged.n, dtype=np.int64)), "f_order_id": cols["f_order_id"],
+                          **{f"f_{f}": cols[f"f_{f}"] for f in _HEADER_FIELDS}})
+        # the first orders table that knows an order wins; lines keep their own values where they have them
+        filled = ", ".join(f"coalesce(l.f_{f}, h.f_{f}) as f_{f}" for f in _HEADER_FIELDS)  # fixed names
+        con.register("_lines_arrow", lines)
         try:
-            hashed = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
-            # identifiers are the reader's generated c0..cN, checked by quote_ident; the kind is bound
-            result = self.con.sql(f"select md5(concat_ws(chr(31), ?, {hashed})) as h from _raw_arrow",
-                                  params=[kind]).to_arrow_table()
+            out = con.sql(f"""select {filled}, h.f_order_id is not null as _matched
+                             from _lines_arrow l left join _order_headers h on h.f_order_id = l.f_order_id
+                             order by l._idx""").to_arrow_table()
+            con.execute("insert into _order_ids_used select distinct l.f_order_id from _lines_arrow l "
+                        "where l.f_order_id in (select f_order_id from _order_headers)")
         finally:
-            self.con.unregister("_raw_arrow")
-        return result.column(0).combine_chunks()
+            con.unregister("_lines_arrow")
+        for f in _HEADER_FIELDS:
+            cols[f"f_{f}"] = out.column(f"f_{f}").combine_chunks().cast(cols[f"f_{f}"].type)
+        matched = int(pc.sum(out.column("_matched")).as_py() or 0)
+        names = ", ".join(p.name for p, _ in self.order_headers)
+        report.notes.append(f"{matched:,} lines completed (customer, date, status, delivery) from the orders "
+                            f"table {names}.")
 
     def _phones(self, values: pa.Array, plan, raw_columns) -> pa.Array:
         """Phone numbers in E.164, parsed once per distinct (number, country) pair."""
@@ -334,115 +393,171 @@ class _Loader:
             out.append(json.dumps(obj, ensure_ascii=False) if obj else None)
         return out
 
-    def _derive_transactions(self, plan, report: FileReport) -> None:
-        con = self.con
-        if plan.mapping.get("order_id") is None:
-            # no order number column: one order per customer (or guest) per day
-            con.execute("""update _incoming set f_order_id = coalesce(f_customer_id, f_email, 'guest') || '-'
-                           || strftime(f_ordered_at, '%Y%m%d') where f_ordered_at is not null""")
-            report.notes.append("The file has no order number: a customer's lines on one day make one order.")
-        if plan.mapping.get("quantity") is None:
-            con.execute("update _incoming set f_quantity = 1")
-            report.notes.append("The file has no quantity column: each row counts as one item.")
-        self._join_order_headers(report)
-        con.execute("alter table _incoming add column f_revenue decimal(18,4)")
-        con.execute("alter table _incoming add column _status_zeroed boolean default false")
-        if plan.mapping.get("unit_price") is not None:
-            con.execute("update _incoming set f_revenue = round(f_quantity * f_unit_price, 4)")
-        elif plan.mapping.get("line_total") is not None:
-            con.execute("""update _incoming set f_revenue = f_line_total,
-                           f_unit_price = case when f_quantity is null or f_quantity = 0 then 0
-                                               else round(f_line_total / f_quantity, 4) end""")
-            report.notes.append("Amounts are line totals: unit price = line total ÷ quantity.")
-        con.execute("update _incoming set _status_zeroed = true where f_quantity > 0 and f_revenue <> 0 "
-                    "and regexp_matches(lower(coalesce(f_status, '')), ?)", [_STATUS_UNDONE])
-
-    def _join_order_headers(self, report: FileReport) -> None:
-        con = self.con
-        if not con.execute("select count(*) from _order_headers").fetchall()[0][0]:
-            return
-        # the first orders table that knows an order wins; lines keep their own values where they have them
-        con.execute("""update _incoming as l set
-                f_ordered_at = coalesce(l.f_ordered_at, h.f_ordered_at),
-                f_customer_id = coalesce(l.f_customer_id, h.f_customer_id),
-                f_email = coalesce(l.f_email, h.f_email),
-                f_phone = coalesce(l.f_phone, h.f_phone),
-                f_status = coalesce(l.f_status, h.f_status),
-                f_channel = coalesce(l.f_channel, h.f_channel),
-                f_country = coalesce(l.f_country, h.f_country),
-                f_currency = coalesce(l.f_currency, h.f_currency),
-                f_delivered_at = coalesce(l.f_delivered_at, h.f_delivered_at),
-                f_promised_at = coalesce(l.f_promised_at, h.f_promised_at)
-            from _order_headers as h
-            where h.f_order_id = l.f_order_id""")
-        matched = con.execute("""select count(*) from _incoming l
-                                 where l.f_order_id in (select f_order_id from _order_headers)""").fetchall()[0][0]
-        con.execute("insert into _order_ids_used select distinct f_order_id from _incoming "
-                    "where f_order_id in (select f_order_id from _order_headers)")
-        names = ", ".join(p.name for p, _ in self.order_headers)
-        report.notes.append(f"{matched:,} lines completed (customer, date, status, delivery) from the orders "
-                            f"table {names}.")
-
     # ---- classification of rows -------------------------------------------------------------------
-    def _classify(self, plan, report: FileReport, table: str) -> None:
-        """Adds _reason/_reject_col/_reject_idx (rejects), _aside (set-aside reason) and _keep to _incoming.
+    def _checks(self, plan) -> list[tuple]:
+        if plan.role == "orders":
+            return [c for c in _CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
+        return _CHECKS[plan.kind]
 
-        Only the rows concerned are updated, so a clean million-row file costs two cheap passes.
+    def _classify(self, plan, staged: _Staged, table: str) -> None:
+        """Each row's fate: rejected (first failing check), set aside (duplicate, already loaded) or kept."""
+        checks = self._checks(plan)
+        masks: dict[str, np.ndarray] = {}
+
+        def mask(term: str) -> np.ndarray:
+            if term not in masks:
+                what, fld = term.split(":")
+                if what == "bad":
+                    masks[term] = staged.bad[fld]
+                elif fld == "revenue":
+                    masks[term] = self._revenue_missing(plan, staged)
+                else:
+                    masks[term] = staged.null(fld)
+            return masks[term]
+
+        check = np.full(staged.n, -1, dtype=np.int16)
+        for i in range(len(checks) - 1, -1, -1):     # the first failing check wins
+            failing = np.logical_and.reduce([mask(t) for t in checks[i][1]])
+            check[failing] = i
+        staged.check = check
+        state = np.where(check >= 0, REJECTED, KEEP).astype(np.int8)
+        first_row, prior = self._row_hashes(plan, staged, state == KEEP, table)
+        duplicate = ~np.isnan(first_row)
+        state[duplicate] = SET_ASIDE
+        aside = [(int(i), f"exact duplicate of row {int(first_row[i])}") for i in np.flatnonzero(duplicate)]
+        for i, name in prior:
+            if state[i] == KEEP:
+                state[i] = SET_ASIDE
+                aside.append((i, f"already loaded from {name}"))
+        staged.state = state
+        staged.aside = sorted(aside)
+
+    @staticmethod
+    def _revenue_missing(plan, staged: _Staged) -> np.ndarray:
+        if plan.mapping.get("unit_price") is not None:
+            return staged.null("quantity") | staged.null("unit_price")
+        if plan.mapping.get("line_total") is not None:
+            return staged.null("line_total")
+        return np.ones(staged.n, dtype=bool)
+
+    def _row_hashes(self, plan, staged: _Staged, candidate: np.ndarray, table: str):
+        """md5 of the kind and every cell of the row as read (equal rows, equal hashes, within and across files).
+
+        Returns, per row, the row number of the earlier identical row among ``candidate`` rows (NaN when none),
+        and the (row index, file name) of candidate rows already in ``table``. The hash is kept as md5's 128-bit
+        number (stored as a UUID), split in two ``uint64`` halves on the way through Arrow.
         """
         con = self.con
-        checks = _CHECKS[plan.kind]
-        if plan.role == "orders":
-            checks = [c for c in _CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
-        for column, typ in (("_reason", "varchar"), ("_reject_col", "varchar"), ("_reject_idx", "integer"),
-                            ("_aside", "varchar")):
-            con.execute(f"alter table _incoming add column {column} {typ}")  # fixed names
-        cases, params = [], []
-        for fld, cond, reason in checks:
-            # cond comes from the fixed _CHECKS list; the reason and the column's header are bound values
-            idx = plan.mapping.get(fld)
-            cases.append(f"when {cond} then struct_pack(reason := ?::varchar, col := ?::varchar, idx := ?::integer)")
-            params += [reason, plan.columns[idx] if idx is not None else M.FIELD_LABELS[fld], idx]
-        any_failing = " or ".join(f"coalesce({cond}, false)" for _, cond, _ in checks)
-        con.execute(f"""update _incoming set _reason = r.reason, _reject_col = r.col, _reject_idx = r.idx
-            from (select _idx as i, unnest(case {' '.join(cases)} end) from _incoming where {any_failing}) as r
-            where _incoming._idx = r.i""", params)
-        # set aside: exact duplicates within the file, then rows already in the workspace
-        con.execute("""update _incoming set _aside = 'exact duplicate of row ' || d.first_row
-            from (select _hash, min(_row) as first_row from _incoming where _reason is null
-                  group by _hash having count(*) > 1) as d
-            where _incoming._hash = d._hash and _incoming._reason is null and _incoming._row > d.first_row""")
-        if con.execute("select count(*) from _prior_hashes").fetchall()[0][0]:
-            con.execute("""update _incoming set _aside = 'already loaded from ' || p.file_name
-                from _prior_hashes as p
-                where _incoming._hash = p.row_hash and _incoming._reason is null and _incoming._aside is null""")
-        con.execute("alter table _incoming add column _keep boolean")
-        con.execute("update _incoming set _keep = _reason is null and _aside is null")
+        data = plan.raw.data
+        ncols = data.num_columns
+        raw = data.append_column("_idx", pa.array(np.arange(staged.n, dtype=np.int64))) \
+                  .append_column("_row", pa.array(staged.rows, pa.int64())) \
+                  .append_column("_candidate", pa.array(candidate, pa.bool_()))
+        cells = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
+        has_rows = bool(con.execute(f'select count(*) from (select 1 from "{table}" limit 1)').fetchall()[0][0])
+        has_batch = bool(con.execute("select count(*) from _batch_hashes where tbl = ?", [table]).fetchall()[0][0])
+        # identifiers are the reader's generated c0..cN (checked by quote_ident) and a table name from
+        # TABLE_FOR_KIND; the kind and the table name in _batch_hashes are bound values
+        sources = []
+        if has_rows:
+            sources.append(f"""select t.row_hash::uhugeint as h, coalesce(f.name, t.source_file) as file_name
+                from "{table}" t left join files f on f.file_id = t.source_file
+                where t.row_hash in (select h::uuid from hashed where _candidate)""")
+        if has_batch:      # rows of an earlier file of this batch, not inserted yet
+            sources.append("""select h::uhugeint, file_name from _batch_hashes
+                where tbl = $tbl and h in (select h::uuid from hashed where _candidate)""")
+        prior_cte = ("prior as (select h, min(file_name) as file_name from (" + " union all ".join(sources)
+                     + ") group by h)") if sources else \
+            "prior as (select null::uhugeint as h, null::varchar as file_name where false)"
+        con.register("_raw_arrow", raw)
+        try:
+            result = con.sql(f"""
+                with hashed as materialized (
+                    select _idx, _row, _candidate, md5_number(concat_ws(chr(31), $kind, {cells})) as h
+                    from _raw_arrow),
+                firsts as (
+                    select h, min(_row) as first_row from hashed where _candidate group by h having count(*) > 1),
+                {prior_cte}
+                select x._idx, (x.h >> 64)::ubigint as hi, (x.h & 18446744073709551615::uhugeint)::ubigint as lo,
+                       case when x._candidate and x._row > f.first_row then f.first_row end as first_row,
+                       case when x._candidate then p.file_name end as file_name
+                from hashed x left join firsts f on f.h = x.h left join prior p on p.h = x.h
+                order by x._idx""", params={"kind": plan.kind, **({"tbl": table} if has_batch else {})}
+            ).to_arrow_table()
+        finally:
+            con.unregister("_raw_arrow")
+        staged.hash_hi = result.column("hi").combine_chunks()
+        staged.hash_lo = result.column("lo").combine_chunks()
+        first_row = result.column("first_row").to_numpy(zero_copy_only=False).astype(np.float64)
+        files = result.column("file_name")
+        found = np.flatnonzero(files.is_valid().to_numpy(zero_copy_only=False))
+        prior = [(int(i), files[int(i)].as_py()) for i in found]
+        return first_row, prior
 
-    def _insert_rejects(self, plan, fid: str) -> None:
+    # ---- the typed table as the staging SQL sees it ------------------------------------------------------
+    def _register(self, plan, staged: _Staged, identity: bool = False) -> None:
+        """``_incoming``: a temp view over the typed Arrow table, adding revenue, the status flag, the hash and,
+        with ``identity`` (after :func:`resolve_identities`), each row's resolved ``_customer_id``."""
+        arrays = {"_idx": pa.array(np.arange(staged.n, dtype=np.int64)), "_row": pa.array(staged.rows, pa.int64()),
+                  **staged.columns,
+                  "_state": pa.array(staged.state, pa.int8()), "_keep": pa.array(staged.state == KEEP, pa.bool_()),
+                  "_hash_hi": staged.hash_hi, "_hash_lo": staged.hash_lo}
+        self.con.register("_incoming_arrow", pa.table(arrays))
+        if identity:
+            joins, customer = customer_id_sql("i", TABLE_FOR_KIND[plan.kind] in ("order_lines", "customer_records"))
+        else:
+            joins, customer = "", "null::varchar"
+        # every name below is fixed text or a fixed field name; nothing comes from the file
+        base = (f"select i.*, {customer} as _customer_id, "
+                f"((i._hash_hi::uhugeint << 64) | i._hash_lo::uhugeint)::uuid as _hash from _incoming_arrow i{joins}")
+        if plan.kind == "transactions":
+            if plan.mapping.get("unit_price") is not None:
+                revenue, price = "round(f_quantity * f_unit_price, 4)", "f_unit_price"
+            elif plan.mapping.get("line_total") is not None:
+                revenue = "f_line_total"
+                price = ("case when f_quantity is null or f_quantity = 0 then 0::decimal(18,4) "
+                         "else round(f_line_total / f_quantity, 4)::decimal(18,4) end")
+            else:
+                revenue, price = "null::decimal(18,4)", "f_unit_price"
+            self.con.execute(f"""create or replace temp view _incoming as
+                with based as ({base}),
+                priced as (
+                    select * replace ({price} as f_unit_price), ({revenue})::decimal(18,4) as f_revenue from based)
+                select *, coalesce(f_quantity > 0 and f_revenue <> 0
+                                   and regexp_matches(lower(coalesce(f_status, '')), '{_STATUS_UNDONE}'), false)
+                          as _status_zeroed
+                from priced""")
+        else:
+            self.con.execute(f"create or replace temp view _incoming as {base}")
+
+    def _unregister(self) -> None:
+        self.con.execute("drop view if exists _incoming")
+        with contextlib.suppress(Exception):
+            self.con.unregister("_incoming_arrow")
+
+    def _insert_rejects(self, plan, staged: _Staged, fid: str) -> None:
         """One rejects row per rejected row: its row number, the column, the value as written, the reason."""
-        con = self.con
-        rejected = con.execute("""select _idx, _row, _reject_col, _reject_idx, _reason from _incoming
-                                  where _reason is not null order by _row""").fetchall()
-        if not rejected:
+        rejected = np.flatnonzero(staged.state == REJECTED)
+        if not len(rejected):
             return
+        checks = self._checks(plan)
         data = plan.raw.data
         rows = []
-        for idx, row, col, col_idx, reason in rejected:
-            value = data.column(col_idx)[idx].as_py() if col_idx is not None else None
-            rows.append((fid, row, col, None if value is None else str(value)[:500], reason))
-        frame = pd.DataFrame(rows, columns=["file_id", "source_row", "column_name", "value", "reason"])
-        con.register("_rejects_frame", frame)
-        try:
-            con.execute("insert into rejects select * from _rejects_frame")
-        finally:
-            con.unregister("_rejects_frame")
+        for i in rejected[np.argsort(staged.rows[rejected], kind="stable")]:
+            fld, _, reason = checks[staged.check[i]]
+            col_idx = plan.mapping.get(fld)
+            col = plan.columns[col_idx] if col_idx is not None else M.FIELD_LABELS[fld]
+            value = data.column(col_idx)[int(i)].as_py() if col_idx is not None else None
+            rows.append((fid, int(staged.rows[i]), col, None if value is None else str(value)[:500], reason))
+        self._insert_frame("rejects", pd.DataFrame(rows, columns=["file_id", "source_row", "column_name", "value",
+                                                                  "reason"]))
 
-    def _prior_hashes(self, table: str) -> None:
-        # fixed table name from TABLE_FOR_KIND
-        self.con.execute(f"""create or replace temp table _prior_hashes as
-            select t.row_hash, min(coalesce(f.name, t.source_file)) as file_name
-            from "{table}" t left join files f on f.file_id = t.source_file
-            where t.row_hash is not null group by t.row_hash""")
+    def _insert_frame(self, table: str, frame: pd.DataFrame) -> None:
+        self.con.register("_frame", frame)
+        try:
+            self.con.execute(f'insert into "{table}" select * from _frame')  # fixed table names
+        finally:
+            self.con.unregister("_frame")
 
     # ---- one file ---------------------------------------------------------------------------------
     def load_plan(self, plan) -> FileReport:
@@ -468,63 +583,103 @@ class _Loader:
                 report.revenue_set_aside = report.revenue_read
             report.notes.append("This exact file was loaded before: nothing changed.")
             return report
-        report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
+        report.file_id = fid = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        self._stage(plan, report)
-        self._prior_hashes(table)
-        self._classify(plan, report, table)
-        fid = report.file_id
-        # rejects: ragged rows from the reader, then unreadable required values
+        staged = self._stage(plan, report)
+        self._classify(plan, staged, table)
+        # rejects: ragged rows from the reader, then unreadable or missing required values
         if ragged:
             con.executemany("insert into rejects values (?, ?, ?, ?, ?)",
                             [(fid, _ragged_row(r), None, _ragged_value(r), _ragged_reason(r)) for r in ragged])
-        self._insert_rejects(plan, fid)
-        con.execute("""insert into set_aside select ?, _row, _aside from _incoming
-                       where _aside is not null order by _row""", [fid])
-        reasons = dict(con.execute("select _reason, count(*) from _incoming where _reason is not null "
-                                   "group by 1 order by 2 desc").fetchall())
+        self._insert_rejects(plan, staged, fid)
+        if staged.aside:
+            self._insert_frame("set_aside", pd.DataFrame(
+                {"file_id": fid, "source_row": staged.rows[[i for i, _ in staged.aside]],
+                 "reason": [r for _, r in staged.aside]}).sort_values("source_row", kind="stable"))
+        checks = self._checks(plan)
+        reasons: dict[str, int] = {}
+        for i, count in zip(*np.unique(staged.check[staged.state == REJECTED], return_counts=True)):
+            reasons[checks[i][2]] = reasons.get(checks[i][2], 0) + int(count)
         for r in ragged:
             key = _ragged_reason(r)
             reasons[key] = reasons.get(key, 0) + 1
-        report.rejected_by_reason = reasons
+        report.rejected_by_reason = dict(sorted(reasons.items(), key=lambda kv: -kv[1]))
         report.rows_rejected = sum(reasons.values())
-        aside = con.execute("""select case when _aside like 'exact duplicate%' then 'exact duplicate of an earlier row'
-                                           else _aside end, count(*)
-                               from _incoming where _aside is not null group by 1 order by 2 desc""").fetchall()
-        report.set_aside_by_reason = dict(aside)
-        report.rows_set_aside = sum(report.set_aside_by_reason.values())
-        if plan.role == "orders":
-            con.execute("""insert into _order_headers_all select ?, _row, _keep, f_order_id, f_ordered_at,
-                    f_customer_id, f_email, f_phone, f_status, f_channel, f_country, f_currency, f_delivered_at,
-                    f_promised_at from _incoming""", [fid])
-            con.execute("""create or replace temp table _order_headers as select * from _order_headers_all
-                           where _keep qualify row_number() over (partition by f_order_id order by _row) = 1""")
-            self.order_headers.append((plan, report))
-            report.notes.append("Orders table (no products or prices): used to complete the order lines loaded "
-                                "with it.")
-            return report
-        first_id = con.execute(f'select coalesce(max("{ID_COLUMN[table]}"), 0) + 1 from "{table}"').fetchall()[0][0]
-        params = {"file_id": fid, "first_line_id": first_id}
-        if plan.kind == "feedback":
-            params["default_kind"] = self._default_feedback_kind()
-        con.execute(f'insert into "{table}" ' + sql_text(f"staging/{table}.sql"), params)
-        report.rows_loaded = con.execute("select count(*) from _incoming where _keep").fetchall()[0][0]
-        if plan.kind == "transactions":
-            money = con.execute("""select
-                    coalesce(sum(f_revenue), 0),
-                    coalesce(sum(f_revenue) filter (where _keep and not _status_zeroed), 0),
-                    coalesce(sum(f_revenue) filter (where _aside is not null), 0),
-                    coalesce(sum(f_revenue) filter (where _reason is not null), 0),
-                    coalesce(sum(f_revenue) filter (where _keep and _status_zeroed), 0),
-                    mode(upper(f_currency))
-                from _incoming""").fetchall()[0]
-            (report.revenue_read, report.revenue_loaded, report.revenue_set_aside, report.revenue_rejected,
-             report.revenue_excluded_by_status) = (Decimal(m) for m in money[:5])
-            report.currency = money[5]
-            if report.revenue_excluded_by_status:
-                report.notes.append(f"{report.revenue_excluded_by_status:,.2f} of lines whose status says cancelled "
-                                    "or returned is not counted as revenue.")
+        aside: dict[str, int] = {}
+        for _, reason in staged.aside:
+            key = "exact duplicate of an earlier row" if reason.startswith("exact duplicate") else reason
+            aside[key] = aside.get(key, 0) + 1
+        report.set_aside_by_reason = dict(sorted(aside.items(), key=lambda kv: -kv[1]))
+        report.rows_set_aside = sum(aside.values())
+        report.rows_loaded = int((staged.state == KEEP).sum())
+        self._register(plan, staged)
+        try:
+            if plan.role == "orders":
+                con.execute("""insert into _order_headers_all select ?, _row, _keep, f_order_id, f_ordered_at,
+                        f_customer_id, f_email, f_phone, f_status, f_channel, f_country, f_currency, f_delivered_at,
+                        f_promised_at from _incoming""", [fid])
+                con.execute("""create or replace temp table _order_headers as select * from _order_headers_all
+                               where _keep qualify row_number() over (partition by f_order_id order by _row) = 1""")
+                self.order_headers.append((plan, report))
+                report.notes.append("Orders table (no products or prices): used to complete the order lines loaded "
+                                    "with it.")
+                return report
+            self._batch_keys(plan)
+            if self.later_files.get(table, 0) > 1:     # a later file of this batch must see these rows as loaded
+                con.execute(f"""insert into _batch_hashes select ?, _hash, ? from _incoming where _keep""",
+                            [table, plan.name])
+            if plan.kind == "transactions":
+                self._money(report)
+        finally:
+            self._unregister()
+        self.later_files[table] = self.later_files.get(table, 0) - 1
+        self.pending.append((plan, staged, report))
         return report
+
+    def _batch_keys(self, plan) -> None:
+        """The customer keys of the rows about to be inserted, for identity resolution (see ``identity._KEYS_SQL``)."""
+        if plan.kind == "customers":
+            self.con.execute(f"""insert into {BATCH_KEYS_TABLE}
+                select distinct f_customer_id, null, f_email, f_phone, 1 from _incoming where _keep
+                union all
+                select distinct f_customer_id, (_attributes::json)->>'$.customer_ref', null, null, 1 from _incoming
+                where _keep and f_customer_id is not null and (_attributes::json)->>'$.customer_ref' is not null""")
+        else:
+            phone = "f_phone" if plan.kind == "transactions" else "null"
+            self.con.execute(f"insert into {BATCH_KEYS_TABLE} select distinct f_customer_id, null, f_email, {phone}, 0 "
+                             "from _incoming where _keep")
+
+    def insert_pending(self) -> None:
+        """Second step, after identity resolution: each file's kept rows into its canonical table."""
+        con = self.con
+        for plan, staged, report in self.pending:
+            table = TABLE_FOR_KIND[plan.kind]
+            self._register(plan, staged, identity=True)
+            try:
+                first_id = con.execute(f'select coalesce(max("{ID_COLUMN[table]}"), 0) + 1 from "{table}"').fetchall()[0][0]
+                params = {"file_id": report.file_id, "first_line_id": first_id}
+                if plan.kind == "feedback":
+                    params["default_kind"] = self._default_feedback_kind()
+                con.execute(f'insert into "{table}" ' + sql_text(f"staging/{table}.sql"), params)
+            finally:
+                self._unregister()
+        self.pending.clear()
+
+    def _money(self, report: FileReport) -> None:
+        money = self.con.execute(f"""select
+                coalesce(sum(f_revenue), 0),
+                coalesce(sum(f_revenue) filter (where _keep and not _status_zeroed), 0),
+                coalesce(sum(f_revenue) filter (where _state = {SET_ASIDE}), 0),
+                coalesce(sum(f_revenue) filter (where _state = {REJECTED}), 0),
+                coalesce(sum(f_revenue) filter (where _keep and _status_zeroed), 0),
+                mode(upper(f_currency))
+            from _incoming""").fetchall()[0]
+        (report.revenue_read, report.revenue_loaded, report.revenue_set_aside, report.revenue_rejected,
+         report.revenue_excluded_by_status) = (Decimal(m) for m in money[:5])
+        report.currency = money[5]
+        if report.revenue_excluded_by_status:
+            report.notes.append(f"{report.revenue_excluded_by_status:,.2f} of lines whose status says cancelled "
+                                "or returned is not counted as revenue.")
 
     def _default_feedback_kind(self) -> str:
         top = self.con.execute("select max(f_score) from _incoming where _keep").fetchall()[0][0]
@@ -595,6 +750,9 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
             f_status varchar, f_channel varchar, f_country varchar, f_currency varchar,
             f_delivered_at timestamp, f_promised_at timestamp)""")
         con.execute("create or replace temp table _order_headers as select * from _order_headers_all")
+        con.execute(f"create or replace temp table {BATCH_KEYS_TABLE} (cid varchar, ref varchar, email varchar, "
+                    "phone varchar, crm integer)")
+        con.execute("create or replace temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
         total = max(sum(p.raw.data.num_rows for p in plans), 1)
         done = 0
         for plan in ordered:
@@ -612,9 +770,12 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,
                          dt.datetime.now(), json.dumps(report.to_dict(), default=str)])
             M.remember_mapping(con, M.layout_signature(plan.columns, plan.kind), plan.kind, plan.mapping)
-        progress(0.85, "Matching customers across files…")
-        identity = resolve_identities(con)
-        for tmp in ("_incoming", "_prior_hashes", "_order_headers", "_order_headers_all", "_order_ids_used"):
+        progress(0.8, "Matching customers across files…")
+        identity = resolve_identities(con, batch_keys=True)
+        progress(0.85, "Saving…")
+        loader.insert_pending()
+        finish_identities(con)
+        for tmp in ("_order_headers", "_order_headers_all", "_order_ids_used", BATCH_KEYS_TABLE, "_batch_hashes"):
             con.execute(f"drop table if exists {tmp}")  # fixed names
         progress(0.92, "Building summaries…")
         ws.build_marts_in(con)       # the same transaction: data and marts reach the file together

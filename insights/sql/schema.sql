@@ -1,5 +1,6 @@
 -- Canonical tables of a workspace. Money is DECIMAL(18,4): exact, reconciles to the cent.
 -- source_row is the row number a spreadsheet shows (header = row 1).
+-- row_hash is md5_number()::uuid of the file kind and the row's cells as read: equal rows, equal hashes, across files.
 
 create table if not exists files (
     file_id      varchar primary key,
@@ -51,7 +52,7 @@ create table if not exists order_lines (
     is_guest            boolean default false,
     delivered_at        timestamp,
     promised_at         timestamp,
-    row_hash            varchar
+    row_hash            uuid
 );
 
 create table if not exists customer_records (
@@ -73,7 +74,7 @@ create table if not exists customer_records (
     cancelled_at        timestamp,
     churned             boolean,
     attributes          json,
-    row_hash            varchar
+    row_hash            uuid
 );
 
 create table if not exists events (
@@ -91,7 +92,7 @@ create table if not exists events (
     channel             varchar,
     device              varchar,
     order_id            varchar,
-    row_hash            varchar
+    row_hash            uuid
 );
 
 create table if not exists feedback (
@@ -106,7 +107,7 @@ create table if not exists feedback (
     score               double,
     text                varchar,
     order_id            varchar,
-    row_hash            varchar
+    row_hash            uuid
 );
 
 create table if not exists identity_merges (

@@ -1,4 +1,4 @@
--- staging: CRM rows of one file (registered as _incoming) -> canonical customer_records columns
+-- staging: CRM rows of one file (the view _incoming) -> canonical customer_records columns
 -- Parameters: $file_id, $first_line_id
 with incoming as (
     select * from _incoming where _keep
@@ -9,7 +9,7 @@ final as (
         $first_line_id + _idx                                   as record_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
-        null::varchar                                                                as customer_id,
+        _customer_id                                                                 as customer_id,
         f_customer_id                                                                as source_customer_id,
         coalesce(f_name, nullif(trim(concat_ws(' ', f_first_name, f_last_name)), '')) as name,
         f_email                                                                      as email,

@@ -1,4 +1,4 @@
--- staging: web/app events of one file (registered as _incoming) -> canonical events columns
+-- staging: web/app events of one file (the view _incoming) -> canonical events columns
 -- event_type is normalised to view / cart / checkout / purchase / other.
 -- Parameters: $file_id, $first_line_id
 with incoming as (
@@ -11,7 +11,7 @@ final as (
         $first_line_id + _idx                                   as event_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
-        null::varchar                                                                as customer_id,
+        _customer_id                                                                 as customer_id,
         f_customer_id                                                                as source_customer_id,
         f_email                                                                      as email,
         f_session_id                                                                 as session_id,

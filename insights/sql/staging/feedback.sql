@@ -1,4 +1,4 @@
--- staging: survey answers and reviews of one file (registered as _incoming) -> canonical feedback columns
+-- staging: survey answers and reviews of one file (the view _incoming) -> canonical feedback columns
 -- kind: as the file says when it says nps/csat/review/survey; otherwise scores above 5 mean NPS (0-10),
 -- the rest reviews (1-5). Parameters: $file_id, $first_line_id, $default_kind
 with incoming as (
@@ -10,7 +10,7 @@ final as (
         $first_line_id + _idx                                   as feedback_id,
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
-        null::varchar                                                                as customer_id,
+        _customer_id                                                                 as customer_id,
         f_customer_id                                                                as source_customer_id,
         f_email                                                                      as email,
         f_submitted_at                                                               as submitted_at,

@@ -1,4 +1,4 @@
--- staging: order lines of one file (registered as _incoming) -> canonical order_lines columns
+-- staging: order lines of one file (the view _incoming) -> canonical order_lines columns
 -- rename and cast; shop realities (cancellations, returns, non-product lines) become flags here.
 -- Parameters: $file_id, $first_line_id
 with incoming as (
@@ -57,7 +57,7 @@ final as (
         $file_id                                                                     as source_file,
         _row                                                                         as source_row,
         f_order_id                                                                   as order_id,
-        null::varchar                                                                as customer_id,
+        _customer_id                                                                 as customer_id,
         f_customer_id                                                                as source_customer_id,
         f_email                                                                      as email,
         f_phone                                                                      as phone,
@@ -77,7 +77,7 @@ final as (
         is_cancellation_raw and not is_return_raw                                    as is_cancellation,
         is_return_raw                                                                as is_return,
         is_non_product_raw                                                           as is_non_product,
-        f_customer_id is null and f_email is null and f_phone is null                as is_guest,
+        _customer_id is null                                                         as is_guest,
         f_delivered_at                                                               as delivered_at,
         f_promised_at                                                                as promised_at,
         _hash                                                                        as row_hash

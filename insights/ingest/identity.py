@@ -149,6 +149,7 @@ def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
     uf = _UnionFind()
     crm_ids: set[str] = set()
     all_keys: set[str] = set()
+    single: set[str] = set()
     for cid, ref, email, phone, crm in rows:
         keys = []
         if cid is not None:
@@ -161,11 +162,16 @@ def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
             keys.append("email\x1f" + email)
         if phone is not None and phone.startswith("+"):
             keys.append("phone\x1f" + phone)
+        if len(keys) == 1:
+            single.add(keys[0])
+            continue
         for k in keys:
             uf.find(k)
         for k in keys[1:]:
             uf.union(keys[0], k)
         all_keys.update(keys)
+    # most keys only ever appear alone (a customer id and nothing else): each is its own person, no union needed
+    single -= all_keys
 
     order = {"id": 1, "email": 2, "phone": 3}
 
@@ -183,6 +189,11 @@ def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
             best[root] = key
 
     kinds, values, resolved = [], [], []
+    for key in single:
+        kind, value = key.split("\x1f", 1)
+        kinds.append(kind)
+        values.append(value)
+        resolved.append(value)
     merges = []
     labels = {"id": "customer id", "email": "e-mail", "phone": "phone"}
     for root, keys in members.items():
@@ -228,7 +239,7 @@ def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
             con.execute("insert into identity_merges select * from _identity_merges")
         finally:
             con.unregister("_identity_merges")
-    return {"keys": len(all_keys), "people": len(members), "merged_keys": len(merges)}
+    return {"keys": len(all_keys) + len(single), "people": len(members) + len(single), "merged_keys": len(merges)}
 
 
 def customer_id_sql(alias: str, has_phone: bool) -> tuple[str, str]:

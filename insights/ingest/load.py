@@ -450,49 +450,66 @@ class _Loader:
         con = self.con
         data = plan.raw.data
         ncols = data.num_columns
-        raw = data.append_column("_idx", pa.array(np.arange(staged.n, dtype=np.int64))) \
-                  .append_column("_row", pa.array(staged.rows, pa.int64())) \
-                  .append_column("_candidate", pa.array(candidate, pa.bool_()))
         cells = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
-        has_rows = bool(con.execute(f'select count(*) from (select 1 from "{table}" limit 1)').fetchall()[0][0])
-        has_batch = bool(con.execute("select count(*) from _batch_hashes where tbl = ?", [table]).fetchall()[0][0])
-        # identifiers are the reader's generated c0..cN (checked by quote_ident) and a table name from
-        # TABLE_FOR_KIND; the kind and the table name in _batch_hashes are bound values
-        sources = []
-        if has_rows:
-            sources.append(f"""select t.row_hash::uhugeint as h, coalesce(f.name, t.source_file) as file_name
-                from "{table}" t left join files f on f.file_id = t.source_file
-                where t.row_hash in (select h::uuid from hashed where _candidate)""")
-        if has_batch:      # rows of an earlier file of this batch, not inserted yet
-            sources.append("""select h::uhugeint, file_name from _batch_hashes
-                where tbl = $tbl and h in (select h::uuid from hashed where _candidate)""")
-        prior_cte = ("prior as (select h, min(file_name) as file_name from (" + " union all ".join(sources)
-                     + ") group by h)") if sources else \
-            "prior as (select null::uhugeint as h, null::varchar as file_name where false)"
-        con.register("_raw_arrow", raw)
+        con.register("_raw_arrow", data)
         try:
-            result = con.sql(f"""
-                with hashed as materialized (
-                    select _idx, _row, _candidate, md5_number(concat_ws(chr(31), $kind, {cells})) as h
-                    from _raw_arrow),
-                firsts as (
-                    select h, min(_row) as first_row from hashed where _candidate group by h having count(*) > 1),
-                {prior_cte}
-                select x._idx, (x.h >> 64)::ubigint as hi, (x.h & 18446744073709551615::uhugeint)::ubigint as lo,
-                       case when x._candidate and x._row > f.first_row then f.first_row end as first_row,
-                       case when x._candidate then p.file_name end as file_name
-                from hashed x left join firsts f on f.h = x.h left join prior p on p.h = x.h
-                order by x._idx""", params={"kind": plan.kind, **({"tbl": table} if has_batch else {})}
-            ).to_arrow_table()
+            # a plain projection keeps the rows in order; identifiers are the reader's generated c0..cN (checked
+            # by quote_ident), the kind is a bound value
+            hashed = con.sql(f"""select (h >> 64)::ubigint as hi, (h & 18446744073709551615::uhugeint)::ubigint as lo
+                from (select md5_number(concat_ws(chr(31), $kind, {cells})) as h from _raw_arrow)""",
+                             params={"kind": plan.kind}).to_arrow_table()
         finally:
             con.unregister("_raw_arrow")
-        staged.hash_hi = result.column("hi").combine_chunks()
-        staged.hash_lo = result.column("lo").combine_chunks()
-        first_row = result.column("first_row").to_numpy(zero_copy_only=False).astype(np.float64)
-        files = result.column("file_name")
-        found = np.flatnonzero(files.is_valid().to_numpy(zero_copy_only=False))
-        prior = [(int(i), files[int(i)].as_py()) for i in found]
-        return first_row, prior
+        staged.hash_hi = hashed.column("hi").combine_chunks()
+        staged.hash_lo = hashed.column("lo").combine_chunks()
+        hi = staged.hash_hi.to_numpy(zero_copy_only=False)
+        lo = staged.hash_lo.to_numpy(zero_copy_only=False)
+        first_row = np.full(staged.n, np.nan)
+        # duplicates: rows whose upper half repeats (sorted neighbours) are compared in full
+        cand = np.flatnonzero(candidate)
+        order = cand[np.argsort(hi[cand], kind="stable")]
+        same = hi[order[1:]] == hi[order[:-1]]
+        if same.any():
+            first: dict[tuple, int] = {}
+            suspects = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))   # ascending = file order
+            for i in suspects:
+                key = (int(hi[i]), int(lo[i]))
+                if key in first:
+                    first_row[i] = staged.rows[first[key]]
+                else:
+                    first[key] = int(i)
+        return first_row, self._already_loaded(table, staged, candidate & np.isnan(first_row))
+
+    def _already_loaded(self, table: str, staged: _Staged, candidate: np.ndarray) -> list[tuple[int, str]]:
+        """(row index, file name) of ``candidate`` rows whose hash is in ``table`` or in an earlier file of this batch."""
+        con = self.con
+        has_rows = bool(con.execute(f'select count(*) from (select 1 from "{table}" limit 1)').fetchall()[0][0])
+        has_batch = bool(con.execute("select count(*) from _batch_hashes where tbl = ?", [table]).fetchall()[0][0])
+        if not (has_rows or has_batch) or not candidate.any():
+            return []
+        # a table name from TABLE_FOR_KIND; the batch's table name is a bound value
+        sources = []
+        if has_rows:
+            sources.append(f"""select t.row_hash as h, coalesce(f.name, t.source_file) as file_name
+                from "{table}" t left join files f on f.file_id = t.source_file
+                where t.row_hash in (select h from incoming)""")
+        if has_batch:      # rows of an earlier file of this batch, not inserted yet
+            sources.append("""select h, file_name from _batch_hashes
+                where tbl = $tbl and h in (select h from incoming)""")
+        idx = np.flatnonzero(candidate)
+        hashes = pa.table({"_idx": pa.array(idx), "hi": staged.hash_hi.take(pa.array(idx)),
+                           "lo": staged.hash_lo.take(pa.array(idx))})
+        con.register("_hashes_arrow", hashes)
+        try:
+            found = con.execute(f"""
+                with incoming as materialized (
+                    select _idx, ((hi::uhugeint << 64) | lo::uhugeint)::uuid as h from _hashes_arrow),
+                prior as (select h, min(file_name) as file_name from ({" union all ".join(sources)}) group by h)
+                select i._idx, p.file_name from incoming i join prior p on p.h = i.h order by i._idx""",
+                {"tbl": table} if has_batch else {}).fetchall()
+        finally:
+            con.unregister("_hashes_arrow")
+        return [(int(i), name) for i, name in found]
 
     # ---- the typed table as the staging SQL sees it ------------------------------------------------------
     def _register(self, plan, staged: _Staged, identity: bool = False) -> None:

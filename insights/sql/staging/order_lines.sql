@@ -5,9 +5,10 @@ with incoming as (
     select * from _incoming where _keep
 ),
 
--- flags are decided once per distinct product and status, not per line
+-- flags are decided once per distinct product and status, not per line; the distinct values are read from
+-- the typed table under the view (_incoming_arrow), so that the view is evaluated once
 products as (
-    select distinct f_product_id, f_product_name from incoming
+    select distinct f_product_id, f_product_name from _incoming_arrow where _keep
 ),
 
 product_flags as (
@@ -24,7 +25,7 @@ product_flags as (
 ),
 
 statuses as (
-    select distinct f_status from incoming
+    select distinct f_status from _incoming_arrow where _keep
 ),
 
 status_flags as (
@@ -46,9 +47,9 @@ flagged as (
         s.says_returned                                                             as is_return_raw,
         p.is_non_product                                                            as is_non_product_raw
     from incoming i
-    join status_flags s on coalesce(s.f_status, chr(0)) = coalesce(i.f_status, chr(0))
-    join product_flags p on coalesce(p.f_product_id, chr(0)) = coalesce(i.f_product_id, chr(0))
-                        and coalesce(p.f_product_name, chr(0)) = coalesce(i.f_product_name, chr(0))
+    join status_flags s on s.f_status is not distinct from i.f_status
+    join product_flags p on p.f_product_id is not distinct from i.f_product_id
+                        and p.f_product_name is not distinct from i.f_product_name
 ),
 
 final as (

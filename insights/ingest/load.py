@@ -24,6 +24,7 @@ commit; marts are rebuilt after.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
@@ -440,38 +441,41 @@ class _Loader:
             return staged.null("line_total")
         return np.ones(staged.n, dtype=bool)
 
-    def _row_hashes(self, plan, staged: _Staged, candidate: np.ndarray, table: str):
-        """md5 of the kind and every cell of the row as read (equal rows, equal hashes, within and across files).
+    def _hash_rows(self, plan) -> tuple[pa.Array, pa.Array]:
+        """md5 of the kind and every cell of the row as read (equal rows, equal hashes, within and across files),
+        as md5's 128-bit number split in two ``uint64`` halves (stored as one UUID).
 
-        Returns, per row, the row number of the earlier identical row among ``candidate`` rows (NaN when none),
-        and the (row index, file name) of candidate rows already in ``table``. The hash is kept as md5's 128-bit
-        number (stored as a UUID), split in two ``uint64`` halves on the way through Arrow.
+        Runs on its own cursor so that it can overlap with parsing (both release the GIL); it only reads the
+        reader's Arrow table, never the workspace's tables.
         """
-        con = self.con
         data = plan.raw.data
         ncols = data.num_columns
         cells = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
-        con.register("_raw_arrow", data)
+        cur = self.con.cursor()
         try:
+            cur.register("_raw_arrow", data)
             # a plain projection keeps the rows in order; identifiers are the reader's generated c0..cN (checked
             # by quote_ident), the kind is a bound value
-            hashed = con.sql(f"""select (h >> 64)::ubigint as hi, (h & 18446744073709551615::uhugeint)::ubigint as lo
+            hashed = cur.sql(f"""select (h >> 64)::ubigint as hi, (h & 18446744073709551615::uhugeint)::ubigint as lo
                 from (select md5_number(concat_ws(chr(31), $kind, {cells})) as h from _raw_arrow)""",
                              params={"kind": plan.kind}).to_arrow_table()
         finally:
-            con.unregister("_raw_arrow")
-        staged.hash_hi = hashed.column("hi").combine_chunks()
-        staged.hash_lo = hashed.column("lo").combine_chunks()
+            cur.close()
+        return hashed.column("hi").combine_chunks(), hashed.column("lo").combine_chunks()
+
+    def _row_hashes(self, plan, staged: _Staged, candidate: np.ndarray, table: str):
+        """Per row, the row number of the earlier identical row among ``candidate`` rows (NaN when none), and the
+        (row index, file name) of candidate rows already loaded (see :meth:`_already_loaded`)."""
         hi = staged.hash_hi.to_numpy(zero_copy_only=False)
         lo = staged.hash_lo.to_numpy(zero_copy_only=False)
         first_row = np.full(staged.n, np.nan)
         # duplicates: rows whose upper half repeats (sorted neighbours) are compared in full
         cand = np.flatnonzero(candidate)
-        order = cand[np.argsort(hi[cand], kind="stable")]
-        same = hi[order[1:]] == hi[order[:-1]]
-        if same.any():
+        ordered = np.sort(hi[cand])
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(repeated):
             first: dict[tuple, int] = {}
-            suspects = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))   # ascending = file order
+            suspects = cand[np.isin(hi[cand], repeated)]     # ascending = file order
             for i in suspects:
                 key = (int(hi[i]), int(lo[i]))
                 if key in first:
@@ -602,7 +606,10 @@ class _Loader:
             return report
         report.file_id = fid = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        staged = self._stage(plan, report)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            hashing = pool.submit(self._hash_rows, plan)
+            staged = self._stage(plan, report)
+            staged.hash_hi, staged.hash_lo = hashing.result()
         self._classify(plan, staged, table)
         # rejects: ragged rows from the reader, then unreadable or missing required values
         if ragged:

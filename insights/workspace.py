@@ -168,6 +168,8 @@ class Workspace:
 
     # ----- schema, transactions, marts -----------------------------------------------------------
     def _ensure_schema(self) -> None:
+        if self.con.execute("select current_setting('access_mode')").fetchall()[0][0] == "read_only":
+            return      # a read-only reader only reads; the next writer creates or converts what is missing
         self.con.execute(sql_text("schema.sql"))
         self._migrate_row_hashes()
         if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchall():

@@ -217,3 +217,67 @@ def test_long_columns_parsed_once_per_distinct_value_give_the_per_row_result(fld
     assert fast[0].equals(slow[0])
     assert (fast[1] == slow[1]).all() and (fast[2] == slow[2]).all()
     assert fast[2].any() and (fld == "customer_id" or fast[1].any())   # empty and unreadable cells kept apart
+
+
+def test_overlapping_exports_uploaded_together_load_each_line_once(tmp_workspace, tmp_path):
+    # both files are classified before either is written: the second must still see the first one's lines
+    first = tmp_path / "nov.csv"
+    first.write_text(HEADER + "\n".join(ROWS[:2]) + "\n", encoding="utf-8")
+    second = tmp_path / "dec.csv"
+    second.write_text(HEADER + "\n".join([ROWS[1], ROWS[5]]) + "\n", encoding="utf-8")
+    report = ingest_files(tmp_workspace, [first, second])
+    nov, dec = report.files
+    assert (nov.rows_loaded, nov.rows_set_aside) == (2, 0)
+    assert (dec.rows_loaded, dec.rows_set_aside) == (1, 1) and _accounted(dec)
+    assert dec.set_aside_by_reason == {"already loaded from nov.csv": 1}
+    assert report.workspace["order_lines"] == 3
+    # line ids stay unique across the two files of one batch
+    ids = tmp_workspace.con.execute("select count(distinct line_id), count(*) from order_lines").fetchall()[0]
+    assert ids == (3, 3)
+
+
+def test_row_hash_is_md5_of_the_kind_and_the_cells_as_read(tmp_workspace, retail_csv):
+    import hashlib
+    import uuid
+
+    ingest_files(tmp_workspace, [retail_csv])
+    stored = tmp_workspace.con.execute("select row_hash from order_lines where source_row = 2").fetchall()[0][0]
+    cells = ROWS[0].split(",")
+    digest = hashlib.md5("\x1f".join(["transactions", *cells]).encode()).digest()
+    # md5_number reads the 16 bytes as one little-endian number; stored as a UUID of that number
+    assert stored == uuid.UUID(int=int.from_bytes(digest, "little"))
+
+
+def test_a_workspace_with_hex_row_hashes_is_converted_and_still_knows_its_rows(tmp_path):
+    import hashlib
+
+    from insights.workspace import Workspace
+
+    ws = Workspace.create("Old", root=tmp_path)
+    first = tmp_path / "nov.csv"
+    first.write_text(HEADER + ROWS[0] + "\n", encoding="utf-8")
+    ingest_files(ws, [first])
+    # rewind the table to the old layout: row_hash as 32 hex digits of md5
+    hex_hash = hashlib.md5("\x1f".join(["transactions", *ROWS[0].split(",")]).encode()).hexdigest()
+    ws.con.execute("alter table order_lines alter row_hash type varchar using null")
+    ws.con.execute("update order_lines set row_hash = ?", [hex_hash])
+    path = ws.path
+    ws.close()
+    reopened = Workspace.open(path)
+    kind = reopened.con.execute("select data_type from information_schema.columns "
+                                "where table_name = 'order_lines' and column_name = 'row_hash'").fetchall()[0][0]
+    assert kind == "UUID"
+    second = tmp_path / "dec.csv"
+    second.write_text(HEADER + ROWS[0] + "\n" + ROWS[5] + "\n", encoding="utf-8")
+    f = ingest_files(reopened, [second]).files[0]
+    assert f.set_aside_by_reason == {"already loaded from nov.csv": 1} and f.rows_loaded == 1
+    reopened.close()
+    # a read-only reader of an old workspace opens it without converting anything
+    old = Workspace.create("Older", root=tmp_path)
+    old.con.execute("alter table order_lines alter row_hash type varchar using null")
+    older_path = old.path
+    old.close()
+    reader = Workspace.open(older_path, read_only=True)
+    assert reader.con.execute("select data_type from information_schema.columns where table_name = 'order_lines' "
+                              "and column_name = 'row_hash'").fetchall()[0][0] == "VARCHAR"
+    reader.close()

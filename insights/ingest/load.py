@@ -1,13 +1,15 @@
 """Loading prepared files into a workspace, with every row accounted for.
 
-For each file: the mapped columns are parsed into typed values (``insights.ingest.values``, vectorised),
-the typed table goes to DuckDB as ``_incoming`` and fixed SQL decides, per row, one of
+For each file: the mapped columns are parsed into typed values (``insights.ingest.values``, vectorised)
+while DuckDB hashes the raw rows on a second cursor; numpy masks then decide, per row, one of
 
 * **rejected** — a required value is missing or unreadable (``rejects``: row, column, value, reason), or the
   reader could not split the row into the header's columns (ragged row);
 * **set aside** — an exact duplicate of an earlier row of the same file, or a row already loaded from an
-  earlier file (same ``row_hash``: next month's export overlapping this one);
-* **loaded** — through ``sql/staging/<table>.sql`` into the canonical table.
+  earlier file or an earlier file of the same upload (same ``row_hash``: next month's export overlapping this one);
+* **loaded** — through ``sql/staging/<table>.sql`` into the canonical table. The staging SQL reads the temp
+  view ``_incoming`` over the typed Arrow table (revenue, the status flag and the hash are added there): no
+  temp table is written and no row is updated.
 
 so that ``rows_read = rows_loaded + rows_rejected + rows_set_aside`` for every file. Revenue reconciles:
 ``revenue_read`` (quantity × unit price, or the line total, over every line whose amount is readable) =
@@ -18,8 +20,10 @@ A file with order numbers and dates but no products or prices (Olist's ``orders`
 table*: loaded together with an order-lines file, it completes those lines (customer, date, status,
 delivery dates) by order number; its rows count as loaded when some line used them.
 
-One load is one transaction: all files or none. Identity resolution runs over the whole workspace before
-commit; marts are rebuilt after.
+One load is one transaction: all files or none. Every file is classified first; identity resolution then
+runs over the workspace's keys and the new rows' keys together, so each new row is written once with its
+``customer_id`` (stored rows are updated only where their person changed); marts are rebuilt last, in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -471,11 +475,11 @@ class _Loader:
         first_row = np.full(staged.n, np.nan)
         # duplicates: rows whose upper half repeats (sorted neighbours) are compared in full
         cand = np.flatnonzero(candidate)
-        ordered = np.sort(hi[cand])
-        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-        if len(repeated):
+        order = cand[np.argsort(hi[cand])]
+        same = hi[order[1:]] == hi[order[:-1]]
+        if same.any():
             first: dict[tuple, int] = {}
-            suspects = cand[np.isin(hi[cand], repeated)]     # ascending = file order
+            suspects = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))   # ascending = file order
             for i in suspects:
                 key = (int(hi[i]), int(lo[i]))
                 if key in first:

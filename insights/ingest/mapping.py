@@ -427,6 +427,8 @@ class FilePlan:
             import pyarrow as pa
             try:
                 fmt = V.detect_date_format(pa.array(vals, pa.string()))
+                if fmt.order == "unknown":
+                    return 0.0
                 res = V.parse_dates(pa.array(vals, pa.string()), fmt)
             except Exception:  # a column that is not dates at all
                 return 0.0

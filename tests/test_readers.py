@@ -272,3 +272,39 @@ def test_duplicate_names_never_clash_with_a_real_header():
     raw = R.read_table(b"Amount,Amount,Amount (2)\n1,2,3\n", name="x.csv")
     assert raw.columns == ["Amount", "Amount (3)", "Amount (2)"] or len(set(raw.columns)) == 3
     assert len(set(raw.columns)) == 3 and raw.columns[0] == "Amount" and raw.columns[2] == "Amount (2)"
+
+
+@pytest.mark.parametrize("bad", ["", "9,x", "10,y,7,8"], ids=["blank line", "too few", "too many"])
+def test_large_files_parsed_on_every_core_number_bad_rows_like_one_thread(bad):
+    # a big file is parsed in parallel; one with a bad or blank row is parsed again in one thread to number it
+    rows = [f"{i},note {i},{i % 97}" for i in range(60_000)]
+    rows.insert(41_234, bad)
+    data = ("id,note,amount\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > R.THREADED_PARSE_MIN_BYTES // 8
+    original = R.THREADED_PARSE_MIN_BYTES
+    try:
+        R.THREADED_PARSE_MIN_BYTES = 1 << 10
+        threaded = R.read_table(data, name="big.csv")
+        R.THREADED_PARSE_MIN_BYTES = 1 << 40
+        single = R.read_table(data, name="big.csv")
+    finally:
+        R.THREADED_PARSE_MIN_BYTES = original
+    assert threaded.data.equals(single.data)
+    assert np.asarray(threaded.source_rows).tolist() == np.asarray(single.source_rows).tolist()
+    assert [(p.source_row, p.reason) for p in threaded.rejected] == [(p.source_row, p.reason) for p in single.rejected]
+    assert threaded.notes == single.notes
+    assert 41_236 not in np.asarray(threaded.source_rows).tolist()       # the bad row's spreadsheet row number
+    assert threaded.data.num_rows == 60_000
+
+
+def test_a_clean_large_file_parsed_on_every_core_keeps_its_order():
+    rows = [f"{i},note {i},{i % 97}" for i in range(60_000)]
+    data = ("id,note,amount\n" + "\n".join(rows) + "\n").encode()
+    original = R.THREADED_PARSE_MIN_BYTES
+    try:
+        R.THREADED_PARSE_MIN_BYTES = 1 << 10
+        raw = R.read_table(data, name="big.csv")
+    finally:
+        R.THREADED_PARSE_MIN_BYTES = original
+    assert raw.data.column("c0").to_pylist() == [str(i) for i in range(60_000)]
+    assert np.asarray(raw.source_rows).tolist() == list(range(2, 60_002))

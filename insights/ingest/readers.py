@@ -507,6 +507,9 @@ def _utf8_head(head: bytes, whole: bool) -> str | None:
         return None
 
 
+THREADED_PARSE_MIN_BYTES = 8 << 20    # below this, one thread parses as fast
+
+
 def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | None, header_row: int | None,
                report: Progress, *, fast: bool = True) -> RawTable:
     """Text files. Fast path: a file whose first megabyte is UTF-8 goes to the parser undecoded (pyarrow
@@ -592,17 +595,26 @@ def _read_text(data: bytes, name: str, encoding: str | None, delimiter: str | No
         # one column: a delimiter that never occurs keeps each line whole
         sep = "\x1f"
     body_bytes = data if (codec == "utf-8" and quoting) else body.encode("utf-8")
-    try:
-        table = pacsv.read_csv(
+
+    def parse(threads: bool) -> pa.Table:
+        return pacsv.read_csv(
             io.BytesIO(body_bytes),
-            read_options=pacsv.ReadOptions(use_threads=False, skip_rows=body_skip, column_names=names,
-                                           block_size=1 << 24),
+            read_options=pacsv.ReadOptions(use_threads=threads, skip_rows=body_skip, column_names=names,
+                                           block_size=1 << 24 if not threads else 1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"' if quoting else False,
                                              newlines_in_values=quoting, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True))
+    try:
+        # a large file is parsed on every core; the reader can number a bad row only when parsing in one thread,
+        # so a file with any bad or blank row is parsed again that way
+        threaded = len(body_bytes) > THREADED_PARSE_MIN_BYTES
+        table = parse(threaded)
+        if threaded and problems:
+            problems.clear()
+            table = parse(False)
     except (pa.ArrowInvalid, pa.ArrowException) as err:
         message = str(err).splitlines()[0][:120]
         if fast and "utf8" in message.lower().replace("-", ""):

@@ -162,8 +162,7 @@ def parse_field(fld: str, column: pa.Array, date_format=None):
     column, number formats on its distinct values (the same evidence), so the outcome equals parsing every row.
     """
     typ = _field_type(fld)
-    if typ in ("date", "number", "bool", "id") and len(column) >= DISTINCT_PARSE_MIN_ROWS \
-            and pa.types.is_string(column.type):
+    if len(column) >= DISTINCT_PARSE_MIN_ROWS and pa.types.is_string(column.type):
         import pyarrow.compute as pc
         encoded = pc.dictionary_encode(column)
         if len(encoded.dictionary) <= len(column) // 4:
@@ -172,6 +171,9 @@ def parse_field(fld: str, column: pa.Array, date_format=None):
             # the number format is read from the values that show it: the distinct values hold them all
             number_format = V.detect_number_format(encoded.dictionary) if typ == "number" else None
             values, bad, empty = _parse_values(fld, typ, encoded.dictionary, date_format, number_format)
+            if typ in ("id", "text") and values.equals(encoded.dictionary):
+                # every distinct value is already clean text: the column is its own result
+                return column, np.zeros(len(column), bool), column.is_null().to_numpy(zero_copy_only=False)
             codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
             missing = codes < 0                       # a null cell: empty, never an error
             safe = np.where(missing, 0, codes) if len(values) else np.zeros(len(codes), dtype=np.int64)

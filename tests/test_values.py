@@ -320,3 +320,18 @@ def test_ids_in_exact_scientific_notation_come_back_and_rounded_ones_are_errors(
 ])
 def test_consent_words(text, expected):
     assert V.parse_booleans(col(text)).values.to_pylist() == [expected]
+
+
+def test_sample_of_a_long_column_equals_trimming_every_cell():
+    # long columns trim their distinct values only; the sample must be the one trimming every cell gives
+    import numpy as np
+    import pyarrow.compute as pc
+
+    rng = np.random.default_rng(1)
+    cells = [" 01/02/2020 ", "", None, "03/04/2021", "\u00a0", "05/06/2022 10:00", "13/01/2023"]
+    column = pa.array([cells[i] for i in rng.integers(0, len(cells), 100_000)], pa.string())
+    trimmed = V._trimmed(column)
+    filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))
+    picks = np.unique(np.linspace(0, len(filled) - 1, V.SAMPLE_SIZE).astype(np.int64))
+    assert V._sample(column) == filled.take(pa.array(picks)).to_pylist()
+    assert "" not in V._sample(column) and len(V._sample(column)) == V.SAMPLE_SIZE

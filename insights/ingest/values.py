@@ -101,7 +101,20 @@ def _sample(values, n: int = SAMPLE_SIZE) -> list[str]:
             idx = np.unique(np.linspace(0, len(filled) - 1, n).astype(np.int64))
             filled = [filled[i] for i in idx]
         return filled
-    trimmed = _trimmed(_as_array(values))
+    arr = _as_array(values)
+    if len(arr) > 4 * n and pa.types.is_string(arr.type):
+        # a long column: trim its distinct values only, then pick the same rows as trimming every cell would
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) <= len(arr) // 4:
+            trimmed = _trimmed(encoded.dictionary)
+            keep = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
+            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+            rows = np.flatnonzero(np.where(codes < 0, False, keep[np.maximum(codes, 0)]) if len(keep) else
+                                  np.zeros(len(codes), bool))
+            if len(rows) > n:
+                rows = rows[np.unique(np.linspace(0, len(rows) - 1, n).astype(np.int64))]
+            return trimmed.take(pa.array(codes[rows])).to_pylist()
+    trimmed = _trimmed(arr)
     filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))
     if len(filled) > n:
         idx = np.unique(np.linspace(0, len(filled) - 1, n).astype(np.int64))

@@ -219,6 +219,12 @@ def test_long_columns_parsed_once_per_distinct_value_give_the_per_row_result(fld
     assert fast[0].equals(slow[0])
     assert (fast[1] == slow[1]).all() and (fast[2] == slow[2]).all()
     assert fast[2].any() and (typ in ("id", "text") or fast[1].any())   # empty and unreadable cells kept apart
+    # a column read in blocks (a big file parsed on several cores) gives the same result
+    chunked = parse_field(fld, pa.chunked_array([column.slice(0, 7_000), column.slice(7_000, 9_000),
+                                                 column.slice(16_000)]), date_format)
+    assert pa.chunked_array([chunked[0]]).combine_chunks().equals(fast[0].combine_chunks() if
+                                                                  isinstance(fast[0], pa.ChunkedArray) else fast[0])
+    assert (chunked[1] == fast[1]).all() and (chunked[2] == fast[2]).all()
 
 
 def test_overlapping_exports_uploaded_together_load_each_line_once(tmp_workspace, tmp_path):

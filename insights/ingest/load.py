@@ -153,7 +153,22 @@ def _as_arrow(values, typ: pa.DataType) -> pa.Array:
 DISTINCT_PARSE_MIN_ROWS = 20_000   # below this, parsing every value is as quick as finding the distinct ones
 
 
-def parse_field(fld: str, column: pa.Array, date_format=None):
+def _dictionary_encode(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """One dictionary array for a column, chunked or not (a chunked column is encoded with one shared
+    dictionary, so only its small int32 codes are joined)."""
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.DictionaryArray):
+        return encoded
+    chunks = encoded.chunks
+    if not chunks:
+        return pc.dictionary_encode(pa.array([], column.type))
+    dictionary = chunks[0].dictionary
+    if not all(c.dictionary is dictionary or c.dictionary.equals(dictionary) for c in chunks[1:]):
+        return pc.dictionary_encode(column.combine_chunks())
+    return pa.DictionaryArray.from_arrays(pa.concat_arrays([c.indices for c in chunks]), dictionary)
+
+
+def parse_field(fld: str, column: pa.Array | pa.ChunkedArray, date_format=None):
     """(typed arrow array, unreadable mask, empty mask) for one mapped column.
 
     Order numbers, customer ids, prices and timestamps repeat a lot in a real export (Online Retail: 541,909
@@ -163,8 +178,7 @@ def parse_field(fld: str, column: pa.Array, date_format=None):
     """
     typ = _field_type(fld)
     if len(column) >= DISTINCT_PARSE_MIN_ROWS and pa.types.is_string(column.type):
-        import pyarrow.compute as pc
-        encoded = pc.dictionary_encode(column)
+        encoded = _dictionary_encode(column)
         if len(encoded.dictionary) <= len(column) // 4:
             if typ == "date" and date_format is None:
                 date_format = V.detect_date_format(column)
@@ -292,7 +306,8 @@ class _Loader:
         data = raw.data
         n, kind = data.num_rows, plan.kind
         rows = np.asarray(raw.source_rows, dtype=np.int64) if raw.source_rows is not None else np.arange(2, n + 2)
-        raw_columns = [data.column(i).combine_chunks() if data.column(i).num_chunks != 1 else data.column(i).chunk(0)
+        # chunked as read (a file parsed on several cores comes in blocks): parse_field takes either
+        raw_columns = [data.column(i) if data.column(i).num_chunks != 1 else data.column(i).chunk(0)
                        for i in range(data.num_columns)]
         columns: dict[str, pa.Array] = {}
         bad: dict[str, np.ndarray] = {}

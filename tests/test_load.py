@@ -289,3 +289,10 @@ def test_a_workspace_with_hex_row_hashes_is_converted_and_still_knows_its_rows(t
     assert reader.con.execute("select data_type from information_schema.columns where table_name = 'order_lines' "
                               "and column_name = 'row_hash'").fetchall()[0][0] == "VARCHAR"
     reader.close()
+
+
+def test_a_missing_file_is_a_clear_error_not_a_traceback(tmp_path):
+    from insights.ingest.errors import IngestError
+    with pytest.raises(IngestError) as err:
+        prepare_file(tmp_path / "nowhere.csv")
+    assert "readable file" in str(err.value) and "nowhere.csv" in str(err.value)

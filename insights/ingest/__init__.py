@@ -12,6 +12,7 @@ the canonical tables), ``identity`` (one customer key across files), ``health`` 
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import logging
 from pathlib import Path
@@ -36,6 +37,14 @@ def _memory(ws) -> dict:
     return {sig: {"kind": kind, "mapping": json.loads(mapping)} for sig, kind, mapping in rows}
 
 
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def prepare_file(source, *, name: str | None = None, kind: str | None = None, sheet: str | None = None,
                  encoding: str | None = None, delimiter: str | None = None, ws=None) -> FilePlan:
     """Read ``source`` (a path or the bytes of an upload) and propose how to load it. Writes nothing.
@@ -51,17 +60,22 @@ def prepare_file(source, *, name: str | None = None, kind: str | None = None, sh
     else:
         path = Path(source)
         name = name or path.name
-        h = hashlib.sha256()
-        try:
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-        except OSError as err:
-            from insights.ingest.errors import IngestError
-            raise IngestError(str(path), None, None, f"a readable file ({err.strerror or err})") from None
-        sha = h.hexdigest()
         data = path
-    raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    if path is None:
+        raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    else:
+        # the file's fingerprint is taken while it is parsed (hashlib and the parsers release the GIL)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            fingerprint = pool.submit(_file_sha256, path)
+            try:
+                raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
+            finally:
+                sha_or_error = fingerprint.exception() or fingerprint.result()
+        if isinstance(sha_or_error, OSError):
+            from insights.ingest.errors import IngestError
+            raise IngestError(str(path), None, None, f"a readable file ({sha_or_error.strerror or sha_or_error})") \
+                from None
+        sha = sha_or_error
     if sheet is None and getattr(raw, "sheet", None):
         sha = hashlib.sha256((sha + "\x1f" + str(raw.sheet)).encode()).hexdigest()
     elif sheet is not None:

@@ -77,6 +77,22 @@ def test_marts_build_core_first():
     assert names[:2] == ["orders", "customers"]
 
 
+def test_orders_mart_takes_each_orders_most_common_channel_country_and_currency():
+    line = dict(customer_id="c1", ordered_at="2024-01-01 10:00", quantity=1, unit_price="5.00")
+    ws = workspace_from_tables(order_lines=[
+        dict(line, order_id="A", country="France", channel="web", currency="EUR"),
+        dict(line, order_id="A", country="Germany", channel="web", currency="EUR"),
+        dict(line, order_id="A", country="France", channel=None, currency="EUR"),
+        dict(line, order_id="B", country="Spain", channel=None, currency=None),
+        dict(line, order_id="B", country=None, channel=None, currency=None),
+        dict(line, order_id="C", country="Italy", channel="shop", currency="EUR"),
+        dict(line, order_id="C", country="Italy", channel="web", currency="GBP"),
+        dict(line, order_id="C", country="Italy", channel="shop", currency="GBP"),
+    ])
+    got = ws.con.execute("select order_id, country, channel, currency from orders order by order_id").fetchall()
+    assert got == [("A", "France", "web", "EUR"), ("B", "Spain", None, None), ("C", "Italy", "shop", "GBP")]
+
+
 def test_orders_mart_nets_cancellations_and_drops_wholly_cancelled_orders():
     ws = workspace_from_tables(order_lines=[
         dict(order_id="A", customer_id="c1", ordered_at="2024-01-01 10:00", quantity=2, unit_price="10.00"),

@@ -20,12 +20,30 @@ per_order as (
         count(*)                                                as lines,
         bool_and(is_cancellation)                               as wholly_cancelled,
         bool_or(is_return or is_cancellation)                   as has_return,
-        mode(channel)                                           as channel,
-        mode(country)                                           as country,
-        mode(currency)                                          as currency,
+        -- an order's channel, country and currency: its most common value; almost every order has one value,
+        -- so min = max decides it and the (costly) mode is taken only for orders that mix values (see mixed)
+        min(channel)                                            as channel_min,
+        max(channel)                                            as channel_max,
+        min(country)                                            as country_min,
+        max(country)                                            as country_max,
+        min(currency)                                           as currency_min,
+        max(currency)                                           as currency_max,
         max(delivered_at)                                       as delivered_at,
         max(promised_at)                                        as promised_at
     from lines
+    group by order_id
+),
+
+mixed as (
+    select
+        order_id,
+        mode(channel)                                           as channel,
+        mode(country)                                           as country,
+        mode(currency)                                          as currency
+    from lines
+    where order_id in (
+        select order_id from per_order
+        where channel_min <> channel_max or country_min <> country_max or currency_min <> currency_max)
     group by order_id
 ),
 
@@ -42,14 +60,15 @@ final as (
         lines,
         not wholly_cancelled                                    as is_order,
         has_return,
-        channel,
-        country,
-        currency,
+        case when p.channel_min = p.channel_max then p.channel_min else m.channel end      as channel,
+        case when p.country_min = p.country_max then p.country_min else m.country end      as country,
+        case when p.currency_min = p.currency_max then p.currency_min else m.currency end  as currency,
         delivered_at,
         promised_at,
         case when delivered_at is not null and promised_at is not null
              then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days
-    from per_order
+    from per_order p
+    left join mixed m using (order_id)
 )
 
 select * from final

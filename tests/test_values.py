@@ -328,7 +328,7 @@ def test_sample_of_a_long_column_equals_trimming_every_cell():
     import pyarrow.compute as pc
 
     rng = np.random.default_rng(1)
-    cells = [" 01/02/2020 ", "", None, "03/04/2021", "\u00a0", "05/06/2022 10:00", "13/01/2023"]
+    cells = [" 01/02/2020 ", "", None, "03/04/2021", "\u00a0", "05/06/2022 10:00", "13/01/2023", " \t", "\u2003"]
     column = pa.array([cells[i] for i in rng.integers(0, len(cells), 100_000)], pa.string())
     trimmed = V._trimmed(column)
     filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))

@@ -103,17 +103,13 @@ def _sample(values, n: int = SAMPLE_SIZE) -> list[str]:
         return filled
     arr = _as_array(values)
     if len(arr) > 4 * n and pa.types.is_string(arr.type):
-        # a long column: trim its distinct values only, then pick the same rows as trimming every cell would
-        encoded = pc.dictionary_encode(arr)
-        if len(encoded.dictionary) <= len(arr) // 4:
-            trimmed = _trimmed(encoded.dictionary)
-            keep = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
-            codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-            rows = np.flatnonzero(np.where(codes < 0, False, keep[np.maximum(codes, 0)]) if len(keep) else
-                                  np.zeros(len(codes), bool))
-            if len(rows) > n:
-                rows = rows[np.unique(np.linspace(0, len(rows) - 1, n).astype(np.int64))]
-            return trimmed.take(pa.array(codes[rows])).to_pylist()
+        # a long column: find the empty cells without trimming every one (a cell is empty when it is null, ""
+        # or only spaces), then trim the picked cells only: the same sample as trimming every cell
+        blank = pc.or_(pc.equal(pc.utf8_length(arr), 0), pc.utf8_is_space(arr))
+        rows = np.flatnonzero(~pc.fill_null(blank, True).to_numpy(zero_copy_only=False))
+        if len(rows) > n:
+            rows = rows[np.unique(np.linspace(0, len(rows) - 1, n).astype(np.int64))]
+        return _trimmed(arr.take(pa.array(rows))).to_pylist()
     trimmed = _trimmed(arr)
     filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))
     if len(filled) > n:

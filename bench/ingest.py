@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -85,6 +86,7 @@ def _generate(folder: Path, lines: int, xlsx_lines: int) -> None:
 
 
 def _run_case(path: Path, baseline: str) -> dict:
+    os.sync()   # the previous run's workspace is not still being written back while this one commits
     out = subprocess.run([sys.executable, __file__, "--measure", str(path), "--baseline", baseline],
                          capture_output=True, text=True, check=False)
     if out.returncode:
@@ -135,6 +137,8 @@ def main() -> None:
         cases.append(("synthetic_csv", tmp / f"orders_{args.lines}.csv", "csv"))
         cases.append(("synthetic_parquet", tmp / f"orders_{args.lines}.parquet", "parquet"))
         cases.append(("synthetic_xlsx", tmp / f"orders_{args.xlsx_lines}.xlsx", "excel"))
+        # the input files just written must not be flushed to disk while a case commits its workspace
+        os.sync()
         print(f"{args.runs} run(s) per case, each in a fresh process; the row with the median total is shown, "
               "with the best total beside it")
         print(f"{'case':<20}{'rows':>10}{'read s':>8}{'load s':>8}{'health s':>9}{'total s':>9}{'best s':>8}"

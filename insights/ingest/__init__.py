@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Sequence
 
 from insights.ingest.health import HealthItem, health_report
-from insights.ingest.load import (FileReport, IngestReport, load_prepared, rejects_frame, set_aside_frame,
-                                  workspace_summary)
+from insights.ingest.load import (FileReport, IngestReport, load_prepared, path_sha256, rejects_frame,
+                                  set_aside_frame, workspace_summary)
 from insights.ingest.mapping import FilePlan
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,6 @@ def _memory(ws) -> dict:
     import json
     rows = ws.con.execute("select layout_signature, kind, mapping from mapping_memory").fetchall()
     return {sig: {"kind": kind, "mapping": json.loads(mapping)} for sig, kind, mapping in rows}
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def prepare_file(source, *, name: str | None = None, kind: str | None = None, sheet: str | None = None,
@@ -66,7 +58,7 @@ def prepare_file(source, *, name: str | None = None, kind: str | None = None, sh
     else:
         # the file's fingerprint is taken while it is parsed (hashlib and the parsers release the GIL)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            fingerprint = pool.submit(_file_sha256, path)
+            fingerprint = pool.submit(path_sha256, path)
             try:
                 raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
             finally:

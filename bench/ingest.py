@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,8 @@ def _measure(path: str, baseline: str) -> dict:
         done = time.perf_counter()
         f = report.files[0]
         ws.close()
-    peak_mb = _peak_rss_mb()
+    from bench.memory import peak_rss_mb
+    peak_mb = peak_rss_mb()
     t = time.perf_counter()
     if baseline == "csv":
         pd.read_csv(path)
@@ -61,18 +61,6 @@ def _measure(path: str, baseline: str) -> dict:
     return {"rows": f.rows_read, "loaded": f.rows_loaded, "set_aside": f.rows_set_aside,
             "rejected": f.rows_rejected, "read_s": prepared - start, "load_s": loaded - prepared,
             "health_s": done - loaded, "total_s": done - start, "peak_mb": peak_mb, "pandas_s": pandas_s}
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident set since it started (``VmHWM``; ``ru_maxrss`` would also count the
-    parent's memory at fork time, which survives ``exec`` on Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _generate(folder: Path, lines: int, xlsx_lines: int) -> None:

@@ -4,7 +4,7 @@
     .venv/bin/python bench/pipeline.py --lines 10000000 --customers 1000000
 
 Both ways run on the same synthetic file (bench/synthetic.py) in the same run, each in its own child process so
-that peak memory (maximum resident set size) is measured per way.
+that peak memory (``VmHWM``, the peak resident set size) is measured per way.
 
 - Clueboard: ``ingest_files`` (read, parse, account for every row, identity, marts, health) → KPI scorecard data,
   cohort heatmap, RFM segments, CLV fit + per-customer scores, churn model + watchlist.
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from memory import peak_rss_mb
+    return peak_rss_mb()
 
 
 def clueboard(path: str) -> dict:

@@ -244,13 +244,23 @@ _CHECKS = {
         ("score", ("null:score", "null:text"), "no score and no comment"),
     ],
 }
-# a constant pattern (never user text), written into the view's SQL
+# a status that says the sale was undone: a line with such a status nets to zero (matched on the lower-cased text)
 _STATUS_UNDONE = "(cancel|storn|annul|void|return|refund|retour)"
 KEEP, REJECTED, SET_ASIDE = 0, 1, 2
 
 # the order-header fields a line file may lack and an orders table of the same batch can complete
 _HEADER_FIELDS = ("ordered_at", "customer_id", "email", "phone", "status", "channel", "country", "currency",
                   "delivered_at", "promised_at")
+
+
+def _status_undone(status: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Per line: does its status say the sale was undone (cancelled, returned, refunded…)? Read once per
+    distinct status (a null status says nothing)."""
+    if status.null_count == len(status):
+        return pa.array(np.zeros(len(status), dtype=bool))
+    encoded = _dictionary_encode(status)
+    says = pc.match_substring_regex(pc.utf8_lower(encoded.dictionary), _STATUS_UNDONE)
+    return pc.fill_null(says.take(encoded.indices), False)
 
 
 def _col(i: int, ncols: int) -> str:
@@ -544,6 +554,8 @@ class _Loader:
                   **staged.columns,
                   "_state": pa.array(staged.state, pa.int8()), "_keep": pa.array(staged.state == KEEP, pa.bool_()),
                   "_hash_hi": staged.hash_hi, "_hash_lo": staged.hash_lo}
+        if plan.kind == "transactions":
+            arrays["_status_undone"] = _status_undone(staged.columns["f_status"])
         self.con.register("_incoming_arrow", pa.table(arrays))
         if identity:
             joins, customer = customer_id_sql("i", TABLE_FOR_KIND[plan.kind] in ("order_lines", "customer_records"))
@@ -566,8 +578,7 @@ class _Loader:
                 priced as (
                     select * replace ({price} as f_unit_price), ({revenue})::decimal(18,4) as f_revenue from based)
                 select *, coalesce(f_quantity > 0 and f_revenue <> 0
-                                   and regexp_matches(lower(coalesce(f_status, '')), '{_STATUS_UNDONE}'), false)
-                          as _status_zeroed
+                                   and _status_undone, false) as _status_zeroed
                 from priced""")
         else:
             self.con.execute(f"create or replace temp view _incoming as {base}")

@@ -131,10 +131,6 @@ group by all
 """
 
 
-# the key columns of rows about to be inserted: (cid, ref, email, phone, crm)
-BATCH_KEYS_TABLE = "_batch_keys"
-
-
 def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
     """Resolve every key of the workspace to one person; rewrite ``identity_merges``. Returns counts.
 
@@ -144,7 +140,8 @@ def resolve_identities(con, batch_keys: bool = False) -> dict[str, int]:
     the whole table. Rows already stored are updated only where their person changed. Call
     :func:`finish_identities` once the new rows are in. Runs inside the caller's transaction.
     """
-    batch = f"union all select cid, ref, email, phone, crm from {BATCH_KEYS_TABLE}" if batch_keys else ""
+    # _batch_keys (cid, ref, email, phone, crm): the keys of the rows about to be inserted, made by the loader
+    batch = "union all select cid, ref, email, phone, crm from _batch_keys" if batch_keys else ""
     rows = con.execute(_KEYS_SQL.replace("{batch}", batch)).fetchall()
     uf = _UnionFind()
     crm_ids: set[str] = set()

@@ -49,8 +49,7 @@ import pyarrow.compute as pc
 from insights.db import first_row, quote_ident, sql_text
 from insights.ingest import mapping as M
 from insights.ingest import values as V
-from insights.ingest.identity import (BATCH_KEYS_TABLE, customer_id_sql, finish_identities, normalise_phone,
-                                      resolve_identities)
+from insights.ingest.identity import customer_id_sql, finish_identities, normalise_phone, resolve_identities
 
 log = logging.getLogger(__name__)
 
@@ -453,10 +452,10 @@ class _Loader:
             check[failing] = i
         staged.check = check
         state = np.where(check >= 0, REJECTED, KEEP).astype(np.int8)
-        first_row, prior = self._row_hashes(plan, staged, state == KEEP, table)
-        duplicate = ~np.isnan(first_row)
+        earlier, prior = self._row_hashes(plan, staged, state == KEEP, table)
+        duplicate = ~np.isnan(earlier)
         state[duplicate] = SET_ASIDE
-        aside = [(int(i), f"exact duplicate of row {int(first_row[i])}") for i in np.flatnonzero(duplicate)]
+        aside = [(int(i), f"exact duplicate of row {int(earlier[i])}") for i in np.flatnonzero(duplicate)]
         for i, name in prior:
             if state[i] == KEEP:
                 state[i] = SET_ASIDE
@@ -499,7 +498,7 @@ class _Loader:
         (row index, file name) of candidate rows already loaded (see :meth:`_already_loaded`)."""
         hi = staged.hash_hi.to_numpy(zero_copy_only=False)
         lo = staged.hash_lo.to_numpy(zero_copy_only=False)
-        first_row = np.full(staged.n, np.nan)
+        earlier = np.full(staged.n, np.nan)
         # duplicates: rows whose upper half repeats (sorted neighbours) are compared in full
         cand = np.flatnonzero(candidate)
         order = cand[np.argsort(hi[cand])]
@@ -510,10 +509,10 @@ class _Loader:
             for i in suspects:
                 key = (int(hi[i]), int(lo[i]))
                 if key in first:
-                    first_row[i] = staged.rows[first[key]]
+                    earlier[i] = staged.rows[first[key]]
                 else:
                     first[key] = int(i)
-        return first_row, self._already_loaded(table, staged, candidate & np.isnan(first_row))
+        return earlier, self._already_loaded(table, staged, candidate & np.isnan(earlier))
 
     def _already_loaded(self, table: str, staged: _Staged, candidate: np.ndarray) -> list[tuple[int, str]]:
         """(row index, file name) of ``candidate`` rows whose hash is in ``table`` or in an earlier file of this batch."""
@@ -695,14 +694,16 @@ class _Loader:
     def _batch_keys(self, plan) -> None:
         """The customer keys of the rows about to be inserted, for identity resolution (see ``identity._KEYS_SQL``)."""
         if plan.kind == "customers":
-            self.con.execute(f"""insert into {BATCH_KEYS_TABLE}
+            self.con.execute("""insert into _batch_keys
                 select distinct f_customer_id, null, f_email, f_phone, 1 from _incoming where _keep
                 union all
                 select distinct f_customer_id, (_attributes::json)->>'$.customer_ref', null, null, 1 from _incoming
                 where _keep and f_customer_id is not null and (_attributes::json)->>'$.customer_ref' is not null""")
-        else:
-            phone = "f_phone" if plan.kind == "transactions" else "null"
-            self.con.execute(f"insert into {BATCH_KEYS_TABLE} select distinct f_customer_id, null, f_email, {phone}, 0 "
+        elif plan.kind == "transactions":
+            self.con.execute("insert into _batch_keys select distinct f_customer_id, null, f_email, f_phone, 0 "
+                             "from _incoming where _keep")
+        else:       # events and feedback carry no phone
+            self.con.execute("insert into _batch_keys select distinct f_customer_id, null, f_email, null, 0 "
                              "from _incoming where _keep")
 
     def insert_pending(self) -> None:
@@ -806,7 +807,7 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
             f_status varchar, f_channel varchar, f_country varchar, f_currency varchar,
             f_delivered_at timestamp, f_promised_at timestamp)""")
         con.execute("create or replace temp table _order_headers as select * from _order_headers_all")
-        con.execute(f"create or replace temp table {BATCH_KEYS_TABLE} (cid varchar, ref varchar, email varchar, "
+        con.execute("create or replace temp table _batch_keys (cid varchar, ref varchar, email varchar, "
                     "phone varchar, crm integer)")
         con.execute("create or replace temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
         total = max(sum(p.raw.data.num_rows for p in plans), 1)
@@ -831,7 +832,7 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
         progress(0.85, "Saving…")
         loader.insert_pending()
         finish_identities(con)
-        for tmp in ("_order_headers", "_order_headers_all", "_order_ids_used", BATCH_KEYS_TABLE, "_batch_hashes"):
+        for tmp in ("_order_headers", "_order_headers_all", "_order_ids_used", "_batch_keys", "_batch_hashes"):
             con.execute(f"drop table if exists {tmp}")  # fixed names
         progress(0.92, "Building summaries…")
         ws.build_marts_in(con)       # the same transaction: data and marts reach the file together

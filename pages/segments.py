@@ -58,6 +58,8 @@ if rfm_tab.open:
         if predictions is not None:
             summary = summary.merge(predictions, on="segment", how="left")
             shown += [c for c in ("mean_clv", "mean_p_alive", "mean_churn_risk") if summary[c].notna().any()]
+        empty = summary.loc[summary["customers"] == 0, "segment"].tolist()
+        summary = summary[summary["customers"] > 0]     # an empty segment has no AOV or recency to show
         st.dataframe(summary[shown + ["next_step"]], hide_index=True, key="seg_summary_table",
                      height=38 + 35 * len(summary),
                      column_config={
@@ -74,6 +76,10 @@ if rfm_tab.open:
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
                          "next_step": "Typical next step"})
+        if empty:
+            st.caption(f"No customer falls in {', '.join(empty)} today. Scores are fifths of your own customers; "
+                       "when many customers have the same number of orders, they share one frequency score and "
+                       "some bands stay empty.")
         if predictions is None:
             st.caption("Predicted value and churn risk per segment appear in this table once the models have run "
                        "on this data: open **Customer value (CLV)** or **Churn watchlist**.")

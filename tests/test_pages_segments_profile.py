@@ -43,6 +43,9 @@ def test_segments_page_filters_compares_and_exports(shop):
     at = open_page("segments.py", shop)
     summary = frame_with(at, "next_step")
     assert summary["customers"].sum() == 5
+    # segments nobody falls in are named in a caption, not listed as rows of blanks
+    assert (summary["customers"] > 0).all() and summary["aov"].notna().all()
+    assert any(c.value.startswith("No customer falls in ") for c in at.caption)
     assert not at.metric                                   # only the open tab runs: the builder has not yet
     at.session_state["seg_tab"] = "Segment builder & export"
     at.run()

@@ -297,10 +297,8 @@ class _Loader:
     temp table is written and no row is updated.
     """
 
-    def __init__(self, con, plans: Sequence, progress: Progress | None):
+    def __init__(self, con, plans: Sequence):
         self.con = con
-        self.plans = plans
-        self.progress = progress or (lambda f, m: None)
         self.order_headers: list[tuple] = []  # (plan, report) of orders tables in this batch
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
@@ -723,14 +721,14 @@ class _Loader:
         self.pending.clear()
 
     def _money(self, report: FileReport) -> None:
-        money = self.con.execute(f"""select
+        money = self.con.execute("""select
                 coalesce(sum(f_revenue), 0),
                 coalesce(sum(f_revenue) filter (where _keep and not _status_zeroed), 0),
-                coalesce(sum(f_revenue) filter (where _state = {SET_ASIDE}), 0),
-                coalesce(sum(f_revenue) filter (where _state = {REJECTED}), 0),
+                coalesce(sum(f_revenue) filter (where _state = $aside), 0),
+                coalesce(sum(f_revenue) filter (where _state = $rejected), 0),
                 coalesce(sum(f_revenue) filter (where _keep and _status_zeroed), 0),
                 mode(upper(f_currency))
-            from _incoming""").fetchall()[0]
+            from _incoming""", {"aside": SET_ASIDE, "rejected": REJECTED}).fetchall()[0]
         (report.revenue_read, report.revenue_loaded, report.revenue_set_aside, report.revenue_rejected,
          report.revenue_excluded_by_status) = (Decimal(m) for m in money[:5])
         report.currency = money[5]
@@ -800,7 +798,7 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
     ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
     reports: dict[int, FileReport] = {}
     with ws.transaction() as con:
-        loader = _Loader(con, ordered, progress)
+        loader = _Loader(con, ordered)
         con.execute("create or replace temp table _order_ids_used (order_id varchar)")
         con.execute("""create or replace temp table _order_headers_all (_file varchar, _row bigint, _keep boolean,
             f_order_id varchar, f_ordered_at timestamp, f_customer_id varchar, f_email varchar, f_phone varchar,

@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.churn_reasons import REASON_LABELS, coded_strings, explain_columns, split_reasons
-from insights.db import first_row, query_df, sql_text as _sql, table_columns, table_exists
+from insights.db import cursor, first_row, query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 
@@ -423,7 +423,7 @@ class _Reads:
     def submit(self, fn, *args) -> Future:
         """``fn(cursor, *args)`` in the worker thread; its future."""
         if self._cur is None:
-            self._cur = self._con.cursor()
+            self._cur = cursor(self._con)
         return self._pool.submit(fn, self._cur, *args)
 
     def close(self) -> None:
@@ -867,7 +867,7 @@ def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> N
     table["next_order_expected_at"] = pd.to_datetime(table["next_order_expected_at"])
     report = json.dumps(_jsonable(result.report()))
     # a cursor: DuckDB refuses register() on a connection still holding a half-read result
-    con = ws.con.cursor()
+    con = cursor(ws.con)
     con.register("_churn_scores_incoming", table)
     try:
         con.execute("begin transaction")

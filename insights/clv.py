@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import nbinom
 
-from insights.db import query_df, sql_text, table_exists
+from insights.db import cursor, query_df, sql_text, table_exists
 from insights.models.bgnbd import (BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel,
                                    ModelFitError, _unique_rows)
 from insights.models.readiness import Readiness, assess
@@ -489,7 +489,7 @@ def save_fit(ws: Workspace, models: ClvModels, scores: pd.DataFrame, penalizer: 
     frame["next_order_expected_at"] = pd.to_datetime(frame["next_order_expected_at"])
     # a cursor (same database, its own statement state): DuckDB 2 refuses register() on a connection that
     # still holds a half-read result, e.g. from a helper's fetchone()
-    con = ws.con.cursor()
+    con = cursor(ws.con)
     con.register("_clv_scores_in", frame)
     try:
         con.execute("begin transaction")

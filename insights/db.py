@@ -12,6 +12,49 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
+# A workspace file is attached under this name to a private in-memory DuckDB instance (see ``connect_file``).
+WORKSPACE_DB = "workspace"
+# Rows per row group in a workspace file. DuckDB's default (122,880) leaves every table smaller than one
+# row group (a shop's marts, a 100k-line upload) in memory until COMMIT, whose checkpoint then compresses and
+# writes them one after another on one core: 0.6 s of a 1M-line upload. With 30,720 rows such tables are
+# written in full row groups while they are built, on every core, and the commit has little left to do.
+# The size is an ATTACH option that the file does not remember, so every open passes it.
+ROW_GROUP_ROWS = 30_720
+
+
+def connect_file(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A new connection whose default database is the workspace file ``path`` (created if missing).
+
+    The connection is a private DuckDB instance (never DuckDB's module-level default); the file is attached
+    to it as ``workspace`` with :data:`ROW_GROUP_ROWS`. The path is a bound parameter, never SQL text. Use
+    :func:`cursor` rather than ``con.cursor()``: a plain cursor starts in the instance's empty in-memory
+    database, not in the workspace.
+    """
+    con = duckdb.connect(":memory:")
+    options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}" + (", READ_ONLY" if read_only else "")  # fixed text
+    try:
+        con.execute(f"attach $path as {WORKSPACE_DB} ({options})", {"path": str(path)})
+        con.execute(f"use {WORKSPACE_DB}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` (its own statement and registration state) in the same default database."""
+    database = con.execute("select current_database()").fetchall()[0][0]
+    cur = con.cursor()
+    if cur.execute("select current_database()").fetchall()[0][0] != database:
+        cur.execute(f"use {quote_ident(database, [WORKSPACE_DB, 'memory'])}")
+    return cur
+
+
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's default database was opened read-only."""
+    return bool(con.execute("select readonly from duckdb_databases() where database_name = current_database()")
+                .fetchall()[0][0])
+
 
 @lru_cache(maxsize=None)
 def sql_text(relative_path: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.db import quote_ident, sql_text
+from insights.db import cursor, quote_ident, sql_text
 from insights.segments import _con
 
 FIELDS: dict[str, tuple[str, str]] = {
@@ -200,7 +200,7 @@ def _run_builder(ws, spec, labels: pd.DataFrame | None, keep: str) -> pd.DataFra
     # {keep} is one of two fixed texts chosen here, never user input
     sql = sql_text("segments/builder_base.sql").replace("{where}", where).replace(
         "{keep}", {"segment": "in_segment", "everyone": "true"}[keep])
-    cur = _con(ws).cursor()   # own registration scope; the workspace connection's state is untouched
+    cur = cursor(_con(ws))   # own registration scope; the workspace connection's state is untouched
     try:
         cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
         return cur.execute(sql, params).df()

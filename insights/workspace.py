@@ -29,7 +29,7 @@ from typing import Iterator
 
 import duckdb
 
-from insights.db import sql_text, table_exists
+from insights.db import connect_file, is_read_only, sql_text, table_exists
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class Workspace:
         name = name or folder.name
         meta = {"name": name, "created_at": dt.datetime.now().isoformat(timespec="seconds")}
         _write_json_atomic(folder / META_FILE, meta)
-        return cls(duckdb.connect(str(folder / DB_FILE)), folder, name)
+        return cls(connect_file(folder / DB_FILE), folder, name)
 
     @classmethod
     def open(cls, path: Path | str, read_only: bool = False) -> "Workspace":
@@ -123,7 +123,7 @@ class Workspace:
             raise FileNotFoundError(f"No Clueboard workspace in {folder}")
         meta_path = folder / META_FILE
         name = json.loads(meta_path.read_text(encoding="utf-8"))["name"] if meta_path.exists() else folder.name
-        return cls(duckdb.connect(str(folder / DB_FILE), read_only=read_only), folder, name)
+        return cls(connect_file(folder / DB_FILE, read_only=read_only), folder, name)
 
     @classmethod
     def open_or_create(cls, name: str, root: Path | str | None = None) -> "Workspace":
@@ -168,7 +168,7 @@ class Workspace:
 
     # ----- schema, transactions, marts -----------------------------------------------------------
     def _ensure_schema(self) -> None:
-        if self.con.execute("select current_setting('access_mode')").fetchall()[0][0] == "read_only":
+        if is_read_only(self.con):
             return      # a read-only reader only reads; the next writer creates or converts what is missing
         self.con.execute(sql_text("schema.sql"))
         self._migrate_row_hashes()

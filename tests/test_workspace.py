@@ -22,6 +22,41 @@ def test_create_list_rename_reopen_delete(tmp_path):
     assert list_workspaces(root) == []
 
 
+def test_workspace_file_is_written_in_small_row_groups_and_cursors_see_it(tmp_path):
+    """Tables are stored in row groups of ROW_GROUP_ROWS rows, so that a 100k-row mart is written while it is
+    built (on every core) rather than at commit; a cursor of the connection reads the same workspace."""
+    from insights.db import ROW_GROUP_ROWS, cursor
+    ws = Workspace.create("Shop", root=tmp_path)
+    with ws.transaction() as con:
+        con.execute("create table probe as select range as i from range(100000)")
+    ws.close()
+    again = Workspace.open(ws.path)             # the size is not kept in the file: every open passes it
+    with again.transaction() as con:
+        con.execute("create table probe2 as select range as i from range(100000)")
+    for table in ("probe", "probe2"):
+        groups = again.con.execute("select count(distinct row_group_id) from pragma_storage_info(?)",
+                                   [table]).fetchall()[0][0]
+        assert groups == -(-100000 // ROW_GROUP_ROWS)
+    cur = cursor(again.con)
+    assert cur.execute("select count(*) from probe").fetchall()[0][0] == 100000
+    assert cur.execute("select current_database()").fetchall()[0][0] == again.con.execute(
+        "select current_database()").fetchall()[0][0]
+    again.close()
+
+
+def test_workspace_in_an_awkward_folder_name_opens(tmp_path):
+    """The file path is a bound parameter of ATTACH, never SQL text: quotes in a folder name are harmless."""
+    folder = tmp_path / "O'Brien's \"shop\"; drop table files; --"
+    ws = Workspace.create_at(folder, "O'Brien")
+    ws.con.execute("insert into workspace_meta values ('probe', 'kept')")
+    ws.close()
+    reader = Workspace.open(folder, read_only=True)
+    assert reader.con.execute("select value from workspace_meta where key = 'probe'").fetchall() == [("kept",)]
+    with pytest.raises(Exception, match="read-only|read only"):
+        reader.con.execute("insert into workspace_meta values ('x', 'y')")
+    reader.close()
+
+
 def test_two_workspaces_with_same_name_get_separate_folders(tmp_path):
     a = Workspace.create("Shop", root=tmp_path)
     b = Workspace.create("Shop", root=tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from insights.ingest.health import HealthItem, health_report
-from insights.ingest.load import (FileReport, IngestReport, load_prepared, path_sha256, rejects_frame,
+from insights.ingest.load import (FileReport, IngestReport, gc_paused, load_prepared, path_sha256, rejects_frame,
                                   set_aside_frame, workspace_summary)
 from insights.ingest.mapping import FilePlan
 
@@ -43,6 +43,12 @@ def prepare_file(source, *, name: str | None = None, kind: str | None = None, sh
 
     Raises :class:`insights.ingest.errors.IngestError` when the file cannot be read at all.
     """
+    with gc_paused():
+        return _prepare_file(source, name=name, kind=kind, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                             ws=ws)
+
+
+def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> FilePlan:
     from insights.ingest import readers
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)

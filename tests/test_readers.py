@@ -308,3 +308,72 @@ def test_a_clean_large_file_parsed_on_every_core_keeps_its_order():
         R.THREADED_PARSE_MIN_BYTES = original
     assert raw.data.column("c0").to_pylist() == [str(i) for i in range(60_000)]
     assert np.asarray(raw.source_rows).tolist() == list(range(2, 60_002))
+
+
+# ----- one large XLSX sheet read on every core (insights/ingest/xlsx_parallel.py) ---------------------------
+def _awkward_workbook(write_only: bool) -> bytes:
+    """Shared or inline strings, dates, numbers, booleans, empty cells, blank rows, data that starts below
+    row 1 and right of column A, a second sheet, and (normal mode) formatted but empty rows at the end."""
+    import datetime as dt
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+    wb = openpyxl.Workbook(write_only=write_only)
+    cover = wb.create_sheet("Cover") if write_only else wb.active
+    if not write_only:
+        cover.title = "Cover"
+    cover.append(["Monthly export"])
+    sheet = wb.create_sheet("Orders")
+    rows = [[None], [None, None, "Orders by line"]] + [[None, None, "order", "day", "qty", "price", "paid", "note"]]
+    for i in range(1, 400):
+        if i % 37 == 0:
+            rows.append([])                                  # a blank row
+            continue
+        rows.append([None, None, f"A{i:05d}", dt.datetime(2024, 1, 1) + dt.timedelta(hours=7 * i),
+                     i % 9 - 2, round(0.1 * i + 0.2, 2), i % 3 == 0,
+                     None if i % 5 else f"note {i} <&> ünïcode"])
+    rows.append([None, None, None, None, None, None, None, "last"])  # the widest, last row
+    for row in rows:
+        sheet.append(row)
+    if not write_only:
+        for r in range(len(rows) + 1, len(rows) + 60):           # formatted cells with no value below the data
+            sheet.cell(row=r, column=4).font = Font(bold=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("write_only", [False, True])
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, monkeypatch):
+    from insights.ingest import xlsx_parallel as X
+    data = _awkward_workbook(write_only)
+    # the cut pieces, read as they are, are the sheet fastexcel reads (columns from A, the empty ones dropped)
+    whole = read_file(data, name="w.xlsx", sheet="Orders")
+    assert X.split_workbook(data, "Orders", parts, min_bytes=0) is not None
+    monkeypatch.setattr(X, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(X, "default_parts", lambda: parts)
+    used, load_sheet = [], X.load_sheet
+    monkeypatch.setattr(X, "load_sheet", lambda *a, **k: used.append(load_sheet(*a, **k)) or used[-1])
+    cut = read_file(data, name="w.xlsx", sheet="Orders")
+    assert len(used) == 1 and used[0] is not None          # the parts were read, not the ordinary way
+    assert cut.columns == whole.columns
+    assert cut.data.to_pylist() == whole.data.to_pylist()
+    assert cut.source_rows.to_pylist() == whole.source_rows.to_pylist()
+    assert cut.notes == whole.notes and cut.header_row == whole.header_row
+    assert whole.header_row == 3 and whole.data.num_rows == 400 - 400 // 37
+    assert any("blank row" in n for n in whole.notes)
+
+
+def test_a_sheet_is_cut_only_between_rows_and_never_when_it_cannot_be(monkeypatch):
+    from insights.ingest import xlsx_parallel as X
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
+           b'<row r="3"><c r="A3"><v>3</v></c></row></sheetData><rowBreaks count="0"/></worksheet>')
+    start, end, cuts = X.cut_points(xml, 2)
+    assert all(xml[c:c + 5] == b"<row " for c in cuts) and xml[start:end].startswith(b"<row")
+    assert X.cut_points(xml.replace(b"sheetData", b"x:sheetData"), 2) is None   # a namespace prefix
+    assert X.cut_points(xml.replace(b' r="3"', b"").replace(b' r="2"', b""), 2) is None
+    # a small sheet is read the ordinary way
+    assert X.load_sheet(_awkward_workbook(False), "Orders", parts=2) is None
+    assert X.load_sheet(_awkward_workbook(False), "Orders", parts=1, min_bytes=0) is None

@@ -800,6 +800,18 @@ def _fifteen_digits(text: str) -> str:
     return out
 
 
+def _parallel_sheet(data: bytes, sheet: str) -> pa.Table | None:
+    """A large XLSX sheet read on every core (see ``xlsx_parallel``); None: read it the ordinary way."""
+    if data[:2] != b"PK":
+        return None
+    from insights.ingest import xlsx_parallel
+    try:
+        return xlsx_parallel.load_sheet(data, sheet)
+    except Exception:  # noqa: BLE001 — any surprise in the cut workbook: the ordinary path reads (or reports) it
+        log.debug("parallel read of sheet %r fell back to one thread", sheet, exc_info=True)
+        return None
+
+
 def _read_excel(data: bytes, name: str, kind: str, sheet: str | None, header_row: int | None,
                 report: Progress) -> RawTable:
     reader = _excel_reader(data, name, kind)
@@ -811,9 +823,10 @@ def _read_excel(data: bytes, name: str, kind: str, sheet: str | None, header_row
     grid, chosen = None, None
     for candidate in ([sheet] if sheet is not None else sheets):
         try:
-            loaded = reader.load_sheet(candidate, header_row=None, skip_rows=0, dtypes="string",
-                                       dtype_coercion="coerce")
-            table = loaded.to_arrow()
+            table = _parallel_sheet(data, candidate)
+            if table is None:
+                table = reader.load_sheet(candidate, header_row=None, skip_rows=0, dtypes="string",
+                                          dtype_coercion="coerce").to_arrow()
         except Exception as err:  # fastexcel's own error types
             raise UnsupportedFile(name, expected=f"a readable sheet '{candidate}'",
                                   got=str(err).splitlines()[0][:100] if str(err) else type(err).__name__) from None

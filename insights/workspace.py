@@ -181,9 +181,9 @@ class Workspace:
         A row hash is now ``md5_number(...)::uuid``; ``md5_number`` reads md5's 16 bytes as one little-endian
         128-bit number, so the hex digits are read two by two from the last byte to the first. An old workspace then still recognises rows it already holds.
         """
-        old = {r[0] for r in self.con.execute(
-            "select table_name from information_schema.columns where column_name = 'row_hash' "
-            "and data_type = 'VARCHAR' and table_schema = 'main'").fetchall()}
+        old = {r[0] for r in self.con.execute(   # duckdb_columns(): information_schema costs 0.04 s on first use
+            "select table_name from duckdb_columns() where column_name = 'row_hash' and data_type = 'VARCHAR' "
+            "and schema_name = 'main' and database_name = current_database()").fetchall()}
         if not old:
             return
         reversed_hex = " || ".join(f"substr(row_hash, {2 * b + 1}, 2)" for b in range(15, -1, -1))

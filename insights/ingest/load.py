@@ -498,13 +498,12 @@ class _Loader:
         hi = staged.hash_hi.to_numpy(zero_copy_only=False)
         lo = staged.hash_lo.to_numpy(zero_copy_only=False)
         earlier = np.full(staged.n, np.nan)
-        # duplicates: rows whose upper half repeats (sorted neighbours) are compared in full
+        # duplicates: rows whose upper half repeats (found with a hash table, no sort) are compared in full
         cand = np.flatnonzero(candidate)
-        order = cand[np.argsort(hi[cand])]
-        same = hi[order[1:]] == hi[order[:-1]]
-        if same.any():
+        repeats = pd.Series(hi[cand]).duplicated(keep=False).to_numpy()
+        if repeats.any():
             first: dict[tuple, int] = {}
-            suspects = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))   # ascending = file order
+            suspects = cand[repeats]                    # ascending = file order
             for i in suspects:
                 key = (int(hi[i]), int(lo[i]))
                 if key in first:

@@ -296,3 +296,30 @@ def test_a_missing_file_is_a_clear_error_not_a_traceback(tmp_path):
     with pytest.raises(IngestError) as err:
         prepare_file(tmp_path / "nowhere.csv")
     assert "readable file" in str(err.value) and "nowhere.csv" in str(err.value)
+
+
+def test_duplicates_among_many_rows_need_both_halves_of_the_hash():
+    """The duplicate search on 300k rows: a row is an exact duplicate only when both 64-bit halves of its hash
+    equal an earlier candidate row's; the earlier row is the first occurrence; a rejected row is no candidate."""
+    import numpy as np
+    import pyarrow as pa
+
+    from insights.ingest.load import _Loader, _Staged
+    from insights.workspace import Workspace
+    ws = Workspace.in_memory()
+    ws.con.execute("create temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
+    n = 300_000
+    rng = np.random.default_rng(3)
+    hi = rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64)
+    lo = rng.integers(0, 2**63, n, dtype=np.int64).astype(np.uint64)
+    for copy, original in [(10, 5), (20, 7), (30, 7), (299_999, 7), (60, 40)]:
+        hi[copy], lo[copy] = hi[original], lo[original]
+    hi[41] = hi[8]                                   # the upper half only: not a duplicate
+    hi[50] = hi[5] ^ np.uint64(1 << 40)              # the same low bits as a repeated value: not a duplicate
+    candidate = np.ones(n, dtype=bool)
+    candidate[[30, 40]] = False                      # rejected rows take no part
+    staged = _Staged(n, np.arange(2, n + 2), {}, {}, hash_hi=pa.array(hi), hash_lo=pa.array(lo))
+    earlier, prior = _Loader(ws.con, [])._row_hashes(None, staged, candidate, "order_lines")
+    found = {int(i): int(earlier[i]) for i in np.flatnonzero(~np.isnan(earlier))}
+    assert found == {10: 7, 20: 9, 299_999: 9}       # spreadsheet row numbers (index + 2)
+    assert prior == []

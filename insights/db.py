@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
+import weakref
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import duckdb
@@ -22,29 +26,80 @@ WORKSPACE_DB = "workspace"
 ROW_GROUP_ROWS = 30_720
 
 
-def connect_file(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A new connection whose default database is the workspace file ``path`` (created if missing).
-
-    The connection is a private DuckDB instance (never DuckDB's module-level default); the file is attached
-    to it as ``workspace`` with :data:`ROW_GROUP_ROWS`. The path is a bound parameter, never SQL text. Use
-    :func:`cursor` rather than ``con.cursor()``: a plain cursor starts in the instance's empty in-memory
-    database, not in the workspace.
-    """
+def _attach(path, read_only: bool) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}" + (", READ_ONLY" if read_only else "")  # fixed text
     try:
         con.execute(f"attach $path as {WORKSPACE_DB} ({options})", {"path": str(path)})
-        con.execute(f"use {WORKSPACE_DB}")
     except BaseException:
         con.close()
         raise
     return con
 
 
+# One DuckDB instance per open workspace file in this process, as ``duckdb.connect(path)`` keeps: DuckDB refuses
+# to attach a file that another instance holds, and two browser tabs on one local workspace share it.
+# resolved path -> [the instance's own connection, read_only, connections handed out and not yet released]
+_FILES: dict[str, list] = {}
+_FILES_LOCK = threading.Lock()
+_RELEASE: dict[int, weakref.finalize] = {}
+
+
+def connect_file(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A new connection whose default database is the workspace file ``path`` (created if missing).
+
+    The file is attached as ``workspace`` with :data:`ROW_GROUP_ROWS` to a private in-memory DuckDB instance
+    (never DuckDB's module-level default), one per file in this process; each call returns a connection of its
+    own to it (own statement and registration state). The path is a bound parameter, never SQL text. Release
+    with :func:`close` (or let it be garbage collected). Use :func:`cursor` rather than ``con.cursor()``: a
+    plain cursor starts in the instance's empty in-memory database, not in the workspace.
+    """
+    key = str(Path(path).resolve())
+    with _FILES_LOCK:
+        entry = _FILES.get(key)
+        if entry is None:
+            entry = _FILES[key] = [_attach(path, read_only), read_only, 0]
+        elif entry[1] != read_only:
+            raise duckdb.ConnectionException(
+                f"{path} is already open {'read-only' if entry[1] else 'for writing'} in this process")
+        con = _handed_out(key, entry)
+    con.execute(f"use {WORKSPACE_DB}")
+    return con
+
+
+def _handed_out(key: str, entry: list) -> duckdb.DuckDBPyConnection:
+    con = entry[0].cursor()
+    entry[2] += 1
+    _RELEASE[id(con)] = weakref.finalize(con, _release, key, id(con))
+    return con
+
+
+def _release(key: str, con_id: int) -> None:
+    with _FILES_LOCK:
+        _RELEASE.pop(con_id, None)
+        entry = _FILES.get(key)
+        if entry is None:
+            return
+        entry[2] -= 1
+        if entry[2] <= 0:
+            del _FILES[key]
+            with contextlib.suppress(Exception):
+                entry[0].close()
+
+
+def close(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection; a workspace file's instance closes (checkpointing the file) with its last one."""
+    with contextlib.suppress(Exception):
+        con.close()
+    release = _RELEASE.get(id(con))
+    if release is not None:
+        release()
+
+
 def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor of ``con`` (its own statement and registration state) in the same default database."""
     database = con.execute("select current_database()").fetchall()[0][0]
-    cur = con.cursor()
+    cur = con.cursor()            # closed with ``con``, as DuckDB closes a connection's cursors
     if cur.execute("select current_database()").fetchall()[0][0] != database:
         cur.execute(f"use {quote_ident(database, [WORKSPACE_DB, 'memory'])}")
     return cur

@@ -29,7 +29,7 @@ from typing import Iterator
 
 import duckdb
 
-from insights.db import connect_file, is_read_only, sql_text, table_exists
+from insights.db import close as db_close, connect_file, is_read_only, sql_text, table_exists
 
 log = logging.getLogger(__name__)
 
@@ -138,8 +138,7 @@ class Workspace:
         return cls(duckdb.connect(":memory:"), None, name)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.con.close()
+        db_close(self.con)
 
     def __enter__(self) -> "Workspace":
         return self

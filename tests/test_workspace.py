@@ -44,6 +44,30 @@ def test_workspace_file_is_written_in_small_row_groups_and_cursors_see_it(tmp_pa
     again.close()
 
 
+def test_one_workspace_opened_twice_in_a_process_is_one_database(tmp_path):
+    """Two browser tabs on one local workspace: both see the same data; either can close first; once every
+    connection is closed or dropped the file is released and opens again."""
+    import gc
+
+    from insights.db import _FILES
+    first = Workspace.create("Shop", root=tmp_path)
+    second = Workspace.open(first.path)
+    first.con.execute("insert into workspace_meta values ('probe', 'from the first tab')")
+    assert second.con.execute("select value from workspace_meta where key = 'probe'").fetchall() == [
+        ("from the first tab",)]
+    first.close()
+    assert second.con.execute("select count(*) from workspace_meta where key = 'probe'").fetchall() == [(1,)]
+    with pytest.raises(Exception, match="already open for writing"):
+        Workspace.open(first.path, read_only=True)
+    del second                                   # dropped without close: released when collected
+    gc.collect()
+    assert str((first.path / "clueboard.duckdb").resolve()) not in _FILES
+    reader = Workspace.open(first.path, read_only=True)
+    assert reader.con.execute("select value from workspace_meta where key = 'probe'").fetchall() == [
+        ("from the first tab",)]
+    reader.close()
+
+
 def test_workspace_in_an_awkward_folder_name_opens(tmp_path):
     """The file path is a bound parameter of ATTACH, never SQL text: quotes in a folder name are harmless."""
     folder = tmp_path / "O'Brien's \"shop\"; drop table files; --"

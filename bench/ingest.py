@@ -3,6 +3,7 @@
     .venv/bin/python bench/ingest.py                  # Online Retail CSV, 1M-row CSV and Parquet, 100k-row XLSX
     .venv/bin/python bench/ingest.py --lines 200000   # smaller synthetic files
     .venv/bin/python bench/ingest.py --runs 5         # median and best of 5 runs per case (default 3)
+    .venv/bin/python bench/ingest.py --against 75fb7ff   # this tree and that commit side by side, runs alternating
 
 Each case runs in its own subprocess (and the synthetic files are written by another), so that its peak
 memory (``VmHWM``: the process's peak resident set, Python and libraries included) is its own. "ingest" is
@@ -116,10 +117,10 @@ def _generate(folder: Path, lines: int, xlsx_lines: int) -> None:
     _write_xlsx(small, folder / f"orders_{xlsx_lines}.xlsx")
 
 
-def _run_case(path: Path, baseline: str) -> dict:
+def _run_case(path: Path, baseline: str, tree: Path = ROOT) -> dict:
     os.sync()   # the previous run's workspace is not still being written back while this one commits
-    out = subprocess.run([sys.executable, __file__, "--measure", str(path), "--baseline", baseline],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run([sys.executable, str(tree / "bench" / "ingest.py"), "--measure", str(path),
+                          "--baseline", baseline], capture_output=True, text=True, check=False, cwd=tree)
     if out.returncode:
         raise SystemExit(f"case {path.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -141,6 +142,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000, help="rows of the synthetic CSV/Parquet")
     parser.add_argument("--xlsx-lines", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="runs per case (timings on a small VM swing ±20%%)")
+    parser.add_argument("--against", metavar="REV",
+                        help="also measure git revision REV (checked out in a temporary worktree), alternating runs "
+                             "with this tree, and print each case's before/now ratio")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--generate", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", default="csv", help=argparse.SUPPRESS)
@@ -170,6 +174,9 @@ def main() -> None:
         cases.append(("synthetic_xlsx", tmp / f"orders_{args.xlsx_lines}.xlsx", "excel"))
         # the input files just written must not be flushed to disk while a case commits its workspace
         os.sync()
+        if args.against:
+            _side_by_side(cases, args.against, args.runs, tmp)
+            return
         print(f"{args.runs} run(s) per case, each in a fresh process; the row with the median total is shown, "
               "with the best total beside it")
         print(f"{'case':<20}{'rows':>10}{'read s':>8}{'load s':>8}{'health s':>9}{'total s':>9}{'best s':>8}"
@@ -188,6 +195,25 @@ def main() -> None:
               "text); write = DuckDB writing the stored order_lines rows into a new workspace file and committing; "
               "marts = rebuilding every mart and committing. Their sum is what a load costs before any checking, "
               "hashing, identity matching or health report.")
+
+
+def _side_by_side(cases, rev: str, runs: int, tmp: Path) -> None:
+    """Each case measured ``runs`` times in this tree and in revision ``rev``, the two alternating, so that both
+    see the same machine (a small VM's speed drifts by 15 % within an hour)."""
+    import statistics
+    other = tmp / "against"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), rev], check=True)
+    try:
+        print(f"{'case':<20}{rev + ' s':>14}{'now s':>9}{'before/now':>12}   (median totals of {runs} alternating runs)")
+        for name, path, baseline in cases:
+            before, now = [], []
+            for _ in range(runs):
+                before.append(_run_case(path, baseline, other)["total_s"])
+                now.append(_run_case(path, baseline)["total_s"])
+            b, n = statistics.median(before), statistics.median(now)
+            print(f"{name:<20}{b:>14.2f}{n:>9.2f}{b / n:>11.2f}x")
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False)
 
 
 if __name__ == "__main__":

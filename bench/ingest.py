@@ -91,9 +91,8 @@ def _floors(ws, path: str, baseline: str, tmp: str) -> dict:
         reader = fastexcel.read_excel(Path(path).read_bytes())
         reader.load_sheet(reader.sheet_names[0], header_row=None, dtypes="string").to_arrow()
     reader_s = time.perf_counter() - t
-    ws.con.execute("create temp table _bench_lines as select * from order_lines")
     other = connect_file(Path(tmp) / "floor.duckdb")
-    lines = ws.con.sql("select * from _bench_lines").to_arrow_table()
+    lines = ws.con.sql("select * from order_lines").to_arrow_table()
     other.register("_lines", lines)
     t = time.perf_counter()
     other.execute("begin")

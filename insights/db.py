@@ -6,6 +6,7 @@ import contextlib
 import logging
 import threading
 import weakref
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,8 +40,14 @@ def _attach(path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 # One DuckDB instance per open workspace file in this process, as ``duckdb.connect(path)`` keeps: DuckDB refuses
 # to attach a file that another instance holds, and two browser tabs on one local workspace share it.
-# resolved path -> [the instance's own connection, read_only, connections handed out and not yet released]
-_FILES: dict[str, list] = {}
+@dataclass
+class _OpenFile:
+    base: duckdb.DuckDBPyConnection     # the instance's own connection; each user gets a cursor of it
+    read_only: bool
+    users: int = 0                      # connections handed out and not yet released
+
+
+_FILES: dict[str, _OpenFile] = {}       # by resolved path
 _FILES_LOCK = threading.Lock()
 _RELEASE: dict[int, weakref.finalize] = {}
 
@@ -58,18 +65,18 @@ def connect_file(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     with _FILES_LOCK:
         entry = _FILES.get(key)
         if entry is None:
-            entry = _FILES[key] = [_attach(path, read_only), read_only, 0]
-        elif entry[1] != read_only:
+            entry = _FILES[key] = _OpenFile(_attach(path, read_only), read_only)
+        elif entry.read_only != read_only:
             raise duckdb.ConnectionException(
-                f"{path} is already open {'read-only' if entry[1] else 'for writing'} in this process")
+                f"{path} is already open {'read-only' if entry.read_only else 'for writing'} in this process")
         con = _handed_out(key, entry)
     con.execute(f"use {WORKSPACE_DB}")
     return con
 
 
-def _handed_out(key: str, entry: list) -> duckdb.DuckDBPyConnection:
-    con = entry[0].cursor()
-    entry[2] += 1
+def _handed_out(key: str, entry: _OpenFile) -> duckdb.DuckDBPyConnection:
+    con = entry.base.cursor()
+    entry.users += 1
     _RELEASE[id(con)] = weakref.finalize(con, _release, key, id(con))
     return con
 
@@ -80,11 +87,11 @@ def _release(key: str, con_id: int) -> None:
         entry = _FILES.get(key)
         if entry is None:
             return
-        entry[2] -= 1
-        if entry[2] <= 0:
+        entry.users -= 1
+        if entry.users <= 0:
             del _FILES[key]
             with contextlib.suppress(Exception):
-                entry[0].close()
+                entry.base.close()
 
 
 def close(con: duckdb.DuckDBPyConnection) -> None:
@@ -100,8 +107,7 @@ def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor of ``con`` (its own statement and registration state) in the same default database."""
     database = con.execute("select current_database()").fetchall()[0][0]
     cur = con.cursor()            # closed with ``con``, as DuckDB closes a connection's cursors
-    if cur.execute("select current_database()").fetchall()[0][0] != database:
-        cur.execute(f"use {quote_ident(database, [WORKSPACE_DB, 'memory'])}")
+    cur.execute(f"use {quote_ident(database, [WORKSPACE_DB, 'memory'])}")
     return cur
 
 

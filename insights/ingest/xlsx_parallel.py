@@ -182,15 +182,15 @@ def load_sheet(data: bytes, sheet: str, parts: int | None = None, min_bytes: int
     with concurrent.futures.ThreadPoolExecutor(len(pieces)) as pool:
         tables = list(pool.map(lambda piece: _read_part(path, others, piece, sheet), pieces))
     width = max(t.num_columns for t in tables)
-    pieces = []                               # now: the kept columns of each part
+    kept = []                                 # each part's own rows, as columns 0..width-1
     for table, (lo, hi) in zip(tables, keep):
         hi = table.num_rows if hi is None else hi
         if hi > table.num_rows or lo > hi:
             return None                       # not the shape this module expects: read it the ordinary way
-        pieces.append([c.slice(lo, hi - lo) for c in _widen(table, width)])
-    columns = [pa.chunked_array([chunk for piece in pieces for chunk in piece[i].chunks], pa.string())
+        kept.append([c.slice(lo, hi - lo) for c in _widen(table, width)])
+    columns = [pa.chunked_array([chunk for part in kept for chunk in part[i].chunks], pa.string())
                for i in range(width)]
-    n = sum(len(piece[0]) for piece in pieces)
+    n = len(columns[0])
     # fastexcel ends a sheet at its last non-empty row; the markers may have carried a part past it
     filled = np.zeros(n, dtype=bool)
     for column in columns:

@@ -36,7 +36,7 @@ def _measure(path: str, baseline: str) -> dict:
     import pandas as pd
 
     from insights.ingest import health_report, load_prepared, prepare_file
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -78,7 +78,7 @@ def _floors(ws, path: str, baseline: str, tmp: str) -> dict:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from insights.db import connect_file
+    from insights.core.db import connect_file
     t = time.perf_counter()
     if baseline == "csv":
         with open(path, "rb") as fh:

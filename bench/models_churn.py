@@ -5,7 +5,7 @@
 
 The synthetic shop has per-customer purchase rates and lifetimes, two lines per order, deliveries with a
 promised and a delivered date (some late, and late deliveries shorten the customer's life), NPS answers after
-some late deliveries and web sessions. "features + fit + scoring" is :func:`insights.churn.fit_churn`: two
+some late deliveries and web sessions. "features + fit + scoring" is :func:`insights.predictions.churn.fit_churn`: two
 feature passes in DuckDB (cutoff and today), labels, two model fits (the model on training customers, the recency baseline
 ), scoring with the evaluated model, reasons, value at risk, actions. Writing ``churn_scores`` is timed separately.
 Peak memory is the process's peak resident set size (``ru_maxrss``), which includes the data generation.
@@ -30,7 +30,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from insights.workspace import Workspace  # noqa: E402
+from insights.core.workspace import Workspace  # noqa: E402
 
 START = np.datetime64("2023-01-01T00:00:00")
 DAYS = 720
@@ -87,7 +87,7 @@ def synthetic_shop(n_customers: int, seed: int = 3) -> dict[str, pd.DataFrame]:
 
 
 def load(ws: Workspace, tables: dict[str, pd.DataFrame]) -> None:
-    from insights.db import table_columns
+    from insights.core.db import table_columns
     for table in ("order_lines", "feedback", "events"):   # fixed names, columns checked against the schema
         df = tables[table]
         cols = [c for c in df.columns if c in table_columns(ws.con, table)]
@@ -101,19 +101,19 @@ def load(ws: Workspace, tables: dict[str, pd.DataFrame]) -> None:
 # the steps of fit_churn timed in the breakdown: (module, attribute, label); features are reported per date
 # (the cutoff, today)
 TIMED_STEPS = (
-    ("insights.churn", "churn_definition", "churn definition (window from purchase gaps)"),
-    ("insights.churn", "shop_features", "features as of {date}"),
-    ("insights.churn", "shop_labels", "labels"),
+    ("insights.predictions.churn", "churn_definition", "churn definition (window from purchase gaps)"),
+    ("insights.predictions.churn", "shop_features", "features as of {date}"),
+    ("insights.predictions.churn", "shop_labels", "labels"),
     ("insights.models.churn_model", "ChurnModel.fit", "model fits (model, recency baseline)"),
     ("insights.models.churn_model", "ChurnModel.predict_proba", "held-out predictions"),
-    ("insights.churn", "quality", "quality metrics"),
-    ("insights.churn", "calibration", "calibration tables"),
+    ("insights.predictions.churn", "quality", "quality metrics"),
+    ("insights.predictions.churn", "calibration", "calibration tables"),
     ("insights.models.churn_model", "ChurnModel.score", "scoring today's customers"),
-    ("insights.churn", "explain_columns", "reasons"),
-    ("insights.churn", "expected_values", "expected values (trailing revenue)"),
-    ("insights.churn", "_segments", "segments"),
-    ("insights.churn", "_Lookups.joined", "lookups joined to today's customers"),
-    ("insights.churn", "_add_value_and_context", "watchlist: value at risk, actions, ranking"),
+    ("insights.predictions.churn", "explain_columns", "reasons"),
+    ("insights.predictions.churn", "expected_values", "expected values (trailing revenue)"),
+    ("insights.predictions.churn", "_segments", "segments"),
+    ("insights.predictions.churn", "_Lookups.joined", "lookups joined to today's customers"),
+    ("insights.predictions.churn", "_add_value_and_context", "watchlist: value at risk, actions, ranking"),
 )
 
 
@@ -152,7 +152,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (best and median printed)")
     args = parser.parse_args(argv)
 
-    from insights.churn import fit_churn, write_churn_scores
+    from insights.predictions.churn import fit_churn, write_churn_scores
     import sklearn.linear_model  # noqa: F401  (import time is not fit time)
 
     t0 = time.perf_counter()

@@ -25,8 +25,8 @@ import pyarrow as pa
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 
-from insights import clv
-from insights.workspace import Workspace
+from insights.predictions import clv
+from insights.core.workspace import Workspace
 
 TARGETS = {100_000: 3.0, 1_000_000: 12.0}
 DAYS = 730

@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from insights import cohorts, kpis  # noqa: E402
-from insights.workspace import Workspace  # noqa: E402
+from insights.performance import cohorts
+from insights.performance import kpis  # noqa: E402
+from insights.core.workspace import Workspace  # noqa: E402
 
 LOAD_SQL = """
 insert into order_lines (line_id, source_file, source_row, order_id, customer_id, ordered_at, product_id,

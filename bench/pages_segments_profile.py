@@ -43,8 +43,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from pages_kpis_cohorts import build, peak_mb  # noqa: E402
 
-from insights import clusters, export, lifecycle, profile, segment_builder, segments  # noqa: E402
-from insights.workspace import Workspace  # noqa: E402
+from insights.customers import clusters
+from insights.customers import export
+from insights.customers import lifecycle
+from insights.customers import profile
+from insights.customers import segment_builder
+from insights.customers import segments  # noqa: E402
+from insights.core.workspace import Workspace  # noqa: E402
 
 
 def rfm_tab(ws):

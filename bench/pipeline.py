@@ -34,9 +34,12 @@ def _peak_mb() -> float:
 
 
 def clueboard(path: str) -> dict:
-    from insights import churn, clv, cohorts, kpis
+    from insights.predictions import churn
+    from insights.predictions import clv
+    from insights.performance import cohorts
+    from insights.performance import kpis
     from insights.ingest import health_report, ingest_files
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
 
     steps, t0 = {}, time.perf_counter()
 
@@ -56,7 +59,7 @@ def clueboard(path: str) -> dict:
                                             kpis.revenue_bridge(ws, kpis.shift_period(last, "month", -1), last)))
         step("cohorts", cohorts.cohort_table, ws, "month", "retention")
         try:
-            from insights import segments
+            from insights.customers import segments
             step("segments", segments.segment_table, ws)
         except (ImportError, AttributeError) as err:
             steps["segments"] = f"n/a ({err})"

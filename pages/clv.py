@@ -6,8 +6,8 @@ from insights.ui import session
 
 import streamlit as st
 
-from insights import charts_clv
-from insights.money import format_money
+from insights.charts import clv as charts_clv
+from insights.core.money import format_money
 from insights.ui import clv_cache
 
 ws = session.require_workspace_with_orders()

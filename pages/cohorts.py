@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from insights import clv, cohorts, kpis
+from insights.predictions import clv
+from insights.performance import cohorts
+from insights.performance import kpis
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()

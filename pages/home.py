@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from insights.ingest import health_report
-from insights.overview import headline_figures
+from insights.performance.overview import headline_figures
 from insights.ui import session
 
 ROOT = Path(__file__).resolve().parents[1]

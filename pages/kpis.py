@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from insights import charts_kpis, kpis
+from insights.charts import kpis as charts_kpis
+from insights.performance import kpis
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()

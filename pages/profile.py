@@ -5,9 +5,12 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from insights import charts_segments as charts
-from insights import kpis, lifecycle, profile, segments
-from insights.money import format_money
+from insights.charts import segments as charts
+from insights.performance import kpis
+from insights.customers import lifecycle
+from insights.customers import profile
+from insights.customers import segments
+from insights.core.money import format_money
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()

@@ -5,8 +5,14 @@ import urllib.parse
 
 import streamlit as st
 
-from insights import charts_segments as charts
-from insights import clusters, export, kpis, lifecycle, profile, segment_builder, segments
+from insights.charts import segments as charts
+from insights.customers import clusters
+from insights.customers import export
+from insights.performance import kpis
+from insights.customers import lifecycle
+from insights.customers import profile
+from insights.customers import segment_builder
+from insights.customers import segments
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()

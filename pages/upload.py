@@ -6,7 +6,7 @@ import streamlit as st
 
 from insights.ingest import health_report, load_prepared, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
-from insights.kpis import data_currency
+from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
 from insights.ui import session, upload_widgets
 

@@ -22,7 +22,7 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def tmp_workspace(tmp_path):
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create("Test shop", root=tmp_path / "workspaces")
     yield ws
     ws.close()
@@ -31,7 +31,7 @@ def tmp_workspace(tmp_path):
 @pytest.fixture(scope="session")
 def sample_workspace_path(tmp_path_factory) -> Path:
     """A workspace folder holding the bundled sample data, built once per test session."""
-    from insights.sample import build_sample_workspace
+    from insights.ingest.sample import build_sample_workspace
     root = tmp_path_factory.mktemp("sample_ws")
     ws = build_sample_workspace(root)
     path = ws.path
@@ -44,7 +44,7 @@ def sample_workspace(sample_workspace_path, tmp_path):
     """A private, writable copy of the bundled sample shop for one test."""
     import shutil
 
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     copy = tmp_path / "sample-copy"
     shutil.copytree(sample_workspace_path, copy)
     ws = Workspace.open(copy)

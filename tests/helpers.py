@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from insights.db import table_columns
-from insights.workspace import Workspace
+from insights.core.db import table_columns
+from insights.core.workspace import Workspace
 
 _DEFAULT_FLAGS = ("is_cancellation", "is_return", "is_non_product", "is_guest")
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
+from insights.predictions.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
                             safe_cell, score_workspace, suggest_actions, watchlist_rows)
-from insights.churn_reasons import explain, split_reasons
+from insights.predictions.churn_reasons import explain, split_reasons
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from tests.helpers import insert_rows, workspace_from_tables
 
@@ -217,7 +217,7 @@ def test_watchlist_is_ranked_by_value_at_risk(result):
 
 
 def test_watchlist_lookups_join_like_left_merges(shop):
-    from insights.churn import _add_value_and_context, _add_value_and_context_by_merge, _Lookups, data_end
+    from insights.predictions.churn import _add_value_and_context, _add_value_and_context_by_merge, _Lookups, data_end
     as_of = data_end(shop.con)
     lookups = _Lookups(shop.con, as_of)
     rng = np.random.default_rng(3)
@@ -248,7 +248,7 @@ def test_watchlist_lookups_join_like_left_merges(shop):
 def test_a_failed_read_in_the_second_thread_is_raised_and_leaves_no_thread(shop, monkeypatch):
     import threading
 
-    import insights.churn as churn
+    import insights.predictions.churn as churn
 
     def broken(con, as_of):
         raise RuntimeError("trailing revenue unavailable")
@@ -322,7 +322,7 @@ def test_sample_shop_late_deliveries_are_a_top_reason(request):
 def test_quality_sentences_say_when_a_baseline_flags_its_top_decile_better():
     from types import SimpleNamespace
 
-    from insights.churn import quality_sentences
+    from insights.predictions.churn import quality_sentences
     model = {"customers": 817, "roc_auc": 0.76, "top_decile_precision": 0.73, "top_decile_lift": 1.9,
              "base_rate": 0.39}
     recency = {"roc_auc": 0.71, "top_decile_precision": 0.76}

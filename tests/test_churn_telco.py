@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from insights.churn import fit_churn
-from insights.workspace import Workspace
+from insights.predictions.churn import fit_churn
+from insights.core.workspace import Workspace
 from tests.helpers import workspace_from_tables
 
 TELCO = "ibm_telco_customer_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import clusters
+from insights.customers import clusters
 
 
 def two_groups(n=60, seed=1):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import clv
+from insights.predictions import clv
 from insights.models import readiness as rd
 from insights.models.bgnbd import BetaGeoModel, GammaGammaModel
 from tests.helpers import workspace_from_tables
@@ -209,7 +209,7 @@ def test_probability_alive_as_of_uses_nothing_after_the_cutoff(shop_lines):
 
 def test_cli_json(shop_lines, tmp_path, capsys):
     from insights.cli import main
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create_at(tmp_path / "shop")
     workspace_from_tables(order_lines=shop_lines, ws=ws)
     ws.close()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import clv
+from insights.predictions import clv
 from tests.helpers import workspace_from_tables
 
 PUBLISHED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "p": 6.25, "q": 3.74, "gamma": 15.44}
@@ -91,7 +91,7 @@ def test_backtest_on_the_published_split(cdnow):
 def test_raw_file_through_ingest_gives_the_same_summary():
     """As a user would upload it: the raw file through the ingest step."""
     from insights.ingest import ingest_files
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     with Workspace.in_memory() as ws:
         ingest_files(ws, [sample_path()])
         summary = clv.customer_summary(ws, CALIBRATION_END)

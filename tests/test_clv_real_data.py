@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from insights import clv
-from insights.workspace import Workspace
+from insights.predictions import clv
+from insights.core.workspace import Workspace
 
 LOAD = """
 insert into order_lines (line_id, source_file, source_row, order_id, customer_id, ordered_at, product_id,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import cohorts
+from insights.performance import cohorts
 from tests.helpers import workspace_from_tables
 from tests.test_kpis import LINES, line
 
@@ -123,7 +123,7 @@ def test_cohort_mart_keys(shop):
 
 def test_cohorts_command_json(tmp_path, capsys):
     from insights.cli import main
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create_at(tmp_path / "shop")
     workspace_from_tables(order_lines=LINES, ws=ws)
     ws.close()

@@ -20,7 +20,7 @@ import functools
 import pandas as pd
 import pytest
 
-from insights import cohorts
+from insights.performance import cohorts
 
 CSV = "uci_online_retail/online_retail.csv.gz"
 
@@ -92,7 +92,7 @@ def reference_retention(df: pd.DataFrame) -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def canonical_workspace(path: str):
     """A workspace holding the raw CSV as canonical order lines, marts built (once per test session)."""
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.in_memory("online retail (canonical)")
     with ws.transaction() as con:
         con.execute(_LOAD_SQL, {"path": path})
@@ -102,7 +102,7 @@ def canonical_workspace(path: str):
 
 def ingested_workspace(path: str, folder):
     from insights.ingest import ingest_files
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create_at(folder, "Online Retail")
     ingest_files(ws, [path])
     return ws

@@ -4,7 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from insights.export import neutralise_cell, neutralise_frame, write_contacts
+from insights.customers.export import neutralise_cell, neutralise_frame, write_contacts
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+49 30 1234", "-2", "@SUM(A1)", "\tX", "\rX",
@@ -38,7 +38,7 @@ def test_csv_is_utf8_with_bom_and_safe():
 
 
 # ----- segment exports ------------------------------------------------------------------------------------
-from insights.export import ExportError, export_segment, format_from_path  # noqa: E402
+from insights.customers.export import ExportError, export_segment, format_from_path  # noqa: E402
 from tests.helpers import workspace_from_tables  # noqa: E402
 from tests.test_segments import LINES  # noqa: E402
 
@@ -91,7 +91,7 @@ def test_export_by_segment_name_and_errors(shop):
 
 def test_export_command_writes_the_file(shop, tmp_path, capsys):
     from insights.cli import main
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create("cli", root=tmp_path)
     from tests.helpers import insert_rows
     insert_rows(ws, "order_lines", LINES)
@@ -106,7 +106,7 @@ def test_export_command_writes_the_file(shop, tmp_path, capsys):
     assert main(["segments", "--workspace", str(path), "--json"]) == 0
     import json
 
-    from insights.segments import default_segment_map
+    from insights.customers.segments import default_segment_map
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, list) and sum(s["customers"] for s in data) == 5
     assert {s["segment"] for s in data} == {s["name"] for s in default_segment_map()["segments"]}
@@ -119,7 +119,7 @@ def test_export_command_writes_the_file(shop, tmp_path, capsys):
 
 
 def test_segment_contacts_counts_without_writing_and_matches_the_file(shop):
-    from insights.export import segment_contacts
+    from insights.customers.export import segment_contacts
     spec = [("country", "in", ["France", "Germany", "Spain"])]
     contacts = segment_contacts(shop, spec)
     assert len(contacts.rows) == 1 and contacts.left_out_for_consent == 3 and contacts.left_out_without_email == 1
@@ -135,7 +135,7 @@ def test_export_is_bytes_that_carry_the_counts(shop):
 
 
 def test_consent_filter_is_generic_for_any_contacts_frame():
-    from insights.export import consent_filter
+    from insights.customers.export import consent_filter
     frame = pd.DataFrame({"email": ["a@x.com", "b@x.com", None, "c@x.com"], "consent_email": [True, False, True, None],
                           "churn_probability": [0.9, 0.8, 0.7, 0.6]})
     kept, no_consent, no_email = consent_filter(frame)

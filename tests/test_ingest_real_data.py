@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from insights.ingest import ingest_files, prepare_file, load_prepared
-from insights.workspace import Workspace
+from insights.core.workspace import Workspace
 
 
 def _accounted(f):

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from insights import kpis
+from insights.performance import kpis
 from tests.helpers import workspace_from_tables
 
 D = dt.date
@@ -304,7 +304,7 @@ def test_kpi_marts_keys_and_totals(shop):
 
 def test_kpis_command_json(shop, tmp_path, capsys):
     from insights.cli import main
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.create_at(tmp_path / "shop")
     workspace_from_tables(order_lines=LINES, ws=ws)
     ws.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insights import kpis
+from insights.performance import kpis
 from tests.test_cohorts_real_data import CSV, canonical_workspace, raw_frame, reference_invoices
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insights import lifecycle
+from insights.customers import lifecycle
 from tests.helpers import workspace_from_tables
 from tests.test_segments import LINES, line
 

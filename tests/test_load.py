@@ -177,7 +177,7 @@ def test_missing_required_field_is_a_clear_error(tmp_workspace, tmp_path):
 
 
 def test_bundled_sample_loads_without_rejects(tmp_workspace):
-    from insights.sample import sample_files
+    from insights.ingest.sample import sample_files
     files = sample_files()
     report = ingest_files(tmp_workspace, files)
     kinds = {f.name: f.kind for f in report.files}
@@ -259,7 +259,7 @@ def test_row_hash_is_md5_of_the_kind_and_the_cells_as_read(tmp_workspace, retail
 def test_a_workspace_with_hex_row_hashes_is_converted_and_still_knows_its_rows(tmp_path):
     import hashlib
 
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
 
     ws = Workspace.create("Old", root=tmp_path)
     first = tmp_path / "nov.csv"
@@ -305,7 +305,7 @@ def test_duplicates_among_many_rows_need_both_halves_of_the_hash():
     import pyarrow as pa
 
     from insights.ingest.load import _Loader, _Staged
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     ws = Workspace.in_memory()
     ws.con.execute("create temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
     n = 300_000

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from insights.money import currency_symbol, format_money
+from insights.core.money import currency_symbol, format_money
 
 
 def test_format_money_signs_symbols_and_grouping():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.next_order import expected_next_orders, next_orders_for_workspace, shrunk_gap
+from insights.customers.next_order import expected_next_orders, next_orders_for_workspace, shrunk_gap
 from tests.helpers import workspace_from_tables
 
 

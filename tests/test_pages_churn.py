@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights.churn import load_churn_scores
+from insights.predictions.churn import load_churn_scores
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
 from tests.test_churn import simulated_shop

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import clv
+from insights.predictions import clv
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
 from tests.test_clv import line, simulated_lines

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights import kpis
+from insights.performance import kpis
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
 from tests.test_kpis import EVENTS, FEEDBACK, LINES

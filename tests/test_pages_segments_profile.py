@@ -110,7 +110,7 @@ def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
     at.run()
     assert not at.exception and frame_with(at, "cluster")["customers"].sum() == 5
     assert any(m.value.startswith("- **Cluster ") for m in at.markdown)
-    from insights import segments
+    from insights.customers import segments
     table = segments.segment_map_frame()
     table.loc[table["name"] == "Lost", "name"] = "Gone"
     at.session_state[segments.SESSION_MAP_KEY] = segments.segment_map_from_frame(table)
@@ -122,7 +122,8 @@ def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
 
 
 def test_segments_page_shows_predicted_value_and_risk_once_fitted(sample_workspace):
-    from insights import churn, clv
+    from insights.predictions import churn
+    from insights.predictions import clv
     at = open_page("segments.py", sample_workspace)
     assert "mean_clv" not in frame_with(at, "segment").columns
     assert any("once the models have run" in c.value for c in at.caption)

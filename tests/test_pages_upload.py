@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights.ui.session import SAMPLE_FLAG_KEY, WORKSPACE_KEY
-from insights.workspace import Workspace, list_workspaces
+from insights.core.workspace import Workspace, list_workspaces
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ def test_hosted_sessions_never_reopen_another_sessions_workspace(home, monkeypat
 
 
 def test_owner_sets_the_currency_when_the_files_do_not_say(home):
-    from insights import kpis
+    from insights.performance import kpis
     ws = Workspace.create("Shop", root=home / "workspaces")
     at = open_upload(ws)
     at.file_uploader[0].set_value([("orders.csv", ORDERS.encode("utf-8"), "text/csv")]).run()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from insights import segments
+from insights.customers import segments
 from tests.helpers import workspace_from_tables
 
 
@@ -145,7 +145,9 @@ def test_map_as_an_editable_table_round_trips_and_errors_name_the_row(shop):
 
 
 def test_segment_predictions_follow_the_latest_fits_on_current_data(sample_workspace):
-    from insights import churn, clv, segments
+    from insights.predictions import churn
+    from insights.predictions import clv
+    from insights.customers import segments
     ws = sample_workspace
     rfm = segments.rfm_table(ws)
     assert segments.segment_predictions(ws, rfm) is None            # no model run yet

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights import segments
+from insights.customers import segments
 from tests.test_cohorts_real_data import canonical_workspace, csv_path, raw_frame, reference_invoices  # noqa: F401
 
 
@@ -68,7 +68,7 @@ SLICE_LINES = 60_000     # ~2 s to ingest: enough customers (≈1,000) to exerci
 @pytest.fixture(scope="module")
 def ingested_slice(csv_path, tmp_path_factory):  # noqa: F811
     from insights.ingest import ingest_files
-    from insights.workspace import Workspace
+    from insights.core.workspace import Workspace
     folder = tmp_path_factory.mktemp("or_slice")
     path = folder / "online_retail_head.csv"
     with gzip.open(csv_path, "rt", encoding="utf-8", newline="") as src, \

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from insights.workspace import Workspace, list_workspaces, mart_names
+from insights.core.workspace import Workspace, list_workspaces, mart_names
 from tests.helpers import workspace_from_tables
 
 
@@ -25,7 +25,7 @@ def test_create_list_rename_reopen_delete(tmp_path):
 def test_workspace_file_is_written_in_small_row_groups_and_cursors_see_it(tmp_path):
     """Tables are stored in row groups of ROW_GROUP_ROWS rows, so that a 100k-row mart is written while it is
     built (on every core) rather than at commit; a cursor of the connection reads the same workspace."""
-    from insights.db import ROW_GROUP_ROWS, cursor
+    from insights.core.db import ROW_GROUP_ROWS, cursor
     ws = Workspace.create("Shop", root=tmp_path)
     with ws.transaction() as con:
         con.execute("create table probe as select range as i from range(100000)")
@@ -49,7 +49,7 @@ def test_one_workspace_opened_twice_in_a_process_is_one_database(tmp_path):
     connection is closed or dropped the file is released and opens again."""
     import gc
 
-    from insights.db import _FILES
+    from insights.core.db import _FILES
     first = Workspace.create("Shop", root=tmp_path)
     second = Workspace.open(first.path)
     first.con.execute("insert into workspace_meta values ('probe', 'from the first tab')")
@@ -117,7 +117,7 @@ def test_killed_process_mid_write_leaves_previous_state_readable(tmp_path):
     # a second process starts a big write and is killed (os._exit) before committing
     script = textwrap.dedent(f"""
         import os
-        from insights.workspace import Workspace
+        from insights.core.workspace import Workspace
         ws = Workspace.open({str(path)!r})
         ws.con.execute("begin transaction")
         ws.con.execute("insert into workspace_meta select 'k' || i::varchar, 'v' from range(200000) t(i)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from insights.workspace import DB_FILE, Workspace
+from insights.core.workspace import DB_FILE, Workspace
 
 
 def add_workspace_arguments(parser: argparse.ArgumentParser, json_flag: bool = True) -> None:

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from insights.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
+    from insights.predictions.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
                                 watchlist_rows)
     from insights.models.churn_model import ChurnInputError
 

@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from insights.clv import run_clv
+    from insights.predictions.clv import run_clv
 
     ws = open_workspace(args.workspace)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from insights import cohorts
+from insights.performance import cohorts
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
 
 JSON_COLUMNS = ["cohort", "period_index", "customers", "active_customers", "retention", "orders", "revenue",

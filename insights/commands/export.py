@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from insights import export
+from insights.customers import export
 from insights.commands._common import add_workspace_arguments, open_workspace
 
 

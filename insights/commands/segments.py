@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from insights import lifecycle, segments
+from insights.customers import lifecycle
+from insights.customers import segments
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
-from insights.money import format_money
+from insights.core.money import format_money
 
 JSON_COLUMNS = ["segment", "customers", "share_of_customers", "net_revenue", "share_of_revenue", "orders", "aov",
                 "median_recency_days", "next_step"]
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--by", choices=["rfm", "lifecycle"], default="rfm",
                         help="RFM segments (default) or lifecycle stages")
     parser.add_argument("--segment-map", metavar="FILE", help="JSON file with your own segment map (same shape as "
-                                                             "insights/rfm_segments.json)")
+                                                             "insights/customers/rfm_segments.json)")
 
 
 def _load_map(path: str | None):

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
-from insights.db import first_row
+from insights.core.db import first_row
 
 log = logging.getLogger(__name__)
 

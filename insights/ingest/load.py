@@ -47,7 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.db import ROW_GROUP_ROWS, cursor, first_row, quote_ident, sql_text
+from insights.core.db import ROW_GROUP_ROWS, cursor, first_row, quote_ident, sql_text
 from insights.ingest import mapping as M
 from insights.ingest import values as V
 from insights.ingest.identity import customer_id_sql, finish_identities, normalise_phone, resolve_identities

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
-from insights.db import first_row
+from insights.core.db import first_row
 
 KINDS = ("transactions", "customers", "events", "feedback")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from insights import clv
+from insights.predictions import clv
 from insights.models.readiness import Readiness
 from insights.ui import session
 

@@ -1,6 +1,6 @@
 """The browser session's workspace, the shared sidebar, and a per-session memo.
 
-Each Streamlit session keeps its own :class:`~insights.workspace.Workspace` (and so its own DuckDB
+Each Streamlit session keeps its own :class:`~insights.core.workspace.Workspace` (and so its own DuckDB
 connection) in ``st.session_state``; nothing holding one user's data sits in a cache shared by all
 sessions. Results are memoised per session with :func:`memo`, keyed on the workspace's content hash.
 
@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from insights.sample import SAMPLE_NAME, ensure_sample_workspace
-from insights.workspace import Workspace, default_root, list_workspaces
+from insights.ingest.sample import SAMPLE_NAME, ensure_sample_workspace
+from insights.core.workspace import Workspace, default_root, list_workspaces
 
 WORKSPACE_KEY = "clueboard_workspace"
 MEMO_KEY = "clueboard_memo"
@@ -169,7 +169,7 @@ def writable_workspace(default_name: str = "My shop") -> Workspace:
 
 def currency(ws: Workspace) -> str | None:
     """The workspace's currency code (from the data, or the owner's choice on the Upload page), or None."""
-    from insights.kpis import data_currency
+    from insights.performance.kpis import data_currency
     # the data's currency changes only with the data (memoised on its hash); the owner's choice is read live
     return memo("data_currency", data_currency, ws) or ws.setting("currency")
 

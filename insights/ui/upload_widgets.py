@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from insights.money import format_money
+from insights.core.money import format_money
 from insights.ui import session
-from insights.workspace import Workspace
+from insights.core.workspace import Workspace
 
 NOT_IN_FILE = "— not in this file —"
 SEVERITY_ICON = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}
@@ -113,7 +113,7 @@ def health_panel(items) -> None:
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
-    from insights.export import neutralise_frame
+    from insights.customers.export import neutralise_frame
     return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 

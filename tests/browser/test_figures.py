@@ -82,7 +82,7 @@ def cli_figures(sample_workspace_path, tmp_path_factory):
 
 
 def test_sample_overview_and_kpis_show_the_cli_revenue(app_server, page, cli_figures):
-    from insights.charts_kpis import format_value
+    from insights.charts.kpis import format_value
     periods = cli_figures["kpis"]
     total = sum(p["net_revenue"] for p in periods)
     text = open_page(page, app_server, "home")
@@ -132,9 +132,9 @@ def test_sample_segment_treemap_counts_match_the_cli(app_server, page, cli_figur
 
 
 def test_sample_profile_by_url_shows_the_customers_revenue(app_server, page, sample_workspace_path):
-    from insights import segments
-    from insights.money import format_money
-    from insights.workspace import Workspace
+    from insights.customers import segments
+    from insights.core.money import format_money
+    from insights.core.workspace import Workspace
     with Workspace.open(sample_workspace_path) as ws:
         rfm = segments.rfm_table(ws)
     top = rfm.nlargest(1, "monetary").iloc[0]

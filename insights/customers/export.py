@@ -140,8 +140,8 @@ def resolve_segment(name_or_spec):
     Names match case-insensitively, RFM segments first ("At Risk" and "New" are both); prefix ``lifecycle:``
     for a stage ("lifecycle:at risk"). Raises :class:`ExportError` listing the known names otherwise.
     """
-    from insights.lifecycle import STAGES
-    from insights.segments import default_segment_map
+    from insights.customers.lifecycle import STAGES
+    from insights.customers.segments import default_segment_map
     if isinstance(name_or_spec, str):
         wanted = name_or_spec.strip().casefold()
         if wanted.startswith("lifecycle:"):
@@ -158,7 +158,7 @@ def resolve_segment(name_or_spec):
         names = [s["name"] for s in default_segment_map()["segments"]] + list(STAGES)
         raise ExportError(f"No segment named {name_or_spec!r}. Known segments: {', '.join(names)} "
                           "(or pass a filter list built in the segment builder).")
-    from insights.segment_builder import describe_spec
+    from insights.customers.segment_builder import describe_spec
     return describe_spec(name_or_spec), name_or_spec
 
 
@@ -191,8 +191,8 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
                      labels: pd.DataFrame | None = None, customers: pd.DataFrame | None = None) -> SegmentContacts:
     """Who an export of this segment would hold (see :func:`export_segment`), without writing a file yet: the
     page shows the counts at once and writes the CSV/XLSX only when the download is clicked. ``customers``
-    (the segment's rows from :func:`insights.segment_builder.select_customers`) saves running the query again."""
-    from insights.segment_builder import select_customers
+    (the segment's rows from :func:`insights.customers.segment_builder.select_customers`) saves running the query again."""
+    from insights.customers.segment_builder import select_customers
     label, spec = resolve_segment(name_or_spec)
     customers = select_customers(ws, spec, labels) if customers is None else customers
     rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)

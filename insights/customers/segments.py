@@ -30,8 +30,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from insights.db import first_row, query_df
-from insights.workspace import Workspace
+from insights.core.db import first_row, query_df
+from insights.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def _con(ws):
 
 @lru_cache(maxsize=1)
 def _default_map_text() -> str:
-    return resources.files("insights").joinpath("rfm_segments.json").read_text(encoding="utf-8")
+    return resources.files("insights.customers").joinpath("rfm_segments.json").read_text(encoding="utf-8")
 
 
 def default_segment_map() -> dict:
@@ -143,7 +143,7 @@ def rfm_table(ws, as_of=None, segment_map: dict | list | None = None) -> pd.Data
     as_of = as_of if as_of is not None else default_as_of(con)
     if as_of is None:
         return pd.DataFrame(columns=RFM_COLUMNS)
-    df = query_df(con, "segments/rfm.sql", {"as_of": _as_timestamp(as_of)})
+    df = query_df(con, "queries/customers/segments/rfm.sql", {"as_of": _as_timestamp(as_of)})
     if df.empty:
         return pd.DataFrame(columns=RFM_COLUMNS)
     df["monetary"] = df["monetary"].astype(float)
@@ -255,7 +255,8 @@ def segment_predictions(ws, labels: pd.DataFrame, by: str = "segment") -> pd.Dat
     None when neither model has been run on this data (the pages then say where to run them). Averages are
     over the group's customers that have a score; a model that was not run leaves its columns empty.
     """
-    from insights import churn, clv
+    from insights.predictions import churn
+    from insights.predictions import clv
     clv_scores = clv.current_scores(ws)
     churn_scores = churn.load_churn_scores(ws)
     if clv_scores is None and churn_scores is None:

@@ -13,7 +13,7 @@ ACTUAL_COLOUR = "#1f77b4"
 def tracking_chart(by_week: pd.DataFrame, cumulative: bool = False) -> go.Figure:
     """Repeat purchases per week of the held-out stretch: actual (line) against the model's expectation (dashed).
 
-    In: :attr:`insights.clv.Backtest.by_week` (week_start, predicted, actual, cumulative_*).
+    In: :attr:`insights.predictions.clv.Backtest.by_week` (week_start, predicted, actual, cumulative_*).
     """
     pred = "cumulative_predicted" if cumulative else "predicted"
     act = "cumulative_actual" if cumulative else "actual"

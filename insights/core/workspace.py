@@ -29,7 +29,7 @@ from typing import Iterator
 
 import duckdb
 
-from insights.db import close as db_close, connect_file, is_read_only, sql_text, table_exists
+from insights.core.db import close as db_close, connect_file, is_read_only, sql_text, table_exists
 
 log = logging.getLogger(__name__)
 

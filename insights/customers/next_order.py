@@ -20,7 +20,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from insights.db import query_df
+from insights.core.db import query_df
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +82,12 @@ def expected_next_orders(features: pd.DataFrame, as_of, prior_gaps: float = DEFA
 def next_orders_for_workspace(ws, as_of=None, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.DataFrame:
     """Expected next orders for every customer of a workspace, as of ``as_of`` (default: the day after the
     last order in the data). Same columns as :func:`expected_next_orders`, plus last_order_date."""
-    from insights.churn import NEGATIVE_PATTERN, data_end
+    from insights.predictions.churn import NEGATIVE_PATTERN, data_end
 
     as_of = pd.Timestamp(as_of) if as_of is not None else data_end(ws.con)
     if as_of is None:
         return expected_next_orders(pd.DataFrame(), dt.date.today())
-    features = query_df(ws.con, "churn/features.sql",
+    features = query_df(ws.con, "queries/predictions/churn/features.sql",
                         {"cutoff": as_of.to_pydatetime(), "negative_pattern": NEGATIVE_PATTERN})
     out = expected_next_orders(features, as_of, prior_gaps)
     out.insert(1, "last_order_date", features["last_order_date"].to_numpy())

@@ -22,8 +22,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from insights.db import query_df
-from insights.segments import _as_timestamp, _con, default_as_of
+from insights.core.db import query_df
+from insights.customers.segments import _as_timestamp, _con, default_as_of
 
 STAGES = ("new", "active", "reactivated", "at risk", "lapsed")
 NOT_YET = "not yet a customer"
@@ -66,7 +66,7 @@ def shop_thresholds(ws, as_of=None) -> Thresholds:
     as_of = as_of if as_of is not None else default_as_of(con)
     if as_of is None:
         return thresholds_from_gaps([])
-    gaps = query_df(con, "segments/purchase_gaps.sql", {"as_of": _as_timestamp(as_of)})["gap_days"]
+    gaps = query_df(con, "queries/customers/segments/purchase_gaps.sql", {"as_of": _as_timestamp(as_of)})["gap_days"]
     return thresholds_from_gaps(gaps.tolist())
 
 
@@ -77,7 +77,7 @@ def lifecycle_stages(ws, as_of=None, thresholds: Thresholds | None = None) -> pd
     if as_of is None:
         return pd.DataFrame(columns=STAGE_COLUMNS)
     thresholds = thresholds or shop_thresholds(con, as_of)
-    return query_df(con, "segments/lifecycle.sql", {"as_of": _as_timestamp(as_of),
+    return query_df(con, "queries/customers/segments/lifecycle.sql", {"as_of": _as_timestamp(as_of),
                                                     "active_days": thresholds.active_days,
                                                     "lapsed_days": thresholds.lapsed_days})[STAGE_COLUMNS]
 
@@ -108,7 +108,7 @@ def transitions(ws, date_a, date_b, by: str = "lifecycle", segment_map: dict | l
         a = lifecycle_stages(con, date_a, th)[["customer_id", "stage"]]
         b = lifecycle_stages(con, date_b, th)[["customer_id", "stage"]]
     else:
-        from insights.segments import customer_segments
+        from insights.customers.segments import customer_segments
         a = customer_segments(con, date_a, segment_map).rename(columns={"segment": "stage"})
         b = customer_segments(con, date_b, segment_map).rename(columns={"segment": "stage"})
     merged = b.merge(a, on="customer_id", how="left", suffixes=("_b", "_a"))

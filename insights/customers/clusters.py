@@ -1,6 +1,6 @@
 """Behavioural clusters: k-means on each customer's recency, frequency, spend, basket size and tenure.
 
-- Features (one row per identified customer with an order, from :func:`insights.segments.rfm_table`):
+- Features (one row per identified customer with an order, from :func:`insights.customers.segments.rfm_table`):
   recency_days, orders, net revenue (negative clipped to 0), AOV and tenure_days; each ``log1p``-transformed
   (these are skewed: a few customers buy far more) and standardised (mean 0, sd 1).
 - **k** is chosen by the mean silhouette score over k = 2..8 on a random sample of at most ``sample_size``
@@ -38,7 +38,7 @@ class ClusterDataError(ValueError):
 
 
 def cluster_features(rfm: pd.DataFrame) -> pd.DataFrame:
-    """customer_id + :data:`FEATURES` from an RFM table (see :func:`insights.segments.rfm_table`)."""
+    """customer_id + :data:`FEATURES` from an RFM table (see :func:`insights.customers.segments.rfm_table`)."""
     out = pd.DataFrame({"customer_id": rfm["customer_id"].to_numpy()})
     out["recency_days"] = rfm["recency_days"].astype(float).to_numpy()
     out["orders"] = rfm["frequency"].astype(float).to_numpy()
@@ -180,8 +180,8 @@ def describe(median: pd.Series, overall: pd.Series, factor: float = 1.5) -> str:
 def cluster_customers(ws, as_of=None, random_state: int = 0, k: int | None = None,
                       rfm: pd.DataFrame | None = None) -> tuple[pd.DataFrame, CustomerClusters]:
     """(customer_id + cluster + features, fitted model) for a workspace's customers with orders. ``rfm`` (from
-    :func:`insights.segments.rfm_table`, same ``as_of``) saves recomputing it."""
-    from insights.segments import rfm_table
+    :func:`insights.customers.segments.rfm_table`, same ``as_of``) saves recomputing it."""
+    from insights.customers.segments import rfm_table
     features = cluster_features(rfm_table(ws, as_of) if rfm is None else rfm)
     model = CustomerClusters(k=k, random_state=random_state).fit(features)
     return features.assign(cluster=model.model_.labels_.astype(int)), model

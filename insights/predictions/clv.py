@@ -51,11 +51,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import nbinom
 
-from insights.db import cursor, query_df, sql_text, table_exists
+from insights.core.db import cursor, query_df, sql_text, table_exists
 from insights.models.bgnbd import (BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel,
                                    ModelFitError, _unique_rows)
 from insights.models.readiness import Readiness, assess
-from insights.workspace import Workspace
+from insights.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _con(ws_or_con):
 
 def _with_purchase_days(relative_path: str) -> str:
     """A packaged query that reads ``clv_purchase_days``, with that CTE defined in front (fixed text only)."""
-    return ("with clv_purchase_days as (\n" + sql_text("clv/purchase_days.sql") + "\n)\nselect * from (\n"
+    return ("with clv_purchase_days as (\n" + sql_text("queries/predictions/clv/purchase_days.sql") + "\n)\nselect * from (\n"
             + sql_text(relative_path) + "\n)")
 
 
@@ -92,7 +92,7 @@ def _as_date(value) -> dt.date:
 def history_bounds(ws_or_con) -> tuple[dt.date | None, dt.date | None, int]:
     """(first purchase day, last purchase day, customers who bought) over the whole workspace."""
     # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection otherwise
-    first, last, customers = _con(ws_or_con).execute(_with_purchase_days("clv/bounds.sql")).fetchall()[0]
+    first, last, customers = _con(ws_or_con).execute(_with_purchase_days("queries/predictions/clv/bounds.sql")).fetchall()[0]
     return (_as_date(first) if first is not None else None, _as_date(last) if last is not None else None,
             int(customers or 0))
 
@@ -116,7 +116,7 @@ def customer_summary(ws_or_con, calibration_end=None, holdout_end=None,
             return _empty_summary()
     calibration_end = _as_date(calibration_end)
     holdout_end = _as_date(holdout_end) if holdout_end is not None else calibration_end
-    df = query_df(con, _with_purchase_days("clv/summary.sql") + " order by customer_id",
+    df = query_df(con, _with_purchase_days("queries/predictions/clv/summary.sql") + " order by customer_id",
                   {"calibration_end": calibration_end, "holdout_end": holdout_end,
                    "unit_days": float(time_unit_days)})
     if df.empty:
@@ -412,7 +412,7 @@ def backtest(ws_or_con, holdout_days: int | None = None, time_unit_days: float =
     cumulative = models.bgnbd.cumulative_purchases(summary, ends)          # (n, weeks)
     per_customer = cumulative[:, -1]
     predicted_by_week = np.diff(cumulative.sum(axis=0), prepend=0.0)
-    actual_weekly = query_df(con, _with_purchase_days("clv/holdout_weekly.sql"),
+    actual_weekly = query_df(con, _with_purchase_days("queries/predictions/clv/holdout_weekly.sql"),
                              {"calibration_end": calibration_end, "holdout_end": last})
     actual_by_week = np.zeros(weeks)
     for week, n in zip(actual_weekly["week"].astype(int), actual_weekly["purchases"].astype(int)):
@@ -586,7 +586,7 @@ def predicted_cohort_cells(ws_or_con, grain: str = "month", months_ahead: int = 
     """Predicted revenue per cohort customer in the periods after the data ends, for the cohort heatmap.
 
     Long format, one row per cohort × future period: ``cohort`` (first day of the cohort period, as in
-    :func:`insights.cohorts.cohort_table`), ``period_index`` (periods since the cohort period, continuing
+    :func:`insights.performance.cohorts.cohort_table`), ``period_index`` (periods since the cohort period, continuing
     after the last observed one), ``customers``, ``predicted_revenue_per_customer`` (expected net revenue per
     cohort customer in that period: Σ expected purchases in the period × expected spend / cohort size),
     ``predicted_ltv`` (revenue per customer to date + the predicted periods so far), ``predicted`` (True).

@@ -42,10 +42,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.churn_reasons import REASON_LABELS, coded_strings, explain_columns, split_reasons
-from insights.db import cursor, first_row, query_df, sql_text as _sql, table_columns, table_exists
+from insights.predictions.churn_reasons import REASON_LABELS, coded_strings, explain_columns, split_reasons
+from insights.core.db import cursor, first_row, query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
-from insights.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
+from insights.customers.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,7 @@ def gap_quantiles(con, as_of, quantiles) -> tuple[int, list[float]]:
     """(number of repeat purchases before ``as_of``, the gap in days at each of ``quantiles``).
 
     A gap is the days between consecutive order days of the same customer (``sql/churn/gaps.sql``)."""
-    row = con.execute(_sql("churn/gaps.sql"), {"cutoff": pd.Timestamp(as_of).to_pydatetime(),
+    row = con.execute(_sql("queries/predictions/churn/gaps.sql"), {"cutoff": pd.Timestamp(as_of).to_pydatetime(),
                                                "quantiles": [float(q) for q in quantiles]}).fetchall()[0]
     return int(row[0]), [float(v) for v in (row[1] or [])]
 
@@ -205,7 +205,7 @@ def churn_definition(con, percentile: float = 0.9, window_days: int | None = Non
         n, values = gap_quantiles(con, as_of, GAP_QUANTILES)
         if n:
             stats = {f"p{int(q * 100)}": v for q, v in zip(GAP_QUANTILES, values)}
-            row = con.execute(_sql("churn/gap_share.sql"), {"cutoff": as_of.to_pydatetime(),
+            row = con.execute(_sql("queries/predictions/churn/gap_share.sql"), {"cutoff": as_of.to_pydatetime(),
                                                              "window_days": window_days}).fetchall()[0]
             percentile = float(row[0]) if row and row[0] is not None else None
         else:
@@ -219,10 +219,10 @@ def shop_features(con, cutoff, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.Dat
     """Churn features as of ``cutoff`` (uses nothing dated at or after it), one row per customer.
 
     Columns: those of ``sql/churn/features.sql`` plus usual_gap_days, next_order_expected_at, overdue_days
-    and recency_ratio (days since last order ÷ usual gap; see :mod:`insights.next_order`).
+    and recency_ratio (days since last order ÷ usual gap; see :mod:`insights.customers.next_order`).
     """
     cutoff = pd.Timestamp(cutoff)
-    features = query_df(con, "churn/features.sql",
+    features = query_df(con, "queries/predictions/churn/features.sql",
                         {"cutoff": cutoff.to_pydatetime(), "negative_pattern": NEGATIVE_PATTERN})
     nxt = expected_next_orders(features, cutoff, prior_gaps)
     for col in ("usual_gap_days", "next_order_expected_at", "overdue_days", "recency_ratio"):
@@ -232,7 +232,7 @@ def shop_features(con, cutoff, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.Dat
 
 def shop_labels(con, cutoff, window_end) -> pd.DataFrame:
     """customer_id, churned (no order in [cutoff, window_end)) for customers who had ordered before cutoff."""
-    return query_df(con, "churn/labels.sql", {"cutoff": pd.Timestamp(cutoff).to_pydatetime(),
+    return query_df(con, "queries/predictions/churn/labels.sql", {"cutoff": pd.Timestamp(cutoff).to_pydatetime(),
                                                 "window_end": pd.Timestamp(window_end).to_pydatetime()})
 
 
@@ -262,7 +262,7 @@ def subscription_table(con) -> pd.DataFrame:
     """One row per customer: customer_id, churned, and features from the customers file (attributes JSON
     flattened, plus country, channel, tenure_days from signed_up_at). Columns naming the outcome are dropped."""
     source = _label_source(con)
-    records = query_df(con, "churn/subscription_records.sql", {"statuses": list(CANCELLED_STATUSES)})
+    records = query_df(con, "queries/predictions/churn/subscription_records.sql", {"statuses": list(CANCELLED_STATUSES)})
     if records.empty:
         raise ChurnDataError("The customers file has no rows with a customer id.")
     label = {"churned": "label_churned", "status": "label_status", "cancelled_at": "label_cancelled"}[source]
@@ -364,7 +364,7 @@ def _bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str |
         return None, f"BG/NBD baseline skipped: the CLV module is not available ({type(exc).__name__})."
     fn = getattr(clv_module, "probability_alive_as_of", None)
     if fn is None:
-        return None, ("BG/NBD baseline skipped: insights.clv has no probability_alive_as_of(con, cutoff) "
+        return None, ("BG/NBD baseline skipped: insights.predictions.clv has no probability_alive_as_of(con, cutoff) "
                       "function to give P(alive) from purchases before the cutoff.")
     try:
         # its cutoff is a day included in the fit: the last day strictly before ours
@@ -564,7 +564,7 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
 def _importance(contrib, columns=None) -> dict:
     """Mean positive contribution per reason, in plain labels: what drives risk across customers.
     ``contrib``: a DataFrame of contributions, or an array with its feature names in ``columns``."""
-    from insights.churn_reasons import reason_groups
+    from insights.predictions.churn_reasons import reason_groups
     if columns is None:
         columns, contrib = list(contrib.columns), contrib.to_numpy(dtype=float)
     position = {c: i for i, c in enumerate(columns)}
@@ -584,7 +584,7 @@ def expected_values(con, as_of) -> tuple[pd.DataFrame, str]:
             return values, "predicted customer lifetime value (CLV)"
     if as_of is None:
         return pd.DataFrame({"customer_id": [], "expected_value": []}), "no order history"
-    values = query_df(con, "churn/trailing_revenue.sql", {"as_of": pd.Timestamp(as_of).to_pydatetime()})
+    values = query_df(con, "queries/predictions/churn/trailing_revenue.sql", {"as_of": pd.Timestamp(as_of).to_pydatetime()})
     values = values.rename(columns={"trailing_revenue": "expected_value"})
     return values, "net revenue of the last 12 months (no CLV fitted yet)"
 
@@ -592,7 +592,7 @@ def expected_values(con, as_of) -> tuple[pd.DataFrame, str]:
 def _segments(con) -> pd.DataFrame | None:
     """customer_id, segment from the segments module when present (lazy, optional)."""
     try:
-        from insights import segments as seg  # noqa: F401
+        from insights.customers import segments as seg  # noqa: F401
         fn = getattr(seg, "customer_segments", None)
         if fn is None:
             return None
@@ -611,7 +611,7 @@ class _Lookups:
 
     def __init__(self, con, as_of):
         self.values, self.basis = expected_values(con, as_of)
-        self.context = query_df(con, "churn/customer_context.sql")
+        self.context = query_df(con, "queries/predictions/churn/customer_context.sql")
         self.segments = _segments(con)
         self._joined = None
 
@@ -830,7 +830,7 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     """CSV for the email tool: customers who consented to email and have an address, cells made safe.
 
     Returns (csv bytes, rows written, customers left out for lack of consent or address). Uses
-    ``insights.export.to_email_csv`` when present (the shared exporter), else the same rules here.
+    ``insights.customers.export.to_email_csv`` when present (the shared exporter), else the same rules here.
     """
     cols = ["email", "name", "customer_id", "action", "churn_probability", "value_at_risk", "reasons"]
     frame = scores.copy()
@@ -841,7 +841,7 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     kept = frame.loc[allowed, cols]
     left_out = int((~allowed).sum())
     try:
-        from insights import export as shared_export
+        from insights.customers import export as shared_export
         to_csv = getattr(shared_export, "to_email_csv", None)
     except Exception:
         to_csv = None

@@ -19,8 +19,8 @@ import unicodedata
 
 import pandas as pd
 
-from insights.db import query_df, table_exists
-from insights.segments import _con
+from insights.core.db import query_df, table_exists
+from insights.customers.segments import _con
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def find_customers(ws, query: str, limit: int = 20) -> pd.DataFrame:
         return pd.DataFrame(columns=SEARCH_COLUMNS + ["match_rank"])
     digits = re.sub(r"[^0-9]", "", text)
     limit = max(1, min(int(limit), 500))
-    return query_df(_con(ws), "profile/search.sql", {
+    return query_df(_con(ws), "queries/customers/profile/search.sql", {
         "text": text, "pattern": _like_contains(text), "digits": digits,
         "digits_pattern": _like_contains(digits), "limit": limit})
 
@@ -205,7 +205,7 @@ def _scores(con, customer_id: str, ws) -> tuple[dict | None, dict | None]:
     except Exception as exc:   # scores are optional extras: a stale or odd table must not break the card
         log.info("clv scores unavailable for the profile: %s", exc)
     try:
-        from insights.churn import load_churn_scores
+        from insights.predictions.churn import load_churn_scores
         if hasattr(ws, "content_hash"):
             scores = load_churn_scores(ws)
             if scores is not None:
@@ -219,12 +219,12 @@ def _scores(con, customer_id: str, ws) -> tuple[dict | None, dict | None]:
 def customer_profile(ws, customer_id: str, as_of=None, rfm: pd.DataFrame | None = None,
                      stages: pd.DataFrame | None = None) -> CustomerProfile:
     """The card for ``customer_id`` (raises :class:`CustomerNotFound`). ``rfm`` / ``stages`` (from
-    :func:`insights.segments.rfm_table` / :func:`insights.lifecycle.lifecycle_stages`) save recomputing them."""
-    from insights.lifecycle import lifecycle_stages
-    from insights.segments import rfm_table
+    :func:`insights.customers.segments.rfm_table` / :func:`insights.customers.lifecycle.lifecycle_stages`) save recomputing them."""
+    from insights.customers.lifecycle import lifecycle_stages
+    from insights.customers.segments import rfm_table
     con = _con(ws)
     cid = str(customer_id).strip()
-    rows = query_df(con, "profile/customer.sql", {"customer_id": cid})
+    rows = query_df(con, "queries/customers/profile/customer.sql", {"customer_id": cid})
     if rows.empty:
         raise CustomerNotFound(f"No customer with id {cid!r} in this workspace.")
     c = {k: _none(v) for k, v in rows.iloc[0].to_dict().items()}
@@ -232,11 +232,11 @@ def customer_profile(ws, customer_id: str, as_of=None, rfm: pd.DataFrame | None 
     stages = lifecycle_stages(con, as_of) if stages is None else stages
     mine = rfm[rfm["customer_id"] == cid]
     stage = stages.loc[stages["customer_id"] == cid, "stage"]
-    orders = query_df(con, "profile/orders.sql", {"customer_id": cid})
-    sessions = query_df(con, "profile/sessions.sql", {"customer_id": cid})
-    feedback = query_df(con, "profile/feedback.sql", {"customer_id": cid})
-    categories = query_df(con, "profile/categories.sql", {"customer_id": cid})
-    averages = query_df(con, "profile/averages.sql").iloc[0].to_dict()
+    orders = query_df(con, "queries/customers/profile/orders.sql", {"customer_id": cid})
+    sessions = query_df(con, "queries/customers/profile/sessions.sql", {"customer_id": cid})
+    feedback = query_df(con, "queries/customers/profile/feedback.sql", {"customer_id": cid})
+    categories = query_df(con, "queries/customers/profile/categories.sql", {"customer_id": cid})
+    averages = query_df(con, "queries/customers/profile/averages.sql").iloc[0].to_dict()
     recency = int(mine["recency_days"].iloc[0]) if len(mine) else None
     tenure = int(mine["tenure_days"].iloc[0]) if len(mine) else None
     median = {"orders": averages["orders"], "net_revenue": averages["net_revenue"], "aov": averages["aov"],

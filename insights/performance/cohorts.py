@@ -26,9 +26,9 @@ import logging
 
 import pandas as pd
 
-from insights.charts_kpis import cohort_heatmap  # noqa: F401 — part of this module's public interface
-from insights.db import query_df, quote_ident, sql_text
-from insights.workspace import Workspace
+from insights.charts.kpis import cohort_heatmap  # noqa: F401 — part of this module's public interface
+from insights.core.db import query_df, quote_ident, sql_text
+from insights.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,9 @@ def cohort_table(ws, grain: str = "month", metric: str = "retention", mode: str 
     if split is not None:
         _check("split", split, SPLITS)
     con = _con(ws)
-    con.execute(sql_text("kpis/macros.sql"))
+    con.execute(sql_text("queries/performance/kpis/macros.sql"))
     split_sql = quote_ident(split, SPLITS) if split else "'" + NO_SPLIT + "'"
-    df = query_df(con, sql_text("cohorts/cohort_table.sql").replace("{split}", split_sql), {"grain": grain})
+    df = query_df(con, sql_text("queries/performance/cohorts/cohort_table.sql").replace("{split}", split_sql), {"grain": grain})
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     df["cohort"] = pd.to_datetime(df["cohort"])

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from insights.money import currency_symbol
+from insights.core.money import currency_symbol
 
 STAGE_COLOURS = {"new": "#4C78A8", "active": "#54A24B", "reactivated": "#72B7B2", "at risk": "#F58518",
                  "lapsed": "#E45756", "not yet a customer": "#BAB0AC"}

@@ -11,11 +11,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from insights.workspace import DB_FILE, Workspace
+from insights.core.workspace import DB_FILE, Workspace
 
 log = logging.getLogger(__name__)
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLE_FILES = ("customers.csv", "orders.csv", "web_events.csv", "feedback.csv")
 SAMPLE_NAME = "Sample shop"
 

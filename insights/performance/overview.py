@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from insights.db import query_rows
-from insights.money import format_money
-from insights.workspace import Workspace
+from insights.core.db import query_rows
+from insights.core.money import format_money
+from insights.core.workspace import Workspace
 
 
 def headline_figures(ws: Workspace) -> dict:

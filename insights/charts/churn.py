@@ -53,7 +53,7 @@ def drivers_chart(importance: dict, top: int = 8) -> go.Figure:
 
 
 def action_chart(actions: pd.DataFrame) -> go.Figure:
-    """Value at risk per suggested action (from :func:`insights.churn.action_summary`)."""
+    """Value at risk per suggested action (from :func:`insights.predictions.churn.action_summary`)."""
     part = actions.iloc[::-1]
     fig = go.Figure(go.Bar(x=part["value_at_risk"], y=part["action"], orientation="h",
                            customdata=part[["customers"]],

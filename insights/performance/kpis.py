@@ -29,9 +29,9 @@ from typing import Any
 
 import pandas as pd
 
-from insights.db import query_df, query_rows, quote_ident, sql_text, table_exists
-from insights.money import format_money
-from insights.workspace import Workspace
+from insights.core.db import query_df, query_rows, quote_ident, sql_text, table_exists
+from insights.core.money import format_money
+from insights.core.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def _con(ws):
 
 def _prepare(con) -> None:
     """Define the period macros on this connection (temporary: nothing is written to the workspace)."""
-    con.execute(sql_text("kpis/macros.sql"))
+    con.execute(sql_text("queries/performance/kpis/macros.sql"))
 
 
 def _as_date(value, what: str) -> dt.date:
@@ -216,7 +216,7 @@ _BUCKET_COLUMNS = tuple(f"{prefix}_{grain}" for prefix in ("b", "prev_b", "first
 
 def _kpi_frame(con, period: str, anchor: dt.date, days: int) -> pd.DataFrame:
     _prepare(con)
-    sql = sql_text("kpis/kpi_table.sql")
+    sql = sql_text("queries/performance/kpis/kpi_table.sql")
     if period == "custom":
         sql = (sql.replace("{b}", "kpi_bucket(ordered_at, $grain, $anchor, $days)")
                .replace("{prev_b}", "kpi_bucket(prev_order_at, $grain, $anchor, $days)"))
@@ -509,7 +509,7 @@ def _shapley(before: tuple[Fraction, ...], after: tuple[Fraction, ...]) -> list[
 
 
 def _group_figures(con, start: dt.date, stop: dt.date) -> dict[str, dict[str, Decimal]]:
-    rows = query_rows(con, "kpis/bridge_groups.sql",
+    rows = query_rows(con, "queries/performance/kpis/bridge_groups.sql",
                       {"start": dt.datetime.combine(start, dt.time()), "end": dt.datetime.combine(stop, dt.time())})
     out = {g: dict(customers=0, orders=0, active_revenue=Decimal(0), orphan_revenue=Decimal(0))
            for g in BRIDGE_GROUPS + ("other",)}
@@ -626,14 +626,14 @@ def largest_movers(ws, range_a: tuple[dt.date, dt.date], range_b: tuple[dt.date,
     params = {"a_start": range_a[0], "a_end": range_a[1], "b_start": range_b[0], "b_end": range_b[1]}
     ts_params = {k: dt.datetime.combine(v, dt.time()) for k, v in params.items()}
     frames = []
-    cat = query_df(con, "kpis/movers_category.sql", params)
+    cat = query_df(con, "queries/performance/kpis/movers_category.sql", params)
     frames.append(cat.assign(dimension="category"))
     for dim in _ORDER_DIMENSIONS:
-        sql = sql_text("kpis/movers_orders.sql").replace("{dimension}", quote_ident(dim, _ORDER_DIMENSIONS))
+        sql = sql_text("queries/performance/kpis/movers_orders.sql").replace("{dimension}", quote_ident(dim, _ORDER_DIMENSIONS))
         frames.append(query_df(con, sql, ts_params).assign(dimension=dim))
     seg_table = _segment_table(con)
     if seg_table:
-        sql = sql_text("kpis/movers_segment.sql").replace("{table}", quote_ident(seg_table, [seg_table]))
+        sql = sql_text("queries/performance/kpis/movers_segment.sql").replace("{table}", quote_ident(seg_table, [seg_table]))
         frames.append(query_df(con, sql, ts_params).assign(dimension="segment"))
     movers = pd.concat(frames, ignore_index=True)
     if movers.empty:
@@ -750,7 +750,7 @@ def demand_heatmap(ws, start=None, end=None) -> pd.DataFrame:
     why; ``df.attrs["reason"]`` is None otherwise.
     """
     con = _con(ws)
-    with_time, orders = query_rows(con, "kpis/time_of_day_present.sql")[0]
+    with_time, orders = query_rows(con, "queries/performance/kpis/time_of_day_present.sql")[0]
     columns = ["weekday", "weekday_name", "hour", "orders", "net_revenue"]
     if not orders:
         out = pd.DataFrame(columns=columns)
@@ -764,7 +764,7 @@ def demand_heatmap(ws, start=None, end=None) -> pd.DataFrame:
     params = {"start": dt.datetime.combine(_as_date(start, "start"), dt.time()) if start is not None else None,
               "end": dt.datetime.combine(_as_date(end, "end") + dt.timedelta(days=1), dt.time())
               if end is not None else None}
-    df = query_df(con, "kpis/demand.sql", params)
+    df = query_df(con, "queries/performance/kpis/demand.sql", params)
     df["net_revenue"] = df["net_revenue"].astype(float)
     df["weekday_name"] = df["weekday"].map(lambda d: WEEKDAYS[int(d) - 1])
     out = df[columns].reset_index(drop=True)

@@ -6,7 +6,7 @@ A spec is a list of ``(field, op, value)`` tuples (or dicts with those keys), al
 
 Fields come from the fixed list :data:`FIELDS`; each has a kind (text, number, date, bool, category) that decides
 the operators it accepts (:data:`OPERATORS`). A field name becomes SQL text only through
-:func:`insights.db.quote_ident` against that list; a value never becomes SQL text — it is a bound parameter.
+:func:`insights.core.db.quote_ident` against that list; a value never becomes SQL text — it is a bound parameter.
 ``category`` means "bought at least one item in any of these categories" (cancelled lines excluded).
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from insights.db import cursor, quote_ident, sql_text
-from insights.segments import _con
+from insights.core.db import cursor, quote_ident, sql_text
+from insights.customers.segments import _con
 
 FIELDS: dict[str, tuple[str, str]] = {
     "country": ("text", "Country"),
@@ -181,10 +181,10 @@ def customer_labels(ws, as_of=None, rfm: pd.DataFrame | None = None,
                     stages: pd.DataFrame | None = None) -> pd.DataFrame:
     """customer_id, rfm_segment, lifecycle_stage, recency_days for every customer with an order.
 
-    ``rfm`` / ``stages`` (from :func:`insights.segments.rfm_table` / :func:`insights.lifecycle.lifecycle_stages`,
+    ``rfm`` / ``stages`` (from :func:`insights.customers.segments.rfm_table` / :func:`insights.customers.lifecycle.lifecycle_stages`,
     same ``as_of``) save recomputing them when the caller already has them."""
-    from insights.lifecycle import lifecycle_stages
-    from insights.segments import rfm_table
+    from insights.customers.lifecycle import lifecycle_stages
+    from insights.customers.segments import rfm_table
     rfm = rfm_table(ws, as_of) if rfm is None else rfm
     stages = lifecycle_stages(ws, as_of) if stages is None else stages
     rfm = rfm[["customer_id", "segment", "recency_days"]].rename(columns={"segment": "rfm_segment"})
@@ -198,7 +198,7 @@ def _run_builder(ws, spec, labels: pd.DataFrame | None, keep: str) -> pd.DataFra
     labels = customer_labels(ws) if labels is None else labels
     where, params = where_clause(filters)
     # {keep} is one of two fixed texts chosen here, never user input
-    sql = sql_text("segments/builder_base.sql").replace("{where}", where).replace(
+    sql = sql_text("queries/customers/segments/builder_base.sql").replace("{where}", where).replace(
         "{keep}", {"segment": "in_segment", "everyone": "true"}[keep])
     cur = cursor(_con(ws))   # own registration scope; the workspace connection's state is untouched
     try:
@@ -283,7 +283,7 @@ MONEY_FIGURES = ("Net revenue", "AOV", "Revenue per customer")
 
 def format_comparison(comparison: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
     """:func:`compare_segment`'s table as text for display: shares as %, money with the currency, "—" for none."""
-    from insights.money import format_money
+    from insights.core.money import format_money
 
     def text(figure, value):
         if value is None or (isinstance(value, float) and np.isnan(value)):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from insights.money import currency_symbol, format_money
+from insights.core.money import currency_symbol, format_money
 
 UNIT_AXIS = {"count": "Count", "share": "Share (%)", "days": "Days", "score": "Score (−100 to 100)",
              "ratio": "Orders per customer"}
@@ -59,7 +59,7 @@ def format_delta(change, unit: str, currency: str | None = None) -> str:
 
 def kpi_trend(table: pd.DataFrame, kpi: str, label: str, unit: str, currency: str | None = None,
               period: str = "month", target: float | None = None) -> go.Figure:
-    """One KPI over the periods of :func:`insights.kpis.kpi_table`, with the target as a dashed line."""
+    """One KPI over the periods of :func:`insights.performance.kpis.kpi_table`, with the target as a dashed line."""
     y = table[kpi].astype(float) * (100 if unit == "share" else 1)
     fig = go.Figure(go.Scatter(x=pd.to_datetime(table["period"]), y=y, mode="lines+markers", name=label,
                                hovertemplate="%{x|%d %b %Y}: %{y:,.2f}<extra></extra>"))
@@ -98,8 +98,8 @@ def bridge_waterfall(bridge: dict) -> go.Figure:
 
 
 def demand_figure(df: pd.DataFrame, value: str = "orders", currency: str | None = None) -> go.Figure:
-    """Heatmap of orders (or net revenue) by hour of day × day of week, from :func:`insights.kpis.demand_heatmap`."""
-    from insights.kpis import WEEKDAYS
+    """Heatmap of orders (or net revenue) by hour of day × day of week, from :func:`insights.performance.kpis.demand_heatmap`."""
+    from insights.performance.kpis import WEEKDAYS
 
     grid = (df.pivot_table(index="weekday", columns="hour", values=value, aggfunc="sum")
             .reindex(index=range(1, 8), columns=range(24)).fillna(0))
@@ -129,13 +129,13 @@ def _cell_text(values: np.ndarray, unit: str, currency: str | None) -> np.ndarra
 
 def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "month", currency: str | None = None,
                    predicted: pd.DataFrame | None = None, title: str | None = None) -> go.Figure:
-    """Heatmap of cohort cells (long format from :func:`insights.cohorts.cohort_table`, one split value).
+    """Heatmap of cohort cells (long format from :func:`insights.performance.cohorts.cohort_table`, one split value).
 
     Unreliable cells (tiny cohorts) are greyed over and say so on hover. ``predicted``: optional long frame
     with ``cohort_label``, ``period_index`` and ``value`` for future cells (e.g. from a CLV model); they are
     drawn lighter with a "≈" and a "predicted" hover, only where no observed cell exists.
     """
-    from insights.cohorts import METRIC_LABELS, pivot_cohorts, row_labels
+    from insights.performance.cohorts import METRIC_LABELS, pivot_cohorts, row_labels
 
     label, unit = METRIC_LABELS[metric]
     grid = pivot_cohorts(df, "value")

@@ -1,0 +1,1 @@
+"""Customers: RFM segments, lifecycle, clusters, the segment builder, exports, the profile."""

@@ -1,0 +1,1 @@
+"""Performance: KPIs, cohorts and the overview."""

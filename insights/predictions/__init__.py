@@ -1,0 +1,1 @@
+"""Predictions: churn and customer value (CLV) — fitting and scoring."""

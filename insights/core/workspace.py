@@ -256,3 +256,9 @@ def _write_json_atomic(path: Path, obj: dict) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(obj, indent=2), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def connection(ws_or_con) -> duckdb.DuckDBPyConnection:
+    """The DuckDB connection of a :class:`Workspace`, or the connection itself: the one helper that lets a
+    function take either."""
+    return ws_or_con.con if isinstance(ws_or_con, Workspace) else ws_or_con

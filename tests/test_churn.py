@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from insights.core.spreadsheet import neutralise_cell as safe_cell
 from insights.predictions.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
-                            safe_cell, score_workspace, suggest_actions, watchlist_rows)
+                            score_workspace, suggest_actions, watchlist_rows)
 from insights.predictions.churn_reasons import explain, split_reasons
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from tests.helpers import insert_rows, workspace_from_tables

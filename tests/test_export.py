@@ -4,7 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from insights.customers.export import neutralise_cell, neutralise_frame, write_contacts
+from insights.core.spreadsheet import neutralise_cell, neutralise_frame, write_table as write_contacts
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+49 30 1234", "-2", "@SUM(A1)", "\tX", "\rX",

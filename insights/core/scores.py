@@ -112,6 +112,16 @@ def current(ws, model: str) -> pd.DataFrame | None:
     return load(ws, model) if is_current(ws, model) else None
 
 
+def for_customer(ws_or_con, model: str, customer_id: str) -> dict | None:
+    """One customer's stored scores of ``model`` (fresh or stale) as a dict; None when absent."""
+    con = getattr(ws_or_con, "con", ws_or_con)
+    table = scores_table(model)
+    if not table_exists(con, table):
+        return None
+    rows = query_df(con, f"select * from {table} where customer_id = $cid", {"cid": str(customer_id)})
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
 # fixed orderings of the stored tables (highest value first, ties by customer id: a stable order)
 ORDERINGS: dict[str, str] = {
     "churn": "order by value_at_risk desc, customer_id",

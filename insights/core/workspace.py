@@ -74,11 +74,23 @@ def list_workspaces(root: Path | str | None = None) -> list[WorkspaceInfo]:
     return sorted(found, key=lambda w: w.name.lower())
 
 
+def _sql_stems(folder: str) -> list[str]:
+    files = resources.files("insights").joinpath("sql", folder)
+    return sorted(p.name[:-4] for p in files.iterdir() if p.name.endswith(".sql"))
+
+
+def build_steps() -> list[tuple[str, str]]:
+    """(folder, table) in build order: the core marts, then the intermediate tables (which read only canonical
+    tables and core marts, e.g. ``customer_order_days``), then the other marts alphabetically."""
+    marts = _sql_stems("marts")
+    core = [("marts", m) for m in CORE_MARTS if m in marts]
+    return (core + [("intermediate", m) for m in _sql_stems("intermediate")]
+            + [("marts", m) for m in marts if m not in CORE_MARTS])
+
+
 def mart_names() -> list[str]:
-    """The marts in build order: core marts first, then the rest alphabetically."""
-    files = resources.files("insights").joinpath("sql", "marts")
-    others = sorted(p.name[:-4] for p in files.iterdir() if p.name.endswith(".sql"))
-    return [m for m in CORE_MARTS if m in others] + [m for m in others if m not in CORE_MARTS]
+    """The derived tables (marts and intermediate tables) in build order."""
+    return [name for _, name in build_steps()]
 
 
 class Workspace:
@@ -214,11 +226,11 @@ class Workspace:
     @staticmethod
     def build_marts_in(con) -> list[str]:
         """Rebuild every mart inside the caller's open transaction (an upload commits data and marts at once)."""
-        names = mart_names()
-        for name in names:
+        steps = build_steps()
+        for folder, name in steps:
             # the table name is a packaged file's stem, never user text
-            con.execute(f'create or replace table "{name}" as\n' + sql_text(f"marts/{name}.sql"))
-        return names
+            con.execute(f'create or replace table "{name}" as\n' + sql_text(f"{folder}/{name}.sql"))
+        return [name for _, name in steps]
 
     def ensure_marts(self) -> None:
         """Build marts if any is missing (e.g. a workspace made by an older version)."""

@@ -1,46 +1,22 @@
-"""Exports a spreadsheet or an email tool can open safely.
+"""Segment exports for an email tool: who may be written (consent, an address) and the file itself.
 
-Every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'``
-so that Excel, LibreOffice or Google Sheets show it as text instead of running it as a formula
-(CSV/formula injection). Numbers stay numbers.
+Files are written by the one safe spreadsheet writer (:mod:`insights.core.spreadsheet`): text that a
+spreadsheet would run as a formula is neutralised; numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 
 import pandas as pd
 
+from insights.core.spreadsheet import FORMATS, write_table
+from insights.customers.lifecycle import STAGES
+from insights.customers.segment_builder import describe_spec, select_customers
+from insights.customers.segments import default_segment_map
+
 log = logging.getLogger(__name__)
-
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value):
-    """``'=HYPERLINK(...)`` for ``=HYPERLINK(...)``; anything that is not risky text comes back unchanged."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_FIRST):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are all safe to open in a spreadsheet (headers included)."""
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series):
-            series = series.astype(object)
-            try:   # vectorised: non-text cells give NaN here and count as safe
-                risky = series.str.startswith(DANGEROUS_FIRST, na=False).astype(bool)
-            except AttributeError:   # no text at all in this column (dates, ...): nothing to neutralise
-                continue
-            if risky.any():
-                series = series.where(~risky, "'" + series[risky].astype(str))
-            out[column] = series
-    out.columns = [neutralise_cell(str(c)) for c in out.columns]
-    return out
 
 
 def consent_filter(contacts: pd.DataFrame, include_without_consent: bool = False,
@@ -60,50 +36,13 @@ def consent_filter(contacts: pd.DataFrame, include_without_consent: bool = False
     return contacts.loc[keep], int((has_email & ~allowed).sum()), int((~has_email).sum())
 
 
-def write_contacts(frame: pd.DataFrame, fmt: str = "csv") -> bytes:
-    """CSV (UTF-8 with BOM, so Excel reads accents) or XLSX (openpyxl) bytes of a neutralised copy of ``frame``.
-
-    Generic: any contacts frame (filter it with :func:`consent_filter` first). Numbers stay numbers; dates and
-    times become spreadsheet dates; empty values become empty cells."""
-    safe = neutralise_frame(frame)
-    if fmt == "csv":
-        return safe.to_csv(index=False).encode("utf-8-sig")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-        wb = Workbook(write_only=True)   # streams rows: ~4x faster than a normal workbook on 100k rows
-        ws = wb.create_sheet("Contacts")
-        header = []
-        for name in safe.columns:
-            cell = WriteOnlyCell(ws, value=name)
-            cell.font = Font(bold=True)
-            header.append(cell)
-        ws.append(header)
-        columns = [_plain_values(safe[c]) for c in safe.columns]
-        for row in zip(*columns):
-            ws.append(row)
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-    raise ValueError(f"unknown export format {fmt!r}; expected 'csv' or 'xlsx'")
-
-
-def _plain_values(series: pd.Series) -> list:
-    """A column as Python values openpyxl writes natively (numpy scalars unwrapped, missing → None)."""
-    values = series.astype(object).where(series.notna(), None).tolist()
-    return [v.item() if hasattr(v, "item") and not isinstance(v, (str, bytes)) else v for v in values]
-
-
 def to_email_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes for an email tool (UTF-8 with BOM), every cell neutralised; rows are written as given."""
-    return write_contacts(frame, "csv")
+    return write_table(frame, "csv")
 
 
-# ----- segment exports for an email tool ------------------------------------------------------------------
 EXPORT_COLUMNS = ["email", "name", "segment", "customer_id", "country", "orders", "net_revenue", "aov",
                   "last_order_date", "lifecycle_stage", "consent_email"]
-FORMATS = ("csv", "xlsx")
 
 
 class ExportResult(bytes):
@@ -140,8 +79,6 @@ def resolve_segment(name_or_spec):
     Names match case-insensitively, RFM segments first ("At Risk" and "New" are both); prefix ``lifecycle:``
     for a stage ("lifecycle:at risk"). Raises :class:`ExportError` listing the known names otherwise.
     """
-    from insights.customers.lifecycle import STAGES
-    from insights.customers.segments import default_segment_map
     if isinstance(name_or_spec, str):
         wanted = name_or_spec.strip().casefold()
         if wanted.startswith("lifecycle:"):
@@ -158,7 +95,6 @@ def resolve_segment(name_or_spec):
         names = [s["name"] for s in default_segment_map()["segments"]] + list(STAGES)
         raise ExportError(f"No segment named {name_or_spec!r}. Known segments: {', '.join(names)} "
                           "(or pass a filter list built in the segment builder).")
-    from insights.customers.segment_builder import describe_spec
     return describe_spec(name_or_spec), name_or_spec
 
 
@@ -184,7 +120,7 @@ class SegmentContacts:
     segment: str
 
     def to_bytes(self, fmt: str = "csv") -> bytes:
-        return write_contacts(self.rows, fmt)
+        return write_table(self.rows, fmt)
 
 
 def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
@@ -192,7 +128,6 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
     """Who an export of this segment would hold (see :func:`export_segment`), without writing a file yet: the
     page shows the counts at once and writes the CSV/XLSX only when the download is clicked. ``customers``
     (the segment's rows from :func:`insights.customers.segment_builder.select_customers`) saves running the query again."""
-    from insights.customers.segment_builder import select_customers
     label, spec = resolve_segment(name_or_spec)
     customers = select_customers(ws, spec, labels) if customers is None else customers
     rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)

@@ -3,7 +3,7 @@
 Definitions (shown on the page):
 
 - The shop's **rhythm** is the distribution of days between a customer's consecutive order days (all customers,
-  orders before the as-of date). ``active_days`` = its 75th percentile, ``lapsed_days`` = its 90th percentile
+  orders before the as-of date; :mod:`insights.customers.rhythm`). ``active_days`` = its 75th percentile, ``lapsed_days`` = its 90th percentile
   (rounded up to whole days; at least 1 and ``lapsed_days`` > ``active_days``). With fewer than
   :data:`MIN_GAPS` gaps the rhythm is not measurable and the defaults 60 / 180 days are used (stated).
 - On the as-of date, first match wins: **new** — first order within ``active_days``; **reactivated** — last
@@ -17,13 +17,15 @@ Definitions (shown on the page):
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pandas as pd
 
+from insights.core.dates import as_timestamp, default_as_of
 from insights.core.db import query_df
-from insights.customers.segments import _as_timestamp, _con, default_as_of
+from insights.core.workspace import connection
+from insights.customers.rhythm import Rhythm, purchase_rhythm
+from insights.customers.segments import customer_segments
 
 STAGES = ("new", "active", "reactivated", "at risk", "lapsed")
 NOT_YET = "not yet a customer"
@@ -50,34 +52,41 @@ class Thresholds:
                 f"(beyond that: lapsed).")
 
 
+def thresholds_from_rhythm(rhythm: Rhythm, min_gaps: int = MIN_GAPS) -> Thresholds:
+    """Active / lapsed thresholds from the shop's rhythm (see module docstring)."""
+    if rhythm.repeat_purchases < min_gaps:
+        return Thresholds(DEFAULT_ACTIVE_DAYS, DEFAULT_LAPSED_DAYS, rhythm.repeat_purchases, False)
+    active = rhythm.days_at(ACTIVE_PERCENTILE)
+    lapsed = max(active + 1, rhythm.days_at(LAPSED_PERCENTILE))
+    return Thresholds(active, lapsed, rhythm.repeat_purchases, True)
+
+
 def thresholds_from_gaps(gaps, min_gaps: int = MIN_GAPS) -> Thresholds:
-    """Active / lapsed thresholds from a list of purchase gaps in days (see module docstring)."""
+    """Active / lapsed thresholds from a list of purchase gaps in days (a hand-made rhythm, for tests and
+    what-ifs): the same rule as :func:`shop_thresholds`."""
     gaps = np.asarray([g for g in gaps if g is not None and not pd.isna(g)], dtype=float)
-    if len(gaps) < min_gaps:
-        return Thresholds(DEFAULT_ACTIVE_DAYS, DEFAULT_LAPSED_DAYS, int(len(gaps)), False)
-    active = max(1, math.ceil(float(np.quantile(gaps, ACTIVE_PERCENTILE))))
-    lapsed = max(active + 1, math.ceil(float(np.quantile(gaps, LAPSED_PERCENTILE))))
-    return Thresholds(active, lapsed, int(len(gaps)), True)
+    probabilities = (ACTIVE_PERCENTILE, LAPSED_PERCENTILE)
+    at = {p: float(np.quantile(gaps, p)) for p in probabilities} if len(gaps) else {}
+    return thresholds_from_rhythm(Rhythm(int(len(gaps)), at), min_gaps)
 
 
 def shop_thresholds(ws, as_of=None) -> Thresholds:
     """The thresholds measured on orders before ``as_of`` (default: the day after the last order)."""
-    con = _con(ws)
+    con = connection(ws)
     as_of = as_of if as_of is not None else default_as_of(con)
     if as_of is None:
         return thresholds_from_gaps([])
-    gaps = query_df(con, "queries/customers/segments/purchase_gaps.sql", {"as_of": _as_timestamp(as_of)})["gap_days"]
-    return thresholds_from_gaps(gaps.tolist())
+    return thresholds_from_rhythm(purchase_rhythm(con, as_of, (ACTIVE_PERCENTILE, LAPSED_PERCENTILE)))
 
 
 def lifecycle_stages(ws, as_of=None, thresholds: Thresholds | None = None) -> pd.DataFrame:
     """One row per identified customer with an order before ``as_of``: their stage then (:data:`STAGE_COLUMNS`)."""
-    con = _con(ws)
+    con = connection(ws)
     as_of = as_of if as_of is not None else default_as_of(con)
     if as_of is None:
         return pd.DataFrame(columns=STAGE_COLUMNS)
     thresholds = thresholds or shop_thresholds(con, as_of)
-    return query_df(con, "queries/customers/segments/lifecycle.sql", {"as_of": _as_timestamp(as_of),
+    return query_df(con, "queries/customers/segments/lifecycle.sql", {"as_of": as_timestamp(as_of),
                                                     "active_days": thresholds.active_days,
                                                     "lapsed_days": thresholds.lapsed_days})[STAGE_COLUMNS]
 
@@ -102,13 +111,12 @@ def transitions(ws, date_a, date_b, by: str = "lifecycle", segment_map: dict | l
     date_a, date_b = pd.Timestamp(date_a).date(), pd.Timestamp(date_b).date()
     if date_a >= date_b:
         raise ValueError(f"The first date ({date_a}) must be before the second ({date_b}).")
-    con = _con(ws)
+    con = connection(ws)
     if by == "lifecycle":
         th = shop_thresholds(con, date_b)
         a = lifecycle_stages(con, date_a, th)[["customer_id", "stage"]]
         b = lifecycle_stages(con, date_b, th)[["customer_id", "stage"]]
     else:
-        from insights.customers.segments import customer_segments
         a = customer_segments(con, date_a, segment_map).rename(columns={"segment": "stage"})
         b = customer_segments(con, date_b, segment_map).rename(columns={"segment": "stage"})
     merged = b.merge(a, on="customer_id", how="left", suffixes=("_b", "_a"))

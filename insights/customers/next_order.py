@@ -20,7 +20,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from insights.core.db import query_df
+from insights.core.dates import data_end
+from insights.customers.rhythm import customer_gaps
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,8 @@ def shrunk_gap(own_mean_gap, gaps, shop_gap: float, prior_gaps: float = DEFAULT_
 
 
 def expected_next_orders(features: pd.DataFrame, as_of, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.DataFrame:
-    """From churn features (``sql/churn/features.sql`` output), the expected next order per customer.
+    """From per-customer gaps (:func:`insights.customers.rhythm.customer_gaps`, or the churn features), the
+    expected next order per customer.
 
     In: columns customer_id, last_order_date, mean_gap_days, gaps, shop_gap_days.
     Out: one row per customer: customer_id, usual_gap_days, next_order_expected_at (date),
@@ -82,13 +84,10 @@ def expected_next_orders(features: pd.DataFrame, as_of, prior_gaps: float = DEFA
 def next_orders_for_workspace(ws, as_of=None, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.DataFrame:
     """Expected next orders for every customer of a workspace, as of ``as_of`` (default: the day after the
     last order in the data). Same columns as :func:`expected_next_orders`, plus last_order_date."""
-    from insights.predictions.churn import NEGATIVE_PATTERN, data_end
-
     as_of = pd.Timestamp(as_of) if as_of is not None else data_end(ws.con)
     if as_of is None:
         return expected_next_orders(pd.DataFrame(), dt.date.today())
-    features = query_df(ws.con, "queries/predictions/churn/features.sql",
-                        {"cutoff": as_of.to_pydatetime(), "negative_pattern": NEGATIVE_PATTERN})
-    out = expected_next_orders(features, as_of, prior_gaps)
-    out.insert(1, "last_order_date", features["last_order_date"].to_numpy())
+    gaps = customer_gaps(ws.con, as_of)
+    out = expected_next_orders(gaps, as_of, prior_gaps)
+    out.insert(1, "last_order_date", gaps["last_order_date"].to_numpy())
     return out

@@ -19,8 +19,11 @@ import unicodedata
 
 import pandas as pd
 
-from insights.core.db import query_df, table_exists
-from insights.customers.segments import _con
+from insights.core import scores as score_store
+from insights.core.db import query_df
+from insights.core.workspace import Workspace, connection
+from insights.customers.lifecycle import lifecycle_stages
+from insights.customers.segments import rfm_table
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,7 @@ def find_customers(ws, query: str, limit: int = 20) -> pd.DataFrame:
         return pd.DataFrame(columns=SEARCH_COLUMNS + ["match_rank"])
     digits = re.sub(r"[^0-9]", "", text)
     limit = max(1, min(int(limit), 500))
-    return query_df(_con(ws), "queries/customers/profile/search.sql", {
+    return query_df(connection(ws), "queries/customers/profile/search.sql", {
         "text": text, "pattern": _like_contains(text), "digits": digits,
         "digits_pattern": _like_contains(digits), "limit": limit})
 
@@ -196,23 +199,15 @@ def _apart(customer: dict, median: dict) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(rows), words
 
 
-def _scores(con, customer_id: str, ws) -> tuple[dict | None, dict | None]:
-    clv = churn = None
-    try:
-        if table_exists(con, "clv_scores"):
-            df = query_df(con, "select * from clv_scores where customer_id = $cid", {"cid": customer_id})
-            clv = df.iloc[0].to_dict() if len(df) else None
-    except Exception as exc:   # scores are optional extras: a stale or odd table must not break the card
-        log.info("clv scores unavailable for the profile: %s", exc)
-    try:
-        from insights.predictions.churn import load_churn_scores
-        if hasattr(ws, "content_hash"):
-            scores = load_churn_scores(ws)
-            if scores is not None:
-                mine = scores[scores["customer_id"].astype(str) == str(customer_id)]
-                churn = mine.iloc[0].to_dict() if len(mine) else None
-    except Exception as exc:
-        log.info("churn scores unavailable for the profile: %s", exc)
+def _scores(ws, customer_id: str) -> tuple[dict | None, dict | None]:
+    """The customer's stored CLV (the latest fit) and churn scores (only when computed on the current data)."""
+    clv = score_store.for_customer(ws, "clv", customer_id)
+    churn = None
+    if isinstance(ws, Workspace):
+        current = score_store.current(ws, "churn")
+        if current is not None:
+            mine = current[current["customer_id"].astype(str) == str(customer_id)]
+            churn = mine.iloc[0].to_dict() if len(mine) else None
     return clv, churn
 
 
@@ -220,9 +215,7 @@ def customer_profile(ws, customer_id: str, as_of=None, rfm: pd.DataFrame | None 
                      stages: pd.DataFrame | None = None) -> CustomerProfile:
     """The card for ``customer_id`` (raises :class:`CustomerNotFound`). ``rfm`` / ``stages`` (from
     :func:`insights.customers.segments.rfm_table` / :func:`insights.customers.lifecycle.lifecycle_stages`) save recomputing them."""
-    from insights.customers.lifecycle import lifecycle_stages
-    from insights.customers.segments import rfm_table
-    con = _con(ws)
+    con = connection(ws)
     cid = str(customer_id).strip()
     rows = query_df(con, "queries/customers/profile/customer.sql", {"customer_id": cid})
     if rows.empty:
@@ -246,7 +239,7 @@ def customer_profile(ws, customer_id: str, as_of=None, rfm: pd.DataFrame | None 
                "aov": float(c["aov"]) if c["aov"] is not None else None,
                "recency_days": recency, "tenure_days": tenure}
     comparison, apart = _apart(figures, median)
-    clv, churn = _scores(con, cid, ws)
+    clv, churn = _scores(ws, cid)
     return CustomerProfile(
         customer_id=cid, name=c["name"], email=c["email"], phone=c["phone"],
         consent_email=c["consent_email"], consent_sms=c["consent_sms"], country=c["country"], city=c["city"],

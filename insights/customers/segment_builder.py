@@ -20,7 +20,10 @@ import numpy as np
 import pandas as pd
 
 from insights.core.db import cursor, quote_ident, sql_text
-from insights.customers.segments import _con
+from insights.core.money import format_money
+from insights.core.workspace import connection
+from insights.customers.lifecycle import lifecycle_stages
+from insights.customers.segments import rfm_table
 
 FIELDS: dict[str, tuple[str, str]] = {
     "country": ("text", "Country"),
@@ -144,14 +147,19 @@ def validate_spec(spec) -> list[Filter]:
     return out
 
 
+def _category_condition() -> str:
+    """The packaged category condition on one line, its comment lines left out (it is pasted into a WHERE)."""
+    lines = sql_text("queries/customers/segments/category_filter.sql").splitlines()
+    return " ".join(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("--"))
+
+
 def where_clause(filters: list[Filter]) -> tuple[str, list]:
     """SQL condition text (fixed pieces, quoted names, ``?`` placeholders) and the values to bind, in order."""
     parts, params = [], []
     for f in filters:
         if f.field == "category":
             neg = "not " if f.op == "not_in" else ""
-            parts.append(f"customer_id {neg}in (select customer_id from order_lines "
-                         "where customer_id is not null and not is_cancellation and list_contains(?, category))")
+            parts.append(_category_condition().replace("{negate}", neg))
             params.append(list(f.value))
             continue
         col = quote_ident(f.field, _COLUMN_FIELDS)
@@ -183,8 +191,6 @@ def customer_labels(ws, as_of=None, rfm: pd.DataFrame | None = None,
 
     ``rfm`` / ``stages`` (from :func:`insights.customers.segments.rfm_table` / :func:`insights.customers.lifecycle.lifecycle_stages`,
     same ``as_of``) save recomputing them when the caller already has them."""
-    from insights.customers.lifecycle import lifecycle_stages
-    from insights.customers.segments import rfm_table
     rfm = rfm_table(ws, as_of) if rfm is None else rfm
     stages = lifecycle_stages(ws, as_of) if stages is None else stages
     rfm = rfm[["customer_id", "segment", "recency_days"]].rename(columns={"segment": "rfm_segment"})
@@ -200,7 +206,7 @@ def _run_builder(ws, spec, labels: pd.DataFrame | None, keep: str) -> pd.DataFra
     # {keep} is one of two fixed texts chosen here, never user input
     sql = sql_text("queries/customers/segments/builder_base.sql").replace("{where}", where).replace(
         "{keep}", {"segment": "in_segment", "everyone": "true"}[keep])
-    cur = cursor(_con(ws))   # own registration scope; the workspace connection's state is untouched
+    cur = cursor(connection(ws))   # own registration scope; the workspace connection's state is untouched
     try:
         cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
         return cur.execute(sql, params).df()
@@ -230,17 +236,16 @@ def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int 
     kind = FIELDS.get(field, (None,))[0]
     if kind not in ("text", "category"):
         raise SegmentSpecError(f"{field!r} is not a text field; pick from {', '.join(f for f in FIELDS if FIELDS[f][0] in ('text', 'category'))}")
-    con = _con(ws)
+    con = connection(ws)
     if field == "category":
-        rows = con.execute("select category from order_lines where category is not null and customer_id is not null "
-                           "group by 1 order by count(*) desc, 1 limit ?", [limit]).fetchall()
+        rows = con.execute(sql_text("queries/customers/segments/category_values.sql"), {"limit": limit}).fetchall()
         return [r[0] for r in rows]
     if field in ("rfm_segment", "lifecycle_stage"):
         labels = customer_labels(ws) if labels is None else labels
         return labels[field].dropna().value_counts().index.tolist()[:limit]
     col = quote_ident(field, ("country", "city", "channel", "first_category"))
-    rows = con.execute(f"select {col} from customers where {col} is not null group by 1 "
-                       "order by count(*) desc, 1 limit ?", [limit]).fetchall()
+    rows = con.execute(sql_text("queries/customers/segments/field_values.sql").replace("{column}", col),
+                       {"limit": limit}).fetchall()
     return [r[0] for r in rows]
 
 
@@ -283,7 +288,6 @@ MONEY_FIGURES = ("Net revenue", "AOV", "Revenue per customer")
 
 def format_comparison(comparison: pd.DataFrame, currency: str | None = None) -> pd.DataFrame:
     """:func:`compare_segment`'s table as text for display: shares as %, money with the currency, "—" for none."""
-    from insights.core.money import format_money
 
     def text(figure, value):
         if value is None or (isinstance(value, float) and np.isnan(value)):

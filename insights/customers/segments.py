@@ -30,8 +30,11 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from insights.core.db import first_row, query_df
-from insights.core.workspace import Workspace
+from insights.core import scores as score_store
+from insights.core.dates import as_timestamp, default_as_of
+from insights.core.db import query_df
+from insights.core.workspace import connection
+
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +52,6 @@ SESSION_MAP_KEY = "segment_map"
 
 class SegmentMapError(ValueError):
     """The RFM segment map is not usable (which segment, which field, what was expected)."""
-
-
-def _con(ws):
-    return ws.con if isinstance(ws, Workspace) else ws
 
 
 @lru_cache(maxsize=1)
@@ -118,19 +117,6 @@ def _lookup(segments: list[dict]) -> dict[tuple[int, int], str]:
             for f in range(s["frequency"][0], s["frequency"][1] + 1)}
 
 
-def default_as_of(ws) -> dt.date | None:
-    """The day after the last order (the usual as-of date), or None with no orders."""
-    row = first_row(_con(ws).execute("select max(order_date) from orders where is_order and customer_id is not null"))
-    if not row or row[0] is None:
-        return None
-    return row[0] + dt.timedelta(days=1)
-
-
-def _as_timestamp(as_of) -> dt.datetime:
-    day = pd.Timestamp(as_of).date()
-    return dt.datetime.combine(day, dt.time())
-
-
 def rfm_table(ws, as_of=None, segment_map: dict | list | None = None) -> pd.DataFrame:
     """One row per identified customer with an order before ``as_of``: recency/frequency/monetary, scores, segment.
 
@@ -139,11 +125,11 @@ def rfm_table(ws, as_of=None, segment_map: dict | list | None = None) -> pd.Data
     Out columns: :data:`RFM_COLUMNS` (``rfm_code`` is e.g. ``"545"``; ``monetary`` is float).
     """
     segments = validate_segment_map(segment_map or default_segment_map())
-    con = _con(ws)
+    con = connection(ws)
     as_of = as_of if as_of is not None else default_as_of(con)
     if as_of is None:
         return pd.DataFrame(columns=RFM_COLUMNS)
-    df = query_df(con, "queries/customers/segments/rfm.sql", {"as_of": _as_timestamp(as_of)})
+    df = query_df(con, "queries/customers/segments/rfm.sql", {"as_of": as_timestamp(as_of)})
     if df.empty:
         return pd.DataFrame(columns=RFM_COLUMNS)
     df["monetary"] = df["monetary"].astype(float)
@@ -255,10 +241,8 @@ def segment_predictions(ws, labels: pd.DataFrame, by: str = "segment") -> pd.Dat
     None when neither model has been run on this data (the pages then say where to run them). Averages are
     over the group's customers that have a score; a model that was not run leaves its columns empty.
     """
-    from insights.predictions import churn
-    from insights.predictions import clv
-    clv_scores = clv.current_scores(ws)
-    churn_scores = churn.load_churn_scores(ws)
+    clv_scores = score_store.current(ws, "clv")
+    churn_scores = score_store.current(ws, "churn")
     if clv_scores is None and churn_scores is None:
         return None
     frame = labels[["customer_id", by]].astype({"customer_id": str})

@@ -42,17 +42,21 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.predictions.churn_reasons import REASON_LABELS, coded_strings, explain_columns, split_reasons
+from insights.customers.export import to_email_csv
+from insights.customers.segments import customer_segments
+from insights.models.bgnbd import ModelFitError
+from insights.predictions.churn_reasons import REASON_LABELS, coded_strings, explain_columns, reason_groups, split_reasons
+from insights.predictions.clv import ClvDataError, probability_alive_as_of
+from insights.core import scores as score_store
+from insights.core.dates import data_end
+from insights.core.lexicon import NEGATIVE_PATTERN
+from insights.customers.rhythm import purchase_rhythm, share_within
 from insights.core.db import cursor, first_row, query_df, sql_text as _sql, table_columns, table_exists
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from insights.customers.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 
 log = logging.getLogger(__name__)
 
-NEGATIVE_WORDS = ("late", "delayed", "delay", "slow", "never arrived", "never came", "damaged", "broken",
-                  "refund", "disappointed", "disappointing", "poor", "terrible", "awful", "worst", "missing",
-                  "wrong", "rude", "lost")
-NEGATIVE_PATTERN = r"\b(" + "|".join(NEGATIVE_WORDS) + r")\b"
 
 SHOP_MODEL_FEATURES = ("recency_days", "recency_ratio", "tenure_days", "orders", "avg_order_value",
                        "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "sessions_90d",
@@ -132,12 +136,6 @@ def _iso(ts) -> str | None:
 
 
 # ----- facts about the data ----------------------------------------------------------------------------
-def data_end(con) -> pd.Timestamp | None:
-    """The day after the last order in the data (midnight): the 'today' of the shop's history."""
-    last = con.execute("select max(ordered_at) from orders where is_order").fetchall()[0][0]
-    return None if last is None else pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
-
-
 def detect_kind(con) -> str:
     """'subscription' when the customers file carries a churn label / cancellation / status; else 'shop'."""
     if _label_source(con):
@@ -167,12 +165,10 @@ GAP_QUANTILES = (0.5, 0.75, 0.9, 0.95)
 
 
 def gap_quantiles(con, as_of, quantiles) -> tuple[int, list[float]]:
-    """(number of repeat purchases before ``as_of``, the gap in days at each of ``quantiles``).
-
-    A gap is the days between consecutive order days of the same customer (``sql/churn/gaps.sql``)."""
-    row = con.execute(_sql("queries/predictions/churn/gaps.sql"), {"cutoff": pd.Timestamp(as_of).to_pydatetime(),
-                                               "quantiles": [float(q) for q in quantiles]}).fetchall()[0]
-    return int(row[0]), [float(v) for v in (row[1] or [])]
+    """(number of repeat purchases before ``as_of``, the gap in days at each of ``quantiles``): the shop's
+    purchase rhythm (:func:`insights.customers.rhythm.purchase_rhythm`), the same one the lifecycle uses."""
+    rhythm = purchase_rhythm(con, as_of, quantiles)
+    return rhythm.repeat_purchases, [rhythm.gap_at(q) for q in quantiles] if rhythm.repeat_purchases else []
 
 
 def churn_window(con, as_of, percentile: float = 0.9) -> tuple[int, dict]:
@@ -205,9 +201,7 @@ def churn_definition(con, percentile: float = 0.9, window_days: int | None = Non
         n, values = gap_quantiles(con, as_of, GAP_QUANTILES)
         if n:
             stats = {f"p{int(q * 100)}": v for q, v in zip(GAP_QUANTILES, values)}
-            row = con.execute(_sql("queries/predictions/churn/gap_share.sql"), {"cutoff": as_of.to_pydatetime(),
-                                                             "window_days": window_days}).fetchall()[0]
-            percentile = float(row[0]) if row and row[0] is not None else None
+            percentile = share_within(con, as_of, window_days)
         else:
             percentile = None
     cutoff = as_of - pd.Timedelta(days=window_days)
@@ -356,27 +350,19 @@ def _check_trainable(y: np.ndarray, what: str) -> None:
 def _bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str | None]:
     """1 − P(alive) from a BG/NBD model fitted on purchases before ``cutoff``, for ``customer_ids``.
 
-    Uses the CLV engineer's module when it is present; returns (None, reason) otherwise.
-    """
-    try:
-        from insights import clv as clv_module  # noqa: F401  (lazy: optional part)
-    except Exception as exc:  # ImportError, or the module still being written
-        return None, f"BG/NBD baseline skipped: the CLV module is not available ({type(exc).__name__})."
-    fn = getattr(clv_module, "probability_alive_as_of", None)
-    if fn is None:
-        return None, ("BG/NBD baseline skipped: insights.predictions.clv has no probability_alive_as_of(con, cutoff) "
-                      "function to give P(alive) from purchases before the cutoff.")
+    Returns (None, reason) when the BG/NBD fit fails on this data (a convergence failure must not break the
+    churn page: the comparison is then left out and the reason shown)."""
     try:
         # its cutoff is a day included in the fit: the last day strictly before ours
-        alive = fn(con, (pd.Timestamp(cutoff) - pd.Timedelta(days=1)).date())
-        alive = pd.Series(alive["p_alive"].to_numpy(), index=alive["customer_id"].to_numpy())
-        p = 1.0 - alive.reindex(customer_ids).to_numpy(dtype=float)
-        if np.isnan(p).any():
-            p = np.where(np.isnan(p), np.nanmean(p), p)
-        return p, None
-    except Exception as exc:  # a convergence failure must not break the churn page
+        alive = probability_alive_as_of(con, (pd.Timestamp(cutoff) - pd.Timedelta(days=1)).date())
+    except (ClvDataError, ModelFitError, ValueError, ArithmeticError, RuntimeError) as exc:
         log.warning("BG/NBD baseline failed: %s", exc)
         return None, f"BG/NBD baseline skipped: the BG/NBD fit failed ({exc})."
+    alive = pd.Series(alive["p_alive"].to_numpy(), index=alive["customer_id"].to_numpy())
+    p = 1.0 - alive.reindex(customer_ids).to_numpy(dtype=float)
+    if np.isnan(p).any():
+        p = np.where(np.isnan(p), np.nanmean(p), p)
+    return p, None
 
 
 # ----- fitting ------------------------------------------------------------------------------------------
@@ -564,7 +550,6 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
 def _importance(contrib, columns=None) -> dict:
     """Mean positive contribution per reason, in plain labels: what drives risk across customers.
     ``contrib``: a DataFrame of contributions, or an array with its feature names in ``columns``."""
-    from insights.predictions.churn_reasons import reason_groups
     if columns is None:
         columns, contrib = list(contrib.columns), contrib.to_numpy(dtype=float)
     position = {c: i for i, c in enumerate(columns)}
@@ -589,19 +574,9 @@ def expected_values(con, as_of) -> tuple[pd.DataFrame, str]:
     return values, "net revenue of the last 12 months (no CLV fitted yet)"
 
 
-def _segments(con) -> pd.DataFrame | None:
-    """customer_id, segment from the segments module when present (lazy, optional)."""
-    try:
-        from insights.customers import segments as seg  # noqa: F401
-        fn = getattr(seg, "customer_segments", None)
-        if fn is None:
-            return None
-        out = fn(con)
-        if {"customer_id", "segment"} <= set(out.columns):
-            return out[["customer_id", "segment"]]
-    except Exception as exc:
-        log.info("segments not available for the churn watchlist: %s", exc)
-    return None
+def _segments(con) -> pd.DataFrame:
+    """customer_id, segment: each customer's RFM segment today."""
+    return customer_segments(con)[["customer_id", "segment"]]
 
 
 class _Lookups:
@@ -816,22 +791,11 @@ def watchlist_rows(scores: pd.DataFrame, limit: int = 20) -> list[dict]:
 
 
 # ----- export -------------------------------------------------------------------------------------------
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
-    """CSV for the email tool: customers who consented to email and have an address, cells made safe.
+    """CSV for the email tool: customers who consented to email and have an address, cells made safe by the
+    shared exporter (:func:`insights.customers.export.to_email_csv`).
 
-    Returns (csv bytes, rows written, customers left out for lack of consent or address). Uses
-    ``insights.customers.export.to_email_csv`` when present (the shared exporter), else the same rules here.
-    """
+    Returns (csv bytes, rows written, customers left out for lack of consent or address)."""
     cols = ["email", "name", "customer_id", "action", "churn_probability", "value_at_risk", "reasons"]
     frame = scores.copy()
     frame["reasons"] = frame["reasons"].fillna("")
@@ -839,17 +803,7 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     frame["value_at_risk"] = frame["value_at_risk"].round(2)
     allowed = (frame["consent_email"].fillna(False).astype(bool)) & frame["email"].notna() & (frame["email"].astype(str).str.strip() != "")
     kept = frame.loc[allowed, cols]
-    left_out = int((~allowed).sum())
-    try:
-        from insights.customers import export as shared_export
-        to_csv = getattr(shared_export, "to_email_csv", None)
-    except Exception:
-        to_csv = None
-    if to_csv is not None:
-        data = to_csv(kept)
-        return (data if isinstance(data, bytes) else str(data).encode("utf-8")), len(kept), left_out
-    safe = kept.map(safe_cell)
-    return safe.to_csv(index=False).encode("utf-8"), len(kept), left_out
+    return to_email_csv(kept), len(kept), int((~allowed).sum())
 
 
 # ----- persisting and caching ---------------------------------------------------------------------------
@@ -858,43 +812,18 @@ SCORE_COLUMNS = ("customer_id", "churn_probability", "value_at_risk", "reasons",
 
 
 def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> None:
-    """Write ``churn_scores`` (one row per scored customer; reasons joined by '; ', keys by ';') and ``churn_runs`` (the
-    report, keyed on the workspace content hash). Not in ``ws.transaction()``: scores are derived from the
-    data and must not change the data's content hash."""
+    """Store ``churn_scores`` (one row per scored customer; reasons joined by '; ', keys by ';') with the run's
+    report and settings, through the one store of model outputs (:mod:`insights.core.scores`)."""
     s = result.scores
     table = pd.DataFrame({c: s[c] for c in SCORE_COLUMNS if c in s.columns})
     table["reason_keys"] = s["reason_keys"]
     table["next_order_expected_at"] = pd.to_datetime(table["next_order_expected_at"])
-    report = json.dumps(_jsonable(result.report()))
-    # a cursor: DuckDB refuses register() on a connection still holding a half-read result
-    con = cursor(ws.con)
-    con.register("_churn_scores_incoming", table)
-    try:
-        con.execute("begin transaction")
-        con.execute("create or replace table churn_scores as select * from _churn_scores_incoming")
-        con.execute("create table if not exists churn_runs (content_hash varchar, params varchar, "
-                    "report json, scored_at timestamp)")
-        con.execute("delete from churn_runs")
-        con.execute("insert into churn_runs values (?, ?, ?, ?)",
-                    [ws.content_hash(), json.dumps(params or {}, sort_keys=True), report, dt.datetime.now()])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("_churn_scores_incoming")
-        con.close()
+    score_store.write(ws, "churn", table, params=params, report=_jsonable(result.report()))
 
 
 def load_churn_scores(ws) -> pd.DataFrame | None:
     """``churn_scores`` if it was computed from the workspace's current data, else None (stale or absent)."""
-    con = ws.con
-    if not (table_exists(con, "churn_scores") and table_exists(con, "churn_runs")):
-        return None
-    row = first_row(con.execute("select content_hash from churn_runs limit 1"))
-    if not row or row[0] != ws.content_hash():
-        return None
-    return query_df(con, "select * from churn_scores order by value_at_risk desc, customer_id")
+    return score_store.current(ws, "churn")
 
 
 def score_workspace(ws, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import nbinom
 
+from insights.core import scores as score_store
 from insights.core.db import cursor, query_df, sql_text, table_exists
 from insights.models.bgnbd import (BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel,
                                    ModelFitError, _unique_rows)
@@ -67,7 +68,6 @@ DEFAULT_INTERVAL = 0.80
 MIN_HOLDOUT_DAYS, MAX_HOLDOUT_DAYS = 28, 182
 SCORE_COLUMNS = ["customer_id", "expected_purchases", "p_alive", "expected_spend", "clv", "clv_low", "clv_high",
                  "next_order_expected_at"]
-FIT_TABLE, SCORES_TABLE = "clv_fit", "clv_scores"
 
 
 class ClvDataError(ValueError):
@@ -464,72 +464,44 @@ class ClvResult:
         return self.scores.sort_values(["clv", "customer_id"], ascending=[False, True]).head(n).reset_index(drop=True)
 
 
-def _fit_key(ws: Workspace, calibration_end: dt.date, time_unit_days: float, penalizer: float) -> str:
-    return json.dumps([ws.content_hash().split(":", 1)[-1], calibration_end.isoformat(), time_unit_days, penalizer])
-
-
 def cached_models(ws: Workspace, calibration_end, time_unit_days: float = TIME_UNIT_DAYS,
                   penalizer: float = 0.0) -> ClvModels | None:
     """The models stored in the workspace for this data and these settings, or None."""
-    if not table_exists(ws.con, FIT_TABLE):
+    stored = score_store.run(ws, "clv")
+    if stored is None or stored.data_version != score_store.data_version(ws):
         return None
-    rows = ws.con.execute("select models from clv_fit where fit_key = ?",
-                          [_fit_key(ws, _as_date(calibration_end), time_unit_days, penalizer)]).fetchall()
-    return ClvModels.from_json(rows[0][0]) if rows else None
+    if stored.run_key != _fit_key(_as_date(calibration_end), time_unit_days, penalizer):
+        return None
+    return ClvModels.from_json(json.dumps(stored.report["models"]))
 
 
-def save_fit(ws: Workspace, models: ClvModels, scores: pd.DataFrame, penalizer: float = 0.0) -> None:
-    """Write ``clv_scores`` (one row per customer) and the fitted parameters with the data's hash.
+def _fit_key(calibration_end: dt.date, time_unit_days: float, penalizer: float) -> str:
+    return json.dumps([calibration_end.isoformat(), time_unit_days, penalizer])
 
-    Model outputs are derived data: they are written in their own transaction, without marking the
-    workspace's data as changed (so the content hash — the cache key — stays the same).
-    """
-    key = _fit_key(ws, models.calibration_end, models.time_unit_days, penalizer)
-    frame = scores[SCORE_COLUMNS].copy()
-    frame["next_order_expected_at"] = pd.to_datetime(frame["next_order_expected_at"])
-    # a cursor (same database, its own statement state): DuckDB 2 refuses register() on a connection that
-    # still holds a half-read result, e.g. from a helper's fetchone()
-    con = cursor(ws.con)
-    con.register("_clv_scores_in", frame)
-    try:
-        con.execute("begin transaction")
-        con.execute(f"create or replace table {SCORES_TABLE} as select customer_id::varchar as customer_id, "
-                    "expected_purchases::double as expected_purchases, p_alive::double as p_alive, "
-                    "expected_spend::double as expected_spend, clv::double as clv, clv_low::double as clv_low, "
-                    "clv_high::double as clv_high, cast(next_order_expected_at as date) as next_order_expected_at "
-                    "from _clv_scores_in")
-        con.execute(f"create table if not exists {FIT_TABLE} (fit_key varchar primary key, calibration_end date, "
-                    "fitted_at timestamp, models json)")
-        con.execute(f"delete from {FIT_TABLE}")
-        con.execute(f"insert into {FIT_TABLE} values (?, ?, ?, ?)",
-                    [key, models.calibration_end, dt.datetime.now().replace(microsecond=0), models.to_json()])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("_clv_scores_in")
-        con.close()
+
+def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame, penalizer: float = 0.0) -> None:
+    """Store ``clv_scores`` (one row per customer) and the fitted parameters with the data's version, through
+    the one store of model outputs (:mod:`insights.core.scores`)."""
+    frame = pd.DataFrame({
+        "customer_id": scores_frame["customer_id"].astype(str).to_numpy(),
+        **{c: scores_frame[c].astype(float).to_numpy() for c in SCORE_COLUMNS
+           if c not in ("customer_id", "next_order_expected_at")},
+        "next_order_expected_at": pd.to_datetime(scores_frame["next_order_expected_at"]).dt.date.to_numpy(),
+    })[SCORE_COLUMNS]
+    score_store.write(ws, "clv", frame, params={"penalizer": penalizer},
+                 report={"calibration_end": models.calibration_end.isoformat(),
+                         "models": json.loads(models.to_json())},
+                 run_key=_fit_key(models.calibration_end, models.time_unit_days, penalizer))
 
 
 def load_scores(ws_or_con) -> pd.DataFrame | None:
     """The ``clv_scores`` table written by the latest fit, or None if no fit has been saved."""
-    con = _con(ws_or_con)
-    if not table_exists(con, SCORES_TABLE):
-        return None
-    return query_df(con, "select * from clv_scores order by clv desc, customer_id")
+    return score_store.load(ws_or_con, "clv")
 
 
 def current_scores(ws: Workspace) -> pd.DataFrame | None:
     """``clv_scores`` if the stored fit was made on the workspace's current data, else None (stale or absent)."""
-    con = ws.con
-    if not (table_exists(con, FIT_TABLE) and table_exists(con, SCORES_TABLE)):
-        return None
-    keys = con.execute("select fit_key from clv_fit").fetchall()
-    current = ws.content_hash().split(":", 1)[-1]
-    if not any(json.loads(k[0])[0] == current for k in keys):
-        return None
-    return load_scores(con)
+    return score_store.current(ws, "clv")
 
 
 def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HORIZON_DAYS,

@@ -1,6 +1,6 @@
 """Per-session memo of the customer-value results (keyed on the workspace's content hash; never a shared cache).
 
-The fitted parameters are also stored in the workspace itself (``clv_fit``), so a reopened workspace reuses
+The fitted parameters are also stored in the workspace itself (``model_runs``, see insights.core.scores), so a reopened workspace reuses
 them without refitting; this memo only saves re-scoring and re-backtesting within one browser session.
 """
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.core.money import format_money
+from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
 
@@ -113,8 +114,7 @@ def health_panel(items) -> None:
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
-    from insights.customers.export import neutralise_frame
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return write_table(frame, "csv")
 
 
 CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "BRL", "JPY", "INR")

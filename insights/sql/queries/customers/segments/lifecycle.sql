@@ -1,22 +1,14 @@
--- One row per identified customer with an order before $as_of: their lifecycle stage on $as_of.
+-- grain: one row per identified customer with an order before $as_of: their lifecycle stage on $as_of.
 -- Rules, first match wins ($active_days and $lapsed_days come from the shop's own purchase gaps):
 --   new          first order within the last $active_days days
 --   reactivated  last order within the last $active_days days, after a gap longer than $lapsed_days
 --   active       last order within the last $active_days days
 --   at risk      last order more than $active_days but at most $lapsed_days days ago
 --   lapsed       last order more than $lapsed_days days ago
-with days as (
-    select distinct customer_id, order_date
-    from orders
-    where is_order and customer_id is not null and ordered_at < $as_of
-),
-
-gaps as (
-    select
-        customer_id,
-        order_date,
-        date_diff('day', lag(order_date) over (partition by customer_id order by order_date), order_date) as gap_before
-    from days
+with gaps as (
+    select customer_id, order_date, gap_days as gap_before
+    from customer_order_days
+    where order_date < cast($as_of as date)
 ),
 
 per_customer as (

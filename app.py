@@ -12,14 +12,14 @@ HERE = Path(__file__).parent
 
 # (section, file, title, icon, url_path) — url paths are stable: links and bookmarks rely on them.
 PAGES = [
-    ("Start", "pages/home.py", "Overview", "🏠", "home"),
-    ("Start", "pages/upload.py", "Upload data", "📤", "upload"),
-    ("Customers", "pages/profile.py", "Customer profile", "🪪", "profile"),
-    ("Customers", "pages/segments.py", "Segmentation explorer", "🧩", "segments"),
-    ("Customers", "pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),
-    ("Performance", "pages/kpis.py", "KPI scorecard", "📈", "kpis"),
-    ("Predictions", "pages/churn.py", "Churn watchlist", "🚨", "churn"),
-    ("Predictions", "pages/clv.py", "Customer value (CLV)", "💶", "clv"),
+    ("Start", "app_pages/home.py", "Overview", "🏠", "home"),
+    ("Start", "app_pages/upload.py", "Upload data", "📤", "upload"),
+    ("Customers", "app_pages/profile.py", "Customer profile", "🪪", "profile"),
+    ("Customers", "app_pages/segments.py", "Segmentation explorer", "🧩", "segments"),
+    ("Customers", "app_pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),
+    ("Performance", "app_pages/kpis.py", "KPI scorecard", "📈", "kpis"),
+    ("Predictions", "app_pages/churn.py", "Churn watchlist", "🚨", "churn"),
+    ("Predictions", "app_pages/clv.py", "Customer value (CLV)", "💶", "clv"),
 ]
 
 sections: dict[str, list] = {}

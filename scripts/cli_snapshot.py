@@ -98,6 +98,7 @@ def _scrub(obj, key=""):
     if isinstance(obj, list):
         return [_scrub(v) for v in obj]
     if isinstance(obj, str):
+        obj = re.sub(r"\S*/sample_data/", "<repo>/sample_data/", obj)
         return re.sub(r"/tmp/cli-snapshot-[^/\s\"]+", "<tmp>", re.sub(r"\S+/(\w+_export\.(csv|xlsx))", r"<out>/\1", obj))
     return obj
 

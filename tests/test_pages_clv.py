@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def open_page(ws) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "clv.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "clv.py"), default_timeout=60)
     at.session_state[WORKSPACE_KEY] = ws
     at.run()
     assert not at.exception, [e.value for e in at.exception]

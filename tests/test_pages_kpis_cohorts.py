@@ -23,7 +23,7 @@ def shop():
 
 
 def open_page(name: str, ws) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=60)
     at.session_state[WORKSPACE_KEY] = ws
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -24,7 +24,7 @@ def shop():
 
 
 def open_page(name: str, ws, customer: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / name), default_timeout=60)
     at.session_state[WORKSPACE_KEY] = ws
     if customer:
         at.query_params["customer"] = customer

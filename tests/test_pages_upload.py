@@ -26,7 +26,7 @@ def home(tmp_path, monkeypatch):
 
 
 def open_upload(ws, sample=False) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60)
     at.session_state[WORKSPACE_KEY] = ws
     at.session_state[SAMPLE_FLAG_KEY] = sample
     return at.run()
@@ -81,7 +81,7 @@ def test_a_new_visit_reopens_the_workspace_used_last(home):
     next(b for b in at.button if b.label.startswith("Load")).click().run()
     [mine] = list_workspaces(home / "workspaces")
     # a new browser session (a new tab, tomorrow) starts without session state
-    fresh = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=60).run()
+    fresh = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60).run()
     assert not fresh.exception
     ws = fresh.session_state[WORKSPACE_KEY]
     assert ws.path == mine.path and not fresh.session_state[SAMPLE_FLAG_KEY]
@@ -96,7 +96,7 @@ def test_hosted_sessions_never_reopen_another_sessions_workspace(home, monkeypat
     session.last_workspace_file().write_text(str(mine.path), encoding="utf-8")
     mine.close()
     monkeypatch.setenv("CLUEBOARD_HOSTED", "1")
-    fresh = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=120).run()
+    fresh = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=120).run()
     assert not fresh.exception
     ws = fresh.session_state[WORKSPACE_KEY]
     assert ws.path != mine.path and fresh.session_state[SAMPLE_FLAG_KEY]
@@ -115,7 +115,7 @@ def test_owner_sets_the_currency_when_the_files_do_not_say(home):
     at.selectbox(key="clueboard_currency").set_value("GBP").run()
     assert not at.exception
     assert kpis.workspace_currency(ws) == "GBP" and ws.setting("currency") == "GBP"
-    kpi_page = AppTest.from_file(str(ROOT / "pages" / "kpis.py"), default_timeout=60)
+    kpi_page = AppTest.from_file(str(ROOT / "app_pages" / "kpis.py"), default_timeout=60)
     kpi_page.session_state[WORKSPACE_KEY] = ws
     kpi_page.run()
     assert not kpi_page.exception

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from insights.performance.kpis import data_currency
 from insights.ingest.sample import SAMPLE_NAME, ensure_sample_workspace
 from insights.core.workspace import Workspace, default_root, list_workspaces
 
@@ -30,7 +31,7 @@ WORKSPACE_KEY = "clueboard_workspace"
 MEMO_KEY = "clueboard_memo"
 SAMPLE_FLAG_KEY = "clueboard_on_sample"
 MEMO_MAX_ENTRIES = 64
-UPLOAD_PAGE = "pages/upload.py"
+UPLOAD_PAGE = "app_pages/upload.py"
 
 
 def hosted() -> bool:
@@ -128,25 +129,9 @@ def _remove_folder(folder: str, con) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def ensure_routed_through_app() -> None:
-    """Make sure the page runs under ``app.py``'s router, not Streamlit's old ``pages/`` folder mode.
-
-    Until some session has called ``st.navigation``, Streamlit treats an app with a ``pages/`` folder
-    as a legacy multipage app: the first visitor after a server start who opens a bookmark such as
-    ``/kpis`` gets ``pages/kpis.py`` run on its own, without the router, the sidebar or the workspace
-    switcher. When that happens, switch the process to ``st.navigation`` mode and rerun: the rerun goes
-    through ``app.py``, which routes to the same ``url_path``.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def get_workspace() -> Workspace:
     """This session's workspace. On first use: in local mode the workspace used last (so a new tab or
     tomorrow's visit finds the owner's data), otherwise a private copy of the bundled sample shop."""
-    ensure_routed_through_app()
     ws = st.session_state.get(WORKSPACE_KEY)
     if ws is None:
         last = reopen_last_workspace()
@@ -169,7 +154,6 @@ def writable_workspace(default_name: str = "My shop") -> Workspace:
 
 def currency(ws: Workspace) -> str | None:
     """The workspace's currency code (from the data, or the owner's choice on the Upload page), or None."""
-    from insights.performance.kpis import data_currency
     # the data's currency changes only with the data (memoised on its hash); the owner's choice is read live
     return memo("data_currency", data_currency, ws) or ws.setting("currency")
 

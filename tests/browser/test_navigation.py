@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import no_exception, screenshot, wait_for_app
+from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -27,3 +27,21 @@ def test_page_opens_by_url(app_server, page, url_path, expected):
     main = page.locator('[data-testid="stMain"]')
     assert expected.lower() in main.inner_text().lower()
     screenshot(page, f"page-{url_path}")
+
+
+def test_a_bookmark_is_the_first_request_of_a_fresh_server(browser, tmp_path):
+    """No ``pages/`` folder, so Streamlit never runs a page without the router: the very first request of a new
+    server, a bookmark of the KPI page, gets app.py's sidebar and the KPI page itself."""
+    with serve_app(tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        try:
+            page.goto(f"{url}/kpis")
+            wait_for_app(page)
+            no_exception(page)
+            assert "KPI scorecard" in page.locator('[data-testid="stMain"]').inner_text()
+            assert "Workspace" in page.locator('[data-testid="stSidebar"]').inner_text()
+            assert page.url.rstrip("/").endswith("/kpis")
+            screenshot(page, "deep-link-first-request")
+        finally:
+            context.close()

@@ -23,12 +23,12 @@ st.caption("Who your customers are, what each is worth, who is slipping away and
 if session.is_sample(ws):
     st.info("You are looking at **sample data** from a fictional home & garden shop. Load your own spreadsheets "
             "on the Upload page — your data stays on this machine.", icon="💡")
-    link("pages/upload.py", "Upload your data", "📤")
+    link("app_pages/upload.py", "Upload your data", "📤")
 
 if not ws.has_data():
     st.subheader("No data yet")
     st.write("Start by loading an orders export from your shop or till (CSV, Excel or Parquet).")
-    link("pages/upload.py", "Go to Upload", "📤")
+    link("app_pages/upload.py", "Go to Upload", "📤")
     st.stop()
 
 figures = session.memo("headline", headline_figures, ws)
@@ -44,13 +44,13 @@ cols[3].metric("Period", figures["period_text"])
 st.subheader("Where to go next")
 left, right = st.columns(2)
 with left:
-    link("pages/kpis.py", "KPI scorecard — how the business is doing, and why it changed", "📈")
-    link("pages/segments.py", "Segmentation explorer — who your customers are", "🧩")
-    link("pages/cohorts.py", "Cohort heatmaps — do new customers come back?", "🗓️")
+    link("app_pages/kpis.py", "KPI scorecard — how the business is doing, and why it changed", "📈")
+    link("app_pages/segments.py", "Segmentation explorer — who your customers are", "🧩")
+    link("app_pages/cohorts.py", "Cohort heatmaps — do new customers come back?", "🗓️")
 with right:
-    link("pages/churn.py", "Churn watchlist — who is slipping away, and why", "🚨")
-    link("pages/clv.py", "Customer value — what each customer is worth", "💶")
-    link("pages/profile.py", "Customer profile — everything about one customer", "🪪")
+    link("app_pages/churn.py", "Churn watchlist — who is slipping away, and why", "🚨")
+    link("app_pages/clv.py", "Customer value — what each customer is worth", "💶")
+    link("app_pages/profile.py", "Customer profile — everything about one customer", "🪪")
 
 items = session.memo("health", health_report, ws)
 warnings = [i for i in items if i.severity == "warning"]

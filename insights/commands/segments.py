@@ -15,6 +15,7 @@ from insights.customers import lifecycle
 from insights.customers import segments
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
 from insights.core.money import format_money
+from insights.performance.kpis import data_currency
 
 JSON_COLUMNS = ["segment", "customers", "share_of_customers", "net_revenue", "share_of_revenue", "orders", "aov",
                 "median_recency_days", "next_step"]
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(table[JSON_COLUMNS].assign(as_of=as_of))
             return 0
-        currency = ws.con.execute("select mode(currency) from orders").fetchall()[0][0]
+        currency = data_currency(ws)
         print(f"RFM segments as of {as_of} ({int(table['customers'].sum()):,} customers with orders)")
         print(f"{'segment':<20}{'customers':>10}{'revenue':>9}{'AOV':>11}{'recency':>9}  next step")
         for r in table.itertuples(index=False):

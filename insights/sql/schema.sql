@@ -1,3 +1,4 @@
+-- grain: the canonical tables, each with its own grain below (one row per loaded line, CRM row, event, answer)
 -- Canonical tables of a workspace. Money is DECIMAL(18,4): exact, reconciles to the cent.
 -- source_row is the row number a spreadsheet shows (header = row 1).
 -- row_hash is md5_number()::uuid of the file kind and the row's cells as read: equal rows, equal hashes, across files.

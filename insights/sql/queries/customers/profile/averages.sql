@@ -1,3 +1,4 @@
+-- grain: one row: the median customer with at least one order
 -- The median customer with at least one order (for "what sets them apart").
 select
     count(*)                                                             as customers,

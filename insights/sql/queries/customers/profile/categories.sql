@@ -1,3 +1,4 @@
+-- grain: one row per category the customer bought
 -- The customer's categories by net revenue (cancellations and returns netted), with items and orders.
 select
     category,

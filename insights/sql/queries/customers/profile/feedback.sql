@@ -1,3 +1,4 @@
+-- grain: one row per survey answer or review of the customer
 -- The customer's survey answers and reviews, newest first.
 select submitted_at, kind, score, text, order_id
 from feedback

@@ -1,3 +1,4 @@
+-- grain: one row per order id of the customer
 -- The customer's order ids (wholly cancelled ones included, flagged), newest first, with their categories.
 with orders as (
     select * from orders where customer_id = $customer_id

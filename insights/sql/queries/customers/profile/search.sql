@@ -1,3 +1,4 @@
+-- grain: one row per matching customer (at most $limit)
 -- Customers whose id, name, email or phone contains the query. $pattern and $digits_pattern are LIKE patterns
 -- built in Python with % _ and \ escaped; $text / $digits are the normalised query for exact-match ranking.
 with matches as (

@@ -1,3 +1,4 @@
+-- grain: one row per web/app session of the customer
 -- The customer's web/app sessions (events grouped by session id; events without one are their own session).
 select
     coalesce(session_id, 'event-' || cast(event_id as varchar))          as session_id,

@@ -1,3 +1,4 @@
+-- grain: one row per customer of the customers mart (those matching the filters, or all of them flagged)
 -- One row per customer (customers mart) with their RFM segment, lifecycle stage and recency, for the segment
 -- builder. _builder_labels is a frame registered by insights.segment_builder (customer_id, rfm_segment,
 -- lifecycle_stage, recency_days). {where} is replaced by conditions built only from a fixed field list

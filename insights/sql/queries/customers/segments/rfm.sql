@@ -1,3 +1,4 @@
+-- grain: one row per identified customer with an order before $as_of
 -- One row per identified customer with at least one order before $as_of (an order = an order id not wholly
 -- cancelled). Reads the orders mart, never the lines.
 --   recency_days = days from the customer's last order date to $as_of

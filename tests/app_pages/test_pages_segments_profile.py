@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
-from tests.test_segments import LINES
+from tests.customers.test_segments import LINES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CRM = [dict(customer_id="c1", name="Ann Tea", email="ann@example.com", phone="+4915123456789", consent_email=True),
        dict(customer_id="c2", name="Bob", email="bob@example.com", consent_email=False)]
 

@@ -40,7 +40,7 @@ def test_csv_is_utf8_with_bom_and_safe():
 # ----- segment exports ------------------------------------------------------------------------------------
 from insights.customers.export import ExportError, export_segment, format_from_path  # noqa: E402
 from tests.helpers import workspace_from_tables  # noqa: E402
-from tests.test_segments import LINES  # noqa: E402
+from tests.customers.test_segments import LINES  # noqa: E402
 
 CRM = [dict(customer_id="c1", name="=HYPERLINK(\"http://x\")", email="-ann@example.com", consent_email=True),
        dict(customer_id="c2", name="Bob", email="bob@example.com", consent_email=False),

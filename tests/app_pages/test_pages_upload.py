@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from insights.ui.session import SAMPLE_FLAG_KEY, WORKSPACE_KEY
 from insights.core.workspace import Workspace, list_workspaces
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 ORDERS = ("Order ID;Order Date;Customer ID;Product;Quantity;Unit Price;Verkaufsweg\n"
           "A1;03/02/2025;C1;Mug;2;4,50;Online\n"

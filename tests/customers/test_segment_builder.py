@@ -6,7 +6,7 @@ import pytest
 
 from insights.customers import segment_builder as sb
 from tests.helpers import workspace_from_tables
-from tests.test_segments import LINES
+from tests.customers.test_segments import LINES
 
 CRM = [dict(customer_id="c1", name="Ann", email="ann@example.com", consent_email=True),
        dict(customer_id="c2", name="Bob", consent_email=False),

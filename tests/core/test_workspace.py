@@ -123,7 +123,7 @@ def test_killed_process_mid_write_leaves_previous_state_readable(tmp_path):
         ws.con.execute("insert into workspace_meta select 'k' || i::varchar, 'v' from range(200000) t(i)")
         os._exit(9)
     """)
-    proc = subprocess.run([sys.executable, "-c", script], cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    proc = subprocess.run([sys.executable, "-c", script], cwd=str(__import__("pathlib").Path(__file__).parents[2]))
     assert proc.returncode == 9
     ws = Workspace.open(path)
     keys = {r[0] for r in ws.con.execute("select key from workspace_meta").fetchall()}

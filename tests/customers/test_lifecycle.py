@@ -6,7 +6,7 @@ import pytest
 
 from insights.customers import lifecycle
 from tests.helpers import workspace_from_tables
-from tests.test_segments import LINES, line
+from tests.customers.test_segments import LINES, line
 
 # c6 bought on 2024-01-01, then again on 2024-03-25 after an 84-day gap
 LIFE_LINES = LINES + [line("F1", "c6", "2024-01-01 08:00", 7), line("F2", "c6", "2024-03-25 08:00", 7)]

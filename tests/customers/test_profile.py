@@ -6,7 +6,7 @@ import pytest
 
 from insights.customers import profile
 from tests.helpers import workspace_from_tables
-from tests.test_segments import LINES
+from tests.customers.test_segments import LINES
 
 CRM = [dict(customer_id="c1", name="Zoë Müller", email="zoe_m@example.com", phone="+4915123456789", country="France",
             city="Lyon", consent_email=True),

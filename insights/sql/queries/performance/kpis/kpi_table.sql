@@ -1,4 +1,5 @@
--- One row per period (bucket) from the first to the last order, with the KPI stack.
+-- grain: one row per period (bucket) from the first to the last order
+-- The KPI stack of each period.
 -- Parameters: $grain ('week' | 'month' | 'quarter' | 'custom'), $anchor (date; custom only), $days (custom only).
 -- Reads the kpi_order_facts mart (one row per order), events and feedback. Definitions: insights/kpis.py.
 -- {b} and {prev_b} are replaced in Python by the mart's period-number columns for week/month/quarter

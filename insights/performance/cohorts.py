@@ -28,6 +28,7 @@ import pandas as pd
 
 from insights.core.db import query_df, quote_ident, sql_text
 from insights.core.workspace import connection
+from insights.performance.kpis.periods import define_period_macros
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ def cohort_table(ws, grain: str = "month", metric: str = "retention", mode: str 
     if split is not None:
         _check("split", split, SPLITS)
     con = connection(ws)
-    con.execute(sql_text("queries/performance/kpis/macros.sql"))
+    define_period_macros(con)
     split_sql = quote_ident(split, SPLITS) if split else "'" + NO_SPLIT + "'"
     df = query_df(con, sql_text("queries/performance/cohorts/cohort_table.sql").replace("{split}", split_sql), {"grain": grain})
     if df.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from insights.performance import kpis
-from tests.test_cohorts_real_data import CSV, canonical_workspace, raw_frame, reference_invoices
+from tests.performance.test_cohorts_real_data import CSV, canonical_workspace, raw_frame, reference_invoices
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from insights.charts.cohorts import cohort_heatmap
 from insights.performance import cohorts
 from tests.helpers import workspace_from_tables
-from tests.test_kpis import LINES, line
+from tests.performance.test_kpis import LINES, line
 
 
 @pytest.fixture(scope="module")

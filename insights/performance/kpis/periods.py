@@ -53,11 +53,7 @@ def period_start(day, period: str) -> dt.date:
 
 def period_end(start: dt.date, period: str) -> dt.date:
     """The first day after the period starting at ``start`` (ranges are half-open: [start, end))."""
-    if period == "week":
-        return start + dt.timedelta(days=7)
-    months = 1 if period == "month" else 3
-    month = start.month - 1 + months
-    return dt.date(start.year + month // 12, month % 12 + 1, 1)
+    return shift_period(start, period, 1)
 
 
 def shift_period(start: dt.date, period: str, steps: int) -> dt.date:

@@ -35,6 +35,7 @@ def checked_date(value, what: str) -> dt.date:
 
 
 def check_period(period: str) -> None:
+    """A ValueError unless ``period`` is week, month, quarter or custom."""
     if period not in PERIODS + ("custom",):
         raise ValueError(f"period must be one of week, month, quarter or custom, not {period!r}")
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from insights.charts import cohorts as charts_cohorts
 from insights.predictions import clv
 from insights.performance import cohorts
-from insights.performance import kpis
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()
@@ -64,7 +64,8 @@ if metric == "ltv" and not split:
 
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
-    st.plotly_chart(cohorts.cohort_heatmap(view, metric, grain, currency, predicted=predicted), key="cohort_heatmap")
+    st.plotly_chart(charts_cohorts.cohort_heatmap(view, metric, grain, currency, predicted=predicted),
+                    key="cohort_heatmap")
 with table_col:
     grid = cohorts.pivot_cohorts(view, "value")
     if unit == "share":

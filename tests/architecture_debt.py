@@ -5,20 +5,15 @@ while still listed, so this file only shrinks."""
 
 OWED: dict[str, set[str]] = {
     "analytics imports charts": {
-        "insights/performance/cohorts.py",
     },
     "cycles": {
-        "insights.charts.kpis ~ insights.performance.cohorts",
     },
     "floors": {
-        "insights/performance/cohorts.py",
     },
     "local imports": {
-        "insights/charts/kpis.py",
         "insights/commands/churn.py",
         "insights/commands/clv.py",
         "insights/commands/ingest.py",
-        "insights/commands/kpis.py",
         "insights/customers/clusters.py",
         "insights/ingest/__init__.py",
         "insights/ingest/load.py",
@@ -33,7 +28,6 @@ OWED: dict[str, set[str]] = {
         "insights/ingest/mapping.py",
         "insights/ingest/readers.py",
         "insights/ingest/values.py",
-        "insights/performance/kpis.py",
         "insights/predictions/churn_reasons.py",
         "insights/predictions/clv.py",
     },
@@ -41,15 +35,6 @@ OWED: dict[str, set[str]] = {
         "insights/predictions/clv.py",
     },
     "sql grain": {
-        "insights/sql/queries/performance/cohorts/cohort_table.sql",
-        "insights/sql/queries/performance/kpis/bridge_groups.sql",
-        "insights/sql/queries/performance/kpis/demand.sql",
-        "insights/sql/queries/performance/kpis/kpi_table.sql",
-        "insights/sql/queries/performance/kpis/macros.sql",
-        "insights/sql/queries/performance/kpis/movers_category.sql",
-        "insights/sql/queries/performance/kpis/movers_orders.sql",
-        "insights/sql/queries/performance/kpis/movers_segment.sql",
-        "insights/sql/queries/performance/kpis/time_of_day_present.sql",
         "insights/sql/staging/customer_records.sql",
         "insights/sql/staging/events.sql",
         "insights/sql/staging/feedback.sql",
@@ -63,8 +48,6 @@ OWED: dict[str, set[str]] = {
         "insights/ingest/load.py",
         "insights/ingest/mapping.py",
         "insights/ingest/values.py",
-        "insights/performance/kpis.py",
-        "insights/performance/overview.py",
         "insights/predictions/clv.py",
     },
 }

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from insights.performance import kpis
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
-from tests.test_kpis import EVENTS, FEEDBACK, LINES
+from tests.performance.test_kpis import EVENTS, FEEDBACK, LINES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from insights.performance import kpis
+from insights.charts.kpis import format_value
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.performance import kpis
 
 TEXT_COLUMNS = ("period", "customers_active", "new_customers", "orders", "net_revenue", "aov",
                 "retention", "repeat_purchase_rate")
@@ -34,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
             print_json(out)
             return 0
         currency = kpis.workspace_currency(ws)
-        from insights.charts.kpis import format_value
         rows = []
         for rec in table.to_dict(orient="records"):
             rows.append([str(rec["period"])] + [

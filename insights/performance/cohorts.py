@@ -26,9 +26,9 @@ import logging
 
 import pandas as pd
 
-from insights.charts.kpis import cohort_heatmap  # noqa: F401 — part of this module's public interface
 from insights.core.db import query_df, quote_ident, sql_text
-from insights.core.workspace import Workspace
+from insights.core.workspace import connection
+from insights.performance.kpis.periods import define_period_macros
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +69,6 @@ COLUMNS = ["split_value", "cohort", "cohort_label", "period_index", "customers",
            "value", "unreliable", "is_partial", "is_average"]
 
 
-def _con(ws):
-    return ws.con if isinstance(ws, Workspace) else ws
-
-
 def _check(name: str, value, allowed) -> None:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
@@ -109,8 +105,8 @@ def cohort_table(ws, grain: str = "month", metric: str = "retention", mode: str 
     _check("mode", mode, MODES)
     if split is not None:
         _check("split", split, SPLITS)
-    con = _con(ws)
-    con.execute(sql_text("queries/performance/kpis/macros.sql"))
+    con = connection(ws)
+    define_period_macros(con)
     split_sql = quote_ident(split, SPLITS) if split else "'" + NO_SPLIT + "'"
     df = query_df(con, sql_text("queries/performance/cohorts/cohort_table.sql").replace("{split}", split_sql), {"grain": grain})
     if df.empty:

@@ -10,15 +10,8 @@ from insights.core.workspace import Workspace
 def headline_figures(ws: Workspace) -> dict:
     """Customers, orders, net revenue and date range of the workspace, with display texts."""
     ws.ensure_marts()
-    customers, orders, revenue, first, last, currency = query_rows(ws.con, """
-        select
-            (select count(*) from customers where orders > 0),
-            (select count(*) from orders where is_order),
-            (select coalesce(sum(revenue), 0) from order_lines),
-            (select min(ordered_at) from order_lines),
-            (select max(ordered_at) from order_lines),
-            (select mode(currency) from order_lines)
-    """)[0]
+    customers, orders, revenue, first, last, currency = query_rows(
+        ws.con, "queries/performance/overview/headline.sql")[0]
     period = f"{first:%b %Y} – {last:%b %Y}" if first and last else "—"
     return {
         "customers": customers, "orders": orders, "net_revenue": revenue, "currency": currency,

@@ -3,7 +3,7 @@
 Sample shop: the expected figures come from the command line (``python -m insights ... --json``) run on a
 private copy of the same data, so the page and the CLI must agree. Online Retail: the file is uploaded through
 the real Upload page and the expected figures are computed here with pandas on the raw file (the references
-of tests/test_cohorts_real_data.py), never with Clueboard's code.
+of tests/performance/test_cohorts_real_data.py), never with Clueboard's code.
 
 Charts are checked through the data plotly.js holds in the page (``gd.data`` of each ``.js-plotly-plot``).
 """
@@ -171,7 +171,7 @@ def retail_server(shared_data, tmp_path_factory):
 def retail_upload(shared_data, browser, retail_server, tmp_path_factory):
     """A browser session that uploads the whole Online Retail CSV on the Upload page; yields (page, raw frame)."""
     app_server = retail_server
-    from tests.test_cohorts_real_data import CSV, raw_frame
+    from tests.performance.test_cohorts_real_data import CSV, raw_frame
     source = shared_data / CSV
     if not source.exists():
         pytest.skip(f"{source} is absent")
@@ -210,7 +210,7 @@ def test_retail_upload_health_and_overview(retail_upload, retail_server):
 
 def test_retail_kpis_and_cohorts_match_pandas(retail_upload, retail_server):
     app_server = retail_server
-    from tests.test_cohorts_real_data import reference_invoices, reference_retention
+    from tests.performance.test_cohorts_real_data import reference_invoices, reference_retention
     page, raw = retail_upload
     keep = ~raw.drop(columns=["revenue", "is_cancellation", "customer"]).duplicated()
     inv = reference_invoices(raw[keep])
@@ -233,7 +233,7 @@ def test_retail_kpis_and_cohorts_match_pandas(retail_upload, retail_server):
 
 def test_retail_segments_clv_and_churn_pages(retail_upload, retail_server):
     app_server = retail_server
-    from tests.test_cohorts_real_data import reference_invoices
+    from tests.performance.test_cohorts_real_data import reference_invoices
     page, raw = retail_upload
     inv = reference_invoices(raw)
     customers = int(inv[inv["is_order"] & inv["customer"].notna()]["customer"].nunique())

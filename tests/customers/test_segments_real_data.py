@@ -1,6 +1,6 @@
 """UCI Online Retail: the RFM table equals an independent pandas reference, customer by customer.
 
-The raw CSV goes straight into ``order_lines`` (the loader of tests/test_cohorts_real_data.py, shared and cached).
+The raw CSV goes straight into ``order_lines`` (the loader of tests/performance/test_cohorts_real_data.py, shared and cached).
 The reference applies the documented definitions with pandas alone: an order is an invoice not wholly cancelled,
 its date is that of its earliest non-cancelled line; monetary sums every invoice of the customer (cancellations
 negative); as of the day after the last order; score = min(5, 1 + floor(5 × (rank_min − 1) / (n − 1))).
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from insights.customers import segments
-from tests.test_cohorts_real_data import canonical_workspace, csv_path, raw_frame, reference_invoices  # noqa: F401
+from tests.performance.test_cohorts_real_data import canonical_workspace, csv_path, raw_frame, reference_invoices  # noqa: F401
 
 
 def _score(better_is_higher: pd.Series) -> pd.Series:

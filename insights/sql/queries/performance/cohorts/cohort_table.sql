@@ -1,4 +1,5 @@
--- Acquisition cohorts in long format: one row per split value x cohort x period index.
+-- grain: one row per split value x cohort x period index
+-- Acquisition cohorts in long format.
 -- Parameters: $grain ('week' | 'month' | 'quarter'). {split} is replaced in Python by a quoted column of
 -- cohort_customer chosen from a fixed list, or by a constant label when cohorts are not split.
 -- A customer's cohort is the period of their first order; the customer is active in period c + k when they

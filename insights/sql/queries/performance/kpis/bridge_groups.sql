@@ -1,3 +1,4 @@
+-- grain: one row per customer group (new, returning, other) with orders or revenue in the range
 -- Revenue of one date range [$start, $end) split into new customers (first order inside the range),
 -- returning customers (first order before it) and the rest (guests, and ids with no real order yet).
 -- For new and returning, revenue of customers who placed an order in the range (active) is kept apart from

@@ -1,3 +1,4 @@
+-- grain: one row per weekday x hour of day with at least one order
 -- Orders and net revenue by day of week (1 = Monday) x hour of day, real orders only.
 select
     isodow(ordered_at)                     as weekday,

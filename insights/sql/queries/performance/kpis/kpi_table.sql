@@ -1,13 +1,17 @@
--- One row per period (bucket) from the first to the last order, with the KPI stack.
--- Parameters: $grain ('week' | 'month' | 'quarter' | 'custom'), $anchor (date; custom only), $days (custom only).
--- Reads the kpi_order_facts mart (one row per order), events and feedback. Definitions: insights/kpis.py.
--- {b} and {prev_b} are replaced in Python by the mart's period-number columns for week/month/quarter
--- (quoted names from a fixed list), or by the kpi_bucket macro for a custom range.
+-- grain: one row per period (bucket) from the first to the last order
+-- The KPI stack of each period.
+-- Parameters: $grain ('week' | 'month' | 'quarter' | 'custom'), $anchor (date; custom only), $days (custom only),
+-- $with_events and $with_feedback (false when the workspace has none: DuckDB then skips those joins entirely).
+-- Reads the kpi_order_facts mart (one row per order), events and feedback.
+-- Definitions: insights/performance/kpis/table.py.
 with facts as (
     select
         *,
-        {b}                                                                                 as b,
-        {prev_b}                                                                            as prev_b
+        -- week, month, quarter: the period numbers precomputed in the mart; custom: blocks of $days days
+        case $grain when 'week' then b_week when 'month' then b_month when 'quarter' then b_quarter
+             else kpi_bucket(ordered_at, $grain, $anchor, $days) end                        as b,
+        case $grain when 'week' then prev_b_week when 'month' then prev_b_month when 'quarter' then prev_b_quarter
+             else kpi_bucket(prev_order_at, $grain, $anchor, $days) end                     as prev_b
     from kpi_order_facts
 ),
 
@@ -58,7 +62,7 @@ web as (
         cf.first_order_at
     from events e
     left join customer_first cf on cf.customer_id = e.customer_id
-    where e.event_at is not null
+    where $with_events and e.event_at is not null
 ),
 
 web_per_session as (
@@ -107,7 +111,7 @@ survey as (
         count(*) filter (where kind = 'csat' and score is not null)                         as csat_responses,
         count(*) filter (where kind = 'csat' and score >= 4)                                as csat_satisfied
     from feedback
-    where submitted_at is not null
+    where $with_feedback and submitted_at is not null
     group by 1
 ),
 

@@ -1,3 +1,4 @@
+-- grain: no rows (period macros)
 -- Period buckets shared by the KPI and cohort queries (temporary macros: they live in this connection only).
 -- A bucket is an integer: consecutive periods have consecutive numbers, so "previous period" is b - 1.
 --   week    ISO weeks (Monday start), numbered from Monday 2000-01-03

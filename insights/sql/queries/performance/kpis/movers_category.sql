@@ -1,3 +1,4 @@
+-- grain: one row per product category with revenue in either range
 -- Net revenue by product category in two date ranges [$a_start, $a_end) and [$b_start, $b_end).
 select
     category                                                                                    as value,

@@ -1,3 +1,4 @@
+-- grain: one row per value of the chosen order attribute with revenue in either range
 -- Net revenue by one order attribute (the column is chosen from a fixed list and quoted in Python, where it
 -- replaces the {dimension} marker) in two date ranges [$a_start, $a_end) and [$b_start, $b_end).
 select

@@ -1,3 +1,4 @@
+-- grain: one row per customer segment (and '(none)') with revenue in either range
 -- Net revenue by customer segment in two date ranges; {table} is a table holding customer_id and segment,
 -- found in this workspace's schema and quoted in Python. Guests and unscored customers are '(none)'.
 select

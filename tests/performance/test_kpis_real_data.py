@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from insights.performance import kpis
-from tests.test_cohorts_real_data import CSV, canonical_workspace, raw_frame, reference_invoices
-
-
-@pytest.fixture(scope="module")
-def csv_path(shared_data):
-    path = shared_data / CSV
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
-    return str(path)
+from tests.performance.test_cohorts_real_data import (  # noqa: F401 — csv_path is a fixture
+    canonical_workspace, csv_path, raw_frame, reference_invoices)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from insights.performance import kpis
+from insights.performance.kpis.bridge import shapley
 from tests.helpers import workspace_from_tables
 
 D = dt.date
@@ -220,10 +221,10 @@ def test_bridge_keeps_refunds_without_an_order_apart():
 def test_shapley_is_exact_and_fair():
     before = (Fraction(3), Fraction(2), Fraction(10))
     after = (Fraction(4), Fraction(2), Fraction(12))
-    parts = kpis._shapley(before, after)
+    parts = shapley(before, after)
     assert sum(parts) == 4 * 2 * 12 - 3 * 2 * 10
     assert parts[1] == 0                       # a factor that does not move gets nothing
-    swapped = kpis._shapley((before[2], before[1], before[0]), (after[2], after[1], after[0]))
+    swapped = shapley((before[2], before[1], before[0]), (after[2], after[1], after[0]))
     assert swapped[::-1] == parts              # the order of the factors does not matter
 
 

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from insights.charts.cohorts import cohort_heatmap
 from insights.performance import cohorts
 from tests.helpers import workspace_from_tables
-from tests.test_kpis import LINES, line
+from tests.performance.test_kpis import LINES, line
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_pivot_and_heatmap(shop):
     assert list(grid.columns) == [0, 1, 2, 3]
     assert np.isnan(grid.loc["2024-02", 3])
     predicted = pd.DataFrame(dict(cohort_label=["2024-02"], period_index=[3], value=[0.25]))
-    fig = cohorts.cohort_heatmap(df, "retention", "month", "EUR", predicted=predicted)
+    fig = cohort_heatmap(df, "retention", "month", "EUR", predicted=predicted)
     names = [t.name for t in fig.data]
     assert names[0] == "observed" and "unreliable" in names and "predicted" in names
     pred = fig.data[names.index("predicted")]

@@ -13,7 +13,7 @@ from insights.predictions import clv
 from insights.models import readiness as rd
 from insights.models.bgnbd import BetaGeoModel, GammaGammaModel
 from tests.helpers import workspace_from_tables
-from tests.test_bgnbd import simulate_summary
+from tests.models.test_bgnbd import simulate_summary
 
 
 def line(order_id, customer, day, price, qty=1, **extra):

@@ -54,7 +54,7 @@ from scipy.stats import nbinom
 from insights.core import scores as score_store
 from insights.core.db import cursor, query_df, sql_text, table_exists
 from insights.models.bgnbd import (BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel,
-                                   ModelFitError, _unique_rows)
+                                   ModelFitError, unique_rows)
 from insights.models.readiness import Readiness, assess
 from insights.core.workspace import Workspace
 
@@ -236,7 +236,7 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     discounts = 1.0 / (1.0 + d) ** np.arange(1, months + 1)
 
     x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
-    uniq, inverse, _ = _unique_rows(x, t_x, T)
+    uniq, inverse, _ = unique_rows(x, t_x, T)
     ux, utx, uT = uniq[:, 0], uniq[:, 1], uniq[:, 2]
     from insights.models.bgnbd import conditional_expected_purchases, probability_alive
     cumulative = conditional_expected_purchases(params, ux[:, None], utx[:, None], uT[:, None], ends[None, :])

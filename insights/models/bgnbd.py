@@ -5,7 +5,7 @@ validates, learns, sets ``params_`` (and ``standard_errors_``, ``customers_fitte
 and returns ``self``; prediction methods raise :class:`NotFittedError` before a fit. A fitted model keeps
 no copy of the customer data, only its parameters.
 
-Input (the *customer summary*, see :func:`insights.predictions.clv.customer_summary`): a DataFrame, one row per
+Input (the *customer summary*, see :func:`insights.predictions.clv.summary.customer_summary`): a DataFrame, one row per
 customer, with
 
 - ``frequency`` — number of **repeat** purchase days (purchases on the same day count as one; the first

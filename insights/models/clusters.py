@@ -50,7 +50,8 @@ class CustomerClusters:
 
     ``fit(features)`` takes :func:`insights.customers.clusters.cluster_features`' output and sets ``k_``,
     ``silhouette_`` (k → score), ``scaler_``, ``model_``, ``profiles_`` (one row per cluster: customers, share,
-    median of each feature, description). ``predict(features)`` returns cluster numbers. No customer data is kept after fitting.
+    median of each feature, description). ``predict(features)`` returns cluster numbers. No customer data is kept
+    after fitting.
     """
 
     def __init__(self, *, k: int | None = None, k_min: int = 2, k_max: int = 8, sample_size: int = 2000,

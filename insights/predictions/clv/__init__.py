@@ -33,9 +33,9 @@ Per-customer outputs (:func:`score_customers`, :mod:`.score`):
 - ``next_order_expected_at``: calibration end + (α + T)/(r + x) time units — the mean gap between this
   customer's purchases if they are still active — for customers with p_alive ≥ 0.5; empty otherwise.
 
-Backtest (:func:`backtest`, :mod:`.backtesting`): the last part of the history is held out, the models are fitted on the rest,
-and predicted repeat purchase days of the calibration customers are compared with the actual ones, in total,
-week by week and by number of calibration purchases.
+Backtest (:func:`backtest`, :mod:`.backtesting`): the last part of the history is held out, the models are fitted
+on the rest, and predicted repeat purchase days of the calibration customers are compared with the actual ones,
+in total, week by week and by number of calibration purchases.
 
 The package, one module per step: :mod:`.summary` (the SQL reads: customer summary, history bounds, readiness),
 :mod:`.fit` (the fitted pair :class:`ClvModels`; P(alive) at a cutoff for the churn baseline), :mod:`.score`,

@@ -8,8 +8,8 @@ import streamlit as st
 
 from insights.charts import churn as charts_churn
 from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, export_for_email, filter_watchlist,
-                            quality_sentences, score_workspace)
-from insights.predictions.churn_reasons import reason_counts
+                                        quality_sentences, score_workspace)
+from insights.predictions.churn.reasons import reason_counts
 from insights.models.churn_model import ChurnInputError
 
 ws = session.require_workspace_with_orders()

@@ -101,19 +101,19 @@ def load(ws: Workspace, tables: dict[str, pd.DataFrame]) -> None:
 # the steps of fit_churn timed in the breakdown: (module, attribute, label); features are reported per date
 # (the cutoff, today)
 TIMED_STEPS = (
-    ("insights.predictions.churn", "churn_definition", "churn definition (window from purchase gaps)"),
-    ("insights.predictions.churn", "shop_features", "features as of {date}"),
-    ("insights.predictions.churn", "shop_labels", "labels"),
+    ("insights.predictions.churn.fit", "churn_definition", "churn definition (window from purchase gaps)"),
+    ("insights.predictions.churn.fit", "shop_features", "features as of {date}"),
+    ("insights.predictions.churn.fit", "shop_labels", "labels"),
     ("insights.models.churn_model", "ChurnModel.fit", "model fits (model, recency baseline)"),
     ("insights.models.churn_model", "ChurnModel.predict_proba", "held-out predictions"),
-    ("insights.predictions.churn", "quality", "quality metrics"),
-    ("insights.predictions.churn", "calibration", "calibration tables"),
+    ("insights.predictions.churn.fit", "quality", "quality metrics"),
+    ("insights.predictions.churn.fit", "calibration", "calibration tables"),
     ("insights.models.churn_model", "ChurnModel.score", "scoring today's customers"),
-    ("insights.predictions.churn", "explain_columns", "reasons"),
-    ("insights.predictions.churn", "expected_values", "expected values (trailing revenue)"),
-    ("insights.predictions.churn", "_segments", "segments"),
-    ("insights.predictions.churn", "_Lookups.joined", "lookups joined to today's customers"),
-    ("insights.predictions.churn", "_add_value_and_context", "watchlist: value at risk, actions, ranking"),
+    ("insights.predictions.churn.fit", "explain_columns", "reasons"),
+    ("insights.predictions.churn.watchlist", "expected_values", "expected values (trailing revenue)"),
+    ("insights.predictions.churn.watchlist", "_segments", "segments"),
+    ("insights.predictions.churn.watchlist", "Lookups.joined", "lookups joined to today's customers"),
+    ("insights.predictions.churn.fit", "add_value_and_context", "watchlist: value at risk, actions, ranking"),
 )
 
 

@@ -12,6 +12,9 @@ import argparse
 import sys
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
+from insights.models.churn_model import ChurnInputError
+from insights.predictions.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
+                                        watchlist_rows)
 
 
 def _percentile(text: str) -> float:
@@ -37,10 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from insights.predictions.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
-                                watchlist_rows)
-    from insights.models.churn_model import ChurnInputError
-
     ws = open_workspace(args.workspace)
     try:
         try:

@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
+from insights.predictions.clv import run_clv
 
 
 def _date(text: str) -> dt.date:
@@ -44,8 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from insights.predictions.clv import run_clv
-
     ws = open_workspace(args.workspace)
     try:
         result = run_clv(ws, calibration_end=args.calibration_end, horizon_days=args.horizon_days,

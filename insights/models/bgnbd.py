@@ -5,7 +5,7 @@ validates, learns, sets ``params_`` (and ``standard_errors_``, ``customers_fitte
 and returns ``self``; prediction methods raise :class:`NotFittedError` before a fit. A fitted model keeps
 no copy of the customer data, only its parameters.
 
-Input (the *customer summary*, see :func:`insights.predictions.clv.customer_summary`): a DataFrame, one row per
+Input (the *customer summary*, see :func:`insights.predictions.clv.summary.customer_summary`): a DataFrame, one row per
 customer, with
 
 - ``frequency`` — number of **repeat** purchase days (purchases on the same day count as one; the first
@@ -30,7 +30,8 @@ Where ``lifetimes`` needs handling, it is handled here, in one place:
 
 The prediction formulas (conditional expected purchases, P(alive), expected spend) are the published
 closed forms (Fader, Hardie & Lee 2005, eq. 10; Fader & Hardie's notes 021 and on the Gamma-Gamma model),
-written with numpy/scipy so they are vectorised and independent of the fitting library.
+written with numpy/scipy so they are vectorised and independent of the fitting library; the BG/NBD ones live
+in :mod:`insights.models.bgnbd_formulas`.
 """
 
 from __future__ import annotations
@@ -42,11 +43,18 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import hyp2f1
+
+from insights.core.validation import validate_frame
+from insights.models.bgnbd_formulas import (BGNBD_PARAMS, bgnbd_log_likelihood, conditional_expected_purchases,
+                                            probability_alive)
 
 log = logging.getLogger(__name__)
 
-BGNBD_PARAMS = ("r", "alpha", "a", "b")
+__all__ = ["BGNBD_PARAMS", "GAMMA_GAMMA_PARAMS", "LOG_PARAM_BOUNDS", "BetaGeoModel", "GammaGammaModel", "ModelFitError",
+           "NotFittedError", "SummaryError", "bgnbd_log_likelihood", "conditional_expected_purchases",
+           "probability_alive", "unique_rows", "validate_summary"]
+
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
 
 
@@ -71,20 +79,9 @@ def validate_summary(summary: pd.DataFrame, columns=("frequency", "recency", "T"
     Checks: no missing or infinite values; frequency is a whole number ≥ 0; 0 ≤ recency ≤ T;
     recency is 0 when frequency is 0; monetary_value (when asked for) > 0.
     """
-    if not isinstance(summary, pd.DataFrame):
-        raise SummaryError(f"{name} must be a DataFrame with one row per customer, got {type(summary).__name__}")
-    if len(summary) == 0:
+    if isinstance(summary, pd.DataFrame) and len(summary) == 0:
         raise SummaryError(f"{name} has no customers to fit")
-    missing = [c for c in columns if c not in summary.columns]
-    if missing:
-        raise SummaryError(f"{name} lacks column(s) {missing}; expected {list(columns)}")
-    for col in columns:
-        values = pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        bad = int((~np.isfinite(values)).sum())
-        if bad:
-            raise SummaryError(f"column {col} of {name} has {bad} empty or non-numeric values")
-        if (values < 0).any():
-            raise SummaryError(f"column {col} of {name} has {int((values < 0).sum())} negative values")
+    validate_frame(summary, numeric=columns, finite=columns, non_negative=columns, name=name, error=SummaryError)
     if "frequency" in columns:
         f = summary["frequency"].to_numpy(dtype=float)
         frac = int((f != np.round(f)).sum())
@@ -107,7 +104,7 @@ def validate_summary(summary: pd.DataFrame, columns=("frequency", "recency", "T"
                                "Gamma-Gamma needs customers with positive spend")
 
 
-def _unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unique rows as a 2-D array, inverse index, counts) over the given equally long columns."""
     # hash-based and O(n): factorise each column, combine the codes into one integer key, factorise that
     # (np.unique(axis=0) sorts rows as raw bytes and takes ~0.5 s per 100k customers)
@@ -195,7 +192,7 @@ class BetaGeoModel(_Fitted):
         if int((summary["frequency"] > 0).sum()) == 0:
             raise ModelFitError("No customer bought more than once, so there is nothing to learn about repeat "
                                 "purchases yet.")
-        uniq, _, counts = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        uniq, _, counts = unique_rows(summary["frequency"], summary["recency"], summary["T"])
         what = "repeat-purchase model (BG/NBD)"
         args = (uniq[:, 0].astype(int), uniq[:, 1], uniq[:, 2])
         self.bounded_fit_ = False
@@ -225,7 +222,6 @@ class BetaGeoModel(_Fitted):
         self.params_ = params
         return self
 
-    # ----- predictions (vectorised over unique rows) -------------------------------------------------------
     def predict_purchases(self, summary: pd.DataFrame, t: float | np.ndarray) -> np.ndarray:
         """Expected repeat purchases in the next ``t`` time units, per customer (eq. 10 of FHL 2005).
 
@@ -233,7 +229,7 @@ class BetaGeoModel(_Fitted):
         is not supported; call once per horizon or use :meth:`cumulative_purchases`).
         """
         self._check_fitted()
-        uniq, inverse, _ = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        uniq, inverse, _ = unique_rows(summary["frequency"], summary["recency"], summary["T"])
         out = conditional_expected_purchases(self.params_, uniq[:, 0], uniq[:, 1], uniq[:, 2], t)
         return out[inverse]
 
@@ -241,7 +237,7 @@ class BetaGeoModel(_Fitted):
         """Expected repeat purchases by each of ``times`` (1-D), per customer: array of shape (n, len(times))."""
         self._check_fitted()
         times = np.asarray(times, dtype=float)
-        uniq, inverse, _ = _unique_rows(summary["frequency"], summary["recency"], summary["T"])
+        uniq, inverse, _ = unique_rows(summary["frequency"], summary["recency"], summary["T"])
         out = conditional_expected_purchases(self.params_, uniq[:, 0, None], uniq[:, 1, None],
                                              uniq[:, 2, None], times[None, :])
         return out[inverse]
@@ -290,7 +286,7 @@ class GammaGammaModel(_Fitted):
             raise ModelFitError("Fewer than two customers have repeat purchases with positive spend, so the "
                                 "spend model has nothing to learn from.")
         validate_summary(usable, ("frequency", "monetary_value"))
-        uniq, _, counts = _unique_rows(usable["frequency"], usable["monetary_value"])
+        uniq, _, counts = unique_rows(usable["frequency"], usable["monetary_value"])
         fitter = _run_lifetimes_fit(GammaGammaFitter(penalizer_coef=self.penalizer), "spend model (Gamma-Gamma)",
                                     uniq[:, 0].astype(int), uniq[:, 1], weights=counts)
         params = {"p": float(fitter.params_["p"]), "q": float(fitter.params_["q"]),
@@ -328,46 +324,3 @@ class GammaGammaModel(_Fitted):
         x = np.where(known, x, 0.0)
         m = np.where(known, m, 0.0)
         return (p * (g + x * m)) / (p * x + q - 1)
-
-
-# ----- closed forms ---------------------------------------------------------------------------------------
-def conditional_expected_purchases(params: dict, x, t_x, T, t) -> np.ndarray:
-    """E[X(T, T+t) | x, t_x, T] of the BG/NBD model (Fader, Hardie & Lee 2005, eq. 10), vectorised."""
-    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
-    x, t_x, T, t = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, t_x, T, t)))
-    with np.errstate(all="ignore"):
-        _a, _b, _c = r + x, b + x, a + b + x - 1
-        z = t / (alpha + T + t)
-        hyp = hyp2f1(_a, _b, _c, z)
-        ln_hyp = np.log(hyp)
-        bad = ~np.isfinite(ln_hyp)
-        if bad.any():  # Euler's transformation where the direct series overflows
-            ln_hyp[bad] = (np.log(hyp2f1(_c[bad] - _a[bad], _c[bad] - _b[bad], _c[bad], z[bad]))
-                           + (_c[bad] - _a[bad] - _b[bad]) * np.log1p(-z[bad]))
-        first = (a + b + x - 1) / (a - 1)
-        second = -np.expm1(ln_hyp + (r + x) * np.log((alpha + T) / (alpha + T + t)))
-        denom = 1 + (x > 0) * (a / (b + x - 1)) * ((alpha + T) / (alpha + t_x)) ** (r + x)
-        out = first * second / denom
-    return np.where(t <= 0, 0.0, out)
-
-
-def probability_alive(params: dict, x, t_x, T) -> np.ndarray:
-    """P(alive | x, t_x, T) of the BG/NBD model (Fader, Hardie & Lee's note 021); 1 for one-time buyers."""
-    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
-    with np.errstate(all="ignore"):
-        log_odds_dead = (r + x) * np.log((alpha + T) / (alpha + t_x)) + np.log(a / (b + np.maximum(x, 1) - 1))
-        p = 1.0 / (1.0 + np.exp(log_odds_dead))
-    return np.where(x == 0, 1.0, p)
-
-
-def bgnbd_log_likelihood(params: dict, x, t_x, T) -> np.ndarray:
-    """Per-customer log-likelihood of the BG/NBD model (FHL 2005, eq. 6); used in tests and diagnostics."""
-    r, alpha, a, b = (params[k] for k in BGNBD_PARAMS)
-    x, t_x, T = (np.asarray(v, dtype=float) for v in (x, t_x, T))
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
-    a3 = -(r + x) * np.log(alpha + T)
-    with np.errstate(all="ignore"):
-        a4 = np.where(x > 0, np.log(a) - np.log(b + x - 1) - (r + x) * np.log(alpha + t_x), -np.inf)
-    return a1 + a2 + np.logaddexp(a3, a4)

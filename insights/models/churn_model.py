@@ -31,6 +31,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from insights.core.validation import validate_frame
+
 log = logging.getLogger(__name__)
 
 KINDS = ("logistic", "boosting")
@@ -45,8 +47,7 @@ def validate_features(X, y=None, *, name: str = "features") -> None:
 
     Raises :class:`ChurnInputError` with the column and the count of offending values.
     """
-    if not isinstance(X, pd.DataFrame):
-        raise ChurnInputError(f"{name} must be a pandas DataFrame with one row per customer, got {type(X).__name__}")
+    validate_frame(X, name=name, error=ChurnInputError)          # a DataFrame
     if X.shape[0] == 0:
         raise ChurnInputError(f"{name} has no rows: there are no customers to learn from or score")
     if X.shape[1] == 0:
@@ -54,12 +55,7 @@ def validate_features(X, y=None, *, name: str = "features") -> None:
     if X.columns.duplicated().any():
         dup = sorted(set(X.columns[X.columns.duplicated()]))
         raise ChurnInputError(f"{name} has duplicate columns: {dup}")
-    for col in X.columns:
-        s = X[col]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            bad = int(np.isinf(s.to_numpy(dtype=float, na_value=np.nan)).sum())
-            if bad:
-                raise ChurnInputError(f"column {col} of {name} has {bad} infinite values; expected finite numbers")
+    validate_frame(X, finite=[c for c in X.columns if not _is_categorical(X[c])], name=name, error=ChurnInputError)
     if y is not None:
         y = pd.Series(np.asarray(y))
         if len(y) != len(X):
@@ -101,18 +97,17 @@ class ChurnModel:
     random_state : seed for the boosting model (the logistic fit is deterministic).
     """
 
-    def __init__(self, kind: str = "logistic", C: float = 1.0, linear_features: Iterable[str] = (),
+    def __init__(self, *, kind: str = "logistic", C: float = 1.0, linear_features: Iterable[str] = (),
                  min_level_count: int = 5, max_iter: int = 1000, reference: str = "stayers",
                  random_state: int | None = 0):
         self.kind = kind
         self.C = C
-        self.linear_features = tuple(linear_features)
+        self.linear_features = linear_features
         self.min_level_count = min_level_count
         self.max_iter = max_iter
         self.reference = reference
         self.random_state = random_state
 
-    # ----- fitting -------------------------------------------------------------------------------
     def fit(self, X: pd.DataFrame, y) -> "ChurnModel":
         if self.kind not in KINDS:
             raise ChurnInputError(f"kind must be one of {KINDS}, got {self.kind!r}")
@@ -121,12 +116,13 @@ class ChurnModel:
         self.features_ = list(X.columns)
         self.categorical_ = [c for c in X.columns if _is_categorical(X[c])]
         self.numeric_ = [c for c in X.columns if c not in self.categorical_]
+        linear = set(self.linear_features)
         self.log_features_ = []
         self.medians_, self.means_, self.scales_, self.has_missing_ = {}, {}, {}, {}
         prepared = {}                    # each numeric column as the design needs it, worked out once here
         for col in self.numeric_:
             raw = X[col].to_numpy(dtype=float, na_value=np.nan)
-            if col not in self.linear_features and np.nanmin(raw, initial=0.0) >= 0:
+            if col not in linear and np.nanmin(raw, initial=0.0) >= 0:
                 self.log_features_.append(col)
             v = self._numeric_values(col, raw)
             miss = np.isnan(v)
@@ -212,7 +208,6 @@ class ChurnModel:
             at += width
         return Z, groups
 
-    # ----- predicting ----------------------------------------------------------------------------
     def _check(self, X) -> np.ndarray:
         if not hasattr(self, "estimator_"):
             raise RuntimeError("ChurnModel is not fitted yet: call fit(features, churned) first")

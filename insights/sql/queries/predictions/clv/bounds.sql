@@ -1,7 +1,8 @@
 -- grain: one row (the whole shop)
 -- First and last purchase day of known customers, and how many customers bought at all.
 with purchase_days as (
-    select * from clv_purchase_days
+    -- the shop's purchase days: several orders of a customer on one day are one purchase
+    select customer_id, order_date, spend from customer_order_days
 ),
 
 final as (

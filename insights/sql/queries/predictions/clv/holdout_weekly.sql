@@ -3,7 +3,8 @@
 -- before $calibration_end (the customers the backtest predicts for), counted by holdout week
 -- (week 1 = the 7 days after $calibration_end).
 with purchase_days as (
-    select * from clv_purchase_days
+    -- the shop's purchase days: several orders of a customer on one day are one purchase
+    select customer_id, order_date, spend from customer_order_days
 ),
 
 known as (

@@ -7,7 +7,10 @@
 --   monetary_value  mean spend of the repeat purchase days in calibration (null for one-time buyers)
 --   holdout_purchases / holdout_spend   purchase days and spend after $calibration_end up to $holdout_end
 with purchase_days as (
-    select * from clv_purchase_days
+    -- the CLV models' purchase days are the shop's purchase days (intermediate/customer_order_days): several
+    -- orders on the same day count as ONE purchase (as in Fader, Hardie & Lee's CDNOW analysis), and the day's
+    -- spend nets a same-day cancellation booked as its own order id
+    select customer_id, order_date, spend from customer_order_days
 ),
 
 firsts as (
@@ -59,4 +62,4 @@ final as (
     left join holdout h on h.customer_id = c.customer_id
 )
 
-select * from final
+select * from final order by customer_id

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from insights.predictions import clv
+from insights.predictions.clv import run as clv_run
 from insights.models import readiness as rd
 from insights.models.bgnbd import BetaGeoModel, GammaGammaModel
 from tests.helpers import workspace_from_tables
-from tests.test_bgnbd import simulate_summary
+from tests.models.test_bgnbd import simulate_summary
 
 
 def line(order_id, customer, day, price, qty=1, **extra):
@@ -192,7 +193,7 @@ def test_run_saves_scores_and_reuses_the_stored_fit(shop, monkeypatch):
 
     def no_refit(*a, **k):
         raise AssertionError("refitted although the data did not change")
-    monkeypatch.setattr(clv, "fit_models", no_refit)
+    monkeypatch.setattr(clv_run, "fit_models", no_refit)
     again = clv.run_clv(shop, horizon_days=90, with_backtest=False)
     assert again.from_cache and again.models.params == pytest.approx(first.models.params)
     assert again.scores["clv"].sum() < first.scores["clv"].sum()   # 90 days ahead instead of 365

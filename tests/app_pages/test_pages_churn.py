@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 from insights.predictions.churn import load_churn_scores
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
-from tests.test_churn import simulated_shop
+from tests.predictions.test_churn import simulated_shop
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def open_page(ws) -> AppTest:

@@ -10,8 +10,8 @@ import pytest
 
 from insights.core.spreadsheet import neutralise_cell as safe_cell
 from insights.predictions.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
-                            score_workspace, suggest_actions, watchlist_rows)
-from insights.predictions.churn_reasons import explain, split_reasons
+                                        score_workspace, suggest_actions, watchlist_rows)
+from insights.predictions.churn.reasons import explain, split_reasons
 from insights.models.churn_model import ChurnInputError, ChurnModel
 from tests.helpers import insert_rows, workspace_from_tables
 
@@ -218,9 +218,10 @@ def test_watchlist_is_ranked_by_value_at_risk(result):
 
 
 def test_watchlist_lookups_join_like_left_merges(shop):
-    from insights.predictions.churn import _add_value_and_context, _add_value_and_context_by_merge, _Lookups, data_end
+    from insights.core.dates import data_end
+    from insights.predictions.churn.watchlist import Lookups, _add_value_and_context_by_merge, add_value_and_context
     as_of = data_end(shop.con)
-    lookups = _Lookups(shop.con, as_of)
+    lookups = Lookups(shop.con, as_of)
     rng = np.random.default_rng(3)
     known = list(lookups.context["customer_id"])
     ids = list(rng.permutation(known[:60])) + ["nobody", "also-nobody"]     # unsorted, two not in any lookup
@@ -232,15 +233,15 @@ def test_watchlist_lookups_join_like_left_merges(shop):
               "reason_keys": np.array(rng.choice(["recency", "nps;recency", "late_delivery", ""], n), dtype=object),
               "top_reason": np.array(["recency"] * n, dtype=object), "overdue_days": rng.integers(0, 3, n),
               "last_nps": np.where(rng.random(n) < 0.5, np.nan, rng.integers(0, 11, n))}
-    fast, basis = _add_value_and_context(shop.con, scores, as_of, lookups)
+    fast, basis = add_value_and_context(shop.con, scores, as_of, lookups)
     slow = _add_value_and_context_by_merge(pd.DataFrame(scores), lookups.values, lookups.context, lookups.segments)
     pd.testing.assert_frame_equal(fast, slow)
     assert fast["value_at_risk"].is_monotonic_decreasing and "last 12 months" in basis
     # a lookup listing a customer twice: pandas' merge semantics (the row repeats)
-    lookups = _Lookups(shop.con, as_of)
+    lookups = Lookups(shop.con, as_of)
     again = lookups.values[lookups.values["customer_id"].isin(ids)].head(1)
     lookups.values = pd.concat([lookups.values, again], ignore_index=True)
-    twice, _ = _add_value_and_context(shop.con, scores, as_of, lookups)
+    twice, _ = add_value_and_context(shop.con, scores, as_of, lookups)
     assert len(twice) == n + 1
     pd.testing.assert_frame_equal(twice, _add_value_and_context_by_merge(
         pd.DataFrame(scores), lookups.values, lookups.context, lookups.segments))
@@ -249,12 +250,12 @@ def test_watchlist_lookups_join_like_left_merges(shop):
 def test_a_failed_read_in_the_second_thread_is_raised_and_leaves_no_thread(shop, monkeypatch):
     import threading
 
-    import insights.predictions.churn as churn
+    import insights.predictions.churn.watchlist as watchlist
 
     def broken(con, as_of):
         raise RuntimeError("trailing revenue unavailable")
 
-    monkeypatch.setattr(churn, "expected_values", broken)
+    monkeypatch.setattr(watchlist, "expected_values", broken)
     with pytest.raises(RuntimeError, match="trailing revenue unavailable"):
         fit_churn(shop, with_bgnbd=False)
     assert not [t for t in threading.enumerate() if t.name.startswith("churn-reads")]

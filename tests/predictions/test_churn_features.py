@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from insights.predictions.churn import _with_labels, churn_definition, shop_features, shop_labels
+from insights.predictions.churn import churn_definition, shop_features, shop_labels
+from insights.predictions.churn.fit import _with_labels
 from insights.customers.next_order import expected_next_orders
 from tests.helpers import insert_rows, workspace_from_tables
 

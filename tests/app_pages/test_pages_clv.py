@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 from insights.predictions import clv
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
-from tests.test_clv import line, simulated_lines
+from tests.predictions.test_clv import line, simulated_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def open_page(ws) -> AppTest:

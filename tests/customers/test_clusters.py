@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from insights.customers import clusters
+from insights.models import clusters
 
 
 def two_groups(n=60, seed=1):
@@ -50,7 +50,7 @@ def test_predict_needs_fit_and_validation_is_specific():
         clusters.CustomerClusters().fit(bad)
     nan = two_groups()
     nan.loc[[0, 3], "orders"] = np.nan
-    with pytest.raises(clusters.ClusterDataError, match="column orders has 2 empty"):
+    with pytest.raises(clusters.ClusterDataError, match="column orders of the customer table has 2 empty"):
         clusters.CustomerClusters().fit(nan)
 
 

@@ -12,7 +12,7 @@ from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
 from tests.performance.test_kpis import EVENTS, FEEDBACK, LINES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -1,0 +1,242 @@
+"""Fitting the churn model: define churn, read features and labels, fit on training customers, measure on
+held-out ones against baselines, then score today's customers and build the watchlist (see
+:mod:`insights.predictions.churn` for the method)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from insights.core.dates import data_end
+from insights.core.db import cursor
+from insights.models.churn_model import ChurnModel
+from insights.predictions.churn.definition import ChurnDataError, ChurnDefinition, churn_definition
+from insights.predictions.churn.evaluation import bgnbd_baseline, calibration, quality
+from insights.predictions.churn.features import (SHOP_MODEL_FEATURES, model_columns, shop_features, shop_labels,
+                                                 subscription_table, tenure_column)
+from insights.predictions.churn.joins import arrow_keys, strictly_increasing
+from insights.predictions.churn.reasons import REASON_LABELS, explain_columns, reason_groups
+from insights.predictions.churn.result import ChurnResult
+from insights.predictions.churn.watchlist import Lookups, add_value_and_context
+
+MIN_CUSTOMERS = 100
+MIN_PER_CLASS = 15
+TEST_SHARE = 0.25
+
+
+def fit_churn(ws_or_con, percentile: float = 0.9, window_days: int | None = None, kind: str = "logistic",
+              random_state: int = 0, progress: Callable[[float, str], None] | None = None,
+              with_bgnbd: bool = True) -> ChurnResult:
+    """Define churn, fit, evaluate against baselines on held-out customers, and score current customers.
+
+    The model is fitted on the training customers (75%) only, and that same model scores today's customers,
+    so the quality reported is the quality of the model in use. ``with_bgnbd=False`` skips the BG/NBD
+    baseline (a second model fit, only needed for the comparison).
+
+    ``progress(fraction, message)`` is called between steps (the page shows it). Raises
+    :class:`ChurnDataError` with a plain explanation when the data cannot support a model.
+
+    Reads that need nothing from the model (the watchlist's lookups, the labels, today's features) run in a
+    second thread on a cursor of the connection, while this thread defines churn and fits; the result is the
+    same as reading them in turn.
+    """
+    con = getattr(ws_or_con, "con", ws_or_con)
+    step = progress or (lambda f, m: None)
+    step(0.05, "Defining churn for this data")
+    reads = _Reads(con)
+    try:
+        # the watchlist's lookups need only the data's end: they are read while the model is worked out
+        lookups = reads.submit(Lookups, data_end(con))
+        definition = churn_definition(con, percentile, window_days)
+        if definition.kind == "subscription":
+            return _fit_subscription(con, definition, kind, random_state, step, lookups)
+        return _fit_shop(con, definition, kind, random_state, step, with_bgnbd, reads, lookups)
+    finally:
+        reads.close()
+
+
+class _Reads:
+    """Database reads that need nothing worked out in Python, run in order by one worker thread on a cursor of
+    the workspace connection (same database, its own statement state), while the calling thread goes on: the
+    database and the model fit then use the machine's cores at the same time."""
+
+    def __init__(self, con):
+        self._con, self._cur = con, None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="churn-reads")
+
+    def submit(self, fn, *args) -> Future:
+        """``fn(cursor, *args)`` in the worker thread; its future."""
+        if self._cur is None:
+            self._cur = cursor(self._con)
+        return self._pool.submit(fn, self._cur, *args)
+
+    def close(self) -> None:
+        """Wait for the read under way (those not started yet are dropped, after an error) and close."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._cur is not None:
+            self._cur.close()
+
+
+def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, with_bgnbd: bool, reads: _Reads,
+              lookups: Future) -> ChurnResult:
+    cutoff, as_of = definition.cutoff, definition.as_of
+    step(0.15, f"Computing features as of {cutoff:%d %b %Y}")
+    labels = reads.submit(shop_labels, cutoff, as_of)       # read while this thread reads the features
+    train_features = shop_features(con, cutoff)
+    # today's features need nothing from the model: read while it is fitted, then joined to the lookups
+    today = reads.submit(shop_features, as_of)
+    joined = reads.submit(lambda _cur: lookups.result().joined(today.result()["customer_id"]))
+    train = _with_labels(train_features, labels.result())
+    y = train["churned"].to_numpy(dtype=int)
+    _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
+    cols = model_columns(train, SHOP_MODEL_FEATURES)
+    held_out = _split(train["customer_id"], y, TEST_SHARE, random_state)
+
+    step(0.35, "Fitting the churn model on training customers")
+    linear = ()
+    evaluated = ChurnModel(kind=kind, linear_features=linear, random_state=random_state)
+    evaluated.fit(train.loc[~held_out, cols], y[~held_out])
+    p_model = evaluated.predict_proba(train.loc[held_out, cols])[:, 1]
+    recency = ChurnModel(kind="logistic").fit(train.loc[~held_out, ["recency_days"]], y[~held_out])
+    p_recency = recency.predict_proba(train.loc[held_out, ["recency_days"]])[:, 1]
+    y_test = y[held_out]
+    metrics = {"model": quality(y_test, p_model), "recency": quality(y_test, p_recency)}
+    cal = [calibration(y_test, p_model, "model"), calibration(y_test, p_recency, "recency")]
+    notes = []
+    if with_bgnbd:
+        step(0.5, "Comparing with BG/NBD's probability alive")
+        p_bgnbd, why = bgnbd_baseline(con, cutoff, train.loc[held_out, "customer_id"].to_numpy())
+    else:
+        p_bgnbd, why = None, "BG/NBD baseline not computed (switched off)."
+    if p_bgnbd is not None:
+        metrics["bgnbd"] = quality(y_test, p_bgnbd)
+        cal.append(calibration(y_test, p_bgnbd, "bgnbd"))
+    else:
+        notes.append(why)
+
+    # the model that scores is the one whose quality was measured: no refit on the held-out customers
+    step(0.65, "Scoring today's customers")
+    model = evaluated
+    current = today.result()
+    prob, contrib = model.score(current[cols])
+    step(0.8, "Working out reasons")
+    reasons, reason_keys, top_reason = explain_columns(contrib, current, as_of, columns=model.features_)
+    scores = {
+        "customer_id": current["customer_id"],
+        "churn_probability": prob,
+        "reasons": reasons,
+        "reason_keys": reason_keys,
+        "top_reason": top_reason,
+        "next_order_expected_at": current["next_order_expected_at"].to_numpy(),
+        "overdue_days": current["overdue_days"].to_numpy(),
+        "recency_days": current["recency_days"].to_numpy(),
+        "orders": current["orders"].to_numpy(),
+        "last_nps": current["last_nps"].to_numpy(),
+        "last_delivery_late_days": current["last_delivery_late_days"].to_numpy(),
+    }
+    step(0.9, "Ranking by value at risk")
+    wait([joined])          # (a failure there is met again, and raised, below)
+    scores, basis = add_value_and_context(con, scores, as_of, lookups.result())
+    importance = _importance(contrib, model.features_)
+    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
+                       notes, model)
+
+
+def _with_labels(features: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """``features.merge(labels, on="customer_id", how="inner", validate="one_to_one")``. Both queries order their
+    rows by customer_id, so when they list the same (distinct) customers the labels are put alongside as
+    they are."""
+    ids, label_ids = arrow_keys(features["customer_id"]), arrow_keys(labels["customer_id"])
+    if ids.equals(label_ids) and strictly_increasing(ids):
+        out = features.copy(deep=False)
+        for col in labels.columns.drop("customer_id"):
+            out[col] = labels[col].to_numpy()
+        return out
+    return features.merge(labels, on="customer_id", how="inner", validate="one_to_one")
+
+
+def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state, step,
+                      lookups: Future | None = None) -> ChurnResult:
+    step(0.15, "Reading the customers file's columns")
+    table = subscription_table(con)
+    y = table["churned"].to_numpy(dtype=int)
+    _check_trainable(y, "have a known outcome")
+    cols = [c for c in table.columns if c not in ("customer_id", "churned")]
+    cols = model_columns(table, cols)
+    if not cols:
+        raise ChurnDataError("The customers file has no columns besides the churn label to learn from.")
+    held_out = _split(table["customer_id"], y, TEST_SHARE, random_state)
+    step(0.35, "Fitting the churn model on training customers")
+    evaluated = ChurnModel(kind=kind, random_state=random_state).fit(table.loc[~held_out, cols], y[~held_out])
+    y_test = y[held_out]
+    p_model = evaluated.predict_proba(table.loc[held_out, cols])[:, 1]
+    metrics = {"model": quality(y_test, p_model)}
+    cal = [calibration(y_test, p_model, "model")]
+    notes = ["A customers file without dates cannot be split in time: quality is measured on a random 25% "
+             "of customers held out from fitting."]
+    tenure = tenure_column(cols)
+    if tenure:
+        base = ChurnModel(kind="logistic").fit(table.loc[~held_out, [tenure]], y[~held_out])
+        p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
+        metrics["tenure"] = quality(y_test, p_tenure)
+        cal.append(calibration(y_test, p_tenure, "tenure"))
+    else:
+        notes.append("Tenure baseline skipped: the customers file has no tenure column or sign-up date.")
+    notes.append("BG/NBD baseline not applicable: a subscription file has no repeat purchases to model.")
+    step(0.65, "Scoring customers still active")
+    model = evaluated
+    # score customers still active: the ones who have churned are gone already
+    active = table[table["churned"] == 0].reset_index(drop=True)
+    prob, contrib = model.score(active[cols])
+    reasons, reason_keys, top_reason = explain_columns(contrib, active, definition.as_of or pd.Timestamp.today(),
+                                                      columns=model.features_)
+    scores = {
+        "customer_id": active["customer_id"],
+        "churn_probability": prob,
+        "reasons": reasons,
+        "reason_keys": reason_keys,
+        "top_reason": top_reason,
+        "next_order_expected_at": np.full(len(active), None, dtype=object),
+        "overdue_days": np.zeros(len(active), dtype=int),
+    }
+    scores, basis = add_value_and_context(con, scores, definition.as_of,
+                                           lookups.result() if lookups is not None else None)
+    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
+                       _importance(contrib, model.features_), basis, notes, model)
+
+
+def _split(ids: pd.Series, y: np.ndarray, test_share: float, random_state) -> np.ndarray:
+    """Boolean mask of held-out customers: a random share, stratified by outcome."""
+    rng = np.random.default_rng(random_state)
+    test = np.zeros(len(ids), dtype=bool)
+    for cls in (0, 1):
+        idx = np.flatnonzero(y == cls)
+        k = int(round(len(idx) * test_share))
+        test[rng.choice(idx, size=k, replace=False)] = True
+    return test
+
+
+def _check_trainable(y: np.ndarray, what: str) -> None:
+    n, churned = len(y), int(y.sum())
+    if n < MIN_CUSTOMERS:
+        raise ChurnDataError(f"Only {n} customers {what}; a churn model needs at least {MIN_CUSTOMERS} "
+                             "(a few hundred for stable results).")
+    if churned < MIN_PER_CLASS or n - churned < MIN_PER_CLASS:
+        raise ChurnDataError(f"Of {n} customers {what}, {churned} churned and {n - churned} stayed; "
+                             f"at least {MIN_PER_CLASS} of each are needed to learn the difference.")
+
+
+def _importance(contrib, columns=None) -> dict:
+    """Mean positive contribution per reason, in plain labels: what drives risk across customers.
+    ``contrib``: a DataFrame of contributions, or an array with its feature names in ``columns``."""
+    if columns is None:
+        columns, contrib = list(contrib.columns), contrib.to_numpy(dtype=float)
+    position = {c: i for i, c in enumerate(columns)}
+    out = {}
+    for key, members in reason_groups(list(columns)).items():
+        total = contrib[:, [position[c] for c in members]].sum(axis=1)
+        out[REASON_LABELS.get(key, key)] = float(np.clip(total, 0, None).mean())
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))

@@ -1,0 +1,130 @@
+"""The whole CLV run — readiness, fit (or the stored fit for this data), scores, backtest — and its cache: scores
+and fitted parameters are kept in the workspace through the one store of model outputs (:mod:`insights.core.scores`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from insights.core import scores as score_store
+from insights.core.dates import as_date
+from insights.core.workspace import Workspace
+from insights.models.bgnbd import ModelFitError
+from insights.models.readiness import Readiness
+from insights.predictions.clv.backtesting import Backtest, backtest
+from insights.predictions.clv.fit import ClvModels, fit_models
+from insights.predictions.clv.score import (DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS, SCORE_COLUMNS,
+                                            score_customers)
+from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds,
+                                              readiness)
+
+
+@dataclass
+class ClvResult:
+    readiness: Readiness
+    models: ClvModels | None
+    scores: pd.DataFrame | None          # SCORE_COLUMNS (+ frequency, recency, T, monetary_value)
+    backtest: Backtest | None
+    backtest_error: str | None
+    horizon_days: int
+    annual_discount_rate: float
+    from_cache: bool = False
+
+    @property
+    def fitted(self) -> bool:
+        return self.models is not None
+
+    def top_customers(self, n: int = 20) -> pd.DataFrame:
+        if self.scores is None:
+            return pd.DataFrame(columns=SCORE_COLUMNS)
+        return self.scores.sort_values(["clv", "customer_id"], ascending=[False, True]).head(n).reset_index(drop=True)
+
+
+def cached_models(ws: Workspace, calibration_end, time_unit_days: float = TIME_UNIT_DAYS,
+                  penalizer: float = 0.0) -> ClvModels | None:
+    """The models stored in the workspace for this data and these settings, or None."""
+    stored = score_store.run(ws, "clv")
+    if stored is None or stored.data_version != score_store.data_version(ws):
+        return None
+    if stored.run_key != _fit_key(as_date(calibration_end), time_unit_days, penalizer):
+        return None
+    return ClvModels.from_json(json.dumps(stored.report["models"]))
+
+
+def _fit_key(calibration_end: dt.date, time_unit_days: float, penalizer: float) -> str:
+    return json.dumps([calibration_end.isoformat(), time_unit_days, penalizer])
+
+
+def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame, penalizer: float = 0.0) -> None:
+    """Store ``clv_scores`` (one row per customer) and the fitted parameters with the data's version, through
+    the one store of model outputs (:mod:`insights.core.scores`)."""
+    frame = pd.DataFrame({
+        "customer_id": scores_frame["customer_id"].astype(str).to_numpy(),
+        **{c: scores_frame[c].astype(float).to_numpy() for c in SCORE_COLUMNS
+           if c not in ("customer_id", "next_order_expected_at")},
+        "next_order_expected_at": pd.to_datetime(scores_frame["next_order_expected_at"]).dt.date.to_numpy(),
+    })[SCORE_COLUMNS]
+    score_store.write(ws, "clv", frame, params={"penalizer": penalizer},
+                 report={"calibration_end": models.calibration_end.isoformat(),
+                         "models": json.loads(models.to_json())},
+                 run_key=_fit_key(models.calibration_end, models.time_unit_days, penalizer))
+
+
+def load_scores(ws_or_con) -> pd.DataFrame | None:
+    """The ``clv_scores`` table written by the latest fit, or None if no fit has been saved."""
+    return score_store.load(ws_or_con, "clv")
+
+
+def current_scores(ws: Workspace) -> pd.DataFrame | None:
+    """``clv_scores`` if the stored fit was made on the workspace's current data, else None (stale or absent)."""
+    return score_store.current(ws, "clv")
+
+
+def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HORIZON_DAYS,
+            annual_discount_rate: float = DEFAULT_ANNUAL_DISCOUNT, time_unit_days: float = TIME_UNIT_DAYS,
+            penalizer: float = 0.0, with_backtest: bool = True, save: bool = True,
+            progress: Callable[[float, str], None] | None = None) -> ClvResult:
+    """Readiness check, fit (or reuse the stored fit for this data), per-customer scores, and a backtest.
+
+    ``calibration_end`` defaults to the last purchase day (the models learn from the whole history); the
+    scores look ``horizon_days`` ahead of it. Model failures come back as sentences, never as exceptions:
+    ``result.readiness`` and ``result.models``/``result.backtest_error`` say what happened.
+    """
+    step = progress or (lambda frac, text: None)
+    step(0.05, "Checking the data")
+    first, last, _ = history_bounds(ws)
+    end = as_date(calibration_end) if calibration_end is not None else last
+    ready = readiness(ws, end)
+    if not ready.can_fit:
+        return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate)
+    summary = customer_summary(ws, end, time_unit_days=time_unit_days)
+    models = cached_models(ws, end, time_unit_days, penalizer)
+    from_cache = models is not None
+    if models is None:
+        step(0.2, f"Fitting the models on {len(summary):,} customers")
+        try:
+            models = fit_models(summary, end, time_unit_days, penalizer)
+        except ModelFitError as exc:
+            failed = Readiness(ready.status, ready.customers, ready.repeat_buyers, ready.history_days,
+                               ready.problems + [str(exc)], ready.can_show)
+            return ClvResult(failed, None, None, None, str(exc), horizon_days, annual_discount_rate)
+    step(0.5, "Scoring every customer")
+    scores = score_customers(models, summary, horizon_days, annual_discount_rate)
+    if save:
+        save_fit(ws, models, scores, penalizer)
+    bt, bt_error = None, None
+    if with_backtest:
+        step(0.7, "Backtesting on the held-out last part of the history")
+        try:
+            explicit = calibration_end is not None and end < last
+            bt = backtest(ws, time_unit_days=time_unit_days, penalizer=penalizer,
+                          calibration_end=end if explicit else None)
+        except (ClvDataError, ModelFitError) as exc:
+            bt_error = str(exc)
+    step(1.0, "Done")
+    return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache)

@@ -2,11 +2,9 @@
 
 import urllib.parse
 
-import pandas as pd
 import streamlit as st
 
 from insights.charts import segments as charts
-from insights.performance import kpis
 from insights.customers import lifecycle
 from insights.customers import profile
 from insights.customers import segments

@@ -8,7 +8,6 @@ import streamlit as st
 from insights.charts import segments as charts
 from insights.customers import clusters
 from insights.customers import export
-from insights.performance import kpis
 from insights.customers import lifecycle
 from insights.customers import profile
 from insights.customers import segment_builder

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import decimal
 import json
-import math
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 
+from insights.core.jsonable import to_jsonable
 from insights.core.workspace import DB_FILE, Workspace
 
 
@@ -47,29 +43,6 @@ def open_workspace(path: str, create: bool = False) -> Workspace:
         raise SystemExit(f"No Clueboard workspace at {folder} (load data first: python -m insights ingest ...)")
     ws.ensure_marts()
     return ws
-
-
-def to_jsonable(obj):
-    """Turn pandas/numpy/decimal/date values into plain JSON values (NaN → null)."""
-    if isinstance(obj, pd.DataFrame):
-        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, decimal.Decimal):
-        return float(obj)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        return None if math.isnan(obj) or math.isinf(obj) else float(obj)
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if isinstance(obj, (pd.Timestamp, dt.datetime, dt.date)):
-        return None if pd.isna(obj) else obj.isoformat()
-    if obj is pd.NaT or (obj is not None and not isinstance(obj, (str, bool, int)) and pd.api.types.is_scalar(obj) and pd.isna(obj)):
-        return None
-    return obj
 
 
 def print_json(obj) -> None:

@@ -1,7 +1,7 @@
 """Print the KPI scorecard: the KPI stack per week, month or quarter.
 
 Per period: active customers, new customers, orders, net revenue, AOV and the rest of the KPI stack
-(definitions: insights/kpis.py). With --json, a list with one object per period.
+(definitions: insights/performance/kpis/table.py). With --json, a list with one object per period.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ Definitions (shown on the page):
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import logging
 from functools import lru_cache

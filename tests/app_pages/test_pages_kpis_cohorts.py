@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_kpi_page_shows_the_last_complete_month_and_follows_the_period(shop):
     assert not at.exception
     assert metric(at, "Net revenue").value == "€85.00"   # Q1 2024 so far: 50 + 27 + 8
     at.radio(key="kpi_period").set_value("Custom range").run()
-    at.date_input(key="kpi_range").set_value((kpis.dt.date(2024, 2, 1), kpis.dt.date(2024, 2, 14))).run()
+    at.date_input(key="kpi_range").set_value((dt.date(2024, 2, 1), dt.date(2024, 2, 14))).run()
     assert not at.exception
     assert metric(at, "Orders").value == "3"
 
@@ -57,7 +58,7 @@ def test_kpi_page_saves_a_target_and_judges_it(shop):
     at.number_input(key="kpi_target_value").set_value(20.0)
     at.button(key="kpi_target_save").click().run()
     assert not at.exception
-    assert kpis.target_for(kpis.targets(shop, "month"), "net_revenue", kpis.dt.date(2024, 2, 1)) == 20.0
+    assert kpis.target_for(kpis.targets(shop, "month"), "net_revenue", dt.date(2024, 2, 1)) == 20.0
     assert any("Target: €20.00 ✅ met" in c.value for c in at.caption)
 
 

@@ -22,7 +22,6 @@ the definitions), ``targets``, ``comparisons`` (against the previous period, las
 weekday). Everything a caller needs is importable from this package.
 """
 
-import datetime as dt  # noqa: F401 — tests/test_pages_kpis_cohorts.py reaches the datetime module as ``kpis.dt``
 
 from insights.performance.kpis.bridge import (BRIDGE_FACTORS, BRIDGE_GROUPS, BRIDGE_METHOD, MONEY_STEP,
                                               explain_bridge, revenue_bridge)

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from insights.core import scores as score_store
+from insights.core.jsonable import to_jsonable
 from insights.predictions.churn.fit import fit_churn
 from insights.predictions.churn.result import ChurnResult
 
@@ -24,7 +23,7 @@ def write_churn_scores(ws, result: ChurnResult, params: dict | None = None) -> N
     table = pd.DataFrame({c: s[c] for c in SCORE_COLUMNS if c in s.columns})
     table["reason_keys"] = s["reason_keys"]
     table["next_order_expected_at"] = pd.to_datetime(table["next_order_expected_at"])
-    score_store.write(ws, "churn", table, params=params, report=_jsonable(result.report()))
+    score_store.write(ws, "churn", table, params=params, report=to_jsonable(result.report()))
 
 
 def load_churn_scores(ws) -> pd.DataFrame | None:
@@ -42,15 +41,3 @@ def score_workspace(ws, percentile: float = 0.9, window_days: int | None = None,
     return result
 
 
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        return None if not np.isfinite(obj) else float(obj)
-    if isinstance(obj, (pd.Timestamp, dt.date)):
-        return obj.isoformat()
-    return obj

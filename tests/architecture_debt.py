@@ -78,10 +78,6 @@ OWED: dict[str, set[str]] = {
         "insights/sql/queries/performance/kpis/movers_segment.sql",
         "insights/sql/queries/performance/kpis/time_of_day_present.sql",
         "insights/sql/schema.sql",
-        "insights/sql/staging/customer_records.sql",
-        "insights/sql/staging/events.sql",
-        "insights/sql/staging/feedback.sql",
-        "insights/sql/staging/order_lines.sql",
     },
     "sql in python": {
         "insights/commands/segments.py",

@@ -13,12 +13,10 @@ headers), so the next export of the same layout maps itself.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
-from insights.core.db import first_row
 
 KINDS = ("transactions", "customers", "events", "feedback")
 
@@ -340,20 +338,6 @@ def missing_required(kind: str, mapping: dict[str, int | None]) -> list[str]:
         if all(mapping.get(f) is None for f in group):
             missing.append(" or ".join(FIELD_LABELS[f] for f in group))
     return missing
-
-
-# ----- memory ----------------------------------------------------------------------------------------------
-def recall_mapping(con, signature: str) -> dict | None:
-    row = first_row(con.execute("select kind, mapping from mapping_memory where layout_signature = ?", [signature]))
-    if not row:
-        return None
-    return {"kind": row[0], "mapping": json.loads(row[1])}
-
-
-def remember_mapping(con, signature: str, kind: str, mapping: dict[str, int | None]) -> None:
-    con.execute("delete from mapping_memory where layout_signature = ?", [signature])
-    con.execute("insert into mapping_memory values (?, ?, ?)",
-                [signature, kind, json.dumps({k: v for k, v in mapping.items() if v is not None})])
 
 
 @dataclass

@@ -13,7 +13,7 @@ from insights.ingest.errors import IngestError
 from insights.ingest.load.batch import gc_paused, load_prepared
 from insights.ingest.load.memory import remembered_layouts
 from insights.ingest.load.report import IngestReport
-from insights.ingest.mapping import FilePlan
+from insights.ingest.mapping.plan import FilePlan
 
 
 def prepare_file(source, *, name: str | None = None, kind: str | None = None, sheet: str | None = None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from insights.ingest import mapping as M
+from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import KEEP, REJECTED, checks_for
 from insights.ingest.load.stage import Staged
@@ -55,7 +55,7 @@ def _insert_rejects(con, plan, staged: Staged, fid: str) -> None:
     for i in rejected[np.argsort(staged.rows[rejected], kind="stable")]:
         fld, _, reason = checks[staged.check[i]]
         col_idx = plan.mapping.get(fld)
-        col = plan.columns[col_idx] if col_idx is not None else M.FIELD_LABELS[fld]
+        col = plan.columns[col_idx] if col_idx is not None else FIELD_LABELS[fld]
         value = data.column(col_idx)[int(i)].as_py() if col_idx is not None else None
         rows.append((fid, int(staged.rows[i]), col, None if value is None else str(value)[:500], reason))
     _insert_frame(con, "rejects", pd.DataFrame(rows, columns=["file_id", "source_row", "column_name", "value",

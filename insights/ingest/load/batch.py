@@ -13,12 +13,13 @@ import gc
 import json
 from typing import Callable, Sequence
 
-from insights.ingest import mapping as M
 from insights.ingest.errors import IngestError
 from insights.ingest.load.identity import finish_identities, resolve_identities
 from insights.ingest.load.loader import Loader
 from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
+from insights.ingest.mapping.fields import FIELD_LABELS
+from insights.ingest.mapping.headers import layout_signature
 
 Progress = Callable[[float, str], None]
 
@@ -48,7 +49,7 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
     for plan in plans:
         missing = plan.missing_required()
         if missing:
-            raise IngestError(plan.name, None, ", ".join(M.FIELD_LABELS.get(f, f) for f in missing),
+            raise IngestError(plan.name, None, ", ".join(FIELD_LABELS.get(f, f) for f in missing),
                               "a column mapped to this field")
     # orders tables first, so the lines loaded with them can be completed
     ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
@@ -72,7 +73,7 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
             con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?)",
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,
                          dt.datetime.now(), json.dumps(report.to_dict(), default=str)])
-            remember_mapping(con, M.layout_signature(plan.columns, plan.kind), plan.kind, plan.mapping)
+            remember_mapping(con, layout_signature(plan.columns, plan.kind), plan.kind, plan.mapping)
         # the steps' shares of the bar follow their measured time (bench/ingest.py, a 1M-line file): checking
         # a third, saving the lines another third, summaries a fifth
         progress(0.35, "Matching customers across files…")

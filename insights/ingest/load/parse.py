@@ -10,19 +10,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.ingest import mapping as M
+from insights.ingest.mapping.fields import BOOL_FIELDS, DATE_FIELDS, ID_FIELDS, NUMBER_FIELDS
 from insights.ingest import values as V
 
 
 def field_type(fld: str) -> str:
     """The kind of value a canonical field holds: ``date``, ``number``, ``bool``, ``id`` or ``text``."""
-    if fld in M.DATE_FIELDS:
+    if fld in DATE_FIELDS:
         return "date"
-    if fld in M.NUMBER_FIELDS:
+    if fld in NUMBER_FIELDS:
         return "number"
-    if fld in M.BOOL_FIELDS:
+    if fld in BOOL_FIELDS:
         return "bool"
-    if fld in M.ID_FIELDS:
+    if fld in ID_FIELDS:
         return "id"
     return "text"
 

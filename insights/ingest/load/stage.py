@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.ingest import mapping as M
+from insights.ingest.mapping.fields import FIELDS
 from insights.ingest.load.identity import normalise_phone
 from insights.ingest.load.parse import ARROW_TYPES, field_type, parse_field
 from insights.ingest.load.report import FileReport
@@ -52,7 +52,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
                    for i in range(data.num_columns)]
     columns: dict[str, pa.Array] = {}
     bad: dict[str, np.ndarray] = {}
-    for fld in M.FIELDS[kind]:
+    for fld in FIELDS[kind]:
         idx = plan.mapping.get(fld)
         typ = field_type(fld)
         if idx is None:

@@ -30,7 +30,6 @@ OWED: dict[str, set[str]] = {
         "insights/customers/profile.py",
         "insights/customers/segment_builder.py",
         "insights/customers/segments.py",
-        "insights/ingest/readers.py",
         "insights/ingest/sample.py",
         "insights/predictions/churn.py",
         "insights/predictions/clv.py",
@@ -38,7 +37,6 @@ OWED: dict[str, set[str]] = {
         "insights/ui/upload_widgets.py",
     },
     "long modules": {
-        "insights/ingest/readers.py",
         "insights/performance/kpis.py",
         "insights/predictions/churn.py",
         "insights/predictions/churn_reasons.py",

@@ -8,7 +8,7 @@ import hashlib
 from pathlib import Path
 from typing import Sequence
 
-from insights.ingest import readers
+from insights.ingest.readers.read import read_file
 from insights.ingest.errors import IngestError
 from insights.ingest.load.batch import gc_paused, load_prepared
 from insights.ingest.load.memory import remembered_layouts
@@ -38,13 +38,13 @@ def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> File
         name = name or path.name
         data = path
     if path is None:
-        raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
+        raw = read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
     else:
         # the file's fingerprint is taken while it is parsed (hashlib and the parsers release the GIL)
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             fingerprint = pool.submit(path_sha256, path)
             try:
-                raw = readers.read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
+                raw = read_file(data, name=name, sheet=sheet, encoding=encoding, delimiter=delimiter)
             finally:
                 sha_or_error = fingerprint.exception() or fingerprint.result()
         if isinstance(sha_or_error, OSError):

@@ -77,7 +77,7 @@ def _parallel_sheet(data: bytes, sheet: str) -> pa.Table | None:
 
 
 def read_excel(data: bytes, name: str, kind: str, sheet: str | None, header_row: int | None,
-                report: Progress) -> RawTable:
+               report: Progress) -> RawTable:
     reader = excel_reader(data, name, kind)
     sheets = list(reader.sheet_names)
     if not sheets:

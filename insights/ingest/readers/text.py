@@ -37,7 +37,7 @@ THREADED_PARSE_MIN_BYTES = 8 << 20    # below this, one thread parses as fast
 
 
 def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | None, header_row: int | None,
-               report: Progress, *, fast: bool = True) -> RawTable:
+              report: Progress, *, fast: bool = True) -> RawTable:
     """Text files. Fast path: a file whose first megabyte is UTF-8 goes to the parser undecoded (pyarrow
     checks the rest is UTF-8 too); if it is not, the file is read again with its encoding detected."""
     notes: list[str] = []

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.ingest.values.column import (ParseResult, as_array, empty_mask, make_result, run_sql, spread_sample,
-                                          trimmed_text)
+                                           trimmed_text)
 
 TIMESTAMP = pa.timestamp("us")
 

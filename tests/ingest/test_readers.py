@@ -12,19 +12,7 @@ import pytest
 
 from insights.ingest import errors as E
 from insights.ingest.readers import DEFAULT_MAX_BYTES, list_sheets, read_file
-
-
-def _xlsx(sheets: dict) -> bytes:
-    import openpyxl
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from tests.corpus.make_corpus import xlsx_workbook
 
 
 # ----- errors -----------------------------------------------------------------------------------------------
@@ -113,7 +101,7 @@ def test_empty_bytes_are_an_empty_file():
 
 # ----- workbooks --------------------------------------------------------------------------------------------
 def test_xlsx_cells_as_text_dates_iso_whole_numbers_plain():
-    data = _xlsx({"S": [["id", "day", "at", "qty", "price"],
+    data = xlsx_workbook({"S": [["id", "day", "at", "qty", "price"],
                         [17850, dt.date(2024, 3, 31), dt.datetime(2024, 3, 31, 14, 5), 3.0, 2.55]]})
     raw = read_file(data, name="o.xlsx")
     assert raw.data.to_pylist() == [{"c0": "17850", "c1": "2024-03-31", "c2": "2024-03-31 14:05:00", "c3": "3",
@@ -122,7 +110,7 @@ def test_xlsx_cells_as_text_dates_iso_whole_numbers_plain():
 
 
 def test_every_sheet_listed_first_non_empty_read_and_a_sheet_can_be_chosen():
-    data = _xlsx({"Cover": [], "Orders": [["a"], [1]], "Customers": [["name"], ["Ann"], ["Bob"]]})
+    data = xlsx_workbook({"Cover": [], "Orders": [["a"], [1]], "Customers": [["name"], ["Ann"], ["Bob"]]})
     assert list_sheets(data) == ["Cover", "Orders", "Customers"]
     raw = read_file(data, name="w.xlsx")
     assert raw.sheet == "Orders" and raw.sheets == ["Cover", "Orders", "Customers"]
@@ -160,7 +148,7 @@ def test_sniff_is_cheap_and_says_format_encoding_delimiter_sheets(tmp_path):
     path.write_bytes("a;b\nCafé;1\n".encode("cp1252"))
     info = R.sniff(path)
     assert (info.format, info.encoding, info.delimiter, info.size) == ("csv", "cp1252", ";", path.stat().st_size)
-    info = R.sniff(_xlsx({"A": [["x"], [1]], "B": []}), name="w.xlsx")
+    info = R.sniff(xlsx_workbook({"A": [["x"], [1]], "B": []}), name="w.xlsx")
     assert info.format == "xlsx" and info.sheets == ["A", "B"]
     assert R.sniff(b"00001 19970101 1 11.77\n00002 19970102 2 3.00\n", name="c.txt").delimiter == "whitespace"
     with pytest.raises(E.EmptyFile):
@@ -225,7 +213,7 @@ def test_documents_that_are_not_spreadsheets_are_refused_plainly(data, name, fra
 
 
 def test_zip_bomb_refused_on_total_unpacked_size_before_opening(monkeypatch):
-    data = _xlsx({"S": [["a"], [1]]})
+    data = xlsx_workbook({"S": [["a"], [1]]})
     monkeypatch.setattr(XL, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(E.SuspiciousFile) as info:
         R.read_table(data, name="w.xlsx")
@@ -243,7 +231,7 @@ def test_zip_without_a_spreadsheet_is_refused():
 
 
 def test_xlsx_numbers_without_float_noise_and_title_rows_skipped():
-    data = _xlsx({"S": [["Sales report"], [], ["id", "amount"], [1, 0.1 + 0.2], [2, 0.1], [3, 17850.0]]})
+    data = xlsx_workbook({"S": [["Sales report"], [], ["id", "amount"], [1, 0.1 + 0.2], [2, 0.1], [3, 17850.0]]})
     raw = R.read_table(data, name="w.xlsx")
     assert raw.header_row == 3 and raw.columns == ["id", "amount"]
     assert raw.data.column("c1").to_pylist() == ["0.3", "0.1", "17850"]
@@ -251,7 +239,7 @@ def test_xlsx_numbers_without_float_noise_and_title_rows_skipped():
 
 
 def test_empty_chosen_sheet_is_a_table_with_no_rows():
-    raw = R.read_table(_xlsx({"Data": [["a"], [1]], "Blank": []}), name="w.xlsx", sheet="Blank")
+    raw = R.read_table(xlsx_workbook({"Data": [["a"], [1]], "Blank": []}), name="w.xlsx", sheet="Blank")
     assert raw.data.num_rows == 0 and raw.sheet == "Blank"
 
 

@@ -12,10 +12,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from insights.ingest.errors import EmptyFile, IngestError, SheetNotFound, SuspiciousFile, UnsupportedFile
+from insights.ingest.errors import EmptyFile, SheetNotFound, SuspiciousFile, UnsupportedFile
 from insights.ingest.readers import xlsx_parallel
 from insights.ingest.readers.cells import excel_text
-from insights.ingest.readers.layout import drop_blank_rows, find_header, plural, unique_headers
+from insights.ingest.readers.layout import drop_blank_rows, header_position, plural, unique_headers
 from insights.ingest.readers.table import Progress, RawTable
 
 log = logging.getLogger(__name__)
@@ -120,14 +120,7 @@ def read_excel(data: bytes, name: str, kind: str, sheet: str | None, header_row:
     n = len(cols[0])
     head = pa.table({f"c{i}": c.slice(0, 60) for i, c in enumerate(cols)}).to_pylist()
     records = [[(row[f"c{j}"] or "") for j in range(len(cols))] for row in head]
-    if header_row is None:
-        header_idx, has_header = find_header(records)
-    elif header_row == 0:
-        header_idx, has_header = find_header(records)[0], False
-    else:
-        header_idx, has_header = header_row - 1, True
-        if header_idx >= n:
-            raise IngestError(name, row=header_row, expected="a header on that row", got="the end of the sheet")
+    header_idx, has_header = header_position(records, header_row, name, n, "sheet")
     if has_header:
         headers = list(records[header_idx]) if header_idx < len(records) else []
         body_start = header_idx + 1

@@ -14,7 +14,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".psv")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def file_size(path: Path, name: str) -> int:
+def _file_size(path: Path, name: str) -> int:
     try:
         return path.stat().st_size
     except OSError as err:
@@ -27,6 +27,14 @@ def too_large(name: str, size: int, max_bytes: int, what: str = "") -> FileTooLa
                         hint="Split it into smaller files (for example one per year) and upload them together")
 
 
+def file_size_within(path: Path, name: str, max_bytes: int) -> int:
+    """The size of the file at ``path``; too large (over ``max_bytes``) is an error."""
+    size = _file_size(path, name)
+    if size > max_bytes:
+        raise too_large(name, size, max_bytes)
+    return size
+
+
 def load_bytes(source, name: str | None, max_bytes: int) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -34,9 +42,7 @@ def load_bytes(source, name: str | None, max_bytes: int) -> tuple[bytes, str]:
     else:
         path = Path(source)
         name = name or path.name
-        size = file_size(path, name)
-        if size > max_bytes:
-            raise too_large(name, size, max_bytes)
+        file_size_within(path, name, max_bytes)
         try:
             data = path.read_bytes()
         except OSError as err:

@@ -10,6 +10,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from insights.ingest.errors import IngestError
+
 _DATA_LIKE = re.compile(
     r"^[\s$€£¥+\-(]*(\d[\d.,:/\- ]*|\.\d+)([eE][+-]?\d+)?[)%]?\s*(€|[A-Z]{3})?$"  # numbers, dates, times
     r"|^(true|false|yes|no|y|n)$", re.I)
@@ -18,6 +20,20 @@ _DATA_LIKE = re.compile(
 def _is_data_like(value: str) -> bool:
     v = value.strip()
     return bool(v) and bool(_DATA_LIKE.match(v))
+
+
+def header_position(records: list[list[str]], header_row: int | None, name: str, rows: int,
+                    where: str) -> tuple[int, bool]:
+    """(index of the header among ``records``, whether there is one): found by :func:`find_header`, unless the owner
+    said where it is (``header_row``, 1-based; ``0``: no header row). A header row past the ``rows`` of the file
+    or sheet (``where``) is an error."""
+    if header_row is None:
+        return find_header(records)
+    if header_row == 0:
+        return find_header(records)[0], False
+    if header_row - 1 >= rows:
+        raise IngestError(name, row=header_row, expected="a header on that row", got=f"the end of the {where}")
+    return header_row - 1, True
 
 
 def find_header(records: list[list[str]]) -> tuple[int, bool]:

@@ -9,7 +9,7 @@ from insights.ingest.errors import EmptyFile
 from insights.ingest.readers.delimiters import detect_delimiter
 from insights.ingest.readers.encoding import decode
 from insights.ingest.readers.excel import excel_reader, read_excel
-from insights.ingest.readers.file_bytes import (DEFAULT_MAX_BYTES, OLE_MAGIC, file_size, format_of, gunzip,
+from insights.ingest.readers.file_bytes import (DEFAULT_MAX_BYTES, OLE_MAGIC, file_size_within, format_of, gunzip,
                                                 load_bytes, too_large)
 from insights.ingest.readers.parquet import read_parquet
 from insights.ingest.readers.table import FileInfo, Progress, RawTable
@@ -79,9 +79,7 @@ def sniff(path_or_bytes, name: str | None = None, *, max_bytes: int = DEFAULT_MA
     else:
         path = Path(path_or_bytes)
         name = name or path.name
-        size = file_size(path, name)
-        if size > max_bytes:
-            raise too_large(name, size, max_bytes)
+        size = file_size_within(path, name, max_bytes)
         with open(path, "rb") as fh:
             head = fh.read(262_144)
         if head[:4] in (b"PK\x03\x04", b"PAR1") or head[:8] == OLE_MAGIC or head[:2] == b"\x1f\x8b":

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 from insights.ingest.errors import EmptyFile, IngestError, UnsupportedFile
 from insights.ingest.readers.delimiters import DELIMITER_NAMES, detect_delimiter, head_records
 from insights.ingest.readers.encoding import decode, looks_binary, utf16_without_bom
-from insights.ingest.readers.layout import drop_blank_rows, find_header, plural, unique_headers
+from insights.ingest.readers.layout import drop_blank_rows, header_position, plural, unique_headers
 from insights.ingest.readers.table import Progress, RawTable, RowProblem
 
 
@@ -86,14 +86,7 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     if not any(any(f.strip() for f in r) for r in records):
         raise UnsupportedFile(name, expected="rows of values separated by commas, semicolons, tabs or bars",
                               got=text[:40].strip(), hint="Check that it is a spreadsheet saved as CSV")
-    if header_row is None:
-        header_idx, has_header = find_header(records)
-    elif header_row == 0:
-        header_idx, has_header = find_header(records)[0], False
-    else:
-        header_idx, has_header = header_row - 1, True
-        if header_idx >= len(records):
-            raise IngestError(name, row=header_row, expected="a header on that row", got="the end of the file")
+    header_idx, has_header = header_position(records, header_row, name, len(records), "file")
     if has_header:
         headers = list(records[header_idx])
         while len(headers) > 1 and not headers[-1].strip():   # "a,b,c," headers: the last, unnamed one

@@ -14,7 +14,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from tests.architecture_debt import OWED
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "insights"
@@ -41,14 +40,9 @@ SQL_STATEMENT = re.compile(r"\bselect\b[\s\S]+?\bfrom\b|\binsert\s+into\b|\bcrea
 
 
 
-def _owed(rule: str, offenders: list[tuple[str, str]]) -> None:
-    """Fail on offenders, except in files the move into rooms has not reached yet (``architecture_debt.OWED``).
-    An owed file that no longer offends fails too, so the debt only ever shrinks (and ends empty)."""
-    owed = set(OWED.get(rule, ()))
-    new = [f"{where}: {what}" for where, what in offenders if where.split(":")[0] not in owed]
-    paid = owed - {where.split(":")[0] for where, _ in offenders}
-    assert new == [], f"{rule}:\n" + "\n".join(new)
-    assert paid == set(), f"{rule}: no longer owed, remove from tests/architecture_debt.py: {sorted(paid)}"
+def _no_offenders(rule: str, offenders: list[tuple[str, str]]) -> None:
+    """Fail with every offender of ``rule``, one per line (where, what)."""
+    assert offenders == [], f"{rule}:\n" + "\n".join(f"{where}: {what}" for where, what in offenders)
 
 
 def _python_files(folder):
@@ -180,7 +174,7 @@ def test_the_guard_sees_every_kind_of_import():
 
 
 def test_no_import_cycles():
-    _owed("cycles", [(" ~ ".join(sorted(c)), "import cycle") for c in _cycles(_graph())])
+    _no_offenders("cycles", [(" ~ ".join(sorted(c)), "import cycle") for c in _cycles(_graph())])
 
 
 def test_every_room_has_a_floor():
@@ -198,7 +192,7 @@ def test_imports_go_down_the_floors():
         if FLOORS.get(theirs, 99) >= FLOORS.get(mine, -1):
             offenders.append((imp.where(), f"{mine} (floor {FLOORS.get(mine)}) imports {imp.target} "
                                             f"({theirs}, floor {FLOORS.get(theirs)})"))
-    _owed("floors", offenders)
+    _no_offenders("floors", offenders)
 
 
 def test_no_import_hides_in_a_function_or_a_try():
@@ -206,7 +200,7 @@ def test_no_import_hides_in_a_function_or_a_try():
     offenders = [(imp.where(), f"{imp.target}{'.' + imp.name if imp.name else ''}"
                   + (" (inside a function)" if imp.local else "") + (" (inside try)" if imp.guarded else ""))
                  for imp in _imports() if imp.local or imp.guarded]
-    _owed("local imports", offenders)
+    _no_offenders("local imports", offenders)
 
 
 def test_no_private_name_crosses_a_module():
@@ -217,7 +211,7 @@ def test_no_private_name_crosses_a_module():
                   if imp.name is None and imp.target.rsplit(".", 1)[-1].startswith("_")
                   and imp.target.rsplit(".", 1)[0] != imp.importer.rsplit(".", 1)[0]
                   and not imp.importer.startswith(imp.target.rsplit(".", 1)[0])]
-    _owed("private names", offenders)
+    _no_offenders("private names", offenders)
 
 
 def _string_constants(tree):
@@ -250,17 +244,17 @@ def test_sql_lives_in_sql_files():
         for node in _string_constants(tree):
             if id(node) not in docs and SQL_STATEMENT.search(node.value):
                 offenders.append((f"{rel}:{node.lineno}", repr(node.value.strip()[:60])))
-    _owed("sql in python", offenders)
+    _no_offenders("sql in python", offenders)
 
 
 def test_sql_files_state_their_grain():
     missing = [(str(p.relative_to(ROOT)), "no '-- grain:' first line") for p in sorted((PACKAGE / "sql").rglob("*.sql"))
                if not p.read_text(encoding="utf-8").lstrip().lower().startswith("-- grain:")]
-    _owed("sql grain", missing)
+    _no_offenders("sql grain", missing)
 
 
 def test_modules_stay_small():
-    _owed("long modules", [(str(p.relative_to(ROOT)), f"over {MAX_LINES} lines: cut it along its own sections")
+    _no_offenders("long modules", [(str(p.relative_to(ROOT)), f"over {MAX_LINES} lines: cut it along its own sections")
                            for p in _python_files("insights")
                            if len(p.read_text(encoding="utf-8").splitlines()) > MAX_LINES])
 
@@ -268,7 +262,7 @@ def test_modules_stay_small():
 def test_analytics_never_imports_charts():
     offenders = [(imp.where(), imp.target) for imp in _imports()
                  if _room(imp.target) == "charts" and FLOORS.get(_room(imp.importer), 99) < FLOORS["charts"]]
-    _owed("analytics imports charts", offenders)
+    _no_offenders("analytics imports charts", offenders)
 
 
 def test_pages_live_in_app_pages():

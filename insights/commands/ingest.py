@@ -15,10 +15,11 @@ import logging
 import sys
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.ingest import ingest_files
+from insights.ingest.errors import IngestError
+from insights.ingest.mapping.fields import KINDS
 
 log = logging.getLogger(__name__)
-
-KINDS = ("transactions", "customers", "events", "feedback")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,8 +72,6 @@ def format_report(report) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from insights.ingest import ingest_files
-    from insights.ingest.errors import IngestError
     try:
         ws = open_workspace(args.workspace, create=True)
     except (OSError, FileExistsError) as err:

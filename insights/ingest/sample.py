@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from insights.core.workspace import DB_FILE, Workspace
+from insights.ingest.prepare import ingest_files
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,6 @@ def sample_files() -> list[Path]:
 
 def build_sample_workspace(root: Path | str, progress=None) -> Workspace:
     """Load the bundled sample files into a new workspace folder under ``root``; return it opened."""
-    from insights.ingest import ingest_files
-
     ws = Workspace.create(SAMPLE_NAME, root=root)
     try:
         ingest_files(ws, sample_files(), progress=progress)

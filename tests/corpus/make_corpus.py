@@ -36,7 +36,8 @@ def _orders(delim: str = ",", encoding: str = "utf-8", newline: str = "\n") -> b
                 encoding=encoding)
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+def xlsx_workbook(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with these sheets (title -> rows), as the bytes of an .xlsx file."""
     import openpyxl
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -58,7 +59,7 @@ def _xlsx_orders() -> list[list]:
 
 def _zip_bomb_like() -> bytes:
     """A valid-looking XLSX whose one member unpacks ~1000 times its packed size (refused unopened)."""
-    real = _xlsx({"Sheet1": _xlsx_orders()})
+    real = xlsx_workbook({"Sheet1": _xlsx_orders()})
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(real)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -138,21 +139,21 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "no_trailing_newline.csv": lambda: ("\n".join([ORDERS_HEADER] + ORDERS_ROWS)).encode(),
     "gzipped.csv.gz": lambda: gzip.compress(_orders()),
     # workbooks
-    "orders.xlsx": lambda: _xlsx({"Orders": _xlsx_orders()}),
-    "multi_sheet.xlsx": lambda: _xlsx({"Notes": [], "Orders": _xlsx_orders(),
+    "orders.xlsx": lambda: xlsx_workbook({"Orders": _xlsx_orders()}),
+    "multi_sheet.xlsx": lambda: xlsx_workbook({"Notes": [], "Orders": _xlsx_orders(),
                                        "Customers": [["id", "name"], [1, "Ann"]]}),
-    "title_above_header.xlsx": lambda: _xlsx({"Report": [["Monthly sales report"], [None]] + _xlsx_orders()}),
-    "blank_rows.xlsx": lambda: _xlsx({"S": [_xlsx_orders()[0], _xlsx_orders()[1], [None] * 5,
+    "title_above_header.xlsx": lambda: xlsx_workbook({"Report": [["Monthly sales report"], [None]] + _xlsx_orders()}),
+    "blank_rows.xlsx": lambda: xlsx_workbook({"S": [_xlsx_orders()[0], _xlsx_orders()[1], [None] * 5,
                                             _xlsx_orders()[2]]}),
-    "duplicate_headers.xlsx": lambda: _xlsx({"S": [["Amount", "Amount", None, "Name"], [1, 2, 3, "x"]]}),
-    "header_only.xlsx": lambda: _xlsx({"S": [_xlsx_orders()[0]]}),
-    "all_sheets_empty.xlsx": lambda: _xlsx({"A": [], "B": []}),
+    "duplicate_headers.xlsx": lambda: xlsx_workbook({"S": [["Amount", "Amount", None, "Name"], [1, 2, 3, "x"]]}),
+    "header_only.xlsx": lambda: xlsx_workbook({"S": [_xlsx_orders()[0]]}),
+    "all_sheets_empty.xlsx": lambda: xlsx_workbook({"A": [], "B": []}),
     "zip_bomb_like.xlsx": _zip_bomb_like,
     "docx_renamed.xlsx": _docx,
     "garbage_named.csv": lambda: bytes(range(256)) * 40,
     "garbage_named.xlsx": lambda: bytes((i * 37 + 11) % 256 for i in range(5000)),
     "text_named.xlsx": lambda: _orders(),   # a CSV saved with the wrong extension: read by its content
-    "truncated.xlsx": lambda: _xlsx({"S": _xlsx_orders()})[:300],
+    "truncated.xlsx": lambda: xlsx_workbook({"S": _xlsx_orders()})[:300],
     "orders.parquet": _parquet,
     "too_large.csv": _big_csv,   # read with a small max_bytes in the test
     # --- more awkward text ------------------------------------------------------------------------------------
@@ -170,8 +171,8 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "web_page_named.xls": lambda: b"<html><body><table><tr><td>id</td></tr><tr><td>1</td></tr></table></body></html>",
     "fake_old_format.xls": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1000,
     "zip_without_sheet.xlsx": lambda: _zip({"orders.csv": _orders()}),
-    "float_noise.xlsx": lambda: _xlsx({"S": [["id", "amount"], [1, 0.1 + 0.2], [2, 17850.0], [3, 1e-7]]}),
-    "formula_cells.xlsx": lambda: _xlsx({"S": [["id", "link"], [1, '=HYPERLINK("http://x.example","x")'],
+    "float_noise.xlsx": lambda: xlsx_workbook({"S": [["id", "amount"], [1, 0.1 + 0.2], [2, 17850.0], [3, 1e-7]]}),
+    "formula_cells.xlsx": lambda: xlsx_workbook({"S": [["id", "link"], [1, '=HYPERLINK("http://x.example","x")'],
                                                [2, "plain"]]}),
     "damaged.parquet": lambda: b"PAR1" + b"\x00" * 64,
 }

@@ -1,3 +1,4 @@
+-- grain: one row per loaded customer-list (CRM) row (a kept row of one file)
 -- staging: CRM rows of one file (the view _incoming) -> canonical customer_records columns
 -- Parameters: $file_id, $first_line_id
 with incoming as (

@@ -1,3 +1,4 @@
+-- grain: one row per loaded web or app event (a kept row of one file)
 -- staging: web/app events of one file (the view _incoming) -> canonical events columns
 -- event_type is normalised to view / cart / checkout / purchase / other.
 -- Parameters: $file_id, $first_line_id

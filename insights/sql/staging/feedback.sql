@@ -1,3 +1,4 @@
+-- grain: one row per loaded survey answer or review (a kept row of one file)
 -- staging: survey answers and reviews of one file (the view _incoming) -> canonical feedback columns
 -- kind: as the file says when it says nps/csat/review/survey; otherwise scores above 5 mean NPS (0-10),
 -- the rest reviews (1-5). Parameters: $file_id, $first_line_id, $default_kind

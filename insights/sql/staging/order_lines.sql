@@ -1,3 +1,4 @@
+-- grain: one row per loaded order line (a kept row of one file)
 -- staging: order lines of one file (the view _incoming) -> canonical order_lines columns
 -- rename and cast; shop realities (cancellations, returns, non-product lines) become flags here.
 -- Parameters: $file_id, $first_line_id

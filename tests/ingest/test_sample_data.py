@@ -10,7 +10,7 @@ import pandas as pd
 import phonenumbers
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 HEADERS = {
     "orders.csv": ["Order ID", "Order Date", "Customer ID", "Customer Email", "SKU", "Product", "Category",

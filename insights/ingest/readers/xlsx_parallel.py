@@ -17,7 +17,7 @@ row 1, which they never hold — so that every part's columns start at column A 
 trailing empty rows. The markers are cut away, narrower parts are padded with empty columns on the right,
 and the result is trimmed after its last non-empty row (where fastexcel ends an unsplit sheet). Leading
 empty columns this adds are empty everywhere, and the reader drops every empty column anyway, so the
-result is the same table as one fastexcel call (``tests/test_readers.py`` checks it cell for cell).
+result is the same table as one fastexcel call (``tests/ingest/test_readers.py`` checks it cell for cell).
 
 Anything unusual — no ``<sheetData>``, namespace prefixes, a row without its ``r`` number, a part with no
 rows — returns ``None`` and the caller reads the sheet the ordinary way.

@@ -126,10 +126,10 @@ def test_next_months_export_appends_only_new_lines(tmp_workspace, tmp_path):
 
 
 def test_a_failing_load_leaves_the_workspace_untouched(tmp_workspace, retail_csv, monkeypatch):
-    import insights.ingest.load as load
+    import insights.ingest.load.batch as batch
     def broken(con, *args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(load, "resolve_identities", broken)
+    monkeypatch.setattr(batch, "resolve_identities", broken)
     with pytest.raises(RuntimeError):
         ingest_files(tmp_workspace, [retail_csv])
     counts = tmp_workspace.con.execute("select (select count(*) from order_lines), (select count(*) from files), "
@@ -209,13 +209,13 @@ def test_long_columns_parsed_once_per_distinct_value_give_the_per_row_result(fld
     import pyarrow as pa
 
     from insights.ingest import values as V
-    from insights.ingest.load import DISTINCT_PARSE_MIN_ROWS, _field_type, _parse_values, parse_field
+    from insights.ingest.load.parse import DISTINCT_PARSE_MIN_ROWS, field_type, parse_field, parse_values
     rng = np.random.default_rng(7)
     column = pa.array([values[i] for i in rng.integers(0, len(values), DISTINCT_PARSE_MIN_ROWS + 500)], pa.string())
     date_format = V.detect_date_format(column) if fld == "ordered_at" else None
     fast = parse_field(fld, column, date_format)
-    typ = _field_type(fld)
-    slow = _parse_values(fld, typ, column, date_format, V.detect_number_format(column) if typ == "number" else None)
+    typ = field_type(fld)
+    slow = parse_values(fld, typ, column, date_format, V.detect_number_format(column) if typ == "number" else None)
     assert fast[0].equals(slow[0])
     assert (fast[1] == slow[1]).all() and (fast[2] == slow[2]).all()
     assert fast[2].any() and (typ in ("id", "text") or fast[1].any())   # empty and unreadable cells kept apart
@@ -304,7 +304,8 @@ def test_duplicates_among_many_rows_need_both_halves_of_the_hash():
     import numpy as np
     import pyarrow as pa
 
-    from insights.ingest.load import _Loader, _Staged
+    from insights.ingest.load.hashing import row_hashes
+    from insights.ingest.load.stage import Staged
     from insights.core.workspace import Workspace
     ws = Workspace.in_memory()
     ws.con.execute("create temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
@@ -318,8 +319,8 @@ def test_duplicates_among_many_rows_need_both_halves_of_the_hash():
     hi[50] = hi[5] ^ np.uint64(1 << 40)              # the same low bits as a repeated value: not a duplicate
     candidate = np.ones(n, dtype=bool)
     candidate[[30, 40]] = False                      # rejected rows take no part
-    staged = _Staged(n, np.arange(2, n + 2), {}, {}, hash_hi=pa.array(hi), hash_lo=pa.array(lo))
-    earlier, prior = _Loader(ws.con, [])._row_hashes(None, staged, candidate, "order_lines")
+    staged = Staged(n, np.arange(2, n + 2), {}, {}, hash_hi=pa.array(hi), hash_lo=pa.array(lo))
+    earlier, prior = row_hashes(ws.con, staged, candidate, "order_lines")
     found = {int(i): int(earlier[i]) for i in np.flatnonzero(~np.isnan(earlier))}
     assert found == {10: 7, 20: 9, 299_999: 9}       # spreadsheet row numbers (index + 2)
     assert prior == []

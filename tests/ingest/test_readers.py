@@ -1,4 +1,4 @@
-"""Reading files into all-text tables (insights/ingest/readers.py) and the errors a shop owner sees."""
+"""Reading files into all-text tables (insights/ingest/readers/) and the errors a shop owner sees."""
 
 from __future__ import annotations
 
@@ -12,19 +12,7 @@ import pytest
 
 from insights.ingest import errors as E
 from insights.ingest.readers import DEFAULT_MAX_BYTES, list_sheets, read_file
-
-
-def _xlsx(sheets: dict) -> bytes:
-    import openpyxl
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from tests.corpus.make_corpus import xlsx_workbook
 
 
 # ----- errors -----------------------------------------------------------------------------------------------
@@ -113,7 +101,7 @@ def test_empty_bytes_are_an_empty_file():
 
 # ----- workbooks --------------------------------------------------------------------------------------------
 def test_xlsx_cells_as_text_dates_iso_whole_numbers_plain():
-    data = _xlsx({"S": [["id", "day", "at", "qty", "price"],
+    data = xlsx_workbook({"S": [["id", "day", "at", "qty", "price"],
                         [17850, dt.date(2024, 3, 31), dt.datetime(2024, 3, 31, 14, 5), 3.0, 2.55]]})
     raw = read_file(data, name="o.xlsx")
     assert raw.data.to_pylist() == [{"c0": "17850", "c1": "2024-03-31", "c2": "2024-03-31 14:05:00", "c3": "3",
@@ -122,7 +110,7 @@ def test_xlsx_cells_as_text_dates_iso_whole_numbers_plain():
 
 
 def test_every_sheet_listed_first_non_empty_read_and_a_sheet_can_be_chosen():
-    data = _xlsx({"Cover": [], "Orders": [["a"], [1]], "Customers": [["name"], ["Ann"], ["Bob"]]})
+    data = xlsx_workbook({"Cover": [], "Orders": [["a"], [1]], "Customers": [["name"], ["Ann"], ["Bob"]]})
     assert list_sheets(data) == ["Cover", "Orders", "Customers"]
     raw = read_file(data, name="w.xlsx")
     assert raw.sheet == "Orders" and raw.sheets == ["Cover", "Orders", "Customers"]
@@ -141,6 +129,8 @@ def test_text_file_has_no_sheets(tmp_path):
 
 # ----- more rules: the brief's entry points, overrides, odd text, workbooks -------------------------------------
 from insights.ingest import readers as R  # noqa: E402
+from insights.ingest.readers import excel as XL  # noqa: E402
+from insights.ingest.readers import text as T  # noqa: E402
 
 
 def test_read_table_is_the_entry_point_and_reports_progress(tmp_path):
@@ -158,7 +148,7 @@ def test_sniff_is_cheap_and_says_format_encoding_delimiter_sheets(tmp_path):
     path.write_bytes("a;b\nCafé;1\n".encode("cp1252"))
     info = R.sniff(path)
     assert (info.format, info.encoding, info.delimiter, info.size) == ("csv", "cp1252", ";", path.stat().st_size)
-    info = R.sniff(_xlsx({"A": [["x"], [1]], "B": []}), name="w.xlsx")
+    info = R.sniff(xlsx_workbook({"A": [["x"], [1]], "B": []}), name="w.xlsx")
     assert info.format == "xlsx" and info.sheets == ["A", "B"]
     assert R.sniff(b"00001 19970101 1 11.77\n00002 19970102 2 3.00\n", name="c.txt").delimiter == "whitespace"
     with pytest.raises(E.EmptyFile):
@@ -223,8 +213,8 @@ def test_documents_that_are_not_spreadsheets_are_refused_plainly(data, name, fra
 
 
 def test_zip_bomb_refused_on_total_unpacked_size_before_opening(monkeypatch):
-    data = _xlsx({"S": [["a"], [1]]})
-    monkeypatch.setattr(R, "MAX_UNPACKED_BYTES", 1000)
+    data = xlsx_workbook({"S": [["a"], [1]]})
+    monkeypatch.setattr(XL, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(E.SuspiciousFile) as info:
         R.read_table(data, name="w.xlsx")
     assert "w.xlsx" in str(info.value) and "MB" in str(info.value) and "not opened" in str(info.value)
@@ -241,7 +231,7 @@ def test_zip_without_a_spreadsheet_is_refused():
 
 
 def test_xlsx_numbers_without_float_noise_and_title_rows_skipped():
-    data = _xlsx({"S": [["Sales report"], [], ["id", "amount"], [1, 0.1 + 0.2], [2, 0.1], [3, 17850.0]]})
+    data = xlsx_workbook({"S": [["Sales report"], [], ["id", "amount"], [1, 0.1 + 0.2], [2, 0.1], [3, 17850.0]]})
     raw = R.read_table(data, name="w.xlsx")
     assert raw.header_row == 3 and raw.columns == ["id", "amount"]
     assert raw.data.column("c1").to_pylist() == ["0.3", "0.1", "17850"]
@@ -249,7 +239,7 @@ def test_xlsx_numbers_without_float_noise_and_title_rows_skipped():
 
 
 def test_empty_chosen_sheet_is_a_table_with_no_rows():
-    raw = R.read_table(_xlsx({"Data": [["a"], [1]], "Blank": []}), name="w.xlsx", sheet="Blank")
+    raw = R.read_table(xlsx_workbook({"Data": [["a"], [1]], "Blank": []}), name="w.xlsx", sheet="Blank")
     assert raw.data.num_rows == 0 and raw.sheet == "Blank"
 
 
@@ -280,15 +270,15 @@ def test_large_files_parsed_on_every_core_number_bad_rows_like_one_thread(bad):
     rows = [f"{i},note {i},{i % 97}" for i in range(60_000)]
     rows.insert(41_234, bad)
     data = ("id,note,amount\n" + "\n".join(rows) + "\n").encode()
-    assert len(data) > R.THREADED_PARSE_MIN_BYTES // 8
-    original = R.THREADED_PARSE_MIN_BYTES
+    assert len(data) > T.THREADED_PARSE_MIN_BYTES // 8
+    original = T.THREADED_PARSE_MIN_BYTES
     try:
-        R.THREADED_PARSE_MIN_BYTES = 1 << 10
+        T.THREADED_PARSE_MIN_BYTES = 1 << 10
         threaded = R.read_table(data, name="big.csv")
-        R.THREADED_PARSE_MIN_BYTES = 1 << 40
+        T.THREADED_PARSE_MIN_BYTES = 1 << 40
         single = R.read_table(data, name="big.csv")
     finally:
-        R.THREADED_PARSE_MIN_BYTES = original
+        T.THREADED_PARSE_MIN_BYTES = original
     assert threaded.data.equals(single.data)
     assert np.asarray(threaded.source_rows).tolist() == np.asarray(single.source_rows).tolist()
     assert [(p.source_row, p.reason) for p in threaded.rejected] == [(p.source_row, p.reason) for p in single.rejected]
@@ -300,17 +290,17 @@ def test_large_files_parsed_on_every_core_number_bad_rows_like_one_thread(bad):
 def test_a_clean_large_file_parsed_on_every_core_keeps_its_order():
     rows = [f"{i},note {i},{i % 97}" for i in range(60_000)]
     data = ("id,note,amount\n" + "\n".join(rows) + "\n").encode()
-    original = R.THREADED_PARSE_MIN_BYTES
+    original = T.THREADED_PARSE_MIN_BYTES
     try:
-        R.THREADED_PARSE_MIN_BYTES = 1 << 10
+        T.THREADED_PARSE_MIN_BYTES = 1 << 10
         raw = R.read_table(data, name="big.csv")
     finally:
-        R.THREADED_PARSE_MIN_BYTES = original
+        T.THREADED_PARSE_MIN_BYTES = original
     assert raw.data.column("c0").to_pylist() == [str(i) for i in range(60_000)]
     assert np.asarray(raw.source_rows).tolist() == list(range(2, 60_002))
 
 
-# ----- one large XLSX sheet read on every core (insights/ingest/xlsx_parallel.py) ---------------------------
+# ----- one large XLSX sheet read on every core (insights/ingest/readers/xlsx_parallel.py) ---------------
 def _awkward_workbook(write_only: bool) -> bytes:
     """Shared or inline strings, dates, numbers, booleans, empty cells, blank rows, data that starts below
     row 1 and right of column A, a second sheet, and (normal mode) formatted but empty rows at the end."""
@@ -347,7 +337,7 @@ def _awkward_workbook(write_only: bool) -> bytes:
 @pytest.mark.parametrize("write_only", [False, True])
 @pytest.mark.parametrize("parts", [2, 3, 5])
 def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, monkeypatch):
-    from insights.ingest import xlsx_parallel as X
+    from insights.ingest.readers import xlsx_parallel as X
     data = _awkward_workbook(write_only)
     # the cut pieces, read as they are, are the sheet fastexcel reads (columns from A, the empty ones dropped)
     whole = read_file(data, name="w.xlsx", sheet="Orders")
@@ -367,7 +357,7 @@ def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, 
 
 
 def test_a_sheet_is_cut_only_between_rows_and_never_when_it_cannot_be(monkeypatch):
-    from insights.ingest import xlsx_parallel as X
+    from insights.ingest.readers import xlsx_parallel as X
     xml = (b'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>'
            b'<row r="3"><c r="A3"><v>3</v></c></row></sheetData><rowBreaks count="0"/></worksheet>')
     start, end, cuts = X.cut_points(xml, 2)

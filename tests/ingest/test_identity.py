@@ -1,7 +1,7 @@
 """One customer key across files: by id, normalised e-mail and E.164 phone; merges reported with reasons."""
 
 from insights.ingest import ingest_files
-from insights.ingest.identity import normalise_email, normalise_phone, region_for_country
+from insights.ingest.load.identity import normalise_email, normalise_phone, region_for_country
 
 
 def _write(tmp_path, name, text):

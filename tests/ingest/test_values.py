@@ -1,4 +1,4 @@
-"""Text cells → dates, exact amounts, ids and yes/no: one small test per rule (insights/ingest/values.py)."""
+"""Text cells → dates, exact amounts, ids and yes/no: one small test per rule (insights/ingest/values/)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 from insights.ingest import values as V
+from insights.ingest.values.column import spread_sample, trimmed_text
 
 
 def col(*vals):
@@ -330,8 +331,8 @@ def test_sample_of_a_long_column_equals_trimming_every_cell():
     rng = np.random.default_rng(1)
     cells = [" 01/02/2020 ", "", None, "03/04/2021", "\u00a0", "05/06/2022 10:00", "13/01/2023", " \t", "\u2003"]
     column = pa.array([cells[i] for i in rng.integers(0, len(cells), 100_000)], pa.string())
-    trimmed = V._trimmed(column)
+    trimmed = trimmed_text(column)
     filled = trimmed.filter(pc.fill_null(pc.not_equal(trimmed, ""), False))
     picks = np.unique(np.linspace(0, len(filled) - 1, V.SAMPLE_SIZE).astype(np.int64))
-    assert V._sample(column) == filled.take(pa.array(picks)).to_pylist()
-    assert "" not in V._sample(column) and len(V._sample(column)) == V.SAMPLE_SIZE
+    assert spread_sample(column) == filled.take(pa.array(picks)).to_pylist()
+    assert "" not in spread_sample(column) and len(spread_sample(column)) == V.SAMPLE_SIZE

@@ -1,0 +1,95 @@
+"""Orders tables: a file with order numbers and dates but no products or prices (Olist's ``orders`` table).
+
+Loaded together with an order-lines file, it completes those lines (customer, date, status, delivery dates) by
+order number; its rows count as loaded when some line used them, the others are set aside. The orders tables of
+one upload are read first (see :func:`~insights.ingest.load.batch.load_prepared`) into the temp tables
+``_order_headers_all`` (every row) and ``_order_headers`` (the first kept row of each order number); the line
+files then take what they lack from them, and ``_order_ids_used`` remembers which orders were used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# the order-header fields a line file may lack and an orders table of the same batch can complete
+_HEADER_FIELDS = ("ordered_at", "customer_id", "email", "phone", "status", "channel", "country", "currency",
+                  "delivered_at", "promised_at")
+
+
+class OrderHeaders:
+    """The orders tables of one upload, inside the caller's transaction: ``files`` holds their (plan, report)."""
+
+    def __init__(self, con):
+        self.con = con
+        self.files: list[tuple] = []
+
+    def create_tables(self) -> None:
+        con = self.con
+        con.execute("create or replace temp table _order_ids_used (order_id varchar)")
+        con.execute("""create or replace temp table _order_headers_all (_file varchar, _row bigint, _keep boolean,
+            f_order_id varchar, f_ordered_at timestamp, f_customer_id varchar, f_email varchar, f_phone varchar,
+            f_status varchar, f_channel varchar, f_country varchar, f_currency varchar,
+            f_delivered_at timestamp, f_promised_at timestamp)""")
+        con.execute("create or replace temp table _order_headers as select * from _order_headers_all")
+
+    def drop_tables(self) -> None:
+        for tmp in ("_order_headers", "_order_headers_all", "_order_ids_used"):
+            self.con.execute(f"drop table if exists {tmp}")  # fixed names
+
+    def add(self, plan, report) -> None:
+        """An orders table's classified rows (the view ``_incoming``) become order headers for the lines after it."""
+        con = self.con
+        con.execute("""insert into _order_headers_all select ?, _row, _keep, f_order_id, f_ordered_at,
+                f_customer_id, f_email, f_phone, f_status, f_channel, f_country, f_currency, f_delivered_at,
+                f_promised_at from _incoming""", [report.file_id])
+        con.execute("""create or replace temp table _order_headers as select * from _order_headers_all
+                       where _keep qualify row_number() over (partition by f_order_id order by _row) = 1""")
+        self.files.append((plan, report))
+        report.notes.append("Orders table (no products or prices): used to complete the order lines loaded "
+                            "with it.")
+
+    def complete(self, report, staged) -> None:
+        """Lines of an orders-table batch take what they lack (date, customer, status…) from the orders table."""
+        con = self.con
+        if not con.execute("select count(*) from _order_headers").fetchall()[0][0]:
+            return
+        cols = staged.columns
+        lines = pa.table({"_idx": pa.array(np.arange(staged.n, dtype=np.int64)), "f_order_id": cols["f_order_id"],
+                          **{f"f_{f}": cols[f"f_{f}"] for f in _HEADER_FIELDS}})
+        # the first orders table that knows an order wins; lines keep their own values where they have them
+        filled = ", ".join(f"coalesce(l.f_{f}, h.f_{f}) as f_{f}" for f in _HEADER_FIELDS)  # fixed names
+        con.register("_lines_arrow", lines)
+        try:
+            out = con.sql(f"""select {filled}, h.f_order_id is not null as _matched
+                             from _lines_arrow l left join _order_headers h on h.f_order_id = l.f_order_id
+                             order by l._idx""").to_arrow_table()
+            con.execute("insert into _order_ids_used select distinct l.f_order_id from _lines_arrow l "
+                        "where l.f_order_id in (select f_order_id from _order_headers)")
+        finally:
+            con.unregister("_lines_arrow")
+        for f in _HEADER_FIELDS:
+            cols[f"f_{f}"] = out.column(f"f_{f}").combine_chunks().cast(cols[f"f_{f}"].type)
+        matched = int(pc.sum(out.column("_matched")).as_py() or 0)
+        names = ", ".join(p.name for p, _ in self.files)
+        report.notes.append(f"{matched:,} lines completed (customer, date, status, delivery) from the orders "
+                            f"table {names}.")
+
+    def finish(self) -> None:
+        """Orders tables: rows some line used count as loaded; the others are set aside."""
+        con = self.con
+        reason = "order has no lines in the files loaded with it"
+        for plan, report in self.files:
+            fid = report.file_id
+            con.execute("""insert into set_aside select _file, _row, ? from _order_headers_all
+                           where _file = ? and _keep and f_order_id not in (select order_id from _order_ids_used)
+                           order by _row""", [reason, fid])
+            unused = con.execute("select count(*) from set_aside where file_id = ? and reason = ?",
+                                 [fid, reason]).fetchall()[0][0]
+            if unused:
+                report.set_aside_by_reason[reason] = unused
+                report.rows_set_aside += unused
+            kept = con.execute("select count(*) from _order_headers_all where _file = ? and _keep",
+                               [fid]).fetchall()[0][0]
+            report.rows_loaded = kept - unused

@@ -1,0 +1,45 @@
+"""What a load decides per kind of file: the canonical table it goes to, the checks each row must pass (in the
+order they are checked), and the three fates of a row."""
+
+from __future__ import annotations
+
+TABLE_FOR_KIND = {"transactions": "order_lines", "customers": "customer_records", "events": "events",
+                  "feedback": "feedback"}
+ID_COLUMN = {"order_lines": "line_id", "customer_records": "record_id", "events": "event_id",
+             "feedback": "feedback_id"}
+
+KEEP, REJECTED, SET_ASIDE = 0, 1, 2
+
+# (field, masks that must all be true, reason) in the order they are checked; the first failing one is
+# reported. "null:x" is a missing value of field x (after derivation), "bad:x" an unreadable one;
+# "null:revenue" a line whose amount cannot be computed.
+CHECKS = {
+    "transactions": [
+        ("order_id", ("null:order_id",), "no order number"),
+        ("ordered_at", ("bad:ordered_at",), "order date is not a date Clueboard can read"),
+        ("ordered_at", ("null:ordered_at",), "no order date"),
+        ("quantity", ("bad:quantity",), "quantity is not a number"),
+        ("unit_price", ("bad:unit_price",), "unit price is not an amount"),
+        ("line_total", ("bad:line_total",), "line total is not an amount"),
+        ("unit_price", ("null:revenue",), "no price or amount"),
+    ],
+    "customers": [
+        ("customer_id", ("null:customer_id", "null:email", "null:phone"), "no customer id, e-mail or phone"),
+    ],
+    "events": [
+        ("event_at", ("bad:event_at",), "event time is not a date Clueboard can read"),
+        ("event_at", ("null:event_at",), "no event time"),
+        ("event_name", ("null:event_name",), "no event name"),
+    ],
+    "feedback": [
+        ("score", ("bad:score",), "score is not a number"),
+        ("score", ("null:score", "null:text"), "no score and no comment"),
+    ],
+}
+
+
+def checks_for(plan) -> list[tuple]:
+    """The checks of ``plan``'s rows: an orders table (no products or prices) needs only its number and date."""
+    if plan.role == "orders":
+        return [c for c in CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
+    return CHECKS[plan.kind]

@@ -1,0 +1,91 @@
+"""Columns recognised by their content, for headers that say nothing (or files without a header): what the
+values of a column look like (:class:`ColumnProfile`) and the fields such values speak for (:func:`map_by_content`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from insights.ingest.mapping.fields import FIELDS
+
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_INT_RE = re.compile(r"^[+-]?\d{1,6}$")
+_DEC_RE = re.compile(r"^[+-]?[$€£¥]?\s?\d{1,3}([,.\s']?\d{3})*([.,]\d{1,4})?$|^\(?[$€£]?\d+([.,]\d{1,2})\)?$")
+_IDLIKE_RE = re.compile(r"^[A-Za-z]{0,3}[-_]?\d{3,}(\.0)?$|^[0-9a-f]{16,}$|^\d{4}-[A-Z]{5}$")
+
+
+@dataclass
+class ColumnProfile:
+    """What the values of one column look like (from a sample of non-empty cells)."""
+    index: int
+    filled: int
+    emails: float = 0.0
+    dates: float = 0.0
+    integers: float = 0.0
+    decimals: float = 0.0
+    idlike: float = 0.0
+    distinct: float = 0.0
+    has_fraction: bool = False
+
+
+def profile_column(index: int, values: Sequence[str | None], date_share: Callable[[list[str]], float]) -> ColumnProfile:
+    vals = [v.strip() for v in values if v is not None and str(v).strip() != ""]
+    prof = ColumnProfile(index, len(vals))
+    if not vals:
+        return prof
+    n = len(vals)
+    prof.emails = sum(bool(_EMAIL_RE.match(v)) for v in vals) / n
+    prof.integers = sum(bool(_INT_RE.match(v)) for v in vals) / n
+    prof.decimals = sum(bool(_DEC_RE.match(v)) for v in vals) / n
+    prof.idlike = sum(bool(_IDLIKE_RE.match(v)) for v in vals) / n
+    prof.distinct = len(set(vals)) / n
+    prof.has_fraction = any(re.search(r"[.,]\d{1,2}$", v) for v in vals)
+    if prof.emails < 0.5:
+        prof.dates = date_share(vals)
+    return prof
+
+
+def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, int | None],
+                   confidence: dict[str, str], has_header: bool) -> None:
+    """Fill still-unmapped fields from columns whose values speak for themselves (in place)."""
+    taken = {i for i in mapping.values() if i is not None}
+    fields = FIELDS[kind]
+
+    def free(pred):
+        return [p for p in profiles if p.index not in taken and p.filled and pred(p)]
+
+    def assign(fld, prof):
+        mapping[fld] = prof.index
+        confidence[fld] = "content"
+        taken.add(prof.index)
+
+    if "email" in fields and mapping.get("email") is None:
+        cols = free(lambda p: p.emails >= 0.8)
+        if cols:
+            assign("email", cols[0])
+    date_field = {"transactions": "ordered_at", "customers": "signed_up_at", "events": "event_at",
+                  "feedback": "submitted_at"}[kind]
+    if mapping.get(date_field) is None:
+        cols = free(lambda p: p.dates >= 0.9)
+        if cols:
+            assign(date_field, cols[0])
+    if has_header:
+        return  # named columns that matched nothing are left for the owner; guessing further misleads
+    # headerless files: ids, quantities and money by shape, left to right
+    if "customer_id" in fields and mapping.get("customer_id") is None:
+        cols = free(lambda p: p.idlike >= 0.9 or (p.integers >= 0.99 and p.distinct < 0.9 and not p.has_fraction
+                                                  and p.dates < 0.5))
+        if cols:
+            assign("customer_id", cols[0])
+    if kind == "transactions":
+        if mapping.get("quantity") is None:
+            cols = free(lambda p: p.integers >= 0.99)
+            if cols:
+                assign("quantity", cols[0])
+        if mapping.get("unit_price") is None and mapping.get("line_total") is None:
+            cols = free(lambda p: p.decimals >= 0.95 and p.has_fraction)
+            if cols:
+                # a headerless amount is usually what the line cost in total (CDNOW: id date qty amount)
+                assign("line_total", cols[0])

@@ -1,0 +1,183 @@
+"""Columns recognised by their headers: the spellings of each field (a few languages, compared after
+:func:`normalise_header`), which kind of file the recognised headers point to (:func:`detect_kind`), and the
+layout signature a confirmed mapping is remembered under."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Sequence
+
+from insights.ingest.mapping.fields import KINDS
+
+_ID = ("customerid", "customer", "customerno", "customernumber", "customernr", "custid", "clientid", "client",
+       "clientnumber", "buyerid", "memberid", "accountid", "accountnumber", "contactid", "kundennummer",
+       "kundenid", "idcliente", "numeroclient", "customerkey", "shopperid")
+_EMAIL = ("email", "emailaddress", "mail", "customeremail", "emailadresse", "correo", "correoelectronico",
+          "courriel", "buyeremail", "contactemail", "useremail", "billingemail")
+_PHONE = ("phone", "phonenumber", "telephone", "tel", "mobile", "mobilephone", "mobilenumber", "cell",
+          "cellphone", "telefon", "telefono", "telephonenumber", "customerphone", "billingphone", "phoneno")
+_COUNTRY = ("country", "countrycode", "countryname", "shippingcountry", "billingcountry", "land", "pais",
+            "pays", "customercountry")
+_CHANNEL = ("channel", "saleschannel", "orderchannel", "marketingchannel", "sourcechannel", "source",
+            "utmsource", "acquisitionchannel", "trafficsource", "referralsource", "leadsource", "medium")
+
+# normalised header -> field, per kind. Earlier synonyms win when two columns claim one field.
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "transactions": {
+        "order_id": ("orderid", "ordernumber", "orderno", "ordernr", "order", "invoiceno", "invoice",
+                     "invoiceid", "invoicenumber", "invoicenr", "transactionid", "transaction", "receiptno",
+                     "receiptid", "receiptnumber", "bestellnummer", "bestellung", "rechnungsnummer",
+                     "numerocommande", "commande", "pedido", "numeropedido", "saleid", "salesorder",
+                     "ordername", "orderref", "orderreference"),
+        "ordered_at": ("orderdate", "invoicedate", "orderedat", "orderpurchasetimestamp", "purchasedate",
+                       "transactiondate", "orderdatetime", "ordertime", "saledate", "salesdate", "createdat",
+                       "date", "datetime", "timestamp", "paidat", "purchasedat", "bestelldatum", "datum",
+                       "fecha", "datecommande", "created", "orderplaced", "placedat"),
+        "customer_id": ("customeruniqueid",) + _ID + ("userid", "user", "buyer"),
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "product_id": ("sku", "stockcode", "productid", "productcode", "itemid", "itemcode", "articleid",
+                       "articlenumber", "artikelnummer", "variantsku", "lineitemsku", "productsku", "ean",
+                       "barcode", "upc", "asin", "itemnumber", "partnumber"),
+        "product_name": ("product", "productname", "description", "itemname", "item", "itemdescription",
+                         "lineitemname", "productdescription", "title", "producttitle", "artikel",
+                         "bezeichnung", "producto", "article", "articlename"),
+        "category": ("category", "productcategory", "productcategoryname", "producttype", "categoryname",
+                     "department", "kategorie", "categoria", "categorie", "productgroup", "collection"),
+        "quantity": ("quantity", "qty", "quantityordered", "units", "unitssold", "numberofcds", "numberofunits",
+                     "lineitemquantity", "itemquantity", "menge", "anzahl", "cantidad", "quantite", "pieces",
+                     "count", "itemcount", "qtyordered"),
+        "unit_price": ("unitprice", "price", "itemprice", "lineitemprice", "priceeach", "priceperunit",
+                       "sellingprice", "saleprice", "unitcost", "preis", "einzelpreis", "precio",
+                       "precounitario", "prix", "prixunitaire", "unitamount", "rate"),
+        "line_total": ("linetotal", "total", "amount", "sales", "revenue", "dollarvalue", "value", "totalprice",
+                       "linerevenue", "lineamount", "subtotal", "totalamount", "salesamount", "netsales",
+                       "grosssales", "betrag", "importe", "montant", "itemtotal", "extendedprice"),
+        "currency": ("currency", "currencycode", "curr", "waehrung", "wahrung", "moneda", "devise"),
+        "channel": _CHANNEL,
+        "country": _COUNTRY,
+        "status": ("status", "orderstatus", "financialstatus", "fulfillmentstatus", "state", "orderstate",
+                   "paymentstatus", "transactiontype"),
+        "delivered_at": ("delivereddate", "deliveredat", "deliverydate", "orderdeliveredcustomerdate",
+                         "dateofdelivery", "deliveredon", "actualdeliverydate", "lieferdatum"),
+        "promised_at": ("promiseddate", "promisedat", "promiseddeliverydate", "estimateddeliverydate",
+                        "orderestimateddeliverydate", "expecteddeliverydate", "expecteddelivery", "duedate",
+                        "deliverydue"),
+    },
+    "customers": {
+        "customer_id": ("customeruniqueid",) + _ID + ("userid", "id", "uniqueid", "personid"),
+        "name": ("name", "fullname", "customername", "contactname", "clientname", "displayname",
+                 "nombre", "nom", "billingname"),
+        "first_name": ("firstname", "givenname", "forename", "vorname", "prenom", "nombrepila", "first"),
+        "last_name": ("lastname", "surname", "familyname", "nachname", "apellido", "nomdefamille", "last"),
+        "email": _EMAIL,
+        "phone": _PHONE,
+        "country": _COUNTRY,
+        "city": ("city", "town", "customercity", "ort", "stadt", "ciudad", "ville", "billingcity",
+                 "shippingcity"),
+        "channel": _CHANNEL + ("signupsource", "howdidyouhearaboutus"),
+        "signed_up_at": ("signupdate", "signedupat", "signedup", "registrationdate", "registeredat",
+                         "joindate", "joinedat", "datejoined", "customersince", "createdat", "created",
+                         "firstseen", "accountcreated", "dateadded", "subscribedat", "optindate"),
+        "consent_email": ("emailoptin", "acceptsemailmarketing", "acceptsmarketing", "newsletter",
+                          "emailconsent", "emailmarketing", "marketingoptin", "optin", "subscribed",
+                          "newsletteroptin", "emailsubscribed", "emailmarketingconsent"),
+        "consent_sms": ("smsoptin", "acceptssmsmarketing", "smsconsent", "smsmarketing", "smssubscribed",
+                        "smsmarketingconsent"),
+        "status": ("status", "subscriptionstatus", "accountstatus", "customerstatus", "memberstatus"),
+        "cancelled_at": ("cancelledat", "canceledat", "canceldate", "cancellationdate", "churndate",
+                         "enddate", "unsubscribedat", "closedat"),
+        "churn": ("churn", "churned", "exited", "attrition", "hasleft", "left", "churnlabel", "ischurned"),
+    },
+    "events": {
+        "session_id": ("sessionid", "session", "visitid", "sessionkey", "gasessionid", "visit"),
+        "event_at": ("timestamp", "eventtime", "eventat", "eventtimestamp", "time", "datetime", "date",
+                     "eventdate", "ts", "occurredat", "hittime", "createdat"),
+        "event_name": ("event", "eventname", "eventtype", "action", "eventaction", "type", "step"),
+        "customer_id": _ID + ("userid", "user", "visitorid", "clientid"),
+        "email": _EMAIL,
+        "page": ("page", "url", "pagepath", "pageurl", "landingpage", "path", "pagelocation", "screen",
+                 "pagetitle"),
+        "channel": _CHANNEL + ("referrer",),
+        "device": ("device", "devicecategory", "devicetype", "platform"),
+        "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
+    },
+    "feedback": {
+        "submitted_at": ("submittedat", "submitted", "reviewcreationdate", "reviewdate", "responsedate",
+                         "surveydate", "createdat", "date", "timestamp", "datetime", "answeredat",
+                         "completedat", "reviewanswertimestamp"),
+        "score": ("score", "nps", "npsscore", "rating", "reviewscore", "stars", "starrating", "csat",
+                  "csatscore", "likelihoodtorecommend", "howlikely", "note", "bewertung", "puntuacion"),
+        "text": ("comment", "comments", "reviewcommentmessage", "review", "reviewtext", "text", "feedback",
+                 "verifiedreviews", "message", "answer", "response", "body", "kommentar", "comentario",
+                 "commentaire", "reviewbody", "opencomment"),
+        "feedback_kind": ("type", "surveytype", "kind", "feedbacktype", "source", "channel"),
+        "customer_id": _ID + ("userid", "user", "respondentid", "reviewerid"),
+        "email": _EMAIL,
+        "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid"),
+    },
+}
+
+# how strongly a recognised field says "this file is of this kind"
+_KIND_EVIDENCE = {
+    "transactions": {"order_id": 3, "quantity": 3, "unit_price": 3, "line_total": 2, "product_id": 2,
+                     "product_name": 1, "ordered_at": 2, "delivered_at": 2, "promised_at": 2, "currency": 1},
+    "customers": {"customer_id": 1, "name": 2, "first_name": 3, "last_name": 3, "signed_up_at": 3,
+                  "consent_email": 3, "consent_sms": 3, "churn": 3, "city": 2, "phone": 1, "email": 1,
+                  "cancelled_at": 2},
+    "events": {"session_id": 4, "event_name": 3, "page": 2, "device": 2},
+    "feedback": {"score": 3, "text": 3, "feedback_kind": 1, "submitted_at": 1},
+}
+
+
+def normalise_header(header: str) -> str:
+    """``'E-Mail Adresse '`` → ``'emailadresse'``: lower case, accents and everything but letters/digits removed."""
+    text = unicodedata.normalize("NFKD", str(header or "")).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def layout_signature(headers: Sequence[str], kind: str) -> str:
+    """A key for "the same layout": the kind plus the normalised headers in order."""
+    text = kind + "\x1f" + "\x1f".join(normalise_header(h) for h in headers)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def map_by_name(headers: Sequence[str], kind: str) -> dict[str, tuple[int, int]]:
+    """field -> (column index, rank of the synonym matched); best (lowest) rank wins, then leftmost column."""
+    found: dict[str, tuple[int, int]] = {}
+    taken: set[int] = set()
+    norm = [normalise_header(h) for h in headers]
+    candidates = []
+    for fld, names in SYNONYMS[kind].items():
+        for rank, name in enumerate(names):
+            for idx, h in enumerate(norm):
+                if h and h == name:
+                    candidates.append((rank, idx, fld))
+    # a synonym that is the field's first choice beats a vaguer one, across fields
+    for rank, idx, fld in sorted(candidates):
+        if fld in found or idx in taken:
+            continue
+        found[fld] = (idx, rank)
+        taken.add(idx)
+    # Olist-style second id: a plain "customer id" next to a "customer unique id"
+    if kind == "customers" and "customer_id" in found and "customer_ref" not in found:
+        for idx, h in enumerate(norm):
+            if idx not in taken and h in _ID[:1] and norm[found["customer_id"][0]] == "customeruniqueid":
+                found["customer_ref"] = (idx, 0)
+                taken.add(idx)
+    return found
+
+
+def detect_kind(headers: Sequence[str], content_kinds: dict[str, int] | None = None) -> tuple[str, dict[str, int]]:
+    """The most likely kind for these headers, with the evidence score of every kind."""
+    scores = {}
+    for kind in KINDS:
+        matched = map_by_name(headers, kind)
+        scores[kind] = sum(_KIND_EVIDENCE[kind].get(f, 0) for f in matched)
+    if content_kinds:
+        for kind, extra in content_kinds.items():
+            scores[kind] += extra
+    best = max(KINDS, key=lambda k: (scores[k], -KINDS.index(k)))
+    return best, scores

@@ -1,0 +1,219 @@
+"""The plan of one file: its kind and mapping proposed from headers, content and memory (:func:`propose`), and
+the :class:`FilePlan` the owner corrects before loading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from insights.ingest import values as V
+from insights.ingest.mapping.content import ColumnProfile, map_by_content, profile_column
+from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
+from insights.ingest.mapping.headers import detect_kind, layout_signature, map_by_name
+
+
+@dataclass
+class Proposal:
+    kind: str
+    mapping: dict[str, int | None]
+    confidence: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, int] = field(default_factory=dict)
+
+
+def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfile], has_header: bool) -> Proposal:
+    """Kind (unless given) and mapping for a file from its headers and column profiles."""
+    content_votes = {}
+    if profiles:
+        if any(p.emails >= 0.8 for p in profiles) and not has_header:
+            content_votes["customers"] = 1
+        if not has_header and any(p.decimals >= 0.95 and p.has_fraction for p in profiles):
+            content_votes["transactions"] = 3
+    detected, scores = detect_kind(headers, content_votes)
+    kind = kind or detected
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    by_name = map_by_name(headers, kind) if has_header else {}
+    mapping: dict[str, int | None] = {f: None for f in FIELDS[kind]}
+    confidence: dict[str, str] = {}
+    for fld, (idx, rank) in by_name.items():
+        mapping[fld] = idx
+        confidence[fld] = "name" if rank < 3 else "name (variant)"
+    map_by_content(profiles, kind, mapping, confidence, has_header)
+    return Proposal(kind, mapping, confidence, scores)
+
+
+DATE_ORDERS = ("dmy", "mdy")
+
+
+class FilePlan:
+    """One file read and understood, ready to load: kind, mapping, date order, questions for the owner.
+
+    ``mapping`` is ``canonical field -> column index`` (``None`` = not in this file); ``columns`` are the
+    file's original headers; ``preview`` the first 20 rows as in the file; ``raw`` the reader's table.
+    Change the mapping with :meth:`set_mapping`, the kind with :meth:`set_kind` (re-proposes the mapping),
+    the order of ambiguous dates with :meth:`set_date_order`.
+    """
+
+    def __init__(self, raw, *, name: str, path: str | None, sha256: str, kind: str | None, memory=None):
+        self.raw = raw
+        self.name = name
+        self.path = path
+        self.sha256 = sha256
+        self.columns: list[str] = [str(c) if c is not None else "" for c in raw.columns]
+        self.has_header = bool(getattr(raw, "has_header", True))
+        self.notes: list[str] = []
+        self.date_order: str | None = None
+        self.date_formats: dict[str, object] = {}
+        self.questions: list[str] = []
+        self.remembered = False
+        self._memory = memory or {}
+        self._profiles = self._profile()
+        self._propose(kind, use_memory=True)
+
+    def _sample(self, i: int, limit: int = 500) -> list:
+        col = self.raw.data.column(i)
+        return col.slice(0, limit).to_pylist()
+
+    def _profile(self) -> list[ColumnProfile]:
+        def date_share(vals):
+            try:
+                fmt = V.detect_date_format(pa.array(vals, pa.string()))
+                if fmt.order == "unknown":
+                    return 0.0
+                res = V.parse_dates(pa.array(vals, pa.string()), fmt)
+            except Exception:  # a column that is not dates at all
+                return 0.0
+            bad = np.asarray(res.errors if not hasattr(res.errors, "to_numpy") else
+                             res.errors.to_numpy(zero_copy_only=False), dtype=bool)
+            return float(1 - bad.mean()) if len(bad) else 0.0
+        return [profile_column(i, self._sample(i), date_share) for i in range(len(self.columns))]
+
+    def _propose(self, kind: str | None, use_memory: bool) -> None:
+        proposal = propose(self.columns, kind, self._profiles, self.has_header)
+        self.kind = proposal.kind
+        self.mapping = proposal.mapping
+        self.confidence = proposal.confidence
+        self.kind_scores = proposal.scores
+        self.remembered = False
+        if use_memory:
+            remembered = self._memory.get(layout_signature(self.columns, self.kind))
+            if remembered is None and kind is None:
+                for k in KINDS:
+                    remembered = self._memory.get(layout_signature(self.columns, k))
+                    if remembered:
+                        break
+            if remembered and (kind is None or remembered["kind"] == kind):
+                self.kind = remembered["kind"]
+                self.mapping = {f: None for f in FIELDS[self.kind]}
+                for f, i in remembered["mapping"].items():
+                    if f in self.mapping and i is not None and i < len(self.columns):
+                        self.mapping[f] = int(i)
+                self.confidence = {f: "remembered" for f, i in self.mapping.items() if i is not None}
+                self.remembered = True
+        self._detect_dates()
+
+    def _detect_dates(self) -> None:
+        """Per date column: its format from the data; ambiguous day/month order becomes a question."""
+        self.date_formats = {}
+        self.questions = []
+        ambiguous = []
+        for fld in FIELDS[self.kind]:
+            idx = self.mapping.get(fld)
+            if fld not in DATE_FIELDS or idx is None:
+                continue
+            fmt = V.detect_date_format(self.raw.data.column(idx))
+            self.date_formats[fld] = fmt
+            if _is_ambiguous(fmt):
+                ambiguous.append(self.columns[idx])
+        if ambiguous:
+            if self.date_order is None:
+                self.date_order = "dmy"
+            self.questions.append(
+                f"The dates in {', '.join('“' + c + '”' for c in ambiguous)} could be day-first (31/12) or "
+                f"month-first (12/31): nothing in the file tells. Read as "
+                f"{'day-first' if self.date_order == 'dmy' else 'month-first'} — change it if that is wrong.")
+            for fld, fmt in list(self.date_formats.items()):
+                if _is_ambiguous(fmt):
+                    self.date_formats[fld] = _resolve_order(fmt, self.date_order)
+        else:
+            orders = {_order_of(f) for f in self.date_formats.values()} - {None}
+            self.date_order = orders.pop() if len(orders) == 1 else (self.date_order if orders else None)
+
+    def set_mapping(self, fld: str, column: int | None) -> None:
+        if fld not in FIELDS[self.kind]:
+            raise ValueError(f"{fld!r} is not a field of {self.kind}; expected one of {', '.join(FIELDS[self.kind])}")
+        if column is not None and not 0 <= int(column) < len(self.columns):
+            raise ValueError(f"column {column} is not in {self.name} (it has {len(self.columns)} columns)")
+        if column is not None:
+            for other, idx in self.mapping.items():
+                if idx == column and other != fld:
+                    self.mapping[other] = None  # one column feeds one field
+        self.mapping[fld] = None if column is None else int(column)
+        self.confidence[fld] = "you"
+        self.remembered = False
+        self._detect_dates()
+
+    def set_kind(self, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        self._propose(kind, use_memory=True)
+
+    def set_date_order(self, order: str) -> None:
+        if order not in DATE_ORDERS:
+            raise ValueError(f"date order must be one of {DATE_ORDERS}, not {order!r}")
+        self.date_order = order
+        self._detect_dates()
+
+    @property
+    def role(self) -> str:
+        """``orders`` for a transactions file with order numbers and dates but no prices; else ``lines``."""
+        m = self.mapping
+        if (self.kind == "transactions" and m.get("order_id") is not None and m.get("ordered_at") is not None
+                and m.get("unit_price") is None and m.get("line_total") is None and m.get("quantity") is None):
+            return "orders"
+        return "lines"
+
+    def missing_required(self) -> list[str]:
+        """Fields still needed before loading (the first field of each unmet requirement)."""
+        if self.role == "orders":
+            return []
+        return [group[0] for group in REQUIRED[self.kind] if all(self.mapping.get(f) is None for f in group)]
+
+    @property
+    def preview(self):
+        head = self.raw.data.slice(0, 20)
+        frame = pd.DataFrame({i: head.column(i).to_pylist() for i in range(head.num_columns)})
+        frame.columns = _unique_headers(self.columns)
+        return frame
+
+    def mapping_by_header(self) -> dict[str, str]:
+        return {f: self.columns[i] for f, i in self.mapping.items() if i is not None}
+
+    def __repr__(self) -> str:
+        return f"FilePlan({self.name!r}, kind={self.kind!r}, mapping={self.mapping_by_header()})"
+
+
+def _unique_headers(headers: Sequence[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        h = h or "(no name)"
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
+
+def _is_ambiguous(fmt) -> bool:
+    return bool(getattr(fmt, "ambiguous", False))
+
+
+def _resolve_order(fmt, order: str):
+    return fmt.with_order(order) if hasattr(fmt, "with_order") else fmt
+
+
+def _order_of(fmt) -> str | None:
+    return getattr(fmt, "order", None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import zipfile
 
 import numpy as np
 import pyarrow as pa
@@ -212,17 +213,46 @@ def test_documents_that_are_not_spreadsheets_are_refused_plainly(data, name, fra
     assert fragment in str(info.value)
 
 
-def test_zip_bomb_refused_on_total_unpacked_size_before_opening(monkeypatch):
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    return buf.getvalue()
+
+
+def test_zip_bomb_refused_by_its_compression_before_opening():
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    bomb = _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                 "xl/worksheets/sheet1.xml": b"<worksheet><sheetData>" + row * 400_000 + b"</sheetData></worksheet>"})
+    with pytest.raises(E.SuspiciousFile) as info:
+        R.read_table(bomb, name="w.xlsx")
+    text = str(info.value)
+    assert "w.xlsx" in text and "compressed at most 100 times" in text and "not opened" in text
+
+
+def test_workbook_larger_than_this_machine_can_hold_is_refused(monkeypatch):
     data = xlsx_workbook({"S": [["a"], [1]]})
-    monkeypatch.setattr(XL, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(XL, "available_memory", lambda: 3000)
+    monkeypatch.setattr(XL, "MIN_UNPACKED_LIMIT", 1000)
     with pytest.raises(E.SuspiciousFile) as info:
         R.read_table(data, name="w.xlsx")
-    assert "w.xlsx" in str(info.value) and "MB" in str(info.value) and "not opened" in str(info.value)
+    assert "w.xlsx" in str(info.value) and "free memory" in str(info.value)
+
+
+def test_the_unpacked_limit_follows_the_machine_and_never_refuses_a_full_sheet(monkeypatch):
+    monkeypatch.setattr(XL, "available_memory", lambda: 30 * 1024 ** 3)
+    assert XL.unpacked_limit() == 10 * 1024 ** 3
+    monkeypatch.setattr(XL, "available_memory", lambda: 1024 ** 3)
+    assert XL.unpacked_limit() == XL.MIN_UNPACKED_LIMIT >= 2 * 1024 ** 3
+
+
+def test_available_memory_is_read_from_the_machine():
+    assert XL.available_memory() > 100 * 1024 ** 2
 
 
 def test_zip_without_a_spreadsheet_is_refused():
     buf = io.BytesIO()
-    import zipfile
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("orders.csv", "a,b\n1,2\n")
     with pytest.raises(E.UnsupportedFile) as info:

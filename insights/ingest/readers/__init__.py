@@ -34,13 +34,13 @@ from __future__ import annotations
 
 from insights.ingest.readers.delimiters import DELIMITER_NAMES, DELIMITERS, detect_delimiter
 from insights.ingest.readers.encoding import ENCODING_NAMES, detect_encoding
-from insights.ingest.readers.excel import MAX_COMPRESSION_RATIO, MAX_UNPACKED_BYTES, RATIO_CHECK_FROM_BYTES
+from insights.ingest.readers.excel import MAX_COMPRESSION_RATIO, RATIO_CHECK_FROM_BYTES, unpacked_limit
 from insights.ingest.readers.file_bytes import DEFAULT_MAX_BYTES, EXCEL_SUFFIXES, TEXT_SUFFIXES
 from insights.ingest.readers.read import list_sheets, read_file, read_table, sniff
 from insights.ingest.readers.table import FileInfo, Progress, RawTable, RowProblem
 from insights.ingest.readers.text import THREADED_PARSE_MIN_BYTES
 
 __all__ = ["read_table", "read_file", "list_sheets", "sniff", "RawTable", "RowProblem", "FileInfo", "Progress",
-           "detect_encoding", "detect_delimiter", "DEFAULT_MAX_BYTES", "MAX_UNPACKED_BYTES", "MAX_COMPRESSION_RATIO",
+           "detect_encoding", "detect_delimiter", "DEFAULT_MAX_BYTES", "unpacked_limit", "MAX_COMPRESSION_RATIO",
            "RATIO_CHECK_FROM_BYTES", "DELIMITERS", "DELIMITER_NAMES", "ENCODING_NAMES", "EXCEL_SUFFIXES",
            "TEXT_SUFFIXES", "THREADED_PARSE_MIN_BYTES"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import zipfile
 
 import numpy as np
@@ -20,9 +21,31 @@ from insights.ingest.readers.table import Progress, RawTable
 
 log = logging.getLogger(__name__)
 
-MAX_UNPACKED_BYTES = 200 * 1024 ** 2         # a workbook whose zip members unpack to more is refused
-MAX_COMPRESSION_RATIO = 100                  # ... and so is one packed more than 100 times (zip bomb)
+# A zip bomb is told apart by how much it is packed: real workbooks compress 5-20 times (UCI's Online Retail:
+# 234 MB of XML in 23 MB, 9 times), a bomb hundreds or thousands of times. The unpacked size is bounded only by
+# what this machine can hold while it reads: a share of its available memory, never a size real sheets reach
+# (a full sheet, 1,048,576 rows, of 20 columns unpacks to about 2 GB).
+MAX_COMPRESSION_RATIO = 100                  # a workbook packed more than 100 times is refused (zip bomb)
 RATIO_CHECK_FROM_BYTES = 10 * 1024 ** 2      # the ratio only matters once the unpacked size is notable
+MEMORY_SHARE = 3                             # unpacked XML may use up to a third of the available memory
+MIN_UNPACKED_LIMIT = 2 * 1024 ** 3           # ... and never less than a full sheet needs
+
+
+def available_memory() -> int:
+    """Bytes of memory this machine can give without swapping (Linux MemAvailable; else free pages)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+def unpacked_limit() -> int:
+    """The most a workbook may unpack to here: a third of the available memory, at least 2 GiB."""
+    return max(MIN_UNPACKED_LIMIT, available_memory() // MEMORY_SHARE)
 
 
 def _check_zip(data: bytes, name: str) -> None:
@@ -37,12 +60,19 @@ def _check_zip(data: bytes, name: str) -> None:
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     ratio = total / packed
-    if total > MAX_UNPACKED_BYTES or (total > RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO):
+    if total > RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
         raise SuspiciousFile(
-            name, expected=f"a workbook that unpacks to at most {MAX_UNPACKED_BYTES / 1e6:,.0f} MB "
-                           f"and is compressed at most {MAX_COMPRESSION_RATIO} times",
-            got=f"{total / 1e6:,.0f} MB from {packed / 1e6:,.2f} MB, {ratio:,.0f} times",
-            hint="It was not opened: that is how zip bombs look. Save the data as CSV instead")
+            name, expected=f"a workbook compressed at most {MAX_COMPRESSION_RATIO} times (real workbooks are "
+                           "compressed 5 to 20 times)",
+            got=f"{total / 1e6:,.0f} MB packed into {packed / 1e6:,.2f} MB, {ratio:,.0f} times",
+            hint="It was not opened: that is how zip bombs look. If it is a real workbook, save it as CSV")
+    limit = unpacked_limit()
+    if total > limit:
+        raise SuspiciousFile(
+            name, expected=f"a workbook this machine can hold while reading it: at most {limit / 1e9:,.1f} GB "
+                           "unpacked (a third of its free memory)",
+            got=f"{total / 1e9:,.1f} GB unpacked from {packed / 1e6:,.0f} MB",
+            hint="Close other programs and try again, or save the sheet as CSV, which is read in pieces")
     if "word/document.xml" in names:
         raise UnsupportedFile(name, expected="an Excel workbook", got="a Word document",
                               hint="Copy the table into Excel and save it as .xlsx")

@@ -49,8 +49,13 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
     for plan in plans:
         missing = plan.missing_required()
         if missing:
+            no_names = not plan.has_header
             raise IngestError(plan.name, None, ", ".join(FIELD_LABELS.get(f, f) for f in missing),
-                              "a column mapped to this field")
+                              "a column mapped to this field",
+                              got="a file without column names"
+                              if no_names else None,
+                              hint="Add a header row that names the columns, or map them on the Upload page"
+                              if no_names else None)
     # orders tables first, so the lines loaded with them can be completed
     ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
     reports: dict[int, FileReport] = {}

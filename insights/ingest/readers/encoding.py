@@ -5,6 +5,7 @@ a replacement character."""
 from __future__ import annotations
 
 import codecs
+import json
 
 from insights.ingest.errors import EncodingError
 
@@ -105,6 +106,35 @@ def decode(data: bytes, name: str, encoding: str | None, partial: bool = False) 
     if text.startswith("\ufeff"):
         text = text[1:]
     return text, codec, label
+
+
+def stray_nul_lines(data: bytes, limit: int = 5) -> tuple[int, list[int]]:
+    """(NUL bytes, the first ``limit`` line numbers holding one) of a UTF-8 or single-byte text file that some
+    till or database export left a few NUL bytes in; (0, []) when there are none or so many that the file is
+    binary or UTF-16 (which the decoder handles)."""
+    count = data.count(b"\x00")
+    if not count or count > max(16, len(data) // 1000) or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return 0, []
+    lines, start = [], 0
+    while len(lines) < limit:
+        at = data.find(b"\x00", start)
+        if at < 0:
+            break
+        lines.append(data.count(b"\n", 0, at) + 1)
+        start = at + 1
+    return count, sorted(set(lines))
+
+
+def looks_like_json(text: str) -> bool:
+    """True for a JSON document (an array of records or an object) saved under a text name."""
+    start = text.lstrip()[:2]
+    if not start or start[0] not in "[{":
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return start in ("[{", '{"')
+    return True
 
 
 def looks_binary(text_sample: str) -> bool:

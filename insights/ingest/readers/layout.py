@@ -56,6 +56,11 @@ def find_header(records: list[list[str]]) -> tuple[int, bool]:
             break
     first = [f for f in records[header] if f.strip()]
     has_header = not (first and all(_is_data_like(f) for f in first))
+    above = records[header - 1] if header > 0 else []
+    if has_header and len(above) > 1 and not any(f.strip() for f in above) \
+            and sum(_is_data_like(f) for f in first) * 2 >= len(first):
+        # ",,,," above a row that is mostly data: the header row is there but its names are blank
+        return header - 1, False
     return header, has_header
 
 

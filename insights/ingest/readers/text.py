@@ -18,7 +18,7 @@ import pyarrow.csv as pacsv
 
 from insights.ingest.errors import EmptyFile, IngestError, UnsupportedFile
 from insights.ingest.readers.delimiters import DELIMITER_NAMES, detect_delimiter, head_records
-from insights.ingest.readers.encoding import decode, looks_binary, utf16_without_bom
+from insights.ingest.readers.encoding import decode, looks_binary, looks_like_json, stray_nul_lines, utf16_without_bom
 from insights.ingest.readers.layout import drop_blank_rows, header_position, plural, unique_headers
 from insights.ingest.readers.table import Progress, RawTable, RowProblem
 
@@ -41,6 +41,11 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
     """Text files. Fast path: a file whose first megabyte is UTF-8 goes to the parser undecoded (pyarrow
     checks the rest is UTF-8 too); if it is not, the file is read again with its encoding detected."""
     notes: list[str] = []
+    nuls, nul_lines = stray_nul_lines(data) if not utf16_without_bom(data[:4096]) else (0, [])
+    if nuls:
+        data = data.replace(b"\x00", b"")
+        notes.append(f"Removed {plural(nuls, 'invisible NUL character')} (line {', '.join(map(str, nul_lines))}"
+                     f"{' …' if nuls > len(nul_lines) else ''} of the file): some tills and databases write them.")
     head = data[:1 << 20]
     whole = len(head) == len(data)
     text = None
@@ -59,6 +64,12 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
                               got="binary data", hint="If it is an Excel file, open it in Excel and save it as .xlsx")
     if whole and not text.strip():
         raise EmptyFile(name, hint="The file has no data (only blank lines).")
+    if looks_like_json(text):
+        raise UnsupportedFile(name, expected="a spreadsheet: rows of values separated by commas, semicolons or tabs "
+                                             "(CSV, TSV, TXT), an Excel workbook or Parquet",
+                              got="JSON data",
+                              hint="Export the data as CSV from the tool that made it, or open it in Excel "
+                                   "(Data › Get Data › From JSON) and save it as .xlsx")
     report(0.15, "Decoded the text")
     if delimiter in ("whitespace", " "):
         delim = "whitespace"
@@ -115,11 +126,11 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
         sep = "\x1f"
     body_bytes = data if (codec == "utf-8" and quoting) else body.encode("utf-8")
 
-    def parse(threads: bool) -> pa.Table:
+    def parse(threads: bool, block_size: int | None = None) -> pa.Table:
         return pacsv.read_csv(
             io.BytesIO(body_bytes),
             read_options=pacsv.ReadOptions(use_threads=threads, skip_rows=body_skip, column_names=names,
-                                           block_size=1 << 24 if not threads else 1 << 22),
+                                           block_size=block_size or (1 << 24 if not threads else 1 << 22)),
             parse_options=pacsv.ParseOptions(delimiter=sep, quote_char='"' if quoting else False,
                                              newlines_in_values=quoting, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
@@ -130,7 +141,15 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
         # a large file is parsed on every core; the reader can number a bad row only when parsing in one thread,
         # so a file with any bad or blank row is parsed again that way
         threaded = len(body_bytes) > THREADED_PARSE_MIN_BYTES
-        table = parse(threaded)
+        try:
+            table = parse(threaded)
+        except pa.ArrowInvalid as err:
+            if "straddl" not in str(err):
+                raise
+            # one cell longer than a parse block (a long note, a pasted document): parse the file as one block
+            problems.clear()
+            threaded = False
+            table = parse(False, block_size=len(body_bytes) + 1)
         if threaded and problems:
             problems.clear()
             table = parse(False)

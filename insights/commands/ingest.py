@@ -1,10 +1,13 @@
 """Load spreadsheets into a workspace and print what happened to every row.
 
-    python -m insights ingest orders.csv customers.xlsx --workspace ~/shops/mine [--kind transactions] [--json]
+    python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json]
+        [--kind transactions]                            # every file is of this kind
+        [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
 
 Each file is read (format, encoding and delimiter detected), recognised as one of four kinds and mapped to
-the canonical fields by its headers (or remembered from an earlier file of the same layout). The report
-lists per file the rows read, loaded, rejected (with reasons) and set aside, and the revenue read and
+the canonical fields by its headers (or remembered from an earlier file of the same layout). The report says the
+kind found and how sure it is (``kind_confidence`` 0–1 and ``kind_runner_up`` in ``--json``; below
+``GUESS_BELOW`` the kind is called a guess, with the ``--kind`` that forces another). It lists per file the rows read, loaded, rejected (with reasons) and set aside, and the revenue read and
 loaded; ``--json`` prints the same as a stable JSON object ``{"files": [...], "workspace": {...}}``.
 """
 
@@ -13,11 +16,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
+from typing import Sequence
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
-from insights.ingest import ingest_files
+from insights.ingest import load_prepared, prepare_file
 from insights.ingest.errors import IngestError
 from insights.ingest.mapping.fields import KINDS
+from insights.ingest.mapping.headers import GUESS_BELOW
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +31,68 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="CSV/TSV/TXT, XLSX/XLS or Parquet files")
     add_workspace_arguments(parser)
-    parser.add_argument("--kind", choices=KINDS, help="treat every file as this kind instead of detecting it")
+    parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
+                        help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
+                             f"detecting it; kinds: {', '.join(KINDS)}")
+
+
+def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | None]:
+    """The kind each file is forced to by the ``--kind`` options (None: detect it). A file is named as given on
+    the command line or by its file name. Raises ValueError, in one line, for an unknown kind or file."""
+    every: str | None = None
+    chosen: list[str | None] = [None] * len(files)
+    for option in given:
+        kind, per_file, name = option.partition("=")
+        kind = kind.strip()
+        if kind not in KINDS:
+            raise ValueError(f"--kind {option}: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        if not per_file:
+            if every is not None and every != kind:
+                raise ValueError(f"--kind {option}: every file was already given the kind {every}; "
+                                 f"name the file for each (--kind {kind}=FILE)")
+            every = kind
+            continue
+        matches = [i for i, f in enumerate(files) if name in (f, Path(f).name)]
+        if not matches:
+            raise ValueError(f"--kind {option}: {name!r} is not one of the files to load "
+                             f"({', '.join(Path(f).name for f in files)})")
+        for i in matches:
+            chosen[i] = kind
+    return [kind or every for kind in chosen]
 
 
 def _fmt_money(value) -> str:
     return f"{value:,.2f}"
 
 
-def format_report(report) -> str:
-    """The human-readable per-file report."""
-    out = []
+def kind_facts(report, plans: Sequence) -> list[dict]:
+    """Per file of ``report``: how sure its kind is (``kind_confidence``, ``kind_runner_up``), from its plan."""
+    by_file = {(p.path, p.name): p for p in plans}
+    facts = []
     for f in report.files:
+        plan = by_file.get((f.path, f.name))
+        facts.append({"kind_confidence": getattr(plan, "kind_confidence", 1.0),
+                      "kind_runner_up": getattr(plan, "kind_runner_up", None)})
+    return facts
+
+
+def _kind_line(f, facts: dict) -> str:
+    sure, runner_up = facts["kind_confidence"], facts["kind_runner_up"]
+    if sure >= GUESS_BELOW:
+        return f"  kind: {f.kind} (confidence {sure:.2f}" + (f"; next most likely {runner_up})" if runner_up else ")")
+    other = runner_up or next(k for k in KINDS if k != f.kind)
+    return (f"  kind: {f.kind} is a guess (confidence {sure:.2f}, below {GUESS_BELOW:.2f}"
+            + (f"; it could be {runner_up}" if runner_up else "") + "). If it is wrong, load the file again with "
+            f"--kind {other}={f.name} (or another of {', '.join(KINDS)}).")
+
+
+def format_report(report, kinds: Sequence[dict] | None = None) -> str:
+    """The human-readable per-file report (``kinds``: :func:`kind_facts`, one per file)."""
+    out = []
+    for n, f in enumerate(report.files):
         out.append(f"{f.name}  ({f.kind}{', orders table' if f.role == 'orders' else ''})")
+        if kinds is not None:
+            out.append(_kind_line(f, kinds[n]))
         facts = [f"format {f.format}"]
         if f.encoding:
             facts.append(f"encoding {f.encoding}")
@@ -73,12 +129,18 @@ def format_report(report) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        kinds = kinds_per_file(args.files, args.kind)
+    except ValueError as err:
+        print(f"Nothing was loaded: {err}", file=sys.stderr)
+        return 2
+    try:
         ws = open_workspace(args.workspace, create=True)
     except (OSError, FileExistsError) as err:
         print(f"Cannot open the workspace {args.workspace}: {err}", file=sys.stderr)
         return 2
     try:
-        report = ingest_files(ws, args.files, kind=args.kind)
+        plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
+        report = load_prepared(ws, plans)
     except IngestError as err:
         print(f"Nothing was loaded: {err}", file=sys.stderr)
         return 1
@@ -87,8 +149,12 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         ws.close()
+    facts = kind_facts(report, plans)
     if args.json:
-        print_json(report.to_dict())
+        out = report.to_dict()
+        for f, extra in zip(out["files"], facts):
+            f.update(extra)
+        print_json(out)
     else:
-        print(format_report(report))
+        print(format_report(report, facts))
     return 0

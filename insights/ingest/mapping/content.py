@@ -9,11 +9,20 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.mapping.headers import is_question
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _INT_RE = re.compile(r"^[+-]?\d{1,6}$")
 _DEC_RE = re.compile(r"^[+-]?[$€£¥]?\s?\d{1,3}([,.\s']?\d{3})*([.,]\d{1,4})?$|^\(?[$€£]?\d+([.,]\d{1,2})\)?$")
 _IDLIKE_RE = re.compile(r"^[A-Za-z]{0,3}[-_]?\d{3,}(\.0)?$|^[0-9a-f]{16,}$|^\d{4}-[A-Z]{5}$")
+_SCALE_RE = re.compile(r"^(10|\d)(\.0)?$")  # an answer on a 0–10 (or 1–5) scale
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+# what web and app analytics call their events (view_product, add_to_cart, page_view, session_start, purchase…),
+# compared in lower case without separators
+_EVENT_RE = re.compile(r"^(page|screen|product|item|session|user|add|remove|begin|start|view|click|search|sign|"
+                       r"log|scroll|checkout|cart|purchase|firstvisit|firstopen|visit|order|select|share|"
+                       r"subscribe|refund|apply|generatelead)[a-z]*$|[a-z]*(view|viewed|cart|checkout|purchase|"
+                       r"added|removed|started|completed|clicked|opened)$")
 
 
 @dataclass
@@ -28,6 +37,10 @@ class ColumnProfile:
     idlike: float = 0.0
     distinct: float = 0.0
     has_fraction: bool = False
+    scale: float = 0.0        # whole numbers 0–10: answers to a rating or NPS question
+    prose: float = 0.0        # three words or more: comments
+    event_words: float = 0.0  # event names such as view_product, add_to_cart
+    values: int = 0           # distinct values in the sample
 
 
 def profile_column(index: int, values: Sequence[str | None], date_share: Callable[[list[str]], float]) -> ColumnProfile:
@@ -42,14 +55,36 @@ def profile_column(index: int, values: Sequence[str | None], date_share: Callabl
     prof.idlike = sum(bool(_IDLIKE_RE.match(v)) for v in vals) / n
     prof.distinct = len(set(vals)) / n
     prof.has_fraction = any(re.search(r"[.,]\d{1,2}$", v) for v in vals)
+    prof.values = len(set(vals))
+    prof.scale = sum(bool(_SCALE_RE.match(v)) for v in vals) / n
+    prof.prose = sum(len(_WORD_RE.findall(v)) >= 3 for v in vals) / n
+    prof.event_words = sum(bool(_EVENT_RE.match(re.sub(r"[^a-z]", "", v.lower()))) for v in vals) / n
     if prof.emails < 0.5:
         prof.dates = date_share(vals)
     return prof
 
 
+def answers_scores(profile: ColumnProfile) -> bool:
+    """The column holds answers on a 0–10 or 1–5 scale (an NPS or rating question)."""
+    return profile.filled > 0 and profile.scale >= 0.95 and profile.values >= 2
+
+
+def answers_in_words(profile: ColumnProfile) -> bool:
+    """The column holds comments: most answers are several words long."""
+    return profile.filled > 0 and profile.prose >= 0.5
+
+
+def names_events(profile: ColumnProfile) -> bool:
+    """The column holds event names (view_product, add_to_cart, page_view …), a few distinct ones repeated."""
+    return profile.filled > 0 and profile.event_words >= 0.6 and profile.values <= max(30, profile.filled // 5)
+
+
 def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, int | None],
-                   confidence: dict[str, str], has_header: bool) -> None:
-    """Fill still-unmapped fields from columns whose values speak for themselves (in place)."""
+                   confidence: dict[str, str], has_header: bool, headers: Sequence[str] = ()) -> None:
+    """Fill still-unmapped fields from columns whose values speak for themselves (in place).
+
+    In a feedback file a column titled with a question (``headers``) is the score when its answers are on a
+    0–10 or 1–5 scale, and the comment when they are sentences."""
     taken = {i for i in mapping.values() if i is not None}
     fields = FIELDS[kind]
 
@@ -71,6 +106,14 @@ def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, 
         cols = free(lambda p: p.dates >= 0.9)
         if cols:
             assign(date_field, cols[0])
+    if kind == "feedback":
+        def asked(p):
+            return not has_header or (p.index < len(headers) and is_question(headers[p.index]))
+        for fld, answers in (("score", answers_scores), ("text", answers_in_words)):
+            if mapping.get(fld) is None:
+                cols = free(lambda p: asked(p) and answers(p))
+                if cols:
+                    assign(fld, cols[0])
     if has_header:
         return  # named columns that matched nothing are left for the owner; guessing further misleads
     # headerless files: ids, quantities and money by shape, left to right

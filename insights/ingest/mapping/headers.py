@@ -5,6 +5,7 @@ layout signature a confirmed mapping is remembered under."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from typing import Sequence
@@ -92,10 +93,12 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "churn": ("churn", "churned", "exited", "attrition", "hasleft", "left", "churnlabel", "ischurned"),
     },
     "events": {
-        "session_id": ("sessionid", "session", "visitid", "sessionkey", "gasessionid", "visit"),
+        "session_id": ("sessionid", "session", "visitid", "sessionkey", "gasessionid", "visit", "idvisit"),
         "event_at": ("timestamp", "eventtime", "eventat", "eventtimestamp", "time", "datetime", "date",
-                     "eventdate", "ts", "occurredat", "hittime", "createdat"),
-        "event_name": ("event", "eventname", "eventtype", "action", "eventaction", "type", "step"),
+                     "eventdate", "ts", "occurredat", "hittime", "createdat", "lastactiondatetime"),
+        # a visit log (Matomo) has one row per visit: what the visit came to (none / abandonedCart / ordered)
+        "event_name": ("event", "eventname", "eventtype", "action", "eventaction", "type", "step",
+                       "visitecommercestatus"),
         "customer_id": _ID + ("userid", "user", "visitorid", "clientid"),
         "email": _EMAIL,
         "page": ("page", "url", "pagepath", "pageurl", "landingpage", "path", "pagelocation", "screen",
@@ -105,18 +108,22 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
     },
     "feedback": {
+        # when the answer was given: a survey's end or submit date, a review's creation date
         "submitted_at": ("submittedat", "submitted", "reviewcreationdate", "reviewdate", "responsedate",
                          "surveydate", "createdat", "date", "timestamp", "datetime", "answeredat",
-                         "completedat", "reviewanswertimestamp"),
+                         "completedat", "reviewanswertimestamp", "submitdate", "submitdateutc", "enddate",
+                         "reviewcreatedutc", "reviewcreateddateutc", "reviewcreateddate", "reviewcreated",
+                         "datesubmitted", "submissiondate"),
         "score": ("score", "nps", "npsscore", "rating", "reviewscore", "stars", "starrating", "csat",
-                  "csatscore", "likelihoodtorecommend", "howlikely", "note", "bewertung", "puntuacion"),
+                  "csatscore", "likelihoodtorecommend", "howlikely", "note", "bewertung", "puntuacion",
+                  "reviewstars", "reviewrating", "overallrating"),
         "text": ("comment", "comments", "reviewcommentmessage", "review", "reviewtext", "text", "feedback",
                  "verifiedreviews", "message", "answer", "response", "body", "kommentar", "comentario",
-                 "commentaire", "reviewbody", "opencomment"),
+                 "commentaire", "reviewbody", "opencomment", "reviewcontent", "whatcouldwedobetter"),
         "feedback_kind": ("type", "surveytype", "kind", "feedbacktype", "source", "channel"),
         "customer_id": _ID + ("userid", "user", "respondentid", "reviewerid"),
         "email": _EMAIL,
-        "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid"),
+        "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
     },
 }
 
@@ -171,7 +178,11 @@ def map_by_name(headers: Sequence[str], kind: str) -> dict[str, tuple[int, int]]
 
 
 def detect_kind(headers: Sequence[str], content_kinds: dict[str, int] | None = None) -> tuple[str, dict[str, int]]:
-    """The most likely kind for these headers, with the evidence score of every kind."""
+    """The most likely kind for these headers, with the evidence score of every kind.
+
+    Every recognised header adds its weight (``_KIND_EVIDENCE``) to its kind, so the whole header counts, not
+    one field; ``content_kinds`` adds what the values say (event names, answers to a question: see
+    ``mapping.plan.content_votes``)."""
     scores = {}
     for kind in KINDS:
         matched = map_by_name(headers, kind)
@@ -181,3 +192,38 @@ def detect_kind(headers: Sequence[str], content_kinds: dict[str, int] | None = N
             scores[kind] += extra
     best = max(KINDS, key=lambda k: (scores[k], -KINDS.index(k)))
     return best, scores
+
+
+# evidence points that make the winning kind e (2.72) times as likely per point over the others' (a softmax)
+KIND_EVIDENCE_SCALE = 2.0
+# below this the report calls the kind a guess and says how to force it
+GUESS_BELOW = 0.6
+
+
+def kind_confidence(scores: dict[str, int]) -> tuple[float, str | None]:
+    """(How sure the detected kind is, 0–1; the runner-up kind) from the evidence of every kind.
+
+    The share of the best kind in a softmax of the evidence (``KIND_EVIDENCE_SCALE`` points per factor e): one
+    recognised order number alone (3 points against none) gives 0.60, an order file with dates, quantities and
+    prices over 0.99, two kinds with equal evidence at most 0.5. No evidence at all gives 0.25 (four kinds)."""
+    order = sorted(KINDS, key=lambda k: (-scores.get(k, 0), KINDS.index(k)))
+    best = scores.get(order[0], 0)
+    weights = [math.exp((scores.get(k, 0) - best) / KIND_EVIDENCE_SCALE) for k in order]
+    runner_up = order[1] if scores.get(order[1], 0) > 0 else None
+    return round(weights[0] / sum(weights), 2), runner_up
+
+
+_QUESTION_WORDS = frozenset({
+    "how", "what", "why", "which", "would", "will", "did", "do", "does", "are", "is", "was", "were", "could",
+    "can", "should", "where", "when", "who", "overall", "please", "hoe", "wat", "waarom", "welke", "zou", "wie",
+    "warum", "welche", "wurden", "würden", "comment", "pourquoi", "quel", "quelle", "quelles",
+    "recommanderiez", "como", "cómo", "que", "qué", "por", "cual", "cuál", "recomendarias"})
+
+
+def is_question(header: str) -> bool:
+    """A survey column titled with its question ("How likely are you to recommend us to a friend?")."""
+    text = str(header or "").strip()
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 3:
+        return False
+    return text.endswith("?") or words[0] in _QUESTION_WORDS

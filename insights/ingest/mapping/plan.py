@@ -11,9 +11,11 @@ import pandas as pd
 import pyarrow as pa
 
 from insights.ingest import values as V
-from insights.ingest.mapping.content import ColumnProfile, map_by_content, profile_column
+from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, answers_scores, map_by_content,
+                                             names_events, profile_column)
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
-from insights.ingest.mapping.headers import detect_kind, layout_signature, map_by_name
+from insights.ingest.mapping.headers import (detect_kind, is_question, kind_confidence, layout_signature,
+                                             map_by_name, normalise_header)
 
 
 @dataclass
@@ -22,17 +24,37 @@ class Proposal:
     mapping: dict[str, int | None]
     confidence: dict[str, str] = field(default_factory=dict)
     scores: dict[str, int] = field(default_factory=dict)
+    kind_confidence: float = 1.0         # how sure the detected kind is (1.0 when the owner gave it)
+    kind_runner_up: str | None = None    # the next most likely kind
+
+
+def content_votes(headers: Sequence[str], profiles: list[ColumnProfile], has_header: bool) -> dict[str, int]:
+    """Evidence for a kind from the values: money and e-mails in a headerless file; a survey question answered
+    on a 0–10 scale (strong: 9) or in sentences (3); an event column holding event names (6)."""
+    votes: dict[str, int] = {}
+    if not has_header:
+        if any(p.emails >= 0.8 for p in profiles):
+            votes["customers"] = 1
+        if any(p.decimals >= 0.95 and p.has_fraction for p in profiles):
+            votes["transactions"] = 3
+        return votes
+    questions = [p for p in profiles if p.index < len(headers) and is_question(headers[p.index])]
+    feedback = 9 * any(answers_scores(p) for p in questions) + 3 * any(answers_in_words(p) for p in questions)
+    if feedback:
+        votes["feedback"] = feedback
+    named = map_by_name(headers, "events").get("event_name")
+    event_columns = {i for i, h in enumerate(headers) if "event" in normalise_header(h)}
+    if named is not None:
+        event_columns.add(named[0])
+    if any(names_events(p) for p in profiles if p.index in event_columns):
+        votes["events"] = 6
+    return votes
 
 
 def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfile], has_header: bool) -> Proposal:
     """Kind (unless given) and mapping for a file from its headers and column profiles."""
-    content_votes = {}
-    if profiles:
-        if any(p.emails >= 0.8 for p in profiles) and not has_header:
-            content_votes["customers"] = 1
-        if not has_header and any(p.decimals >= 0.95 and p.has_fraction for p in profiles):
-            content_votes["transactions"] = 3
-    detected, scores = detect_kind(headers, content_votes)
+    detected, scores = detect_kind(headers, content_votes(headers, profiles, has_header) if profiles else None)
+    sureness, runner_up = kind_confidence(scores) if kind is None else (1.0, None)
     kind = kind or detected
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -42,8 +64,8 @@ def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfi
     for fld, (idx, rank) in by_name.items():
         mapping[fld] = idx
         confidence[fld] = "name" if rank < 3 else "name (variant)"
-    map_by_content(profiles, kind, mapping, confidence, has_header)
-    return Proposal(kind, mapping, confidence, scores)
+    map_by_content(profiles, kind, mapping, confidence, has_header, headers)
+    return Proposal(kind, mapping, confidence, scores, sureness, runner_up)
 
 
 DATE_ORDERS = ("dmy", "mdy")
@@ -98,6 +120,8 @@ class FilePlan:
         self.mapping = proposal.mapping
         self.confidence = proposal.confidence
         self.kind_scores = proposal.scores
+        self.kind_confidence = proposal.kind_confidence
+        self.kind_runner_up = proposal.kind_runner_up
         self.remembered = False
         if use_memory:
             remembered = self._memory.get(layout_signature(self.columns, self.kind))
@@ -114,6 +138,7 @@ class FilePlan:
                         self.mapping[f] = int(i)
                 self.confidence = {f: "remembered" for f, i in self.mapping.items() if i is not None}
                 self.remembered = True
+                self.kind_confidence, self.kind_runner_up = 1.0, None  # the owner confirmed this layout
         self._detect_dates()
 
     def _detect_dates(self) -> None:

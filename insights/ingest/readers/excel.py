@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 from insights.ingest.errors import EmptyFile, SheetNotFound, SuspiciousFile, UnsupportedFile
 from insights.ingest.readers import xlsx_parallel
 from insights.ingest.readers.cells import excel_text
-from insights.ingest.readers.layout import drop_blank_rows, header_position, plural, unique_headers
+from insights.ingest.readers.layout import (drop_blank_rows, header_position, header_rows, plural,
+                                             unique_headers)
 from insights.ingest.readers.table import Progress, RawTable
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def read_excel(data: bytes, name: str, kind: str, sheet: str | None, header_row:
     header_idx, has_header = header_position(records, header_row, name, n, "sheet")
     if has_header:
         headers = list(records[header_idx]) if header_idx < len(records) else []
-        body_start = header_idx + 1
+        body_start = header_idx + header_rows(records, header_idx, has_header, notes)
         above = [r for r in records[:header_idx] if any(v.strip() for v in r)]
         if above:
             notes.append(f"Skipped {plural(len(above), 'title row')} above the header; the header is on row "

@@ -64,6 +64,30 @@ def find_header(records: list[list[str]]) -> tuple[int, bool]:
     return header, has_header
 
 
+# what survey tools (SurveyMonkey) write in a second header row under the question titles
+_SECOND_HEADER_CELLS = frozenset({"response", "responses", "open-ended response", "other (please specify)"})
+
+
+def header_rows(records: list[list[str]], header: int, has_header: bool, notes: list[str]) -> int:
+    """How many rows the header at ``header`` takes: 2 when the row under it is a survey tool's second header row
+    (SurveyMonkey's "Response" / "Open-Ended Response" under the questions, blank under the respondent's columns),
+    else 1 (0 without a header). A second header row is told in ``notes``, never read as data."""
+    if not has_header:
+        return 0
+    if header + 1 >= len(records):
+        return 1
+    below = records[header + 1]
+    cells = [f.strip() for f in below if f.strip()]
+    is_second = (bool(cells) and not (below[0] or "").strip() and len(cells) < len(below)
+                 and any(c.lower() in _SECOND_HEADER_CELLS for c in cells)
+                 and not any(_is_data_like(c) for c in cells))
+    if not is_second:
+        return 1
+    notes.append(f"Row {header + 2} is a second header row (“{cells[0]}” …) under row {header + 1}; "
+                 "it was read as part of the header, not as data.")
+    return 2
+
+
 def unique_headers(headers: list[str | None]) -> list[str]:
     """Blank → 'Column 3'; repeats → 'Amount (2)', 'Amount (3)' (never clashing with a real header)."""
     base = [(h or "").strip() or f"Column {i + 1}" for i, h in enumerate(headers)]

@@ -18,8 +18,10 @@ import pyarrow.csv as pacsv
 
 from insights.ingest.errors import EmptyFile, IngestError, UnsupportedFile
 from insights.ingest.readers.delimiters import DELIMITER_NAMES, detect_delimiter, head_records
-from insights.ingest.readers.encoding import decode, looks_binary, looks_like_json, stray_nul_lines, utf16_without_bom
-from insights.ingest.readers.layout import drop_blank_rows, header_position, plural, unique_headers
+from insights.ingest.readers.encoding import (decode, looks_binary, looks_like_json, stray_nul_lines,
+                                              utf16_without_bom)
+from insights.ingest.readers.layout import (drop_blank_rows, header_position, header_rows, plural,
+                                             unique_headers)
 from insights.ingest.readers.table import Progress, RawTable, RowProblem
 
 
@@ -102,7 +104,7 @@ def read_text(data: bytes, name: str, encoding: str | None, delimiter: str | Non
         headers = list(records[header_idx])
         while len(headers) > 1 and not headers[-1].strip():   # "a,b,c," headers: the last, unnamed one
             headers.pop()
-        body_skip = header_idx + 1
+        body_skip = header_idx + header_rows(records, header_idx, has_header, notes)
     else:
         filled = [r for r in records[header_idx:] if any(f.strip() for f in r)]
         width = Counter(len(r) for r in filled).most_common(1)[0][0]

@@ -58,7 +58,9 @@ class Loader:
         report = FileReport(
             path=str(plan.path) if plan.path else None, name=plan.name, kind=plan.kind, format=raw.format,
             encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet, date_order=plan.date_order,
-            mapping={f: plan.columns[i] for f, i in plan.mapping.items() if i is not None}, role=plan.role)
+            mapping={f: plan.columns[i] for f, i in plan.mapping.items() if i is not None}, role=plan.role,
+            date_formats={plan.columns[plan.mapping[f]]: getattr(fmt, "label", str(fmt))
+                          for f, fmt in plan.date_formats.items() if plan.mapping.get(f) is not None})
         report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) if n not in report.notes)
         ragged = list(raw.rejected or [])
         report.rows_read = raw.data.num_rows + len(ragged)

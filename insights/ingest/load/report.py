@@ -19,6 +19,7 @@ class FileReport:
     delimiter: str | None = None
     sheet: str | None = None
     date_order: str | None = None
+    date_formats: dict[str, str] = field(default_factory=dict)   # the file's header -> how its dates are written
     mapping: dict[str, str] = field(default_factory=dict)   # canonical field -> the file's header
     role: str = "lines"
     rows_read: int = 0

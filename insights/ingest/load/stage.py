@@ -66,10 +66,15 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
         bad[fld] = unreadable & ~empty
         count = int(bad[fld].sum())
         if count and not any(fld == c[0] for c in CHECKS[kind]):
+            first = np.flatnonzero(bad[fld])[:3]
+            cells = raw_columns[idx].take(pa.array(first)).to_pylist()
+            expected = f" (expected {plan.date_formats[fld].label})" if typ == "date" and hasattr(
+                plan.date_formats.get(fld), "label") else ""
             report.notes.append(
                 f"{count:,} values in column “{plan.columns[idx]}” could not be read as "
-                f"{'dates' if typ == 'date' else 'numbers' if typ == 'number' else 'yes/no'} "
-                "and were left empty (the rows are loaded)")
+                f"{'dates' if typ == 'date' else 'numbers' if typ == 'number' else 'yes/no'}{expected} "
+                "and were left empty (the rows are loaded): "
+                + ", ".join(f"row {rows[i]:,} “{v}”" for i, v in zip(first, cells)) + (" …" if count > 3 else ""))
     if kind == "customers":
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
     staged = Staged(n, rows, columns, bad)

@@ -4,6 +4,7 @@ the :class:`FilePlan` the owner corrects before loading."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Sequence
 
 import numpy as np
@@ -101,10 +102,10 @@ class FilePlan:
         return col.slice(0, limit).to_pylist()
 
     def _profile(self) -> list[ColumnProfile]:
-        def date_share(vals):
+        def date_share(vals, header=""):
             try:
                 fmt = V.detect_date_format(pa.array(vals, pa.string()))
-                if fmt.order == "unknown":
+                if fmt.order == "unknown" or V.numbered_ids(header, fmt):
                     return 0.0
                 res = V.parse_dates(pa.array(vals, pa.string()), fmt)
             except Exception:  # a column that is not dates at all
@@ -112,7 +113,8 @@ class FilePlan:
             bad = np.asarray(res.errors if not hasattr(res.errors, "to_numpy") else
                              res.errors.to_numpy(zero_copy_only=False), dtype=bool)
             return float(1 - bad.mean()) if len(bad) else 0.0
-        return [profile_column(i, self._sample(i), date_share) for i in range(len(self.columns))]
+        return [profile_column(i, self._sample(i), partial(date_share, header=self.columns[i]))
+                for i in range(len(self.columns))]
 
     def _propose(self, kind: str | None, use_memory: bool) -> None:
         proposal = propose(self.columns, kind, self._profiles, self.has_header)
@@ -154,7 +156,14 @@ class FilePlan:
             self.date_formats[fld] = fmt
             if _is_ambiguous(fmt):
                 ambiguous.append(self.columns[idx])
-        if ambiguous:
+        settled = {x for f in self.date_formats.values() if not _is_ambiguous(f) for x in _numeric_orders(f)}
+        if ambiguous and len(settled) == 1 and self.date_order in (None, *settled):
+            # another date column of the file shows the day/month order: its answer holds for these too
+            self.date_order = settled.pop()
+            for fld, fmt in list(self.date_formats.items()):
+                if _is_ambiguous(fmt):
+                    self.date_formats[fld] = _resolve_order(fmt, self.date_order)
+        elif ambiguous:
             if self.date_order is None:
                 self.date_order = "dmy"
             self.questions.append(
@@ -238,6 +247,12 @@ def _is_ambiguous(fmt) -> bool:
 
 def _resolve_order(fmt, order: str):
     return fmt.with_order(order) if hasattr(fmt, "with_order") else fmt
+
+
+def _numeric_orders(fmt) -> set[str]:
+    """The day/month orders a decided column's numeric ``d/m`` formats show (``{'dmy'}`` for ``%d/%m/%Y``)."""
+    return {"dmy" if f.index("%d") < f.index("%m") else "mdy" for f in getattr(fmt, "formats", [])
+            if "%d" in f and "%m" in f and not f.startswith("%Y")}
 
 
 def _order_of(fmt) -> str | None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from insights.ingest.values.column import SAMPLE_SIZE, ParseResult
 from insights.ingest.values.dates import (DATE_ORDERS, SERIAL_RANGE, TIMESTAMP, UNIX_RANGE, DateFormat, date_share,
-                                          detect_date_format, parse_dates)
+                                          detect_date_format, numbered_ids, parse_dates)
 from insights.ingest.values.ids import parse_ids
 from insights.ingest.values.numbers import (CURRENCY_CODES, CURRENCY_SYMBOLS, DECIMAL, NumberFormat,
                                             detect_number_format, parse_numbers)
 from insights.ingest.values.yes_no import FALSE_WORDS, TRUE_WORDS, parse_booleans
 
 __all__ = ["SAMPLE_SIZE", "TIMESTAMP", "DECIMAL", "ParseResult", "DATE_ORDERS", "SERIAL_RANGE", "UNIX_RANGE",
-           "DateFormat", "detect_date_format", "date_share", "parse_dates", "CURRENCY_CODES", "CURRENCY_SYMBOLS",
+           "DateFormat", "detect_date_format", "date_share", "numbered_ids", "parse_dates", "CURRENCY_CODES", "CURRENCY_SYMBOLS",
            "NumberFormat", "detect_number_format", "parse_numbers", "parse_ids", "TRUE_WORDS", "FALSE_WORDS",
            "parse_booleans"]

@@ -44,6 +44,18 @@ class DateFormat:
     has_time: bool = False
     default_order: str = "dmy"
     share: float = 1.0
+    unit: str = ""
+
+    @property
+    def label(self) -> str:
+        """The format as an owner reads it (``dd-Mon-yy``, ``yyyy-mm-dd hh:mm:ss``, ``Unix microseconds``)."""
+        if self.order == "unix":
+            return f"Unix {self.unit or 'seconds'}"
+        if self.order == "excel-serial":
+            return "Excel date numbers"
+        if not self.formats:
+            return "unknown" if self.order == "unknown" else "yyyy-mm-dd"
+        return " or ".join(_human(f) for f in self.formats[:3])
 
     @property
     def ambiguous(self) -> bool:
@@ -67,7 +79,8 @@ class DateFormat:
         if order == self.effective_order:
             return replace(self, order=order, default_order=order)
         swap = {"%d": "%m", "%m": "%d"}
-        formats = [re.sub(r"%[dm]", lambda m: swap[m.group(0)], f) for f in self.formats]
+        formats = [f if f.startswith("%Y") else re.sub(r"%[dm]", lambda m: swap[m.group(0)], f)
+                   for f in self.formats]
         return replace(self, order=order, formats=formats, default_order=order)
 
 
@@ -77,9 +90,10 @@ _ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + _TZ + "$")
 _DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + "$")
 _COMPACT = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
-_UNIX = re.compile(r"^\d{10}(\d{3})?$")
+_UNIX = re.compile(r"^\d{10}(\d{3}|\d{6})?$")
+_UNIX_UNITS = {10: "seconds", 13: "milliseconds", 16: "microseconds"}
 _MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_NAMED_DMY = re.compile(r"^(\d{1,2})([ \-])(" + _MONTHS + r")[a-z]*\.?\2(\d{4})" + _TIME + "$", re.I)
+_NAMED_DMY = re.compile(r"^(\d{1,2})([ \-])(" + _MONTHS + r")[a-z]*\.?\2(\d{4}|\d{2})" + _TIME + "$", re.I)
 _NAMED_MDY = re.compile(r"^(" + _MONTHS + r")[a-z]*\.? (\d{1,2}),? (\d{4})" + _TIME + "$", re.I)
 SERIAL_RANGE = (20000, 73050)            # 1954-10-03 .. 2099-12-31
 UNIX_RANGE = (946_684_800, 2_524_608_000)  # 2000-01-01 .. 2050-01-01
@@ -119,25 +133,16 @@ def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
         for v, m in iso:
             sep = m.group(2)
             _add(formats, f"%Y{sep}%m{sep}%d" + _time_format(m, 5, v))
-        return DateFormat("ymd", formats, any(m.group(5) is not None for _, m in iso), share=len(iso) / n)
+        has_time = any(m.group(5) is not None for _, m in iso)
+        if not dmy:
+            return DateFormat("ymd", formats, has_time, share=len(iso) / n)
+        # text cells in a column of real dates (an Excel date column where some cells were typed as text):
+        # read them too, in the day/month order their own values show
+        order, text_formats, text_time = _day_month(dmy, sample)
+        return DateFormat("ambiguous" if order == "ambiguous" else "ymd", formats + text_formats,
+                          has_time or text_time, share=(len(iso) + len(dmy)) / n)
     if len(dmy) >= 0.5 * n:
-        firsts = [int(m.group(1)) for _, m in dmy]
-        seconds = [int(m.group(3)) for _, m in dmy]
-        has_time = any(m.group(5) is not None for _, m in dmy)
-        day_first = sum(1 for x in firsts if x > 12)
-        month_first = sum(1 for x in seconds if x > 12)
-        if day_first or month_first:
-            order = "dmy" if day_first >= month_first else "mdy"
-        elif all(a == b for a, b in zip(firsts, seconds)):
-            order = "dmy"      # 01/01, 02/02 …: either reading gives the same date
-        else:
-            order = "ambiguous"
-        first, second = ("%m", "%d") if order == "mdy" else ("%d", "%m")
-        formats = []
-        for v, m in dmy:
-            sep = m.group(2)
-            year = "%Y" if len(m.group(4)) == 4 else "%y"
-            _add(formats, f"{first}{sep}{second}{sep}{year}" + _time_format(m, 5, v))
+        order, formats, has_time = _day_month(dmy, sample)
         return DateFormat(order, formats, has_time, share=len(dmy) / n)
     compact = sum(bool(_COMPACT.match(v)) for v in values)
     if compact >= 0.9 * n:
@@ -149,7 +154,9 @@ def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
     if all(_UNIX.match(v) for v in values):
         secs = [int(v[:10]) for v in values]
         if all(UNIX_RANGE[0] <= s <= UNIX_RANGE[1] for s in secs):
-            return DateFormat("unix", [], True)
+            lengths = {len(v) for v in values}
+            unit = _UNIX_UNITS[lengths.pop()] if len(lengths) == 1 else "seconds, milliseconds or microseconds"
+            return DateFormat("unix", [], True, unit=unit)
     named_dmy = [(v, m) for v, m in ((v, _NAMED_DMY.match(v)) for v in values) if m]
     named_mdy = [(v, m) for v, m in ((v, _NAMED_MDY.match(v)) for v in values) if m]
     if len(named_dmy) >= 0.5 * n:
@@ -157,7 +164,8 @@ def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
         for v, m in named_dmy:
             sep, month = m.group(2), m.group(3)
             word = v[m.start(3):m.end(3) + len(v[m.end(3):].split(sep)[0])]
-            _add(formats, f"%d{sep}{'%B' if len(word.rstrip('.')) > 3 else '%b'}{sep}%Y" + _time_format(m, 5, v))
+            year = "%Y" if len(m.group(4)) == 4 else "%y"
+            _add(formats, f"%d{sep}{'%B' if len(word.rstrip('.')) > 3 else '%b'}{sep}{year}" + _time_format(m, 5, v))
         return DateFormat("dmy", formats, any(m.group(5) for _, m in named_dmy), share=len(named_dmy) / n)
     if len(named_mdy) >= 0.5 * n:
         formats = []
@@ -167,6 +175,58 @@ def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
             _add(formats, f"{'%B' if len(word) > 3 else '%b'} %d{comma} %Y" + _time_format(m, 4, v))
         return DateFormat("mdy", formats, any(m.group(4) for _, m in named_mdy), share=len(named_mdy) / n)
     return DateFormat("unknown", [], share=0.0)
+
+
+def _day_month(dmy: list, column) -> tuple[str, list[str], bool]:
+    """(order, strptime formats, has a time) of the ``d/m/y``-like values ``dmy`` (matches of ``_DMY``).
+    A first field above 12 means day-first, a second above 12 month-first; when the sample does not tell,
+    every cell of ``column`` is looked at (one vectorised pass) before the order is called ambiguous."""
+    firsts = [int(m.group(1)) for _, m in dmy]
+    seconds = [int(m.group(3)) for _, m in dmy]
+    day_first = sum(1 for x in firsts if x > 12)
+    month_first = sum(1 for x in seconds if x > 12)
+    if not (day_first or month_first) and not isinstance(column, (list, tuple)):
+        day_first, month_first = _order_evidence(column)
+    if day_first or month_first:
+        order = "dmy" if day_first >= month_first else "mdy"
+    elif all(a == b for a, b in zip(firsts, seconds)):
+        order = "dmy"      # 01/01, 02/02 …: either reading gives the same date
+    else:
+        order = "ambiguous"
+    first, second = ("%m", "%d") if order == "mdy" else ("%d", "%m")
+    formats: list[str] = []
+    for v, m in dmy:
+        sep = m.group(2)
+        year = "%Y" if len(m.group(4)) == 4 else "%y"
+        _add(formats, f"{first}{sep}{second}{sep}{year}" + _time_format(m, 5, v))
+    return order, formats, any(m.group(5) is not None for _, m in dmy)
+
+
+def _order_evidence(column) -> tuple[int, int]:
+    """(cells whose first field is above 12, cells whose second is) over every ``d/m/y`` cell of ``column``."""
+    parts = pc.extract_regex(trimmed_text(as_array(column)), r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-]\d{2,4}")
+    counts = []
+    for name in ("a", "b"):
+        field_values = pc.cast(pc.struct_field(parts, name), pa.int32())
+        counts.append(int(pc.sum(pc.greater(field_values, 12)).as_py() or 0))
+    return counts[0], counts[1]
+
+
+_HUMAN = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%b": "Mon", "%B": "Month", "%H": "hh", "%I": "hh",
+          "%M": "mm", "%S": "ss", "%f": "fff", "%p": "AM/PM"}
+
+
+def _human(fmt: str) -> str:
+    return re.sub(r"%[a-zA-Z]", lambda m: _HUMAN.get(m.group(0), m.group(0)), fmt)
+
+
+_ID_HEADER = re.compile(r"(?:^|[\s_\-.#])(?:id|ID|Id)(?:$|[\s_\-.#])|^(?:id|ID)[A-Z]|[a-z](?:Id|ID)$")
+
+
+def numbered_ids(header: str, fmt: DateFormat) -> bool:
+    """True when a column whose numbers could pass for dates (Excel serials, Unix times) is named as an id
+    (Matomo's ``idVisit`` = 48000, ``visit_id``, ``Order ID``): its numbers count things, they are not dates."""
+    return fmt.order in ("excel-serial", "unix") and bool(_ID_HEADER.search(str(header or "").strip()))
 
 
 def date_share(values: Sequence[str]) -> float:

@@ -9,10 +9,12 @@ from insights.ingest.values.column import ParseResult, as_array, empty_mask, mak
 
 TRUE_WORDS = ("yes", "y", "true", "t", "1", "x", "ja", "j", "oui", "si", "sí", "opted in", "opt-in", "opt in",
               "optin", "opted-in", "subscribed", "granted", "on", "✓", "✔", "consent", "consented", "agreed",
-              "active", "1.0", "-1")
+              "active", "1.0", "-1", "wahr", "vrai", "verdadero", "sì", "waar", "vero")
 FALSE_WORDS = ("no", "n", "false", "f", "0", "nein", "non", "opted out", "opt-out", "opt out", "optout",
                "opted-out", "unsubscribed", "not subscribed", "denied", "off", "declined", "refused", "none",
-               "-", "0.0", "inactive", "✗", "✘")
+               "-", "0.0", "inactive", "✗", "✘", "nee", "falsch", "faux", "falso", "onwaar",
+               # e-mail tools: a cleaned address, one never subscribed or still pending has no consent
+               "never_subscribed", "never subscribed", "cleaned", "pending", "bounced")
 
 
 def parse_booleans(values) -> ParseResult:

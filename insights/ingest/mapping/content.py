@@ -41,6 +41,7 @@ class ColumnProfile:
     prose: float = 0.0        # three words or more: comments
     event_words: float = 0.0  # event names such as view_product, add_to_cart
     values: int = 0           # distinct values in the sample
+    mean_length: float = 0.0
 
 
 def profile_column(index: int, values: Sequence[str | None], date_share: Callable[[list[str]], float]) -> ColumnProfile:
@@ -54,6 +55,7 @@ def profile_column(index: int, values: Sequence[str | None], date_share: Callabl
     prof.decimals = sum(bool(_DEC_RE.match(v)) for v in vals) / n
     prof.idlike = sum(bool(_IDLIKE_RE.match(v)) for v in vals) / n
     prof.distinct = len(set(vals)) / n
+    prof.mean_length = sum(len(v) for v in vals) / n
     prof.has_fraction = any(re.search(r"[.,]\d{1,2}$", v) for v in vals)
     prof.values = len(set(vals))
     prof.scale = sum(bool(_SCALE_RE.match(v)) for v in vals) / n
@@ -114,6 +116,7 @@ def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, 
                 cols = free(lambda p: asked(p) and answers(p))
                 if cols:
                     assign(fld, cols[0])
+        _prefer_free_text(profiles, mapping, confidence)
     if has_header:
         return  # named columns that matched nothing are left for the owner; guessing further misleads
     # headerless files: ids, quantities and money by shape, left to right
@@ -132,3 +135,24 @@ def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, 
             if cols:
                 # a headerless amount is usually what the line cost in total (CDNOW: id date qty amount)
                 assign("line_total", cols[0])
+
+
+def _looks_like_prose(prof: ColumnProfile) -> bool:
+    return prof.mean_length >= 12 and prof.distinct >= 0.3 and prof.integers < 0.5 and prof.dates < 0.5
+
+
+def _prefer_free_text(profiles: list[ColumnProfile], mapping: dict[str, int | None],
+                      confidence: dict[str, str]) -> None:
+    """The review's text is the column of long, varied values, never a 0/1 flag or a short code that a header
+    such as ``feedback`` also names (Amazon's Alexa reviews: ``verified_reviews`` beside a 0/1 ``feedback``)."""
+    by_index = {p.index: p for p in profiles}
+    current = mapping.get("text")
+    if current is not None and current not in by_index:
+        return  # nothing known of its values: the header's word stands
+    if current is not None and by_index[current].integers < 0.99 and by_index[current].mean_length >= 4:
+        return  # a column of words, however short, stays the text the header named
+    taken = {i for f, i in mapping.items() if i is not None and f != "text"}
+    prose = [p for p in profiles if p.index not in taken and p.filled and _looks_like_prose(p)]
+    if prose:
+        mapping["text"] = max(prose, key=lambda p: p.mean_length).index
+        confidence["text"] = "content"

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from insights.charts import kpis as charts_kpis
+from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import session
 
@@ -51,7 +52,7 @@ comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, curre
 comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
 shown = kpis.available_kpis(trend if period == "custom" else table)
 
-st.caption(f"{current_label} · amounts in {money_unit} · deltas against the previous period; "
+st.caption(f"{current_label} · amounts in {escape_markdown(money_unit)} · deltas against the previous period; "
            "hover the ? beside a figure for its definition. Definitions are listed at the bottom of the page.")
 
 by_key = comparison.set_index("kpi")
@@ -107,11 +108,11 @@ with st.expander("🎯 Targets"):
 st.subheader("Why revenue changed")
 bridge = session.memo("kpi_bridge", kpis.revenue_bridge, ws, bridge_a, bridge_b, period if period != "custom" else "month")
 for sentence in kpis.explain_bridge(bridge, currency):
-    st.markdown(f"- {sentence}")
+    st.markdown("- " + escape_markdown(sentence))   # names of categories, channels, countries are data
 st.plotly_chart(charts_kpis.bridge_waterfall(bridge), key="kpi_bridge_chart")
 movers = bridge["largest_movers"]
 if not movers.empty:
-    st.caption(f"Largest movers between {bridge['period_a']} and {bridge['period_b']} (net revenue, {money_unit})")
+    st.caption(f"Largest movers between {bridge['period_a']} and {bridge['period_b']} (net revenue, {escape_markdown(money_unit)})")
     st.dataframe(movers.rename(columns={"dimension": "By", "value": "Value", "revenue_a": bridge["period_a"],
                                         "revenue_b": bridge["period_b"], "change": "Change"}),
                  hide_index=True, column_config={

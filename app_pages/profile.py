@@ -9,6 +9,7 @@ from insights.customers import lifecycle
 from insights.customers import profile
 from insights.customers import segments
 from insights.core.money import format_money
+from insights.core.markdown import escape_markdown
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()
@@ -21,7 +22,7 @@ query = st.text_input("Find a customer by id, name, email or phone", key="profil
 if query:
     found = session.memo("profile_find", profile.find_customers, ws, query)
     if found.empty:
-        st.info(f"No customer matches “{profile.escape_markdown(query)}”.")
+        st.info(f"No customer matches “{escape_markdown(query)}”.")
     else:
         options = found["customer_id"].tolist()
         names = dict(zip(found["customer_id"], found["name"].fillna("")))
@@ -57,7 +58,7 @@ except profile.CustomerNotFound as exc:
     st.warning(str(exc))
     st.stop()
 
-md = profile.escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
+md = escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
 st.header(md(card.display_name))
 reveal_key = f"profile_reveal_{card.customer_id}"
 revealed = st.session_state.get(reveal_key, False)

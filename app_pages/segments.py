@@ -9,9 +9,9 @@ from insights.charts import segments as charts
 from insights.customers import clusters
 from insights.customers import export
 from insights.customers import lifecycle
-from insights.customers import profile
 from insights.customers import segment_builder
 from insights.customers import segments
+from insights.core.markdown import escape_markdown
 from insights.ui import session
 
 ws = session.require_workspace_with_orders()
@@ -199,7 +199,7 @@ if builder_tab.open:
         choices["last_order_date"] = (since, None)
         choices["consent_email"] = True if consent_only else None
         spec = segment_builder.spec_from_choices(choices)
-        st.markdown(f"**Segment:** {profile.escape_markdown(segment_builder.describe_spec(spec))}")
+        st.markdown(f"**Segment:** {escape_markdown(segment_builder.describe_spec(spec))}")
         spec_key = repr((spec, segment_map))
         # one query flags every customer: the segment's table and its comparison with the rest both come from it
         flagged = session.memo("seg_builder_flagged", lambda w, _k: segment_builder.flag_customers(w, spec, labels),

@@ -56,18 +56,6 @@ def mask_phone(phone: str | None) -> str:
     return text[:keep_start] + "•" * (len(text) - keep_start - 2) + text[-2:]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~$:#])")
-
-
-def escape_markdown(text) -> str:
-    """Customer-supplied text made literal for Streamlit markdown: a name like ``[win](http://x)``,
-    ``![](http://tracker)``, ``**big**``, ``:red[...]`` or ``$x$`` is shown as typed, never as a link, an image,
-    formatting or maths. (Pages never pass customer text with ``unsafe_allow_html``; this guards markdown too.)"""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in text if not unicodedata.combining(ch)).strip().lower()

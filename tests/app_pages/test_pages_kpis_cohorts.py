@@ -91,3 +91,19 @@ def test_cohort_ltv_heatmap_adds_predicted_cells_from_the_clv_model(sample_works
     at.toggle(key="cohort_predict").set_value(False).run()
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert not any(t.get("name") == "predicted" for t in spec["data"])
+
+
+def test_why_revenue_changed_shows_customer_supplied_names_as_typed():
+    from tests.performance.test_kpis import line
+    lines = [dict(row, category="[Win a prize](http://x.example)", channel="**Cat**") for row in LINES]
+    lines.append(line("Z9", "c9", "2024-02-10 10:00", 5, "40", channel="**Cat**", country="DE",
+                      category="[Win a prize](http://x.example)"))
+    ws = workspace_from_tables(order_lines=lines, events=EVENTS, feedback=FEEDBACK)
+    try:
+        at = open_page("kpis.py", ws)
+        sources = [m.value for m in at.markdown]
+        assert any(r"\[Win a prize\]\(http\://x.example\)" in s for s in sources)
+        assert not any("](http://x.example)" in s for s in sources)
+        assert not any("**Cat**" in s for s in sources)
+    finally:
+        ws.close()

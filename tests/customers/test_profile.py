@@ -67,14 +67,6 @@ def test_profile_shows_clv_when_scored(shop):
         shop.con.execute("drop table clv_scores")
 
 
-def test_customer_text_is_literal_in_markdown():
-    assert profile.escape_markdown("[win](http://x.example)") == r"\[win\]\(http\://x.example\)"
-    assert profile.escape_markdown("![](http://t.example/p.gif)").startswith(r"\!\[\]\(")
-    assert profile.escape_markdown("**Big** :red[x] $1$") == r"\*\*Big\*\* \:red\[x\] \$1\$"
-    assert profile.escape_markdown("zoe_m@example.com") == r"zoe\_m@example.com"
-    assert profile.escape_markdown("two\nlines") == "two lines" and profile.escape_markdown(None) == ""
-
-
 def test_what_sets_them_apart_in_words(shop):
     # c2: one order of 50, bought 1 day before the as-of date; median customer: 1 order, 40 spent, 2 days
     card = profile.customer_profile(shop, "c2")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from insights.charts import cohorts as charts_cohorts
+from insights.core.spreadsheet import write_table
 from insights.predictions import clv
 from insights.performance import cohorts
 from insights.ui import session
@@ -75,7 +76,7 @@ with table_col:
     st.dataframe(grid, column_config={c: st.column_config.NumberColumn(c, format=fmt) for c in grid.columns},
                  height=min(600, 38 + 35 * len(grid)))
     st.download_button("Download cohort table (CSV)",
-                       cohorts.cohort_cells_for_download(cells).to_csv(index=False).encode("utf-8"),
+                       write_table(cohorts.cohort_cells_for_download(cells), "csv"),
                        file_name=f"cohorts_{grain}_{metric}.csv", mime="text/csv", key="cohort_download")
 
 if split:

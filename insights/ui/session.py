@@ -25,11 +25,13 @@ import streamlit as st
 
 from insights.performance.kpis import data_currency
 from insights.ingest.sample import SAMPLE_NAME, ensure_sample_workspace
+from insights.core.markdown import escape_markdown
 from insights.core.workspace import Workspace, default_root, list_workspaces
 
 WORKSPACE_KEY = "clueboard_workspace"
 MEMO_KEY = "clueboard_memo"
 SAMPLE_FLAG_KEY = "clueboard_on_sample"
+SWITCH_KEY = "clueboard_ws_choice"   # the sidebar's "Switch workspace" box: the index of the workspace shown
 MEMO_MAX_ENTRIES = 64
 UPLOAD_PAGE = "app_pages/upload.py"
 
@@ -213,7 +215,7 @@ def sidebar() -> None:
     ws = get_workspace()
     with st.sidebar:
         st.caption("Workspace")
-        st.markdown(f"**{ws.name}**" + (" · sample data" if is_sample(ws) else ""))
+        st.markdown(f"**{escape_markdown(ws.name)}**" + (" · sample data" if is_sample(ws) else ""))
         counts = ws.row_counts()
         st.caption(f"{counts['order_lines']:,} order lines · {counts['customer_records']:,} CRM rows · "
                    f"{counts['events']:,} events · {counts['feedback']:,} feedback")
@@ -224,10 +226,16 @@ def sidebar() -> None:
             labels = [SAMPLE_NAME] + [w.name for w in options]
             current = 0 if is_sample(ws) else next(
                 (i + 1 for i, w in enumerate(options) if ws.path and w.path == ws.path), 0)
-            choice = st.selectbox("Switch workspace", labels, index=current, key="clueboard_ws_choice")
-            if labels.index(choice) != current:
-                if labels.index(choice) == 0:
+            # the box shows the workspace in use, whoever changed it (the Upload page's "Create and switch",
+            # a delete): its remembered value is reset before the box is drawn, so a stale choice can never
+            # switch the session back to the previous shop
+            if st.session_state.get(SWITCH_KEY) != current:
+                st.session_state[SWITCH_KEY] = current
+            choice = st.selectbox("Switch workspace", range(len(labels)), format_func=labels.__getitem__,
+                                  key=SWITCH_KEY)
+            if choice != current:
+                if choice == 0:
                     set_workspace(open_sample_copy(), sample=True)
                 else:
-                    set_workspace(Workspace.open(options[labels.index(choice) - 1].path))
+                    set_workspace(Workspace.open(options[choice - 1].path))
                 st.rerun()

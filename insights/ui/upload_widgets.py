@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.ui import session
@@ -18,7 +19,7 @@ def workspace_manager(ws: Workspace) -> None:
     """Create, rename or delete workspaces (local mode only)."""
     on_sample = session.is_sample(ws)
     label = "Sample shop (your uploads go into a new workspace)" if on_sample else ws.name
-    with st.expander(f"Workspace: **{label}**", expanded=False):
+    with st.expander(f"Workspace: **{escape_markdown(label)}**", expanded=False):
         if session.hosted():
             st.caption("This workspace is private to your browser session.")
         new_name = st.text_input("New workspace", placeholder="e.g. My shop 2026", key="clueboard_new_ws")

@@ -8,7 +8,7 @@ from insights.ingest import health_report, load_prepared, prepare_file, rejects_
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
-from insights.ui import session, upload_widgets
+from insights.ui import session, undo_load, upload_widgets
 
 st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
@@ -17,6 +17,7 @@ st.caption("Orders from your shop or till, a customer list from your CRM, web-an
 
 ws = session.get_workspace()
 upload_widgets.workspace_manager(ws)
+undo_load.undo_last_load_control(ws)
 
 uploads = st.file_uploader("Drop your files here", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "parquet"],

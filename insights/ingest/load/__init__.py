@@ -30,8 +30,8 @@ upload's files, one at a time), ``parse`` (a column's text into typed values), `
 columns), ``order_headers`` (orders tables), ``rules`` (tables, checks and fates per kind), ``hashing`` (row
 hashes, duplicates, rows already loaded), ``classify`` (each row's fate), ``accounting`` (rejects and set-aside
 rows, the counts), ``incoming`` (the view the staging SQL reads), ``identity`` (one customer key across
-files), ``memory`` (remembered mappings), ``report`` (what the owner is told) and ``health`` (what the owner
-should know about the loaded data).
+files), ``memory`` (remembered mappings), ``report`` (what the owner is told), ``health`` (what the owner
+should know about the loaded data) and ``undo`` (the latest load taken back: its files, rows and identities).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from insights.ingest.load.identity import finish_identities, resolve_identities
 from insights.ingest.load.loader import Loader
 from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
+from insights.ingest.load.undo import record_last_load
 from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.mapping.headers import layout_signature
 
@@ -69,16 +70,20 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
             reports[id(plan)] = loader.load_plan(plan)
             done += plan.raw.data.num_rows
         loader.finish_order_headers()
+        loaded_at = dt.datetime.now()
+        written = []
         for plan in ordered:
             report = reports[id(plan)]
             if report.already_loaded:
                 continue
+            written.append({"file_id": report.file_id, "name": report.name, "kind": plan.kind})
             if report.rows_read != report.rows_loaded + report.rows_rejected + report.rows_set_aside:
                 raise AssertionError(f"row accounting broken for {plan.name}: {report}")
             con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?)",
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,
-                         dt.datetime.now(), json.dumps(report.to_dict(), default=str)])
+                         loaded_at, json.dumps(report.to_dict(), default=str)])
             remember_mapping(con, layout_signature(plan.columns, plan.kind), plan.kind, plan.mapping)
+        record_last_load(con, loaded_at.isoformat(timespec="seconds"), written)
         # the steps' shares of the bar follow their measured time (bench/ingest.py, a 1M-line file): checking
         # a third, saving the lines another third, summaries a fifth
         progress(0.35, "Matching customers across files…")

@@ -106,11 +106,12 @@ def health_panel(items) -> None:
     for item in items:
         icon = SEVERITY_ICON.get(item.severity, "•")
         with st.container(border=True):
-            st.markdown(f"{icon} **{item.title}** — {item.value}")
+            # titles and values may carry file names, currencies and labels from the owner's files
+            st.markdown(f"{icon} **{escape_markdown(item.title)}** — {escape_markdown(item.value)}")
             if item.meaning:
-                st.caption(item.meaning)
+                st.caption(escape_markdown(item.meaning))
             if item.action and item.severity != "ok":
-                st.caption(f"What you can do: {item.action}")
+                st.caption(f"What you can do: {escape_markdown(item.action)}")
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from insights.core.db import first_row
+from insights.ingest.load.foreign import order_gap, unlike_the_rest
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,21 @@ def health_report(ws) -> list[HealthItem]:
     now = dt.datetime.now()
     lines, first, last = _one(con, "select count(*), min(ordered_at), max(ordered_at) from order_lines")
     if lines:
-        items.append(HealthItem("date_range", "Order dates", f"{first:%d %b %Y} – {last:%d %b %Y}", OK,
-                                "Every chart and model covers this period.",
-                                "Upload older or newer exports to widen it."))
+        gap = order_gap(con)
+        items.append(HealthItem("date_range", "Order dates", f"{first:%d %b %Y} – {last:%d %b %Y}",
+                                WARNING if gap else OK,
+                                f"No order at all for {gap[0]:,} days, from {gap[1]} to {gap[2]}: are these two "
+                                "shops' files in one workspace?" if gap else "Every chart and model covers this period.",
+                                "If a file belongs to another shop, undo the last load on the Upload page and load "
+                                "it into a new workspace." if gap else "Upload older or newer exports to widen it."))
+        for f in unlike_the_rest(con):
+            items.append(HealthItem(
+                "foreign_file", f"“{f.name}” looks like another shop's",
+                f"orders {f.first_at} – {f.last_at}, {f.days_away:,} days from the rest; "
+                f"{f.known_customers:,} of its {f.customers:,} customers were known", WARNING,
+                "Its dates lie far from the workspace's other orders"
+                + (" and none of its customers appear in the other files." if f.known_customers == 0 else "."),
+                "Load it into a new workspace? Undo the last load on the Upload page, then create a workspace."))
     customers, = _one(con, "select count(*) from customers")
     merged, = _one(con, "select count(*) from identity_merges")
     items.append(HealthItem(

@@ -60,6 +60,21 @@ def test_create_switch_upload_goes_into_the_new_workspace(browser, tmp_path):
         _upload(page, second)
         screenshot(page, "workspace-switch-second-upload")
         assert "Second shop" in _sidebar(page) and "12 order lines" in _sidebar(page)
+
+        # the owner changes their mind: the last load of the second shop is undone from the Upload page
+        page.goto(f"{url}/upload")
+        wait_for_app(page)
+        page.locator('[data-testid="stExpander"]').filter(has_text="Undo the last load").first.click()
+        page.get_by_text("Yes, remove what the last load added").click()
+        wait_for_app(page)
+        page.get_by_role("button", name="Undo the last load").click()
+        wait_for_app(page)
+        no_exception(page)
+        assert "second.csv and the 12 rows they brought were removed" in page.locator('[data-testid="stMain"]').inner_text()
+        assert "0 order lines" in _sidebar(page)
+        screenshot(page, "workspace-undo")
+        _upload(page, second)                     # and loads it again
+        assert "12 order lines" in _sidebar(page)
         page.close()
 
     shops = {w.name: w for w in list_workspaces(home / "workspaces")}

@@ -8,7 +8,7 @@ from insights.ingest import health_report, load_prepared, prepare_file, rejects_
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
-from insights.ui import session, undo_load, upload_widgets
+from insights.ui import identity_widgets, session, undo_load, upload_widgets
 
 st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
@@ -72,6 +72,7 @@ if report is not None:
         st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",
                            upload_widgets.safe_csv(rejects), file_name="clueboard-rejected-rows.csv",
                            mime="text/csv")
+    identity_widgets.joined_customers_download(ws)
 
 if ws.has_orders() and not session.is_sample(ws) and data_currency(ws) is None:
     upload_widgets.currency_choice(ws)

@@ -54,3 +54,17 @@ def test_health_after_a_real_load(tmp_workspace, tmp_path):
     ingest_files(tmp_workspace, [path])
     items = _by_key(health_report(tmp_workspace))
     assert items["non_product"].value.startswith("1 lines")
+
+
+def test_joined_accounts_in_the_owners_words(tmp_workspace, tmp_path):
+    # C2 and C9 share an e-mail (two accounts, one person); C1's e-mail beside its own id is not a merge to report
+    orders = tmp_path / "o.csv"
+    orders.write_text("Order ID,Order Date,Customer ID,Email,Product,Quantity,Unit Price\n"
+                      "A1,2024-01-05,C1,ann@example.com,Mug,1,5\nA2,2024-01-06,C2,bob@example.com,Mug,1,5\n"
+                      "A3,2024-01-07,C9,bob@example.com,Mug,1,5\n", encoding="utf-8")
+    ingest_files(tmp_workspace, [orders])
+    item = _by_key(health_report(tmp_workspace))["customers"]
+    assert item.value == "2"
+    assert ("1 customer had two or more customer ids (1 by the same e-mail); each is now one customer with all "
+            "their orders.") in item.meaning
+    assert "folded" not in item.meaning and "Download the list" in item.action

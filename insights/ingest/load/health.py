@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from insights.core.db import first_row
 from insights.ingest.load.foreign import order_gap, unlike_the_rest
+from insights.ingest.load.merges import accounts_joined
 
 log = logging.getLogger(__name__)
 
@@ -66,13 +67,13 @@ def health_report(ws) -> list[HealthItem]:
                 + (" and none of its customers appear in the other files." if f.known_customers == 0 else "."),
                 "Load it into a new workspace? Undo the last load on the Upload page, then create a workspace."))
     customers, = _one(con, "select count(*) from customers")
-    merged, = _one(con, "select count(*) from identity_merges")
+    joined = accounts_joined(con)
     items.append(HealthItem(
         "customers", "Customers in all files", f"{customers:,}", OK if customers else INFO,
         "People after matching the same customer id, e-mail or phone across your files, whether or not they "
-        "have ordered yet"
-        + (f" ({merged:,} ids, e-mails or phones were folded into another customer)." if merged else "."),
-        "Check the identity merges if two different people seem to have been joined."))
+        "have ordered yet. " + joined.sentence(),
+        "Download the list of joined customers on the Upload page if two different people seem to have been "
+        "joined." if joined.customers else ""))
     if lines:
         orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
                 count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),

@@ -80,7 +80,7 @@ if rfm_tab.open:
                          "aov": st.column_config.NumberColumn(f"AOV ({money_unit})", format="%.2f"),
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
-                         "next_step": "Typical next step"})
+                         "next_step": st.column_config.TextColumn("Typical next step", width="large")})
         if empty:
             st.caption(f"No customer falls in {', '.join(empty)} today. Scores are fifths of your own customers; "
                        "when many customers have the same number of orders, they share one frequency score and "

@@ -291,3 +291,16 @@ def test_matomo_visits_are_events(loaded):
     report, ws = loaded["matomo_visits_log.csv"]
     assert report.files[0].mapping["session_id"] == "idVisit"
     assert ws.con.execute("select count(*) from events").fetchone()[0] == len(_csv("matomo_visits_log.csv"))
+
+
+def test_stripe_payments_not_completed_are_set_aside_whatever_the_status_spelling(tmp_path, tmp_workspace):
+    """Payment intents that never took money (requires_payment_method, incomplete, canceled) are no sale."""
+    frame = _csv("stripe_unified_payments.csv").head(6).copy()
+    frame["Amount Refunded"] = "0.00"
+    frame["Status"] = ["requires_payment_method", "incomplete", "Canceled", "succeeded", "Paid", "failed"]
+    path = tmp_path / "unified_payments.csv"
+    frame.to_csv(path, index=False)
+    f = ingest_files(tmp_workspace, [path]).files[0]
+    assert f.rows_set_aside == 4 and f.rows_loaded == 2
+    assert _revenue(tmp_workspace) == _total(frame["Amount"].iloc[3:5])
+    _reconciles(f)

@@ -86,7 +86,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
     if kind == "customers":
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
     staged = Staged(n, rows, columns, bad)
-    derive(plan, report, staged, raw_columns)
+    derive(plan, report, staged, raw_columns, order_headers)
     if kind == "transactions":
         _derive_transactions(plan, report, staged, order_headers)
     if "f_email" in columns:

@@ -61,9 +61,12 @@ def fill_from(values: pa.Array, others: list[pa.Array]) -> tuple[pa.Array, int]:
     return values, before - values.null_count
 
 
-def derive(plan, report, staged, raw_columns) -> None:
-    """The profile's row rules on ``staged`` (in place), each said in the report."""
+def derive(plan, report, staged, raw_columns, order_headers=None) -> None:
+    """The profile's row rules on ``staged`` (in place), each said in the report. ``order_headers``: the orders
+    tables of the upload, whose refunds the item lines loaded with them take (:func:`take_order_refunds`)."""
     profile = by_name(getattr(plan, "profile", None))
+    if plan.kind == "transactions" and plan.role != "orders" and getattr(order_headers, "refunds", None):
+        take_order_refunds(plan, report, staged, order_headers)
     if profile is None or profile.kind != plan.kind:
         return
     cols = staged.columns
@@ -97,7 +100,7 @@ def derive(plan, report, staged, raw_columns) -> None:
             for i in hits:
                 staged.preset_aside.setdefault(i, reason)
     if profile.refunded and plan.kind == "transactions":
-        _refunds(plan, report, staged, raw_columns, profile)
+        _refunds(plan, report, staged, raw_columns, profile, order_headers)
 
 
 def _add_time_of_day(plan, report, staged, raw_columns, profile) -> None:
@@ -105,6 +108,10 @@ def _add_time_of_day(plan, report, staged, raw_columns, profile) -> None:
     idx = column_of(plan.columns, profile.time_of_day)
     if idx is None or f"f_{fld}" not in staged.columns or plan.mapping.get(fld) is None:
         return
+    dates = staged.columns[f"f_{fld}"]
+    since_midnight = pc.subtract(dates, pc.floor_temporal(dates, unit="day"))
+    if pc.any(pc.not_equal(since_midnight, pa.scalar(0, pa.duration("us")))).as_py():
+        return      # the dates carry their own time already: nothing to add
     seconds, unreadable = [], 0
     for text in raw_columns[idx].to_pylist():
         found = _TIME_RE.match(str(text)) if text not in (None, "") else None
@@ -119,7 +126,6 @@ def _add_time_of_day(plan, report, staged, raw_columns, profile) -> None:
             hour = 0
         seconds.append(hour * 3600 + minute * 60 + second)
     offset = pa.array(np.asarray(seconds, dtype="int64") * 1_000_000, pa.duration("us"))
-    dates = staged.columns[f"f_{fld}"]
     staged.columns[f"f_{fld}"] = pc.add(dates, offset).cast(ARROW_TYPES["date"])
     zone = column_of(plan.columns, profile.time_zone)
     zones = sorted({z for z in raw_columns[zone].to_pylist() if z}) if zone is not None else []
@@ -161,7 +167,7 @@ def _summary_rows(plan, report, staged, raw_columns, profile) -> None:
                         f"rows and {int(others.sum()):,} other rows are set aside, so no sale counts twice.")
 
 
-def _refunds(plan, report, staged, raw_columns, profile) -> None:
+def _refunds(plan, report, staged, raw_columns, profile, order_headers) -> None:
     refund_header, total_header = profile.refunded
     idx, total_idx = column_of(plan.columns, refund_header), column_of(plan.columns, total_header)
     if idx is None or (total_header and total_idx is None):
@@ -177,11 +183,44 @@ def _refunds(plan, report, staged, raw_columns, profile) -> None:
         refund = amount
     refund = pc.if_else(pc.less(refund, zero), zero, refund)
     staged.columns["_refund"] = refund.combine_chunks() if isinstance(refund, pa.ChunkedArray) else refund
+    if plan.role == "orders" and order_headers is not None:
+        for order, amount in zip(staged.columns["f_order_id"].to_pylist(), refund.to_pylist()):
+            if order is not None and amount:
+                order_headers.refunds.setdefault(order, amount)
     count = int(pc.sum(pc.greater(refund, zero)).as_py() or 0)
     if count:
         total_refund = pc.sum(refund).as_py()
-        where = "reported here, not subtracted from the item lines" if plan.role == "orders" else \
+        where = "taken off the item lines loaded with it" if plan.role == "orders" else \
             "taken off the line's revenue (see revenue refunded), or the whole line when its status says refunded"
         report.notes.append(f"{count:,} {'row carries' if count == 1 else 'rows carry'} a refund of "
                             f"{total_refund:,.2f} in all (“{refund_header}”"
                             + (f" below “{total_header}”" if total_header else "") + f"): {where}.")
+
+
+def take_order_refunds(plan, report, staged, order_headers) -> None:
+    """Item lines of an order that an orders table says was partly refunded (Etsy's adjusted total) give the refund
+    back line by line, in file order, each at most what the line sold for."""
+    cols = staged.columns
+    orders = cols["f_order_id"].to_pylist()
+    quantity = cols["f_quantity"].to_pylist() if plan.mapping.get("quantity") is not None else [1] * staged.n
+    if plan.mapping.get("unit_price") is not None:
+        sold = [q * p if q is not None and p is not None else None
+                for q, p in zip(quantity, cols["f_unit_price"].to_pylist())]
+    else:
+        sold = cols["f_line_total"].to_pylist()
+    left = dict(order_headers.refunds)
+    share = [None] * staged.n
+    for i, (order, amount) in enumerate(zip(orders, sold)):
+        if left.get(order) and amount is not None and amount > 0:
+            share[i] = min(left[order], amount)
+            left[order] -= share[i]
+    taken = [s for s in share if s]
+    if not taken:
+        return
+    existing = cols.get("_refund")
+    given = pa.array(share, pa.decimal128(18, 4))
+    cols["_refund"] = given if existing is None else pc.coalesce(existing, given)
+    report.notes.append(f"{sum(taken):,.2f} refunded (as its orders table says) taken off {len(taken):,} "
+                        f"{'line' if len(taken) == 1 else 'lines'} of "
+                        f"{len({o for o, s in zip(orders, share) if s}):,} partly refunded "
+                        f"{'order' if len({o for o, s in zip(orders, share) if s}) == 1 else 'orders'}.")

@@ -318,3 +318,14 @@ def test_square_us_dates_and_twelve_hour_times(tmp_path, tmp_workspace):
     f = ingest_files(tmp_workspace, [path]).files[0]
     assert f.rows_loaded == 5
     assert sorted(_lines(tmp_workspace)["ordered_at"]) == sorted(stamps)
+
+
+def test_ga4_event_date_dates_an_event_without_timestamp(tmp_path, tmp_workspace):
+    frame = _csv("ga4_bigquery_events_flat.csv").head(4).copy()
+    frame.loc[1, "event_timestamp"] = ""
+    path = tmp_path / "events.csv"
+    frame.to_csv(path, index=False)
+    f = ingest_files(tmp_workspace, [path]).files[0]
+    assert f.rows_loaded == 4 and f.rows_rejected == 0
+    dated = tmp_workspace.con.execute("select event_at from events where source_row = 3").fetchone()[0]
+    assert dated.strftime("%Y%m%d") == frame.loc[1, "event_date"]

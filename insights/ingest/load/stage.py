@@ -66,7 +66,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
             others = plan.fallbacks[fld]
             values, filled = fill_from(values, [parse_field(fld, raw_columns[j])[0] for j in others])
             if filled:
-                report.notes.append(f"{filled:,} empty cells of “{plan.columns[idx]}” taken from "
+                report.notes.append(f"{filled:,} empty {'cell' if filled == 1 else 'cells'} of “{plan.columns[idx]}” taken from "
                                     + ", ".join(f"“{plan.columns[j]}”" for j in others) + ".")
         if fld == "phone":
             values = _phones(values, plan, raw_columns)
@@ -150,8 +150,11 @@ def _attributes(plan, data: pa.Table) -> list[str | None]:
 
 
 def clean_id(value: str) -> str:
-    """An id as text: trimmed, a spreadsheet's ``.0`` after a whole number dropped (``17850.0`` → ``17850``)."""
+    """An id as text: trimmed, a spreadsheet's ``.0`` after a whole number dropped (``17850.0`` → ``17850``) and
+    its leading apostrophe too (``'7401…`` → ``7401…``)."""
     text = str(value).strip()
+    if text.startswith("'") and len(text) > 1:     # a spreadsheet's text escape ('7401000000000)
+        text = text[1:].strip()
     if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
         text = text[:-2]
     return text

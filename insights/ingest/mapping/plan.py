@@ -17,7 +17,8 @@ from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, an
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
 from insights.ingest.mapping.headers import (detect_kind, is_question, kind_confidence, layout_signature,
                                              map_by_name, normalise_header)
-from insights.ingest.mapping.profiles import apply_people_rules, apply_profile, contact_fallbacks, recognise
+from insights.ingest.mapping.profiles import (apply_people_rules, apply_profile, contact_fallbacks, profile_fallbacks,
+                                              recognise)
 
 
 @dataclass
@@ -82,6 +83,8 @@ def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfi
     if has_header:
         notes += apply_people_rules(kind, headers, profiles, mapping, confidence)
     fallbacks = contact_fallbacks(kind, headers, mapping) if has_header else {}
+    if vendor:
+        profile_fallbacks(vendor, headers, mapping, fallbacks)
     return Proposal(kind, mapping, confidence, scores, sureness, runner_up, vendor.name if vendor else None,
                     notes, fallbacks)
 

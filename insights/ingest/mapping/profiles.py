@@ -29,6 +29,7 @@ class Profile:
     requires: tuple[str, ...]                       # all of these headers: this layout
     mapping: tuple[tuple[str, str], ...] = ()       # (field, header) chosen over the generic guess, where present
     unmap: tuple[str, ...] = ()                     # fields this layout never has (an order total is no line)
+    fallbacks: tuple[tuple[str, str], ...] = ()     # (field, header) filling the field's empty cells
     time_of_day: str | None = None                  # a separate time column completing the date field
     time_zone: str | None = None                    # the column naming the time zone of the dates
     line_types: tuple[str, tuple[str, ...], tuple[str, ...]] | None = None  # (column, item types, summary types)
@@ -103,7 +104,7 @@ PROFILES: tuple[Profile, ...] = (
             ("event_date", "event_timestamp", "event_name", "user_pseudo_id"),
             mapping=(("event_at", "event_timestamp"), ("customer_id", "user_id"), ("channel", "traffic_source_medium"),
                      ("page", "page_location"), ("order_id", "transaction_id")),
-            session_parts=("user_pseudo_id", "ga_session_id"),
+            session_parts=("user_pseudo_id", "ga_session_id"), fallbacks=(("event_at", "event_date"),),
             notes=("GA4: a session is the browser (user_pseudo_id) with its ga_session_id; the channel is the "
                    "traffic source's medium.",)),
 )
@@ -181,6 +182,15 @@ def apply_people_rules(kind: str, headers: Sequence[str], profiles: list[ColumnP
 
 
 _CONTACT_FIELDS = ("email", "phone", "country", "city")
+
+
+def profile_fallbacks(profile: Profile, headers: Sequence[str], mapping: dict[str, int | None],
+                      fallbacks: dict[str, list[int]]) -> None:
+    """The profile's own fallback columns (GA4's ``event_date`` where ``event_timestamp`` is empty), in place."""
+    for fld, header in profile.fallbacks:
+        idx = column_of(headers, header)
+        if idx is not None and mapping.get(fld) is not None and idx != mapping[fld]:
+            fallbacks.setdefault(fld, []).append(idx)
 
 
 def contact_fallbacks(kind: str, headers: Sequence[str], mapping: dict[str, int | None]) -> dict[str, list[int]]:

@@ -6,10 +6,12 @@ demand), ``overdue`` (detector 8: overdue valuable customers and their list), ``
 closed/dismissed, kept in the workspace) and ``feed`` (every detector, ranked).
 """
 
-from insights.feed.feed import DETECTORS, build_feed, default_as_of, feed_json, period_range
+from insights.feed.feed import (DETECTORS, WINDOWS, build_feed, choose, default_as_of, feed_json, period_range,
+                                window_start, with_current_statuses)
 from insights.feed.insight import CONFIDENCE_WORDS, OWNERS, STATUSES, Insight, stable_id
 from insights.feed.overdue import overdue_customers
 from insights.feed.status import NEXT, set_status, statuses
 
-__all__ = ["CONFIDENCE_WORDS", "DETECTORS", "NEXT", "OWNERS", "STATUSES", "Insight", "build_feed", "default_as_of",
-           "feed_json", "overdue_customers", "period_range", "set_status", "stable_id", "statuses"]
+__all__ = ["CONFIDENCE_WORDS", "DETECTORS", "NEXT", "OWNERS", "STATUSES", "WINDOWS", "Insight", "build_feed", "choose",
+           "default_as_of", "feed_json", "overdue_customers", "period_range", "set_status", "stable_id", "statuses",
+           "window_start", "with_current_statuses"]

@@ -70,3 +70,28 @@ def build_feed(ws, as_of=None, since=None, detectors: dict[str, Detector] | None
 def feed_json(insights: list[Insight]) -> dict:
     """The command line's shape: ``{"insights": [ … ]}``, in rank order."""
     return {"insights": [i.to_dict() for i in insights]}
+
+
+# what the page offers to look back over (days before the end of the data; None: everything)
+WINDOWS = {"this week": 7, "the last 4 weeks": 28, "the last 3 months": 91, "the last 12 months": 365,
+           "all history": None}
+
+
+def window_start(window: str, as_of) -> dt.date | None:
+    """The first day of a :data:`WINDOWS` choice ending at ``as_of`` (None for all history)."""
+    days = WINDOWS[window]
+    return None if days is None or as_of is None else pd.Timestamp(as_of).date() - dt.timedelta(days=days)
+
+
+def with_current_statuses(ws, insights: list[Insight]) -> list[Insight]:
+    """The same insights with the statuses stored now (a remembered feed may hold older ones)."""
+    marked = statuses(ws)
+    return [i.with_status(marked[i.id]["status"]) if i.id in marked else i.with_status("new") for i in insights]
+
+
+def choose(insights: list[Insight], owners=None, wanted_statuses=None, since=None) -> list[Insight]:
+    """The insights for these owners and statuses (None: any) about periods ending after ``since``; rank kept."""
+    since = pd.Timestamp(since).date() if since is not None else None
+    return [i for i in insights
+            if (not owners or i.owner in owners) and (not wanted_statuses or i.status in wanted_statuses)
+            and (since is None or period_range(i.period)[1] > since)]

@@ -59,17 +59,17 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
                                file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
         steps = NEXT[insight.status]
-        buttons = st.columns(len(steps) + 1 if steps else 1)
-        for col, step in zip(buttons, [s for s in steps if s != "dismissed"]):
-            if col.button(BUTTONS[step], key=f"status_{insight.id}_{step}"):
-                set_status(ws, insight.id, step)
-                st.rerun()
-        if "dismissed" in steps:
-            with buttons[-1].popover("Dismiss…"):
-                reason = st.text_input("Why is this not worth acting on?", key=f"reason_{insight.id}")
-                if st.button("Dismiss", key=f"status_{insight.id}_dismissed", disabled=not reason.strip()):
-                    set_status(ws, insight.id, "dismissed", reason=reason)
+        with st.container(horizontal=True):
+            for step in [s for s in steps if s != "dismissed"]:
+                if st.button(BUTTONS[step], key=f"status_{insight.id}_{step}"):
+                    set_status(ws, insight.id, step)
                     st.rerun()
+            if "dismissed" in steps:
+                with st.popover("Dismiss…"):
+                    reason = st.text_input("Why is this not worth acting on?", key=f"reason_{insight.id}")
+                    if st.button("Dismiss", key=f"status_{insight.id}_dismissed", disabled=not reason.strip()):
+                        set_status(ws, insight.id, "dismissed", reason=reason)
+                        st.rerun()
         with st.expander("For analysts"):
             st.markdown(f"Kind `{insight.kind}` · metric `{insight.metric}` · period `{insight.period}` · "
                         f"subject {escape_markdown(insight.subject['dimension'])} = "

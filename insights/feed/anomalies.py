@@ -192,7 +192,7 @@ def kpi_anomalies(ws, as_of: dt.date) -> list[Insight]:
             else None
         also = sorted({METRICS[t.metric][0].lower() for t in others if t.metric != lead.metric})
         why = [f"Expected {_figure(lead.metric, r.low, currency)} to {_figure(lead.metric, r.high, currency)} "
-               f"(95% range) from the {before}, allowing for the weekday pattern, the trend and the number of days."]
+               f"(the likely range) from the {before}, allowing for the weekday pattern, the trend and the number of days."]
         if also:
             why.append(f"Also unusual in the same period: {', '.join(also)}.")
         if attribution is not None:

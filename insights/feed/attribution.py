@@ -115,9 +115,9 @@ def _demand_evidence(con, dimension: str, value: str, base: tuple, start, stop, 
         row = visits[visits["channel"] == value]
         if not row.empty and row.iloc[0]["base_visits"]:
             ch_ratio = _per_day(row.iloc[0]["period_visits"], days) / _per_day(row.iloc[0]["base_visits"], base_days)
-            parts.append(f"visits from {value} {'rose' if ch_ratio >= 1 else 'fell'} {abs(ch_ratio - 1):.0%} a day")
+            parts.append(f"visits from {value} {'rose' if ch_ratio >= 1 else 'fell'} {abs(ch_ratio - 1):.0%} (per day)")
             visit_ratio = ch_ratio
-    parts.append(f"all visits {'rose' if visit_ratio >= 1 else 'fell'} {abs(visit_ratio - 1):.0%} a day"
+    parts.append(f"visits {'rose' if visit_ratio >= 1 else 'fell'} {abs(visit_ratio - 1):.0%} (per day)"
                  if dimension != "channel" else "")
     parts.append(f"of every 100 visits, {conv_now * 100:.1f} ended in an order (before: {conv_before * 100:.1f})")
     reason = "Demand: " + "; ".join(p for p in parts if p) + "."

@@ -1,7 +1,7 @@
 """The feed: every detector's insights, with the owner's statuses, ranked by money at stake × confidence.
 
-A detector is a function ``detector(ws, as_of) -> list[Insight]`` (the workspace or its connection, and the
-day after the last day it may look at); new ones plug in by being added to :data:`DETECTORS`.
+A detector is a function ``detector(ws, as_of) -> list[Insight]`` (the workspace, and the day after the last
+day it may look at); new ones plug in by being added to :data:`DETECTORS`.
 """
 
 from __future__ import annotations

@@ -86,8 +86,11 @@ def expect(series: pd.Series, start: dt.date, stop: dt.date, how: str = "sum",
     if len(hist_values) < min_history_days or len(target_values) == 0:
         return None
     origin = int(hist_days[0])
-    fit = OLS(hist_values, design(hist_days, origin)).fit()
-    rows = design(target_days, origin)
+    columns = design(hist_days, origin)
+    seen = columns.any(axis=0)       # a weekday with no value in the history (a shop closed on Saturdays, for
+    seen[0] = True                   # the order value) has no level to learn: leave its column out
+    fit = OLS(hist_values, columns[:, seen]).fit()
+    rows = design(target_days, origin)[:, seen]
     combined = rows.sum(axis=0) if how == "sum" else rows.mean(axis=0)
     prediction = fit.get_prediction(combined.reshape(1, -1))
     expected = float(prediction.predicted_mean[0])

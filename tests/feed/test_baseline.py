@@ -70,3 +70,11 @@ def test_an_insight_id_depends_on_what_it_is_about_not_on_its_numbers():
                                    "impact", "impact_low", "impact_high", "confidence", "status", "evidence_url"]
     with pytest.raises(ValueError, match="unknown owner"):
         Insight("anomaly", "t", "w", {}, "ceo", "2025-07", "m", subject, 1.0, 1.0, 1.0, "high", "/kpis")
+
+
+def test_a_shop_closed_on_saturdays_gets_a_baseline_for_its_order_value_without_a_saturday_level(recwarn):
+    series = _series(seed=3)
+    series[series.index.day_of_week == 5] = np.nan            # no order, so no order value, on Saturdays
+    result = expect(series, dt.date(2024, 1, 1), dt.date(2024, 2, 1), how="mean")
+    assert result.days == 31 - 4 and abs(result.z) < 3      # January 2024 has four Saturdays
+    assert not [w for w in recwarn if "rank-deficient" in str(w.message)]

@@ -200,6 +200,7 @@ def kpi_anomalies(ws, as_of: dt.date) -> list[Insight]:
                 why.append(f"{attribution.dimension.capitalize()} {attribution.value} explains "
                            f"{min(attribution.share, 1.0):.0%} of the move.")
             why.append(attribution.reason)
+            why.append(f"The revenue bridge against the period before: {attribution.details['bridge']}")
             action = {"text": attribution.action, "cause": attribution.cause}
             subject = {"dimension": attribution.dimension, "value": attribution.value}
             owner = attribution.owner

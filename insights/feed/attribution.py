@@ -138,7 +138,9 @@ def attribute(ws, start: dt.date, stop: dt.date, direction: int) -> Attribution:
     scale = (stop - start).days / (base[1] - base[0]).days
     movers = largest_movers(con, base, (start, stop), top=100_000)
     found = explaining_value(movers, scale, direction)
-    previous = (start - (stop - start), start - dt.timedelta(days=1))
+    last_day = start - dt.timedelta(days=1)      # the period before: the previous month for a month, else as long
+    previous = ((last_day.replace(day=1) if start.day == 1 and (stop - start).days >= 28 else start - (stop - start)),
+                last_day)
     bridge = revenue_bridge(con, previous, (start, stop - dt.timedelta(days=1)), period="custom")
     details = {"bridge": explain_bridge(bridge)[0], "base_start": str(base[0]), "base_stop": str(base[1])}
     dimension, value, share, ratio = found if found else ("shop", "all", 0.0, None)

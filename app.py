@@ -12,6 +12,7 @@ HERE = Path(__file__).parent
 
 # (section, file, title, icon, url_path) — url paths are stable: links and bookmarks rely on them.
 PAGES = [
+    ("Start", "app_pages/insights.py", "Insights", "💡", "insights"),
     ("Start", "app_pages/home.py", "Overview", "🏠", "home"),
     ("Start", "app_pages/upload.py", "Upload data", "📤", "upload"),
     ("Customers", "app_pages/profile.py", "Customer profile", "🪪", "profile"),
@@ -23,11 +24,13 @@ PAGES = [
     ("Predictions", "app_pages/clv.py", "Customer value (CLV)", "💶", "clv"),
 ]
 
+# the landing page: the insight feed once the workspace holds orders, the overview (which says how to start) before
+landing = "insights" if session.get_workspace().has_orders() else "home"
 sections: dict[str, list] = {}
 for section, file, title, icon, url_path in PAGES:
     if (HERE / file).exists():
         sections.setdefault(section, []).append(
-            st.Page(file, title=title, icon=icon, url_path=url_path, default=(url_path == "home")))
+            st.Page(file, title=title, icon=icon, url_path=url_path, default=(url_path == landing)))
 
 page = st.navigation(sections)
 session.sidebar()

@@ -45,6 +45,7 @@ cols[3].caption(figures["period_text"])
 st.subheader("Where to go next")
 left, right = st.columns(2)
 with left:
+    link("app_pages/insights.py", "Insights — what changed, why, and what to do about it", "💡")
     link("app_pages/kpis.py", "KPI scorecard — how the business is doing, and why it changed", "📈")
     link("app_pages/segments.py", "Segmentation explorer — who your customers are", "🧩")
     link("app_pages/cohorts.py", "Cohort heatmaps — do new customers come back?", "🗓️")

@@ -72,6 +72,7 @@ def record_shop(tag: str, files: list[str], out_dir: Path, work: Path, segment: 
     _run(["cohorts", "--workspace", ws, "--split", "channel", "--average", "--json"], out_dir / f"{tag}_cohorts_split.json")
     _run(["clv", "--workspace", ws, "--json"], out_dir / f"{tag}_clv.json")
     _run(["churn", "--workspace", ws, "--json"], out_dir / f"{tag}_churn.json")
+    _run(["feed", "--workspace", ws, "--json"], out_dir / f"{tag}_feed.json")
     _export(ws, segment, out_dir, tag)
 
 

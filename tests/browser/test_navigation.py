@@ -8,6 +8,7 @@ pytestmark = pytest.mark.browser
 
 # url_path -> a text the page shows once its data is computed (a title or a figure's label)
 PAGES = {
+    "insights": "Insights",
     "home": "Net revenue",
     "upload": "Upload data",
     "profile": "Customer profile",

@@ -1,0 +1,93 @@
+"""Insights: what happened in the shop, why, what to do and who does it — the five that matter most."""
+
+import streamlit as st
+
+from insights.core.markdown import escape_markdown
+from insights.core.money import format_money
+from insights.core.spreadsheet import write_table
+from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
+                           overdue_customers, set_status, window_start, with_current_statuses)
+from insights.ui import session
+
+TOP = 5
+STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
+BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist"}
+
+ws = session.require_workspace_with_orders()
+currency = session.currency(ws)
+money = lambda v: format_money(v, currency)  # noqa: E731 — a local shorthand
+
+st.title("💡 Insights")
+st.caption("What changed in your shop, why, and what to do about it — the most money at stake first.")
+
+as_of = session.memo("feed_as_of", default_as_of, ws)
+found = with_current_statuses(ws, session.memo("feed", build_feed, ws))
+
+left, middle, right = st.columns(3)
+window = left.selectbox("About", list(WINDOWS), index=2, key="feed_window")
+owners = middle.multiselect("Who acts", OWNERS, default=list(OWNERS), key="feed_owners",
+                            format_func=str.capitalize)
+wanted = right.multiselect("Status", STATUSES, default=["new", "seen", "acted"], key="feed_statuses",
+                           format_func=STATUS_WORDS.get)
+since = window_start(window, as_of)
+shown = choose(found, owners, wanted, since)
+unusual = [i for i in choose(found, since=since) if i.kind == "anomaly"]
+
+if not unusual:
+    st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "
+               "new customers and order value were where the weeks before predict.", icon="✅")
+if not shown:
+    st.info("No insight matches these choices. Widen “About”, or include other statuses.")
+
+for rank, insight in enumerate(shown[:TOP], start=1):
+    with st.container(border=True, key=f"card_{insight.id}"):
+        st.markdown(f"#### {rank}. {escape_markdown(insight.title)}")
+        what, stake = st.columns([3, 1])
+        with what:
+            evidence = EVIDENCE.get(insight.evidence_url, "the evidence")
+            st.markdown(f"**Why.** {escape_markdown(insight.why)} [See it on {evidence}]({insight.evidence_url})")
+            st.markdown(f"**What to do.** {escape_markdown(insight.action['text'])}")
+            st.caption(f"Who acts: {insight.owner} · Status: {STATUS_WORDS[insight.status]}")
+        with stake:
+            st.metric("At stake", money(insight.impact),
+                      help="Money this is worth, with its likely range below.")
+            st.caption(f"Likely between {money(insight.impact_low)} and {money(insight.impact_high)}.")
+            st.caption(CONFIDENCE_WORDS[insight.confidence])
+        if insight.action.get("export") == "overdue":
+            customers = session.memo("feed_overdue", overdue_customers, ws, as_of)
+            st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
+                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
+        steps = NEXT[insight.status]
+        with st.container(horizontal=True):
+            for step in [s for s in steps if s != "dismissed"]:
+                if st.button(BUTTONS[step], key=f"status_{insight.id}_{step}"):
+                    set_status(ws, insight.id, step)
+                    st.rerun()
+            if "dismissed" in steps:
+                with st.popover("Dismiss…"):
+                    reason = st.text_input("Why is this not worth acting on?", key=f"reason_{insight.id}")
+                    if st.button("Dismiss", key=f"status_{insight.id}_dismissed", disabled=not reason.strip()):
+                        set_status(ws, insight.id, "dismissed", reason=reason)
+                        st.rerun()
+        with st.expander("For analysts"):
+            st.markdown(f"Kind `{insight.kind}` · metric `{insight.metric}` · period `{insight.period}` · "
+                        f"subject {escape_markdown(insight.subject['dimension'])} = "
+                        f"{escape_markdown(insight.subject['value'])} · cause "
+                        f"`{insight.action.get('cause', '—')}` · id `{insight.id}`")
+            st.json(insight.details, expanded=False)
+            if insight.kind == "anomaly":
+                st.caption("Baseline: least squares on the daily figures before the period (up to a year) with a "
+                           "level per weekday and a linear trend (statsmodels OLS); expected = the prediction "
+                           "summed over the period's own days; spread = the fitted line's uncertainty plus the "
+                           "spread of residuals summed over runs of as many days; two-sided z-test; "
+                           "Benjamini–Hochberg adjusted p-value (q) over every series and period tested; "
+                           "confidence high at q ≤ 0.001, medium ≤ 0.01, low ≤ 0.05.")
+
+if len(shown) > TOP:
+    st.caption(f"{len(shown) - TOP} more insight{'s' if len(shown) - TOP != 1 else ''} below the top five: "
+               "narrow the choices above to see them.")
+older = len(choose(found, owners, wanted)) - len(shown)
+if older > 0:
+    st.caption(f"{older} insight{'s' if older != 1 else ''} about earlier periods: choose “all history” to see "
+               f"{'them' if older != 1 else 'it'}.")

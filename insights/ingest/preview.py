@@ -18,7 +18,8 @@ What needs confirming (each a :class:`Confirmation`):
   share is almost always a wrong guess of kind or mapping, not bad data);
 - ``plan``: the plan itself asks — any prepared file may carry ``plan.confirmations``, a list of questions in
   the owner's words (e.g. "the column Ship by would date the orders"); they are asked as they are.
-Choosing the kind (``plan.set_kind``) makes it certain; changing the mapping changes the outcome.
+Choosing the kind (``plan.set_kind``) or confirming it (:func:`confirm_kind`) makes it certain; changing the
+mapping changes the outcome.
 
 A workspace takes one load at a time: a second load of the same workspace in this process waits up to
 ``wait`` seconds, then raises :class:`WorkspaceBusy` (another process cannot open a workspace in use at all:
@@ -115,6 +116,11 @@ def confirmations(plan, outcome: FileReport) -> list[Confirmation]:
     for question in getattr(plan, "confirmations", None) or []:
         asks.append(Confirmation(plan.name, "plan", str(question)))
     return asks
+
+
+def confirm_kind(plan) -> None:
+    """The owner says the detected kind is right: it is no longer a guess (as if they had chosen it)."""
+    plan.kind_confidence, plan.kind_runner_up = 1.0, None
 
 
 def preview_load(ws: Workspace | None, plans: Sequence, *, rows: int = PREVIEW_ROWS, wait: float = 0.0) -> BatchPreview:

@@ -85,11 +85,11 @@ def expected_outcome(preview: FilePreview, plan) -> None:
     read, written = st.tabs(["Preview: as Clueboard will read it", "As written in your file"])
     with read:
         if len(preview.rows):
-            st.dataframe(preview.rows, hide_index=True, height=240)
+            st.dataframe(preview.rows, hide_index=True)
         else:
             st.caption("No rows of this file go into a table of their own.")
     with written:
-        st.dataframe(plan.preview, hide_index=True, height=240)
+        st.dataframe(plan.preview.head(len(preview.rows) or 10), hide_index=True)
 
 
 def load_controls(plans, preview: BatchPreview) -> None:

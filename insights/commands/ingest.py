@@ -174,7 +174,8 @@ def format_questions(preview) -> str:
     out = format_files([f.outcome for f in preview.files], facts)
     out.append("Nothing was loaded. Before loading, please confirm:")
     out.extend(f"  - {c.question}" for c in preview.needs_confirmation)
-    out.append("Run the same command with --yes to load as shown, or fix it (--kind KIND=FILE for a file's kind).")
+    out.append("Run the same command with --yes to load as shown; set a file's kind with --kind KIND=FILE, or fix "
+               "its columns on the Upload page.")
     return "\n".join(out)
 
 

@@ -87,6 +87,7 @@ def test_a_workspace_held_by_another_process_is_one_line_and_no_traceback(tmp_pa
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
     assert err.strip() == (f"Nothing was loaded: workspace {ws} is in use by another load or by the app — "
                            "try again when it finishes")
     assert out == "" and _lines(ws) == 0

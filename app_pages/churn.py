@@ -96,7 +96,8 @@ with right:
     counts = reason_counts(result.scores["reason_keys"])
     st.markdown("**Most common reasons on the watchlist**")
     st.dataframe(counts.rename("customers").reset_index().rename(columns={"reason_keys": "reason"}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"reason": "Reason", "customers": st.column_config.NumberColumn("Customers", format="%d")})
 
 scores = result.scores
 st.subheader("Watchlist")

@@ -145,7 +145,8 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
             out.append(f"  revenue read {_fmt_money(f.revenue_read)}{cur} = loaded {_fmt_money(f.revenue_loaded)}"
                        f" + set aside {_fmt_money(f.revenue_set_aside)} + rejected {_fmt_money(f.revenue_rejected)}"
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
-                          if f.revenue_excluded_by_status else ""))
+                          if f.revenue_excluded_by_status else "")
+                       + (f" + refunded {_fmt_money(f.revenue_refunded)}" if f.revenue_refunded else ""))
         for note in f.notes:
             out.append(f"  note: {note}")
         out.append("")
@@ -179,32 +180,40 @@ def format_questions(preview) -> str:
     return "\n".join(out)
 
 
+def error_object(err: Exception, prefix: str = "Nothing was loaded") -> dict:
+    """What ``--json`` prints when nothing was loaded: ``{"error": {"message", "file", "row", "column",
+    "expected", "got", "hint"}}`` (the parts an :class:`IngestError` knows; ``None`` for the others)."""
+    parts = {key: getattr(err, key, None) for key in ("file", "row", "column", "expected", "got", "hint")}
+    return {"error": {"message": f"{prefix}: {err}", **parts}, "files": []}
+
+
+def _fail(args: argparse.Namespace, err: Exception, code: int, prefix: str = "Nothing was loaded") -> int:
+    """Say why nothing was loaded: a JSON error object on stdout with ``--json``, else one line on stderr."""
+    if getattr(args, "json", False):
+        print_json(error_object(err, prefix))
+    else:
+        print(f"{prefix}: {err}", file=sys.stderr)
+    return code
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         kinds = kinds_per_file(args.files, args.kind)
     except ValueError as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, err, 2)
     try:
         ws = open_when_free(args.workspace, args.wait)
     except WorkspaceBusy as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return BUSY
+        return _fail(args, err, BUSY)
     except (OSError, FileExistsError, duckdb.Error) as err:
-        print(f"Cannot open the workspace {args.workspace}: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
         preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait)
     except WorkspaceBusy as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return BUSY
-    except IngestError as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 1
+        return _fail(args, err, BUSY)
+    except (IngestError, OSError, ValueError) as err:
+        return _fail(args, err, 1)
     finally:
         ws.close()
     if report is None:

@@ -19,6 +19,7 @@ from insights.ingest.load.loader import Loader
 from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
 from insights.ingest.load.undo import record_last_load
+from insights.ingest.load.vendor_rows import pair_itemised
 from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.mapping.headers import layout_signature
 
@@ -57,6 +58,7 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
                               if no_names else None,
                               hint="Add a header row that names the columns, or map them on the Upload page"
                               if no_names else None)
+    pair_itemised(plans)    # a summary export loaded with its item-level export is the orders table of it
     # orders tables first, so the lines loaded with them can be completed
     ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
     reports: dict[int, FileReport] = {}

@@ -4,11 +4,11 @@ import hashlib
 
 import streamlit as st
 
-from insights.ingest import health_report, load_prepared, prepare_file, rejects_frame
+from insights.ingest import health_report, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
-from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
-from insights.ui import identity_widgets, session, undo_load, upload_widgets
+from insights.ingest.mapping import FIELD_LABELS, FIELDS
+from insights.ui import identity_widgets, session, undo_load, upload_preview, upload_widgets
 
 st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
@@ -23,7 +23,7 @@ uploads = st.file_uploader("Drop your files here", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "parquet"],
                            help="Up to 500 MB per file.")
 
-plans = []
+plans, outcomes = [], []
 for upload in uploads or []:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:16]
@@ -39,14 +39,11 @@ for upload in uploads or []:
         if plan.raw.sheets and len(plan.raw.sheets) > 1:
             st.selectbox("Sheet", plan.raw.sheets, index=plan.raw.sheets.index(plan.raw.sheet),
                          key=f"{key}-sheet", help="This workbook has several sheets; pick the one to load.")
-        kind = st.selectbox("This file is", KINDS, index=KINDS.index(plan.kind), key=f"{key}-kind",
-                            format_func=lambda k: KIND_LABELS[k].capitalize())
-        if kind != plan.kind:
-            plan.set_kind(kind)
+        upload_preview.kind_choice(plan, key)
         upload_widgets.date_order_question(plan, key)
         upload_widgets.mapping_editor(plan, FIELDS[plan.kind], FIELD_LABELS, key)
-        st.markdown("**Preview** (first rows as in your file)")
-        st.dataframe(plan.preview, hide_index=True, height=220)
+        # more per-file choices go here, one call each; the expected outcome is filled in below
+        outcomes.append(st.container())
         plans.append(plan)
 
 if plans:
@@ -54,14 +51,15 @@ if plans:
     for name, missing in problems:
         st.warning(f"**{name}**: choose a column for {', '.join(FIELD_LABELS.get(f, f) for f in missing)} "
                    "before loading.")
-    if st.button(f"Load {len(plans)} file{'s' if len(plans) > 1 else ''}", type="primary", disabled=bool(problems)):
-        target = session.writable_workspace()
-        bar = st.progress(0.0, text="Reading files…")
-        report = load_prepared(target, plans, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
-        bar.progress(1.0, text="Done")
-        st.session_state["clueboard_last_report"] = report
-        session.set_workspace(target, sample=False)
-        st.rerun()
+    if problems:
+        st.button(f"Load {len(plans)} file{'s' if len(plans) > 1 else ''}", type="primary", disabled=True)
+    else:
+        preview = upload_preview.batch_preview(ws, plans)
+        if preview is not None:
+            for slot, plan, file_preview in zip(outcomes, plans, preview.files):
+                with slot:
+                    upload_preview.expected_outcome(file_preview, plan)
+            upload_preview.load_controls(plans, preview)
 
 report = st.session_state.get("clueboard_last_report")
 if report is not None:

@@ -1,6 +1,6 @@
 """Load spreadsheets into a workspace and print what happened to every row.
 
-    python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json]
+    python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json] [--yes] [--wait 5]
         [--kind transactions]                            # every file is of this kind
         [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
 
@@ -9,6 +9,13 @@ the canonical fields by its headers (or remembered from an earlier file of the s
 kind found and how sure it is (``kind_confidence`` 0–1 and ``kind_runner_up`` in ``--json``; below
 ``GUESS_BELOW`` the kind is called a guess, with the ``--kind`` that forces another). It lists per file the rows read, loaded, rejected (with reasons) and set aside, and the revenue read and
 loaded; ``--json`` prints the same as a stable JSON object ``{"files": [...], "workspace": {...}}``.
+
+Nothing is loaded, and the exit code is 3, when something needs the owner's confirmation (see
+:mod:`insights.ingest.preview`): a kind Clueboard is not sure of, more than 1% of a file's rows rejected for one
+reason, or a question the file's plan asks. The questions are printed with what the load would do (``--json``:
+``{"needs_confirmation": [{"file", "reason", "question"}], "files": [preview per file]}``); ``--yes`` loads
+anyway. A workspace in use by another load or by the app: waited for up to ``--wait`` seconds, then exit code 4
+with one line saying so.
 """
 
 from __future__ import annotations
@@ -16,14 +23,21 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
+import duckdb
+
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
-from insights.ingest import load_prepared, prepare_file
+from insights.ingest import prepare_file
 from insights.ingest.errors import IngestError
 from insights.ingest.mapping.fields import KINDS
 from insights.ingest.mapping.headers import GUESS_BELOW
+from insights.ingest.preview import WorkspaceBusy, load_unless_unsure
+
+NEEDS_CONFIRMATION = 3   # exit code: nothing loaded, the owner must confirm (or pass --yes)
+BUSY = 4                 # exit code: the workspace is in use by another load or by the app
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +45,11 @@ log = logging.getLogger(__name__)
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="CSV/TSV/TXT, XLSX/XLS or Parquet files")
     add_workspace_arguments(parser)
+    parser.add_argument("--yes", action="store_true",
+                        help="load even when something needs confirming (a kind Clueboard is not sure of, more than "
+                             "1%% of a file's rows rejected for one reason, a question of the file's plan)")
+    parser.add_argument("--wait", type=float, default=5.0, metavar="SECONDS",
+                        help="how long to wait for a workspace in use by another load or by the app (default 5)")
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
@@ -88,8 +107,18 @@ def _kind_line(f, facts: dict) -> str:
 
 def format_report(report, kinds: Sequence[dict] | None = None) -> str:
     """The human-readable per-file report (``kinds``: :func:`kind_facts`, one per file)."""
+    out = format_files(report.files, kinds)
+    w = report.workspace
+    out.append(f"Workspace: {w['customers']:,} customers, {w['orders']:,} orders, {w['order_lines']:,} order lines, "
+               f"net revenue {_fmt_money(w['net_revenue'])}; {w['customer_records']:,} customer records, "
+               f"{w['events']:,} events, {w['feedback']:,} feedback answers")
+    return "\n".join(out)
+
+
+def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[str]:
+    """Lines per :class:`FileReport`: kind, format, mapping, the rows' accounting with reasons, revenue, notes."""
     out = []
-    for n, f in enumerate(report.files):
+    for n, f in enumerate(files):
         out.append(f"{f.name}  ({f.kind}{', orders table' if f.role == 'orders' else ''})")
         if kinds is not None:
             out.append(_kind_line(f, kinds[n]))
@@ -121,10 +150,33 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
         for note in f.notes:
             out.append(f"  note: {note}")
         out.append("")
-    w = report.workspace
-    out.append(f"Workspace: {w['customers']:,} customers, {w['orders']:,} orders, {w['order_lines']:,} order lines, "
-               f"net revenue {_fmt_money(w['net_revenue'])}; {w['customer_records']:,} customer records, "
-               f"{w['events']:,} events, {w['feedback']:,} feedback answers")
+    return out
+
+
+def open_when_free(path: str, wait: float):
+    """The workspace at ``path`` (created if missing), waiting up to ``wait`` seconds while another process —
+    a load or the app — holds it. Raises :class:`WorkspaceBusy` after that."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    while True:
+        try:
+            return open_workspace(path, create=True)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WorkspaceBusy(f"workspace {path} is in use by another load or by the app — try again when it "
+                                    "finishes") from None
+            time.sleep(0.25)
+
+
+def format_questions(preview) -> str:
+    """The human-readable preview of an upload that needs confirming: what would happen, then the questions."""
+    facts = [{"kind_confidence": f.kind_confidence, "kind_runner_up": f.kind_runner_up} for f in preview.files]
+    out = format_files([f.outcome for f in preview.files], facts)
+    out.append("Nothing was loaded. Before loading, please confirm:")
+    out.extend(f"  - {c.question}" for c in preview.needs_confirmation)
+    out.append("Run the same command with --yes to load as shown; set a file's kind with --kind KIND=FILE, or fix "
+               "its columns on the Upload page.")
     return "\n".join(out)
 
 
@@ -150,22 +202,37 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as err:
         return _fail(args, err, 2)
     try:
-        ws = open_workspace(args.workspace, create=True)
-    except (OSError, FileExistsError) as err:
+        ws = open_when_free(args.workspace, args.wait)
+    except WorkspaceBusy as err:
+        return _fail(args, err, BUSY)
+    except (OSError, FileExistsError, duckdb.Error) as err:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        report = load_prepared(ws, plans)
+        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait)
+    except WorkspaceBusy as err:
+        return _fail(args, err, BUSY)
     except (IngestError, OSError, ValueError) as err:
         return _fail(args, err, 1)
     finally:
         ws.close()
+    if report is None:
+        if args.json:
+            print_json(preview.to_dict())
+        else:
+            print(format_questions(preview))
+        return NEEDS_CONFIRMATION
     facts = kind_facts(report, plans)
+    confirmed = [c.to_dict() for c in preview.needs_confirmation]
     if args.json:
         out = report.to_dict()
         for f, extra in zip(out["files"], facts):
             f.update(extra)
+        if confirmed:
+            out["confirmed"] = confirmed
         print_json(out)
     else:
         print(format_report(report, facts))
+        if confirmed:
+            print("Loaded as confirmed with --yes:\n" + "\n".join(f"  - {c['question']}" for c in confirmed))
     return 0

@@ -19,7 +19,8 @@ def _orders(tmp_path):
 
 def test_json_report(tmp_path, capsys):
     ws = tmp_path / "ws"
-    assert main(["ingest", str(_orders(tmp_path)), "--workspace", str(ws), "--json"]) == 0
+    # one row of three is rejected: more than 1%, so the load needs --yes (tests/ingest/test_preview.py)
+    assert main(["ingest", str(_orders(tmp_path)), "--workspace", str(ws), "--json", "--yes"]) == 0
     out = json.loads(capsys.readouterr().out)
     f = out["files"][0]
     assert f["path"].endswith("orders.csv") and f["kind"] == "transactions"
@@ -34,7 +35,7 @@ def test_json_report(tmp_path, capsys):
 
 
 def test_human_report(tmp_path, capsys):
-    assert main(["ingest", str(_orders(tmp_path)), "--workspace", str(tmp_path / "ws")]) == 0
+    assert main(["ingest", str(_orders(tmp_path)), "--workspace", str(tmp_path / "ws"), "--yes"]) == 0
     out = capsys.readouterr().out
     assert "rows read 3 = loaded 1 + rejected 1 + set aside 1" in out
     assert "quantity is not a number" in out and "exact duplicate" in out

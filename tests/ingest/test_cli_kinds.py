@@ -18,7 +18,8 @@ def test_kind_per_file_forces_one_file_and_detects_the_other(tmp_path, capsys):
     shutil.copy(VENDOR / "trustpilot_reviews.csv", tmp_path / "reviews.csv")
     (tmp_path / "nps.csv").write_text(SURVEY, encoding="utf-8")
     files = [str(tmp_path / "reviews.csv"), str(tmp_path / "nps.csv")]
-    assert main(["ingest", *files, "--workspace", str(tmp_path / "ws"), "--json",
+    # 7 of the 22 reviews have no customer key: more than 1% rejected, so the load needs --yes
+    assert main(["ingest", *files, "--workspace", str(tmp_path / "ws"), "--json", "--yes",
                  "--kind", "customers=reviews.csv"]) == 0
     out = json.loads(capsys.readouterr().out)
     reviews, nps = out["files"]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from insights.core.intervals import holm
 from insights.voice.responses import DIMENSIONS
 from insights.voice.scores import SMALL_CELL, nps, satisfaction
 
@@ -64,22 +65,10 @@ def by_group(answers: pd.DataFrame, dimensions=tuple(DIMENSIONS)) -> list[dict]:
                 row["p_value"] = float(2 * stats.norm.sf(abs(a - b) / se)) if se > 0 else 1.0
             rows.append(row)
     tested = [i for i, r in enumerate(rows) if r["p_value"] is not None]
-    adjusted = _holm([rows[i]["p_value"] for i in tested])
+    adjusted = holm([rows[i]["p_value"] for i in tested])
     for r in rows:
         r["p_adjusted"], r["differs"] = None, False
     for i, p in zip(tested, adjusted):
         rows[i]["p_adjusted"] = p
         rows[i]["differs"] = p < ALPHA
     return rows
-
-
-def _holm(p_values: list[float]) -> list[float]:
-    """Holm's step-down adjusted p-values, in the input order."""
-    m = len(p_values)
-    order = np.argsort(p_values)
-    adjusted = np.empty(m)
-    running = 0.0
-    for rank, idx in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[idx]))
-        adjusted[idx] = running
-    return adjusted.tolist()

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-Z95 = 1.959963984540054
+from insights.core.intervals import Z95, wilson
+
 PROMOTER_MIN, DETRACTOR_MAX = 9, 6
 SATISFIED_MIN = 4
 SMALL_CELL = 30          # fewer answers than this: shown greyed, never called better or worse
@@ -68,17 +69,6 @@ def nps(scores) -> Nps:
     half = Z95 * math.sqrt(max(p + d - centre ** 2, 0.0) / n_adj)
     return Nps(round(score, 4), n, promoters, n - promoters - detractors, detractors,
                round(100.0 * max(centre - half, -1.0), 4), round(100.0 * min(centre + half, 1.0), 4))
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """Wilson score interval of a share."""
-    if n == 0:
-        return None, None
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(centre - half, 0.0), min(centre + half, 1.0)
 
 
 def satisfaction(scores) -> Satisfaction:

@@ -1,0 +1,80 @@
+"""Funnel: from viewing to buying, where visitors drop off, and which groups lose the most orders."""
+
+import pandas as pd
+import streamlit as st
+
+from insights.charts import funnel as charts_funnel
+from insights.core.markdown import escape_markdown
+from insights.funnel import DIMENSIONS, funnel, parse_steps
+from insights.ui import session
+
+ws = session.get_workspace()
+st.title("🛒 Funnel")
+st.caption("How visits turn into orders: every step from viewing to buying, where people drop off, and which "
+           "devices, channels or countries lose the most orders.")
+
+if not ws.row_counts()["events"]:
+    st.info("No web events are loaded yet. Load a web-analytics export (GA4, Matomo, your shop's event log) with a "
+            "session id, a time and an event name on **Upload data** in the sidebar.")
+    st.stop()
+
+left, middle, right = st.columns(3)
+window = left.number_input("Conversion window (days)", min_value=0.5, max_value=90.0, value=7.0, step=0.5,
+                           key="funnel_window", help="A session counts as converted only when it reaches the last "
+                                                     "step within this time of the first.")
+unit = middle.radio("Count", ["session", "customer"], horizontal=True, key="funnel_unit",
+                    format_func={"session": "Visits (sessions)", "customer": "Customers"}.get)
+custom = right.text_input("Steps (optional)", placeholder="view,cart,checkout,purchase", key="funnel_steps",
+                          help="Your own event names, comma-separated; several names for one step joined by |.")
+try:
+    steps = parse_steps(custom or None)
+except ValueError as exc:
+    st.warning(str(exc))
+    st.stop()
+
+with st.spinner("Following every visit through the steps…"):
+    result = session.memo("funnel", lambda w, s, d, u: funnel(w, s, d, u), ws, steps, float(window), unit)
+if not result.entrants:
+    st.info("No visit reached the first step. Check the step names against your events.")
+    st.stop()
+
+first, last = result.steps[0], result.steps[-1]
+word = "visits" if unit == "session" else "customers"
+st.markdown(f"Of **{first['sessions']:,}** {word} that reached “{escape_markdown(first['step'])}”, "
+            f"**{last['sessions']:,}** reached “{escape_markdown(last['step'])}” "
+            f"({last['conversion_from_start']:.1%}) within {window:g} days.")
+worst_step = min(result.steps[1:], key=lambda s: s["conversion_from_previous"] or 1.0)
+st.markdown(f"The biggest drop is before “{escape_markdown(worst_step['step'])}”: only "
+            f"{worst_step['conversion_from_previous']:.1%} of the step before get there.")
+worse = [g for g in result.by if g["worse"]][:3]
+for g in worse:
+    st.markdown(f"- {DIMENSIONS[g['dimension']]} “{escape_markdown(g['value'])}” loses about "
+                f"**{g['orders_lost']:,.0f} orders** against the rest ({g['purchases'] / g['entrants']:.1%} buy).")
+
+chart_col, table_col = st.columns([3, 2])
+with chart_col:
+    st.plotly_chart(charts_funnel.funnel_chart(result.steps, unit), key="funnel_chart")
+with table_col:
+    table = pd.DataFrame(result.steps)
+    st.dataframe(table[["step", "sessions", "conversion_from_previous", "median_minutes_from_previous"]],
+                 hide_index=True, column_config={
+                     "step": "Step", "sessions": st.column_config.NumberColumn(word.capitalize(), format="%d"),
+                     "conversion_from_previous": st.column_config.NumberColumn("Of the step before",
+                                                                                format="percent"),
+                     "median_minutes_from_previous": st.column_config.NumberColumn("Typical minutes from the step "
+                                                                                   "before", format="%.1f")})
+
+dims = [d for d in DIMENSIONS if any(g["dimension"] == d for g in result.by)]
+if dims:
+    st.subheader("Where orders are lost")
+    dim = st.selectbox("Compare by", dims, format_func=DIMENSIONS.get, key="funnel_dimension")
+    st.plotly_chart(charts_funnel.orders_lost_chart(result.by, dim), key="funnel_lost")
+    st.caption("Orders lost: the group's visits × how much less often they buy than everyone else. Red: a gap "
+               "larger than chance; grey: fewer than 30 visits, or visits nobody can be told apart in.")
+
+with st.expander("For analysts: how the funnel is computed"):
+    st.markdown("- A step counts when an event of it follows the previous step's, within the window from the first "
+                "step; sessions are keyed by session id (events without one: per visitor and day).\n"
+                "- Step conversion intervals: Wilson score, 95%.\n"
+                "- A group is called worse by a two-proportion z-test of end-to-end conversion against the rest, "
+                "with Holm's adjustment across every group compared; groups under 30 visits are not tested.")

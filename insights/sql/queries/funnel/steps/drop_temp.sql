@@ -1,0 +1,3 @@
+-- grain: none (drops the funnel's temp tables of this connection)
+drop table if exists _funnel_events;
+drop table if exists _funnel_reach;

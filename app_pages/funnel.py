@@ -56,13 +56,13 @@ with chart_col:
     st.plotly_chart(charts_funnel.funnel_chart(result.steps, unit), key="funnel_chart")
 with table_col:
     table = pd.DataFrame(result.steps)
+    table["conversion_from_previous"] = table["conversion_from_previous"] * 100
     st.dataframe(table[["step", "sessions", "conversion_from_previous", "median_minutes_from_previous"]],
                  hide_index=True, column_config={
-                     "step": "Step", "sessions": st.column_config.NumberColumn(word.capitalize(), format="%d"),
-                     "conversion_from_previous": st.column_config.NumberColumn("Of the step before",
-                                                                                format="percent"),
-                     "median_minutes_from_previous": st.column_config.NumberColumn("Typical minutes from the step "
-                                                                                   "before", format="%.1f")})
+                     "step": "Step", "sessions": st.column_config.NumberColumn(word.capitalize(), format="localized"),
+                     "conversion_from_previous": st.column_config.NumberColumn("Of the step before", format="%.1f%%"),
+                     "median_minutes_from_previous": st.column_config.NumberColumn(
+                         "Minutes after it", format="%.1f", help="Typical (median) minutes from the step before")})
 
 dims = [d for d in DIMENSIONS if any(g["dimension"] == d for g in result.by)]
 if dims:

@@ -11,7 +11,8 @@ from insights.funnel import DIMENSIONS
 def funnel_chart(steps: list[dict], unit: str = "session") -> go.Figure:
     """Sessions reaching each step, with the share of the first step."""
     fig = go.Figure(go.Funnel(
-        y=[s["step"] for s in steps], x=[s["sessions"] for s in steps], textinfo="value+percent initial",
+        y=[s["step"] for s in steps], x=[s["sessions"] for s in steps],
+        texttemplate="%{value:,}<br>%{percentInitial:.1%}",
         marker=dict(color="#1f77b4"),
         hovertemplate="%{y}: %{x:,} " + unit + "s (%{percentInitial:.1%} of the first step)<extra></extra>"))
     fig.update_layout(title=f"From the first step to a purchase ({unit}s)", margin=dict(t=50, l=10, r=10, b=10),

@@ -9,15 +9,13 @@ from insights.ui import session
 from insights.voice import sentiment_separation, voice_report
 from insights.voice.responses import DIMENSIONS
 
-ws = session.get_workspace()
-st.title("💬 Customer feedback")
-st.caption("Survey answers and reviews: how customers rate you, what their comments are about, and how that "
-           "ties to what they buy.")
-
-if not ws.row_counts()["feedback"]:
-    st.info("No survey answers or reviews are loaded yet. Load an NPS survey export (Typeform, SurveyMonkey, "
-            "a form tool) or a reviews export (Trustpilot, your shop's reviews) on **Upload data** in the sidebar.")
-    st.stop()
+ws = session.page_header(
+    "💬 Customer feedback",
+    "Survey answers and reviews: how customers rate you, what their comments are about, and how that ties to what "
+    "they buy.",
+    needs="feedback",
+    missing="No survey answers or reviews are loaded yet. Load an NPS survey export (Typeform, SurveyMonkey, a form "
+            "tool) or a reviews export (Trustpilot, your shop's reviews) on **Upload data** in the sidebar.")
 
 with st.spinner("Reading the comments…"):
     report = session.memo("voice_report", voice_report, ws)

@@ -8,15 +8,13 @@ from insights.core.markdown import escape_markdown
 from insights.funnel import DIMENSIONS, funnel, parse_steps
 from insights.ui import session
 
-ws = session.get_workspace()
-st.title("🛒 Funnel")
-st.caption("How visits turn into orders: every step from viewing to buying, where people drop off, and which "
-           "devices, channels or countries lose the most orders.")
-
-if not ws.row_counts()["events"]:
-    st.info("No web events are loaded yet. Load a web-analytics export (GA4, Matomo, your shop's event log) with a "
+ws = session.page_header(
+    "🛒 Funnel",
+    "How visits turn into orders: every step from viewing to buying, where people drop off, and which devices, "
+    "channels or countries lose the most orders.",
+    needs="events",
+    missing="No web events are loaded yet. Load a web-analytics export (GA4, Matomo, your shop's event log) with a "
             "session id, a time and an event name on **Upload data** in the sidebar.")
-    st.stop()
 
 left, middle, right = st.columns(3)
 window = left.number_input("Conversion window (days)", min_value=0.5, max_value=90.0, value=7.0, step=0.5,

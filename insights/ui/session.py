@@ -180,6 +180,18 @@ def require_workspace_with_orders() -> Workspace:
     return ws
 
 
+def page_header(title: str, caption: str, needs: str | None = None, missing: str = "") -> Workspace:
+    """The session's workspace under a page's title and caption; with ``needs`` (a canonical table), a notice
+    saying which file would fill the page, and stop, when that table is empty."""
+    ws = get_workspace()
+    st.title(title)
+    st.caption(caption)
+    if needs and not ws.row_counts()[needs]:
+        st.info(missing)
+        st.stop()
+    return ws
+
+
 def memo(name: str, fn: Callable[..., Any], /, *args, **kwargs) -> Any:
     """Call ``fn(ws_or_args...)`` once per (name, workspace content, arguments) in THIS session.
 

@@ -1,33 +1,18 @@
 """AppTest of the Funnel page: its empty state, and the planted broken mobile checkout named in words."""
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
-from insights.ui.session import WORKSPACE_KEY
+from tests.app_pages.helpers import open_page
 from tests.funnel.test_funnel import LINES, traffic
 from tests.helpers import workspace_from_tables
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _open(ws) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app_pages" / "funnel.py"), default_timeout=120)
-    at.session_state[WORKSPACE_KEY] = ws
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_empty_state():
     ws = workspace_from_tables(order_lines=LINES)
-    assert "web-analytics export" in _open(ws).info[0].value
+    assert "web-analytics export" in open_page("funnel.py", ws).info[0].value
     ws.close()
 
 
 def test_planted_story_in_words():
     ws = traffic(1, broken=True, n=1500)
-    at = _open(ws)
+    at = open_page("funnel.py", ws)
     text = " ".join(m.value for m in at.markdown)
     assert "Device “mobile” loses about" in text and "orders" in text
     analysts = [e for e in at.expander if e.label.startswith("For analysts")][0]

@@ -8,9 +8,11 @@ from insights.charts import kpis as charts_kpis
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("📈 KPI scorecard")
+revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
@@ -82,6 +84,8 @@ for group, keys in kpis.KPI_GROUPS.items():
                       chart_data=spark if spark and any(v == v for v in spark) else None, border=True,
                       delta_description="vs previous period")
             st.caption(note)
+
+revenue_ui.revenue_settings(ws)
 
 with st.expander("🎯 Targets"):
     st.write("Set a target for a KPI: for every period of this length, or only for the period shown.")

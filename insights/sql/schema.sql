@@ -139,7 +139,7 @@ create table if not exists order_money (
     source_file         varchar,
     source_row          bigint,
     currency            varchar,
-    ordered_at_utc      timestamptz,
+    ordered_at_utc      timestamp,             -- UTC, without zone
     financial_status    varchar,
     is_cancelled        boolean,
     cancelled_at        timestamp,

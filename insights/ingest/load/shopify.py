@@ -245,7 +245,7 @@ def _wall_time(text):
 
 
 def _utc(text) -> dt.datetime | None:
-    """The UTC instant of a ``Created at`` with its offset; None without one."""
+    """The UTC time (naive) of a ``Created at`` with its offset; None without one."""
     m = _OFFSET.match(str(text or ""))
     if not m:
         return None
@@ -253,7 +253,7 @@ def _utc(text) -> dt.datetime | None:
     local = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S" if stamp.count(":") == 2 else "%Y-%m-%d %H:%M")
     sign = -1 if m.group(2).startswith("-") else 1
     offset = dt.timedelta(hours=abs(int(m.group(2))), minutes=int(m.group(3))) * sign
-    return (local - offset).replace(tzinfo=dt.timezone.utc)
+    return local - offset
 
 
 def store_order_money(con, plan, report) -> None:

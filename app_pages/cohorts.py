@@ -11,7 +11,7 @@ from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🗓️ Cohort heatmaps")
-revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
+revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means here (tax, shipping, refunds)
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 

@@ -12,7 +12,7 @@ from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("📈 KPI scorecard")
-revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
+revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means here (tax, shipping, refunds)
 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
@@ -143,6 +143,7 @@ else:
 
 with st.expander("📖 Definitions"):
     st.markdown("An **order** is an order id that is not wholly cancelled. **Net revenue** sums quantity × unit "
-                "price over every loaded line, cancellations and returns as negatives. A customer is **active** "
+                "price over every loaded line, cancellations and returns as negatives; where your export carries "
+                "order totals (Shopify), it is counted as the line at the top of the page says. A customer is **active** "
                 "in a period if they placed an order in it. Weeks start on Monday.")
     st.dataframe(kpis.definitions_frame(), hide_index=True)

@@ -13,11 +13,12 @@ from insights.performance.kpis import revenue
 from insights.ui import session
 
 
-def revenue_caption(ws) -> None:
-    """One short line under a page's title: what revenue means in this workspace."""
+def revenue_caption(ws, follows_definition: bool = False) -> None:
+    """One short line under a page's title: what revenue means in this workspace. Pages whose figures come
+    from ``kpi_order_facts`` (KPIs, cohorts) follow the definition; the others sum order lines."""
     definition = revenue.revenue_definition(ws)
     parts = session.memo("revenue_money_parts", revenue.has_money_parts, ws)
-    st.caption(escape_markdown(revenue.revenue_caption(definition, parts)))
+    st.caption(escape_markdown(revenue.revenue_caption(definition, parts, follows_definition)))
 
 
 def revenue_settings(ws) -> None:

@@ -30,11 +30,21 @@ def run_page(name: str, ws, **state) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", ["kpis.py", "cohorts.py", "segments.py"])
-def test_money_pages_state_the_revenue_definition(shop, page):
+def captions(at: AppTest) -> list[str]:
+    return [c.value.replace("\\", "") for c in at.caption]     # the caption is markdown-escaped
+
+
+@pytest.mark.parametrize("page", ["kpis.py", "cohorts.py"])
+def test_pages_that_follow_the_definition_state_it(shop, page):
     at = run_page(page, shop[0])
-    assert any(c.value.replace("\\", "").startswith("Revenue: net of discounts, excl. tax and shipping") for c in at.caption), \
-        [c.value for c in at.caption]
+    assert any(c.startswith("Revenue: net of discounts, excl. tax and shipping") for c in captions(at)), captions(at)
+
+
+@pytest.mark.parametrize("page", ["segments.py", "clv.py", "churn.py", "profile.py"])
+def test_pages_that_sum_order_lines_say_so(shop, page):
+    at = run_page(page, shop[0])
+    assert any(c.startswith("Revenue here: the order lines' quantity × unit price") for c in captions(at)), \
+        captions(at)
 
 
 def test_changing_the_definition_on_the_kpi_page_changes_the_caption(shop):
@@ -45,7 +55,7 @@ def test_changing_the_definition_on_the_kpi_page_changes_the_caption(shop):
     at.run()
     assert not at.exception
     assert ws.setting("revenue_tax") == "include"
-    assert any(c.value.replace("\\", "").startswith("Revenue: net of discounts, incl. tax, excl. shipping") for c in at.caption)
+    assert any(c.startswith("Revenue: net of discounts, incl. tax, excl. shipping") for c in captions(at))
 
 
 def test_upload_page_shows_shopifys_sales_report_lines(shop):

@@ -101,9 +101,14 @@ def order_statuses(ws) -> list[str]:
         sql_text("queries/performance/kpis/order_statuses.sql")).fetchall()]
 
 
-def revenue_caption(definition: RevenueDefinition, money_parts: bool) -> str:
-    """One line: what revenue means in this workspace."""
+def revenue_caption(definition: RevenueDefinition, money_parts: bool, follows: bool = True) -> str:
+    """One line: what revenue means in this workspace. ``follows`` is false for a page whose figures are sums
+    of order lines (the orders and customers marts): with money parts loaded, it says so and where the chosen
+    definition applies instead."""
     parts = ["Revenue: net of discounts"]
+    if money_parts and not follows:
+        return ("Revenue here: the order lines' quantity × unit price, net of returns, before order discounts, "
+                "tax and shipping; the KPI scorecard and cohorts count revenue as set on the KPI page.")
     if money_parts:
         incl = [w for w, on in (("tax", definition.tax == "include"), ("shipping", definition.shipping == "include"))
                 if on]

@@ -1,6 +1,7 @@
 """Churn watchlist: who is slipping away, why, how much value is at risk, and what to do about it."""
 
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 import urllib.parse
 
@@ -16,6 +17,7 @@ ws = session.require_workspace_with_orders()
 money_unit = session.currency_label(session.currency(ws))
 
 st.title("Churn watchlist")
+revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 st.caption("Customers most likely to stop buying, ranked by the value you stand to lose, each with the reasons "
            "the model sees and a suggested next step.")
 

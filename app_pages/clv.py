@@ -9,12 +9,14 @@ import streamlit as st
 from insights.charts import clv as charts_clv
 from insights.core.money import format_money
 from insights.ui import clv_cache
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)
 money_unit = session.currency_label(currency)
 
 st.title("Customer value (CLV)")
+revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 st.caption("Who will buy again, and what each customer is worth over the coming months — with a backtest on "
            "your own history that shows how accurate the model was.")
 

@@ -7,9 +7,11 @@ from insights.core.spreadsheet import write_table
 from insights.predictions import clv
 from insights.performance import cohorts
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🗓️ Cohort heatmaps")
+revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means here (tax, shipping, refunds)
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 

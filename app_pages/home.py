@@ -7,6 +7,7 @@ import streamlit as st
 from insights.ingest import health_report
 from insights.performance.overview import headline_figures
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +19,8 @@ def link(page: str, label: str, icon: str) -> None:
 
 ws = session.get_workspace()
 st.title("📊 Clueboard")
+if ws.has_orders():
+    revenue_ui.revenue_caption(ws)      # what revenue means here (tax, shipping, refunds)
 st.caption("Who your customers are, what each is worth, who is slipping away and why — from the spreadsheets "
            "you already have.")
 if session.is_sample(ws):

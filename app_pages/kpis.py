@@ -8,9 +8,11 @@ from insights.charts import kpis as charts_kpis
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("📈 KPI scorecard")
+revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means here (tax, shipping, refunds)
 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
@@ -83,6 +85,8 @@ for group, keys in kpis.KPI_GROUPS.items():
                       delta_description="vs previous period")
             st.caption(note)
 
+revenue_ui.revenue_settings(ws)
+
 with st.expander("🎯 Targets"):
     st.write("Set a target for a KPI: for every period of this length, or only for the period shown.")
     tcols = st.columns([3, 2, 2, 1])
@@ -139,6 +143,7 @@ else:
 
 with st.expander("📖 Definitions"):
     st.markdown("An **order** is an order id that is not wholly cancelled. **Net revenue** sums quantity × unit "
-                "price over every loaded line, cancellations and returns as negatives. A customer is **active** "
+                "price over every loaded line, cancellations and returns as negatives; where your export carries "
+                "order totals (Shopify), it is counted as the line at the top of the page says. A customer is **active** "
                 "in a period if they placed an order in it. Weeks start on Monday.")
     st.dataframe(kpis.definitions_frame(), hide_index=True)

@@ -11,9 +11,11 @@ from insights.customers import segments
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🪪 Customer profile")
+revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 

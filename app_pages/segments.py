@@ -13,9 +13,11 @@ from insights.customers import segment_builder
 from insights.customers import segments
 from insights.core.markdown import escape_markdown
 from insights.ui import session
+from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🧩 Segmentation explorer")
+revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)

@@ -9,6 +9,7 @@ from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
 from insights.ui import identity_widgets, session, undo_load, upload_preview, upload_widgets
+from insights.ui import revenue as revenue_ui
 
 st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
@@ -65,6 +66,7 @@ report = st.session_state.get("clueboard_last_report")
 if report is not None:
     st.header("What was loaded")
     upload_widgets.accounting_table(report)
+    revenue_ui.reconciliation_tables(report)     # e.g. Shopify's sales-report lines, to hold against the shop's
     rejects = rejects_frame(ws)
     if len(rejects):
         st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",

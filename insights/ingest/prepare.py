@@ -12,6 +12,7 @@ from insights.ingest.readers.read import read_file
 from insights.ingest.errors import IngestError
 from insights.ingest.load.batch import gc_paused, load_prepared
 from insights.ingest.load.memory import remembered_layouts
+from insights.ingest.load.shopify import apply_profile
 from insights.ingest.load.report import IngestReport
 from insights.ingest.mapping.plan import FilePlan
 
@@ -55,8 +56,11 @@ def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> File
         sha = hashlib.sha256((sha + "\x1f" + str(raw.sheet)).encode()).hexdigest()
     elif sheet is not None:
         sha = hashlib.sha256((sha + "\x1f" + str(sheet)).encode()).hexdigest()
-    return FilePlan(raw, name=name, path=str(path) if path else None, sha256=sha, kind=kind,
+    plan = FilePlan(raw, name=name, path=str(path) if path else None, sha256=sha, kind=kind,
                     memory=remembered_layouts(ws))
+    if kind in (None, "transactions"):
+        apply_profile(plan)           # a Shopify orders export: its order fields on every line, its money parts
+    return plan
 
 
 def ingest_files(ws, paths: Sequence, kind: str | None = None, progress=None) -> IngestReport:

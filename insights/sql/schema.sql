@@ -128,3 +128,33 @@ create table if not exists workspace_meta (
     key   varchar primary key,
     value varchar
 );
+
+-- order_money: one row per order whose export carries the order's money parts (e.g. Shopify's orders export),
+-- written by insights/ingest/load/shopify.py. The export's own figures (subtotal after discounts, discount,
+-- shipping, taxes, total, refunded amount) and the parts of the source system's sales report (gross sales,
+-- discounts, returns, shipping, all without tax when the shop's prices include it). ordered_at_utc is the
+-- order's instant (for the shop's time zone); cancelled_at / refunded_at are local times, null when unknown.
+create table if not exists order_money (
+    order_id            varchar not null,
+    source_file         varchar,
+    source_row          bigint,
+    currency            varchar,
+    ordered_at_utc      timestamp,             -- UTC, without zone
+    financial_status    varchar,
+    is_cancelled        boolean,
+    cancelled_at        timestamp,
+    taxes_included      boolean,
+    subtotal            decimal(18,4),
+    discount_amount     decimal(18,4),
+    shipping_charged    decimal(18,4),
+    taxes_charged       decimal(18,4),
+    total               decimal(18,4),
+    refunded_amount     decimal(18,4),
+    refunded_at         timestamp,
+    gross_sales         decimal(18,4),
+    discounts           decimal(18,4),
+    returns             decimal(18,4),
+    shipping            decimal(18,4),
+    shipping_returned   decimal(18,4),
+    taxes_returned      decimal(18,4)
+);

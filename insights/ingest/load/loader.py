@@ -17,6 +17,7 @@ from insights.ingest.load.incoming import register, unregister
 from insights.ingest.load.order_headers import OrderHeaders
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
+from insights.ingest.load.shopify import store_order_money
 from insights.ingest.load.stage import stage
 
 
@@ -85,6 +86,7 @@ class Loader:
                             [table, plan.name])
             if plan.kind == "transactions":
                 self._money(report)
+                store_order_money(con, plan, report)
         finally:
             unregister(con)
         self.later_files[table] = self.later_files.get(table, 0) - 1

@@ -40,6 +40,7 @@ class FileReport:
     already_loaded: bool = False
     file_id: str | None = None
     notes: list[str] = field(default_factory=list)
+    reconciliation: dict | None = None     # the source system's own report lines (e.g. Shopify's sales report)
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

@@ -33,6 +33,8 @@ from insights.performance.kpis.periods import (PERIODS, data_currency, data_rang
 from insights.performance.kpis.table import (EVENT_KPIS, FEEDBACK_KPIS, KPI_DEFINITIONS, KPI_GROUPS,
                                              LOWER_IS_BETTER, available_kpis, custom_blocks, definitions_frame,
                                              kpi_table)
+from insights.performance.kpis.revenue import (RevenueDefinition, has_money_parts, revenue_caption,
+                                               revenue_definition, set_revenue_definition)
 from insights.performance.kpis.targets import ALL_PERIODS, set_target, target_for, target_status, targets
 
 __all__ = [
@@ -41,5 +43,6 @@ __all__ = [
     "apply_targets", "available_kpis", "compare_periods", "custom_blocks", "data_currency", "data_range",
     "definitions_frame", "demand_heatmap", "explain_bridge", "kpi_table", "largest_movers", "period_end",
     "period_label", "period_start", "revenue_bridge", "set_target", "shift_period", "target_for", "target_status",
-    "targets", "workspace_currency",
+    "targets", "workspace_currency", "RevenueDefinition", "has_money_parts", "revenue_caption",
+    "revenue_definition", "set_revenue_definition",
 ]

@@ -1,4 +1,4 @@
--- grain: one row per order id (every id in the orders mart, wholly cancelled ones included)
+-- grain: one row per order id (every id in the orders mart, wholly cancelled ones included), plus one row per refund counted on its own date (order_id '<id> refund', is_order false)
 -- The KPI pages read this instead of the order lines: per order its customer, time, net value, and the
 -- customer's order sequence (first order, previous and next order) so that activation, days between
 -- orders, new vs returning and period-over-period retention need no self-join at page time.
@@ -7,8 +7,74 @@
 -- Period numbers (consecutive integers, so the previous period is n - 1; same numbering as the kpi_bucket
 -- macro in sql/kpis/macros.sql): week = ISO weeks since Monday 2000-01-03, month = year * 12 + month,
 -- quarter = year * 4 + quarter; for the order, the customer's previous order and first order.
-with orders as (
-    select * from orders
+-- Revenue follows the workspace's revenue definition (insights/performance/kpis/revenue.py, settings in
+-- workspace_meta): an order with money parts (order_money, e.g. a Shopify export) counts goods net of
+-- discounts, plus shipping and tax when chosen, less what was given back (on the order's date, or on the
+-- refund's date when it is known); an order with a left-out status counts nothing and is not an order; with
+-- a shop time zone, an order with a known instant is placed in that zone's day. Plain lines: net_revenue.
+with settings as (
+    select
+        coalesce(max(value) filter (where key = 'setting:revenue_tax'), 'exclude') = 'include'           as with_tax,
+        coalesce(max(value) filter (where key = 'setting:revenue_shipping'), 'exclude') = 'include'      as with_shipping,
+        coalesce(max(value) filter (where key = 'setting:revenue_refunds'), 'order_date') = 'refund_date' as on_refund_date,
+        string_split(coalesce(max(value) filter (where key = 'setting:revenue_excluded_statuses'), ''), ',') as excluded,
+        max(value) filter (where key = 'setting:shop_timezone')                                          as tz
+    from workspace_meta
+),
+
+-- one row of money parts per order: the latest loaded file's
+money as (
+    select m.*
+    from order_money m
+    left join files f on f.file_id = m.source_file
+    qualify row_number() over (partition by m.order_id order by f.loaded_at desc nulls last, m.source_file desc) = 1
+),
+
+left_out as (
+    select distinct l.order_id from order_lines l, settings s where list_contains(s.excluded, lower(l.status))
+    union
+    select m.order_id from money m, settings s where list_contains(s.excluded, lower(m.financial_status))
+),
+
+priced as (
+    select
+        o.*,
+        m.order_id is not null                                                       as has_money,
+        lo.order_id is not null                                                      as is_left_out,
+        case when s.tz is not null and m.ordered_at_utc is not null
+             then timezone(s.tz, timezone('UTC', m.ordered_at_utc)) else o.ordered_at end             as local_at,
+        m.gross_sales - m.discounts
+            + case when s.with_shipping then m.shipping else 0 end
+            + case when s.with_tax then m.taxes_charged else 0 end                   as sold,
+        m.returns
+            + case when s.with_shipping then m.shipping_returned else 0 end
+            + case when s.with_tax then m.taxes_returned else 0 end                  as given_back,
+        case when s.on_refund_date
+             then coalesce(m.refunded_at, case when m.is_cancelled then m.cancelled_at end) end as refund_at
+    from orders o
+    cross join settings s
+    left join money m on m.order_id = o.order_id
+    left join left_out lo on lo.order_id = o.order_id
+),
+
+orders as (
+    select * replace (
+        local_at                                                                     as ordered_at,
+        cast(local_at as date)                                                       as order_date,
+        case when is_left_out then 0::decimal(18,4)
+             when not has_money then net_revenue
+             when refund_at is not null then sold
+             else sold - given_back end                                              as net_revenue,
+        is_order and not is_left_out                                                 as is_order)
+    from priced
+),
+
+refunds as (
+    select
+        order_id || ' refund' as order_id, customer_id, false as is_order, refund_at as ordered_at,
+        cast(refund_at as date) as order_date, -given_back as net_revenue, 0 as items, channel, country, currency
+    from priced
+    where has_money and not is_left_out and refund_at is not null and given_back <> 0
 ),
 
 customer_orders as (
@@ -55,7 +121,10 @@ final as (
         cast(floor(date_diff('day', date '2000-01-03', cast(cf.first_order_at as date)) / 7) as bigint) as first_b_week,
         year(cf.first_order_at) * 12 + month(cf.first_order_at) as first_b_month,
         year(cf.first_order_at) * 4 + quarter(cf.first_order_at) as first_b_quarter
-    from orders o
+    from (select order_id, customer_id, is_order, ordered_at, order_date, net_revenue, items, channel, country,
+                 currency from orders
+          union all
+          select * from refunds) o
     left join customer_orders co on co.order_id = o.order_id
     left join customer_first cf on cf.customer_id = o.customer_id
 )

@@ -1,0 +1,2 @@
+-- grain: one row (how many orders carry money parts: tax, shipping, refunds)
+select count(*) from order_money

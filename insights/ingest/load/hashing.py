@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from insights.core.db import cursor, quote_ident
+from insights.core.db import quote_ident
 
 _LOW_BITS = (1 << 20) - 1        # duplicate search: slots of a bit table indexed by a hash's low bits
 
@@ -22,17 +22,17 @@ def _col(i: int, ncols: int) -> str:
     return quote_ident(f"c{i}", names)
 
 
-def hash_rows(con, plan) -> tuple[pa.Array, pa.Array]:
+def hash_rows(cur, plan) -> tuple[pa.Array, pa.Array]:
     """md5 of the kind and every cell of the row as read (equal rows, equal hashes, within and across files),
     as md5's 128-bit number split in two ``uint64`` halves (stored as one UUID).
 
-    Runs on its own cursor so that it can overlap with parsing (both release the GIL); it only reads the
-    reader's Arrow table, never the workspace's tables.
+    Runs on its own cursor ``cur`` (from :func:`insights.core.db.cursor`, made by the caller's thread: making it
+    here would use the workspace connection while the caller's thread does) so that it can overlap with parsing
+    (both release the GIL); it only reads the reader's Arrow table, never the workspace's tables. Closes ``cur``.
     """
     data = plan.raw.data
     ncols = data.num_columns
     cells = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
-    cur = cursor(con)
     try:
         cur.register("_raw_arrow", data)
         # a plain projection keeps the rows in order; identifiers are the reader's generated c0..cN (checked

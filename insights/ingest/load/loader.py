@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import Callable, Sequence
 
-from insights.core.db import first_row, sql_text
+from insights.core.db import cursor, first_row, sql_text
 from insights.ingest.load.accounting import account_rows
 from insights.ingest.load.classify import classify
 from insights.ingest.load.hashing import hash_rows
@@ -70,7 +70,8 @@ class Loader:
         report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            hashing = pool.submit(hash_rows, con, plan)
+            # the hashing cursor is made here: making it in the thread would use ``con`` while staging does
+            hashing = pool.submit(hash_rows, cursor(con), plan)
             staged = stage(plan, report, self.order_headers)
             staged.hash_hi, staged.hash_lo = hashing.result()
         classify(con, plan, staged, table)

@@ -66,7 +66,8 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
             others = plan.fallbacks[fld]
             values, filled = fill_from(values, [parse_field(fld, raw_columns[j])[0] for j in others])
             if filled:
-                report.notes.append(f"{filled:,} empty {'cell' if filled == 1 else 'cells'} of “{plan.columns[idx]}” taken from "
+                cells = "cell" if filled == 1 else "cells"
+                report.notes.append(f"{filled:,} empty {cells} of “{plan.columns[idx]}” taken from "
                                     + ", ".join(f"“{plan.columns[j]}”" for j in others) + ".")
         if fld == "phone":
             values = _phones(values, plan, raw_columns)

@@ -129,7 +129,8 @@ def _add_time_of_day(plan, report, staged, raw_columns, profile) -> None:
     staged.columns[f"f_{fld}"] = pc.add(dates, offset).cast(ARROW_TYPES["date"])
     zone = column_of(plan.columns, profile.time_zone)
     zones = sorted({z for z in raw_columns[zone].to_pylist() if z}) if zone is not None else []
-    report.notes.append(f"Times from “{plan.columns[idx]}” added to the dates of “{plan.columns[plan.mapping[fld]]}”"
+    date_header = plan.columns[plan.mapping[fld]]
+    report.notes.append(f"Times from “{plan.columns[idx]}” added to the dates of “{date_header}”"
                         + (f" (local time, {', '.join(zones)})" if zones else "")
                         + (f"; {unreadable:,} times could not be read (those rows keep 00:00)" if unreadable else "")
                         + ".")

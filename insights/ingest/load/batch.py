@@ -20,7 +20,9 @@ from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
 from insights.ingest.load.undo import record_last_load
 from insights.ingest.mapping.fields import FIELD_LABELS
+from insights.ingest.mapping.date_roles import resolve_with_orders_tables
 from insights.ingest.mapping.headers import layout_signature
+from insights.ingest.mapping.order_files import catalog_message, file_role
 
 Progress = Callable[[float, str], None]
 
@@ -47,7 +49,11 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
 
 def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestReport:
     progress = progress or (lambda f, m: None)
+    resolve_with_orders_tables(plans)
     for plan in plans:
+        if plan.kind == "transactions" and file_role(plan.columns, plan.mapping) == "catalog":
+            raise IngestError(plan.name, None, None, "orders or order lines (order numbers with prices)",
+                              got="a product catalog", hint=catalog_message(plan.columns))
         missing = plan.missing_required()
         if missing:
             no_names = not plan.has_header
@@ -57,8 +63,9 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
                               if no_names else None,
                               hint="Add a header row that names the columns, or map them on the Upload page"
                               if no_names else None)
-    # orders tables first, so the lines loaded with them can be completed
-    ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
+    # orders tables first, so the lines loaded with them can be completed; payments last, to be reconciled
+    # against the lines
+    ordered = sorted(plans, key=lambda p: {"orders": 0, "payments": 2}.get(p.role, 1))
     reports: dict[int, FileReport] = {}
     with ws.transaction() as con:
         loader = Loader(con, ordered)

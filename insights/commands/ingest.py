@@ -90,7 +90,7 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
     """The human-readable per-file report (``kinds``: :func:`kind_facts`, one per file)."""
     out = []
     for n, f in enumerate(report.files):
-        out.append(f"{f.name}  ({f.kind}{', orders table' if f.role == 'orders' else ''})")
+        out.append(f"{f.name}  ({f.kind}{', ' + f.role + ' table' if f.role in ('orders', 'payments') else ''})")
         if kinds is not None:
             out.append(_kind_line(f, kinds[n]))
         facts = [f"format {f.format}"]
@@ -117,6 +117,10 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
                        f" + set aside {_fmt_money(f.revenue_set_aside)} + rejected {_fmt_money(f.revenue_rejected)}"
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
                           if f.revenue_excluded_by_status else ""))
+        if f.order_date_column:
+            out.append(f"  orders dated by: {f.order_date_column}")
+        if f.attributes:
+            out.append("  kept as order attributes: " + ", ".join(f.attributes))
         for note in f.notes:
             out.append(f"  note: {note}")
         out.append("")

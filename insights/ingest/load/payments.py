@@ -95,9 +95,10 @@ def reconcile_payments(con, staged, report: FileReport) -> None:
         "payments_of_orders_with_lines": float(money[1]), "items_total": float(money[2]),
         "freight_total": float(money[3]), "orders_that_differ": differ, "difference": float(money[4]),
         "orders_without_lines": orders - with_lines, "payments_of_orders_without_lines": float(money[5])}
-    report.notes.append(
+    report.reconciliation["summary"] = (
         f"Payments loaded as order attributes (payment type, instalments, value). {with_lines:,} of the "
         f"{orders:,} orders paid have lines: paid {money[1]:,.2f} against items {money[2]:,.2f} + freight "
         f"{money[3]:,.2f} (difference {money[4]:,.2f}; {differ:,} orders differ by more than a cent)."
         + (f" {orders - with_lines:,} orders paid ({money[5]:,.2f}) have no lines in the workspace."
            if orders > with_lines else ""))
+    report.notes.append(report.reconciliation["summary"])

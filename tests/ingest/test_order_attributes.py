@@ -106,3 +106,19 @@ def test_undo_removes_the_attributes(tmp_path, tmp_workspace):
     assert tmp_workspace.con.execute("select count(*) from order_attributes").fetchone()[0] > 0
     undo_last_load(tmp_workspace)
     assert tmp_workspace.con.execute("select count(*) from order_attributes").fetchone()[0] == 0
+
+
+def test_shopify_orders_export_keeps_its_order_attributes_and_nothing_personal():
+    """Shopify's orders export: tags, discount code, shipping and payment methods, fulfilment and cancellation
+    dates are attributes; the shipping address, names, money columns (Shipping, Taxes, Discount Amount) are not."""
+    from pathlib import Path
+    from insights.ingest.load.attributes import attribute_columns
+    plan = prepare_file(Path(__file__).parent / "vendor_exports" / "shopify_orders.csv")
+    kept = {c.header: c.name for c in attribute_columns(plan)}
+    assert kept["Tags"] == "tag" and kept["Discount Code"] == "discount_code"
+    assert kept["Shipping Method"] == "shipping_method" and kept["Payment Method"] == "payment_method"
+    assert kept["Fulfilled at"] == "shipped_at" and kept["Cancelled at"] == "cancelled_at"
+    for header in plan.columns:
+        if header.startswith(("Shipping ", "Billing ")) and "Method" not in header or header in (
+                "Shipping", "Taxes", "Discount Amount", "Subtotal", "Total", "Refunded Amount", "Email", "Phone"):
+            assert header not in kept, header

@@ -18,6 +18,7 @@ PAGES = [
     ("Customers", "app_pages/segments.py", "Segmentation explorer", "🧩", "segments"),
     ("Customers", "app_pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),
     ("Performance", "app_pages/kpis.py", "KPI scorecard", "📈", "kpis"),
+    ("Performance", "app_pages/feedback.py", "Customer feedback", "💬", "feedback"),
     ("Predictions", "app_pages/churn.py", "Churn watchlist", "🚨", "churn"),
     ("Predictions", "app_pages/clv.py", "Customer value (CLV)", "💶", "clv"),
 ]

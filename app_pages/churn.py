@@ -8,7 +8,7 @@ import streamlit as st
 
 from insights.charts import churn as charts_churn
 from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, export_for_email, filter_watchlist,
-                                        quality_sentences, score_workspace)
+                                        headline, quality_sentences, score_workspace)
 from insights.predictions.churn.reasons import reason_counts
 from insights.models.churn_model import ChurnInputError
 
@@ -59,30 +59,34 @@ if definition.gap_percentiles:
     st.caption(f"Gaps between a customer's orders in this shop: half come within {g['p50']:.0f} days, 3 in 4 "
                f"within {g['p75']:.0f}, 9 in 10 within {g['p90']:.0f}, 19 in 20 within {g['p95']:.0f}.")
 
-st.subheader("How good is the model?")
+st.subheader("Can you trust the list?")
 m = result.metrics["model"]
-baseline_key = next((k for k in ("recency", "tenure") if k in result.metrics), None)
-c1, c2, c3, c4 = st.columns(4)
-base_auc = result.metrics[baseline_key]["roc_auc"] if baseline_key else None
-c1.metric("ROC AUC (held-out)", f"{m['roc_auc']:.2f}" if m["roc_auc"] is not None else "—",
-          delta=(f"{m['roc_auc'] - base_auc:+.2f} vs simplest baseline" if base_auc and m["roc_auc"] else None),
-          help="How often a customer who churned was ranked above one who stayed. 0.5 = coin toss, 1 = perfect.")
-c2.metric("Precision in the top 10%", f"{m['top_decile_precision']:.0%}",
-          help="Of the tenth of customers the model flags most strongly, the share who did churn.")
-c3.metric("Lift in the top 10%", f"{m['top_decile_lift']:.1f}×" if m["top_decile_lift"] else "—",
-          help="Top-10% precision divided by the average churn rate.")
-c4.metric("Customers scored", f"{len(result.scores):,}")
-for line in quality_sentences(result):
-    st.markdown(f"- {line}")
+sentence = headline(result)
+if sentence:
+    st.markdown(sentence)
 for note in result.notes:
     st.caption(note)
-left, right = st.columns(2)
-with left:
-    st.markdown("**Model against baselines**")
-    st.plotly_chart(charts_churn.quality_chart(result.metrics), width="stretch")
-with right:
-    st.markdown("**Calibration: do the probabilities mean what they say?**")
-    st.plotly_chart(charts_churn.calibration_chart(result.calibration), width="stretch")
+with st.expander("For analysts: how the model was checked", expanded=False):
+    baseline_key = next((k for k in ("recency", "tenure") if k in result.metrics), None)
+    c1, c2, c3, c4 = st.columns(4)
+    base_auc = result.metrics[baseline_key]["roc_auc"] if baseline_key else None
+    c1.metric("ROC AUC (held-out)", f"{m['roc_auc']:.2f}" if m["roc_auc"] is not None else "—",
+              delta=(f"{m['roc_auc'] - base_auc:+.2f} vs simplest baseline" if base_auc and m["roc_auc"] else None),
+              help="How often a customer who churned was ranked above one who stayed. 0.5 = coin toss, 1 = perfect.")
+    c2.metric("Precision in the top 10%", f"{m['top_decile_precision']:.0%}",
+              help="Of the tenth of customers the model flags most strongly, the share who did churn.")
+    c3.metric("Lift in the top 10%", f"{m['top_decile_lift']:.1f}×" if m["top_decile_lift"] else "—",
+              help="Top-10% precision divided by the average churn rate.")
+    c4.metric("Customers scored", f"{len(result.scores):,}")
+    for line in quality_sentences(result):
+        st.markdown(f"- {line}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Model against baselines**")
+        st.plotly_chart(charts_churn.quality_chart(result.metrics), width="stretch")
+    with right:
+        st.markdown("**Calibration: do the probabilities mean what they say?**")
+        st.plotly_chart(charts_churn.calibration_chart(result.calibration), width="stretch")
 
 st.subheader("What drives the risk")
 left, right = st.columns([3, 2])
@@ -92,17 +96,29 @@ with right:
     counts = reason_counts(result.scores["reason_keys"])
     st.markdown("**Most common reasons on the watchlist**")
     st.dataframe(counts.rename("customers").reset_index().rename(columns={"reason_keys": "reason"}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"reason": "Reason", "customers": st.column_config.NumberColumn("Customers", format="%d")})
 
 scores = result.scores
 st.subheader("Watchlist")
 st.caption(f"Value at risk = churn probability × {result.value_basis}.")
+usual = m.get("base_rate")
+FOCUS = 50
+view = st.radio("Show", ["focus", "all"], horizontal=True, key="churn_view",
+                format_func=lambda v: {"focus": f"The {FOCUS} that matter most",
+                                       "all": "Everyone above a risk you choose"}[v])
 f1, f2, f3, f4 = st.columns(4)
 segments = f1.multiselect("Segment", sorted(scores["segment"].dropna().unique()), key="churn_segments")
 channels = f2.multiselect("Channel", sorted(scores["channel"].dropna().astype(str).unique()), key="churn_channels")
 countries = f3.multiselect("Country", sorted(scores["country"].dropna().astype(str).unique()), key="churn_countries")
-min_risk = f4.slider("At least this churn risk", 0, 100, 30, step=5, format="%d%%", key="churn_min_risk")
-shown = filter_watchlist(scores, segments, channels, countries, min_risk / 100.0)
+if view == "focus":
+    floor = float(usual) if usual is not None and usual == usual else 0.0
+    shown = filter_watchlist(scores, segments, channels, countries, floor, limit=FOCUS)
+    f4.caption(f"The {FOCUS} customers with the most value at risk among those more likely to stop buying than "
+               f"this shop's usual {floor:.0%}.")
+else:
+    min_risk = f4.slider("At least this churn risk", 0, 100, 30, step=5, format="%d%%", key="churn_min_risk")
+    shown = filter_watchlist(scores, segments, channels, countries, min_risk / 100.0)
 
 st.markdown("**Suggested actions**")
 actions = action_summary(shown)

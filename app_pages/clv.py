@@ -55,12 +55,12 @@ for note in models.notes:
     st.info(note)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Expected value of all customers", format_money(scores["clv"].sum(), currency),
+c1.metric("Value of all customers", format_money(scores["clv"].sum(), currency),
           help=f"Sum of every customer's CLV over the next {horizon_days} days, discounted.")
-c2.metric("Expected repeat purchases", f"{scores['expected_purchases'].sum():,.0f}")
-c3.metric("Customers probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
-          help="Probability alive of 50 % or more.")
-c4.metric("Average CLV per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
+c2.metric("Repeat purchases expected", f"{scores['expected_purchases'].sum():,.0f}")
+c3.metric("Probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
+          help="Customers with at least an even chance of still being active customers (buying again).")
+c4.metric("Average value per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
 
 with st.expander("What the model learned, in plain words", expanded=False):
     mean_gap_weeks = params["alpha"] / params["r"]

@@ -73,7 +73,8 @@ with table_col:
         grid = grid * 100
     fmt = "%.1f%%" if unit == "share" else "%.0f"
     grid.columns = [str(c) for c in grid.columns]
-    st.dataframe(grid, column_config={c: st.column_config.NumberColumn(c, format=fmt) for c in grid.columns},
+    st.dataframe(grid, column_config={"_index": st.column_config.TextColumn("Cohort", width="medium"),
+                                      **{c: st.column_config.NumberColumn(c, format=fmt) for c in grid.columns}},
                  height=min(600, 38 + 35 * len(grid)))
     st.download_button("Download cohort table (CSV)",
                        write_table(cohorts.cohort_cells_for_download(cells), "csv"),

@@ -39,7 +39,8 @@ cols[0].metric("Customers who ordered", f"{figures['customers']:,}",
 cols[1].metric("Orders", f"{figures['orders']:,}", help="Distinct order numbers that are not wholly cancelled.")
 cols[2].metric("Net revenue", figures["net_revenue_text"],
                help="Quantity × unit price over every loaded line, cancellations and returns as negatives.")
-cols[3].metric("Period", figures["period_text"])
+cols[3].metric("Period", figures["period_length_text"], help="From the first to the last order in your files.")
+cols[3].caption(figures["period_text"])
 
 st.subheader("Where to go next")
 left, right = st.columns(2)

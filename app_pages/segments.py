@@ -46,7 +46,7 @@ def profile_links(frame):
 PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$")
 
 # Only the open tab runs (tabs keep state): opening the page computes the RFM tab alone.
-TAB_NAMES = ["RFM segments", "Lifecycle", "Clusters", "Segment builder & export"]
+TAB_NAMES = ["RFM segments", "Lifecycle", "Customer groups", "Segment builder & export"]
 rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
 money_column = st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="%.2f")
 
@@ -80,7 +80,7 @@ if rfm_tab.open:
                          "aov": st.column_config.NumberColumn(f"AOV ({money_unit})", format="%.2f"),
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
-                         "next_step": "Typical next step"})
+                         "next_step": st.column_config.TextColumn("Typical next step", width="large")})
         if empty:
             st.caption(f"No customer falls in {', '.join(empty)} today. Scores are fifths of your own customers; "
                        "when many customers have the same number of orders, they share one frequency score and "
@@ -147,32 +147,36 @@ if life_tab.open:
 
 if cluster_tab.open:
     with cluster_tab:
-        st.caption(clusters.METHOD_TEXT)
+        st.caption("Customers who buy alike, found from how recently and how often they buy, what they spend "
+                   "and how long they have been customers. Each group is named by what sets it apart.")
         try:
             # features only (no segment names): the same whatever the map
             features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
         except clusters.ClusterDataError as exc:
-            st.info(f"No clusters: {exc}.")
+            st.info(f"No groups: {exc}.")
         else:
-            if model.silhouette_:
-                scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
-                st.caption(f"k = {model.k_} had the best silhouette score ({model.silhouette_[model.k_]:.2f}) "
-                           f"among {scores}.")
+            names = dict(zip(model.profiles_["cluster"], model.profiles_["name"]))
             for row in model.profiles_.itertuples(index=False):
-                st.markdown(f"- **Cluster {row.cluster}** ({row.customers:,} customers, {row.share:.0%}): "
-                            f"{row.description}")
-            profiles = model.profiles_[["cluster", "customers", "share", "recency_days", "orders",
+                st.markdown(f"- **{row.name}** ({row.customers:,} customers, {row.share:.0%}): {row.description}")
+            profiles = model.profiles_[["name", "customers", "share", "recency_days", "orders",
                                         "net_revenue", "aov", "tenure_days"]]
             st.dataframe(profiles, hide_index=True, key="seg_cluster_profiles", column_config={
-                "cluster": "Cluster",
+                "name": "Group",
                 "customers": st.column_config.NumberColumn("Customers", format="%d"),
                 "share": st.column_config.NumberColumn("Share", format="percent"),
                 "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
                 "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
                 "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)", format="%.2f"),
-                "aov": st.column_config.NumberColumn(f"AOV ({money_unit}, median)", format="%.2f"),
+                "aov": st.column_config.NumberColumn(f"Average order ({money_unit}, median)", format="%.2f"),
                 "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
-            st.plotly_chart(charts.cluster_scatter(features, currency), key="seg_cluster_scatter")
+            st.plotly_chart(charts.cluster_scatter(features.assign(cluster=features["cluster"].map(names)), currency),
+                            key="seg_cluster_scatter")
+            with st.expander("For analysts: how the groups are found"):
+                st.markdown(clusters.METHOD_TEXT)
+                if model.silhouette_:
+                    scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
+                    st.markdown(f"k = {model.k_} had the best silhouette score "
+                                f"({model.silhouette_[model.k_]:.2f}) among {scores}.")
 
 if builder_tab.open:
     with builder_tab:

@@ -43,6 +43,12 @@ def by_frequency_chart(by_frequency: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def _tick_text(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:,.0f}k" if value < 1_000_000 else f"{value / 1_000_000:,.0f}M"
+    return f"{value:,.0f}" if value >= 1 else f"{value:.2g}"
+
+
 def clv_distribution_chart(scores: pd.DataFrame, currency: str = "") -> go.Figure:
     """How customer value is spread: a histogram of CLV (log-spaced bins, most customers are small)."""
     values = scores["clv"].to_numpy(dtype=float)
@@ -58,7 +64,11 @@ def clv_distribution_chart(scores: pd.DataFrame, currency: str = "") -> go.Figur
                              customdata=np.stack([edges[:-1], edges[1:]], axis=1),
                              hovertemplate="%{customdata[0]:,.2f} – %{customdata[1]:,.2f}: %{y:,} customers"
                                            "<extra></extra>"))
-        fig.update_xaxes(type="log")
+        # ticks at 1, 2 and 5 of each power of ten, written as amounts (plotly's own log ticks mix "2, 5" with
+        # "0.1" and exponents)
+        ticks = [m * 10.0 ** k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(edges[-1]))) + 1)
+                 for m in (1, 2, 5) if lo <= m * 10.0 ** k <= edges[-1]]
+        fig.update_xaxes(type="log", tickvals=ticks, ticktext=[_tick_text(t) for t in ticks])
     fig.update_layout(title="Customers by predicted value", xaxis_title=f"CLV {currency}".strip(),
                       yaxis_title="Customers", bargap=0.05, margin=dict(t=50, b=10), showlegend=False)
     return fig

@@ -11,6 +11,10 @@ from insights.core.money import format_money
 from insights.performance.cohorts import METRIC_LABELS, pivot_cohorts, row_labels
 
 
+MAX_LABELLED_COLUMNS = 18    # beyond these, cell labels would shrink below a readable size
+MAX_LABELLED_ROWS = 40
+
+
 def _cell_text(values: np.ndarray, unit: str, currency: str | None) -> np.ndarray:
     out = np.full(values.shape, "", dtype=object)
     for idx, v in np.ndenumerate(values):
@@ -67,6 +71,8 @@ def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "mo
         fig.add_trace(go.Heatmap(
             z=mask, x=cols, y=rows, colorscale=[[0, "rgba(160,160,160,0.55)"], [1, "rgba(160,160,160,0.55)"]],
             showscale=False, hoverinfo="skip", name="unreliable"))
+    if unreliable.any() and len(cols) <= MAX_LABELLED_COLUMNS and len(rows) <= MAX_LABELLED_ROWS:
+        # on a big grid the crosses would cover the cells: the grey alone marks them there
         fig.add_trace(go.Scatter(
             x=[c for (r, c), flag in np.ndenumerate(unreliable) if flag for c in [cols[c]]],
             y=[rows[r] for (r, c), flag in np.ndenumerate(unreliable) if flag],
@@ -84,8 +90,18 @@ def cohort_heatmap(df: pd.DataFrame, metric: str = "retention", grain: str = "mo
             texttemplate="%{text}", name="predicted", hoverongaps=False,
             hovertemplate="Cohort %{y}, period %{x}<br>predicted " + label + ": %{text}<extra></extra>"))
     period_word = {"week": "weeks", "month": "months", "quarter": "quarters"}[grain]
-    fig.update_layout(title=title or f"{label} by cohort", height=max(360, 26 * len(rows) + 140),
-                      margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15))
-    fig.update_xaxes(title_text=f"Periods since first order ({period_word})", dtick=1, side="top")
-    fig.update_yaxes(title_text=f"Cohort ({grain} of first order)", autorange="reversed", type="category")
+    # cell labels stay readable (11 px) or are left to the hover when the cells are too narrow for them
+    readable = len(cols) <= MAX_LABELLED_COLUMNS and len(rows) <= MAX_LABELLED_ROWS
+    for trace in fig.data:
+        if isinstance(trace, go.Heatmap) and trace.name in ("observed", "predicted"):
+            trace.update(textfont=dict(size=11), texttemplate="%{text}" if readable else None)
+    fig.update_layout(title=dict(text=title or f"{label} by cohort", y=0.98, yanchor="top"),
+                      height=max(380, 26 * len(rows) + 170),
+                      margin=dict(l=10, r=10, t=60, b=60),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1.0, xanchor="right"))
+    every = max(1, int(np.ceil(len(cols) / 20)))
+    fig.update_xaxes(title_text=f"Periods since first order ({period_word})", dtick=every, side="bottom")
+    fig.update_yaxes(title_text=f"Cohort ({'week' if grain == 'week' else grain} of first order)",
+                     autorange="reversed", type="category",
+                     nticks=40 if len(rows) > 40 else None)
     return fig

@@ -76,8 +76,8 @@ def cluster_scatter(features: pd.DataFrame, currency: str | None = None) -> go.F
                      opacity=0.6, hover_data=["customer_id", "orders", "aov"],
                      labels={"recency_days": "Days since last order", "dot": "Orders (capped at 30)",
                              "net_revenue": f"Net revenue ({currency or 'shop currency'}, log scale)",
-                             "cluster": "Cluster"})
-    fig.update_layout(title="Clusters: recency against spend (size = orders)", margin=dict(t=40, l=5, r=5, b=5))
+                             "cluster": "Group"})
+    fig.update_layout(title="Customer groups: recency against spend (size = orders)", margin=dict(t=40, l=5, r=5, b=5))
     return fig
 
 

@@ -116,7 +116,8 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
             out.append(f"  revenue read {_fmt_money(f.revenue_read)}{cur} = loaded {_fmt_money(f.revenue_loaded)}"
                        f" + set aside {_fmt_money(f.revenue_set_aside)} + rejected {_fmt_money(f.revenue_rejected)}"
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
-                          if f.revenue_excluded_by_status else ""))
+                          if f.revenue_excluded_by_status else "")
+                       + (f" + refunded {_fmt_money(f.revenue_refunded)}" if f.revenue_refunded else ""))
         if f.order_date_column:
             out.append(f"  orders dated by: {f.order_date_column}")
         if f.attributes:
@@ -131,26 +132,36 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
     return "\n".join(out)
 
 
+def error_object(err: Exception, prefix: str = "Nothing was loaded") -> dict:
+    """What ``--json`` prints when nothing was loaded: ``{"error": {"message", "file", "row", "column",
+    "expected", "got", "hint"}}`` (the parts an :class:`IngestError` knows; ``None`` for the others)."""
+    parts = {key: getattr(err, key, None) for key in ("file", "row", "column", "expected", "got", "hint")}
+    return {"error": {"message": f"{prefix}: {err}", **parts}, "files": []}
+
+
+def _fail(args: argparse.Namespace, err: Exception, code: int, prefix: str = "Nothing was loaded") -> int:
+    """Say why nothing was loaded: a JSON error object on stdout with ``--json``, else one line on stderr."""
+    if getattr(args, "json", False):
+        print_json(error_object(err, prefix))
+    else:
+        print(f"{prefix}: {err}", file=sys.stderr)
+    return code
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         kinds = kinds_per_file(args.files, args.kind)
     except ValueError as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, err, 2)
     try:
         ws = open_workspace(args.workspace, create=True)
     except (OSError, FileExistsError) as err:
-        print(f"Cannot open the workspace {args.workspace}: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
         report = load_prepared(ws, plans)
-    except IngestError as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as err:
-        print(f"Nothing was loaded: {err}", file=sys.stderr)
-        return 1
+    except (IngestError, OSError, ValueError) as err:
+        return _fail(args, err, 1)
     finally:
         ws.close()
     facts = kind_facts(report, plans)

@@ -30,6 +30,16 @@ FEATURE_WORDS = {
 }
 
 
+# a cluster's short name: the phrase of each measure that sets it apart, the two strongest first
+FEATURE_NAMES = {
+    "orders": ("frequent buyers", "one-off buyers"),
+    "aov": ("big baskets", "small baskets"),
+    "recency_days": ("bought recently", "long ago"),
+    "net_revenue": ("high spend", "low spend"),
+    "tenure_days": ("long-standing", "new"),
+}
+
+
 class ClusterDataError(ValueError):
     """The customer table cannot be clustered (which column, what was expected)."""
 
@@ -124,9 +134,44 @@ class CustomerClusters:
             med = members.median()
             rows.append({"cluster": int(c), "customers": int(len(members)), "share": len(members) / len(frame),
                          **{f: float(med[f]) for f in self.features},
-                         "description": describe(med, overall)})
+                         "name": short_name(med, overall), "description": describe(med, overall)})
         out = pd.DataFrame(rows).sort_values("customers", ascending=False).reset_index(drop=True)
+        # two clusters may differ on the same measures in the same way: a third phrase, then a number, tells
+        # them apart
+        for name, group in out.groupby("name"):
+            if len(group) > 1:
+                for idx in group.index:
+                    c = out.at[idx, "cluster"]
+                    med = frame.loc[labels == c, list(self.features)].median()
+                    out.at[idx, "name"] = short_name(med, overall, phrases=3)
+        seen: dict[str, int] = {}
+        for idx in out.index:
+            name = out.at[idx, "name"]
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                out.at[idx, "name"] = f"{name} ({seen[name]})"
         return out
+
+
+def short_name(median: pd.Series, overall: pd.Series, factor: float = 1.5, phrases: int = 2) -> str:
+    """A cluster's name in a few words ("Frequent buyers, small baskets", "One-off buyers, long ago"): the
+    phrases of the measures on which its median customer differs most from the median customer (at least
+    ``factor`` times, or at most 1/``factor``), strongest first; "Typical customers" when none does."""
+    found = []
+    for feature, (high, low) in FEATURE_NAMES.items():
+        if feature not in median:
+            continue
+        ratio = (float(median[feature]) + 1) / (float(overall[feature]) + 1)
+        if ratio >= factor or ratio <= 1 / factor:
+            up = ratio >= factor
+            if feature == "recency_days":
+                up = not up                 # fewer days since the last order = bought recently
+            found.append((abs(np.log(ratio)), high if up else low))
+    if not found:
+        return "Typical customers"
+    words = [w for _, w in sorted(found, key=lambda t: -t[0])[:phrases]]
+    text = ", ".join(words)
+    return text[0].upper() + text[1:]
 
 
 def describe(median: pd.Series, overall: pd.Series, factor: float = 1.5) -> str:

@@ -75,14 +75,16 @@ def _check(name: str, value, allowed) -> None:
 
 
 def cohort_label(day, grain: str) -> str:
-    """``2011-03`` (month), ``2011-Q1`` (quarter), ``2011-W09`` (ISO week of the cohort's Monday)."""
+    """``2011-03`` (month), ``2011-Q1`` (quarter), ``wk to 06 Mar 2011`` (a Monday-to-Sunday week, named by
+    its Sunday: a shop whose data starts on Sunday 1 Jan 2023 sees its first weekly cohort in 2023, not as ISO
+    week 2022-W52)."""
     day = pd.Timestamp(day)
     if grain == "month":
         return f"{day:%Y-%m}"
     if grain == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    sunday = day - pd.Timedelta(days=day.weekday()) + pd.Timedelta(days=6)
+    return f"wk to {sunday:%d %b %Y}"
 
 
 def cohort_table(ws, grain: str = "month", metric: str = "retention", mode: str = "active",

@@ -13,8 +13,10 @@ def headline_figures(ws: Workspace) -> dict:
     customers, orders, revenue, first, last, currency = query_rows(
         ws.con, "queries/performance/overview/headline.sql")[0]
     period = f"{first:%b %Y} – {last:%b %Y}" if first and last else "—"
+    months = (last.year - first.year) * 12 + last.month - first.month + 1 if first and last else 0
     return {
         "customers": customers, "orders": orders, "net_revenue": revenue, "currency": currency,
         "net_revenue_text": format_money(revenue, currency), "first_order_at": first, "last_order_at": last,
-        "period_text": period,
+        "period_text": period, "period_months": months,
+        "period_length_text": f"{months:,} month{'s' if months != 1 else ''}" if months else "—",
     }

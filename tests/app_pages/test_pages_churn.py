@@ -42,18 +42,29 @@ def test_watchlist_flow_filters_links_and_export(shop_tables):
     lines, feedback, crm = shop_tables
     ws = workspace_from_tables(order_lines=lines, feedback=feedback, customer_records=crm)
     at = open_page(ws)
-    labels = [m.label for m in at.metric]
+    analysts = [e for e in at.expander if e.label.startswith("For analysts")]
+    assert len(analysts) == 1
+    labels = [m.label for m in analysts[0].metric]
     assert "ROC AUC (held-out)" in labels and "Precision in the top 10%" in labels
-    assert any("held out from fitting" in m.value for m in at.markdown)
+    assert any("held out from fitting" in m.value for m in analysts[0].markdown)
+    # the page leads with a plain sentence; the jargon lives only in the analysts' expander
+    assert any(m.value.startswith("We checked the model on ") and "did stop buying" in m.value for m in at.markdown)
+    inside = {id(e) for e in analysts[0].markdown} | {id(e) for e in analysts[0].metric}
+    outside = [m.value for m in at.markdown if id(m) not in inside] + [m.label for m in at.metric if id(m) not in inside]
+    for term in ("ROC AUC", "log-odds", "k-means", "AUC", "calibration", "Brier"):
+        assert not [t for t in outside if term.lower() in t.lower()], term
     watchlist = at.dataframe[-1].value
     assert watchlist["profile"].str.startswith("/profile?customer=").all()
     assert watchlist["value_at_risk"].is_monotonic_decreasing
-    assert watchlist["churn_probability"].min() >= 0.3           # default filter: at least 30% risk
+    assert 0 < len(watchlist) <= 50                               # default: the 50 that matter most
+    at.radio(key="churn_view").set_value("all").run()
+    everyone = at.dataframe[-1].value
+    assert everyone["churn_probability"].min() >= 0.3 and len(everyone) > len(watchlist)
     assert load_churn_scores(ws) is not None                      # stored for the profile page
 
     at.multiselect(key="churn_countries").set_value(["FR"]).run()
     assert not at.exception
     filtered = at.dataframe[-1].value
-    assert set(filtered["country"]) == {"FR"} and len(filtered) < len(watchlist)
+    assert set(filtered["country"]) == {"FR"} and len(filtered) < len(everyone)
     assert at.get("download_button")                              # export offered
     ws.close()

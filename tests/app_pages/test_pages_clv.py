@@ -41,15 +41,15 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     ws = workspace_from_tables(order_lines=shop_lines)
     at = open_page(ws)
     labels = [m.label for m in at.metric]
-    assert "Expected value of all customers" in labels
+    assert "Value of all customers" in labels
     assert any(m.value.startswith("Fitted on ") and "repeat orders" in m.value for m in at.markdown)
     table = at.dataframe[0].value
     assert table["profile"].str.startswith("/profile?customer=").all()
     assert table["clv"].is_monotonic_decreasing
     assert clv.load_scores(ws) is not None                  # scores stored for the profile and segment pages
-    total = next(m for m in at.metric if m.label == "Expected value of all customers").value
+    total = next(m for m in at.metric if m.label == "Value of all customers").value
     at.select_slider(key="clv_horizon").set_value(90).run()
     assert not at.exception
-    shorter = next(m for m in at.metric if m.label == "Expected value of all customers").value
+    shorter = next(m for m in at.metric if m.label == "Value of all customers").value
     assert float(shorter.replace(",", "")) < float(total.replace(",", ""))
     ws.close()

@@ -106,10 +106,16 @@ def test_lifecycle_and_cluster_tabs_run_and_an_edited_map_is_used(shop):
     at.session_state["seg_tab"] = "Lifecycle"
     at.run()
     assert not at.exception and frame_with(at, "new") is not None        # the transition matrix
-    at.session_state["seg_tab"] = "Clusters"
+    at.session_state["seg_tab"] = "Customer groups"
     at.run()
-    assert not at.exception and frame_with(at, "cluster")["customers"].sum() == 5
-    assert any(m.value.startswith("- **Cluster ") for m in at.markdown)
+    groups = frame_with(at, "name")
+    assert not at.exception and groups["customers"].sum() == 5
+    assert any(m.value.startswith(f"- **{groups['name'].iloc[0]}** (") for m in at.markdown)
+    analysts = [e for e in at.expander if e.label.startswith("For analysts")]
+    assert analysts and any("k-means" in m.value for m in analysts[0].markdown)
+    inside = {id(m) for m in analysts[0].markdown}
+    assert not [m.value for m in list(at.markdown) + list(at.caption) if id(m) not in inside
+                and ("k-means" in m.value or "silhouette" in m.value)]
     from insights.customers import segments
     table = segments.segment_map_frame()
     table.loc[table["name"] == "Lost", "name"] = "Gone"

@@ -154,8 +154,14 @@ def test_sample_clv_and_churn_pages_agree_with_the_cli(app_server, page, cli_fig
 
     churn = cli_figures["churn"]
     text = open_page(page, app_server, "churn")
+    model = churn["metrics"]["model"]
+    assert (f"of the {model['top_customers']:,} it flagged first, {model['top_churned']:,} did stop buying"
+            in digits(text))
+    assert "ROC AUC" not in text                          # the analysts' figures wait behind their expander
+    page.get_by_text("For analysts: how the model was checked").click()
+    text = text_with(page, "ROC AUC")
     assert f"{churn['customers_scored']:,}" in text
-    assert f"ROC AUC {churn['metrics']['model']['roc_auc']:.2f}" in text
+    assert f"ROC AUC {model['roc_auc']:.2f}" in text
     screenshot(page, "figures-sample-churn")
 
 
@@ -246,6 +252,9 @@ def test_retail_segments_clv_and_churn_pages(retail_upload, retail_server):
     assert re.search(r"the model expected [\d,]+ repeat orders from those [\d,]+ customers", text), text[:1500]
     screenshot(page, "figures-retail-clv")
     text = open_page(page, app_server, "churn")
+    assert "did stop buying" in text
+    page.get_by_text("For analysts: how the model was checked").click()
+    text = text_with(page, "ROC AUC")
     assert f"{customers:,}" in text           # every customer with an order is scored
     assert "ROC AUC" in text
     screenshot(page, "figures-retail-churn")

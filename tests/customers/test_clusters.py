@@ -68,3 +68,15 @@ def test_descriptions_are_sentences_from_the_median_profile():
     small = overall.copy()
     small["aov"] = 40
     assert clusters.describe(small, overall) == "Customers who buy small baskets."
+
+
+def test_groups_are_named_by_what_sets_them_apart(fitted):
+    overall = pd.Series({"recency_days": 100, "orders": 2, "net_revenue": 200, "aov": 100, "tenure_days": 300})
+    frequent_small = pd.Series({"recency_days": 90, "orders": 9, "net_revenue": 250, "aov": 30, "tenure_days": 320})
+    one_big_long_ago = pd.Series({"recency_days": 600, "orders": 1, "net_revenue": 210, "aov": 400,
+                                  "tenure_days": 310})
+    assert clusters.short_name(frequent_small, overall) == "Frequent buyers, small baskets"
+    assert clusters.short_name(one_big_long_ago, overall) == "Long ago, big baskets"
+    assert clusters.short_name(overall, overall) == "Typical customers"
+    names = list(fitted.profiles_["name"])
+    assert sorted(names) == ["Bought recently, high spend", "Low spend, one-off buyers"]

@@ -68,3 +68,12 @@ def test_joined_accounts_in_the_owners_words(tmp_workspace, tmp_path):
     assert ("1 customer had two or more customer ids (1 by the same e-mail); each is now one customer with all "
             "their orders.") in item.meaning
     assert "folded" not in item.meaning and "Download the list" in item.action
+
+
+def test_a_return_dated_after_its_delivery_is_not_an_impossible_date():
+    # a return line is dated when the goods came back; it keeps the original order's delivery date
+    lines = [_line("A1", "c1", ordered_at="2024-01-05", delivered_at="2024-01-08"),
+             _line("R1", "c1", qty=-1, ordered_at="2024-02-01", delivered_at="2024-01-08", is_return=True),
+             _line("A2", "c2", ordered_at="2024-03-05", delivered_at="2024-02-01")]       # really impossible
+    items = _by_key(health_report(workspace_from_tables(order_lines=lines)))
+    assert items["dates"].value == "1" and items["dates"].severity == "warning"

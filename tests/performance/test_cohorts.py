@@ -84,7 +84,7 @@ def test_last_period_is_marked_partial(shop):
 def test_week_and_quarter_grains(shop):
     weekly = cohorts.cohort_table(shop, "week", include_average=False)
     assert weekly["cohort"].dt.day_of_week.eq(0).all()                    # Monday starts
-    first = weekly[weekly["cohort_label"] == "2024-W01"]                 # c1, 5 Jan
+    first = weekly[weekly["cohort_label"] == "wk to 07 Jan 2024"]                 # c1, 5 Jan
     assert first["customers"].iloc[0] == 1
     assert first.loc[first["active_customers"] > 0, "period_index"].tolist() == [0, 4]  # 3 Feb = week 5
     quarterly = cohorts.cohort_table(shop, "quarter", include_average=False)
@@ -134,3 +134,27 @@ def test_cohorts_command_json(tmp_path, capsys):
     assert [(r["period_index"], r["customers"], r["retention"]) for r in jan] == [(0, 2, 1.0), (1, 2, 0.5), (2, 2, 0.0)]
     assert main(["cohorts", "--workspace", str(tmp_path / "shop")]) == 0
     assert "2024-01" in capsys.readouterr().out
+
+
+def test_heatmap_stays_readable_on_a_big_weekly_grid():
+    # 60 weekly cohorts × 60 weeks: cell labels would shrink to a few pixels, so they are left to the hover; the
+    # x axis shows every third week; the title sits above the plot, apart from the axis title below it
+    rows = []
+    start = pd.Timestamp("2023-01-02")
+    for c in range(60):
+        for k in range(60 - c):
+            rows.append(dict(cohort=start + pd.Timedelta(weeks=c),
+                             cohort_label=cohorts.cohort_label(start + pd.Timedelta(weeks=c), "week"),
+                             split_value="All", period_index=k, value=1.0 if k == 0 else 0.2, customers=10,
+                             active_customers=2, revenue=50.0, unreliable=True, is_average=False, is_partial=False))
+    fig = cohort_heatmap(pd.DataFrame(rows), "retention", "week")
+    observed = fig.data[[t.name for t in fig.data].index("observed")]
+    assert observed.texttemplate is None and observed.textfont.size == 11
+    assert "unreliable (small cohort)" not in [t.name for t in fig.data]      # no crosses over 3,600 cells
+    assert fig.layout.xaxis.dtick == 3 and fig.layout.xaxis.side == "bottom"
+    assert fig.layout.title.yanchor == "top" and fig.layout.margin.t >= 60
+
+
+def test_week_cohorts_are_named_by_their_sunday():
+    assert cohorts.cohort_label(pd.Timestamp("2022-12-26"), "week") == "wk to 01 Jan 2023"   # not 2022-W52
+    assert cohorts.cohort_label(pd.Timestamp("2024-01-01"), "week") == "wk to 07 Jan 2024"

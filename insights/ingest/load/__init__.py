@@ -13,7 +13,8 @@ while DuckDB hashes the raw rows on a second cursor; numpy masks then decide, pe
 
 so that ``rows_read = rows_loaded + rows_rejected + rows_set_aside`` for every file. Revenue reconciles:
 ``revenue_read`` (quantity × unit price, or the line total, over every line whose amount is readable) =
-``revenue_loaded + revenue_set_aside + revenue_rejected + revenue_excluded_by_status``, all in
+``revenue_loaded + revenue_set_aside + revenue_rejected + revenue_excluded_by_status + revenue_refunded`` (a
+refund written beside its sale, e.g. Stripe's ``Amount Refunded``, is taken off that line), all in
 ``DECIMAL(18,4)`` — never float sums.
 
 A file with order numbers and dates but no products or prices (Olist's ``orders`` table) is an *orders
@@ -27,7 +28,8 @@ transaction.
 
 Modules, in the order a load uses them: ``batch`` (:func:`load_prepared`, the transaction), ``loader`` (one
 upload's files, one at a time), ``parse`` (a column's text into typed values), ``stage`` (a file into typed
-columns), ``order_headers`` (orders tables), ``rules`` (tables, checks and fates per kind), ``hashing`` (row
+columns), ``vendor_rows`` (the row rules of vendor layouts: date + time, till summary rows, failed payments,
+refunds, sessions), ``order_headers`` (orders tables), ``rules`` (tables, checks and fates per kind), ``hashing`` (row
 hashes, duplicates, rows already loaded), ``classify`` (each row's fate), ``accounting`` (rejects and set-aside
 rows, the counts), ``incoming`` (the view the staging SQL reads), ``identity`` (one customer key across
 files), ``memory`` (remembered mappings), ``report`` (what the owner is told), ``health`` (what the owner

@@ -19,6 +19,7 @@ from insights.ingest.load.loader import Loader
 from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
 from insights.ingest.load.undo import record_last_load
+from insights.ingest.load.vendor_rows import pair_itemised
 from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.mapping.date_roles import resolve_with_orders_tables
 from insights.ingest.mapping.headers import layout_signature
@@ -49,7 +50,6 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
 
 def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestReport:
     progress = progress or (lambda f, m: None)
-    resolve_with_orders_tables(plans)
     for plan in plans:
         if plan.kind == "transactions" and file_role(plan.columns, plan.mapping) == "catalog":
             raise IngestError(plan.name, None, None, "orders or order lines (order numbers with prices)",
@@ -63,6 +63,8 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
                               if no_names else None,
                               hint="Add a header row that names the columns, or map them on the Upload page"
                               if no_names else None)
+    pair_itemised(plans)    # a summary export loaded with its item-level export is the orders table of it
+    resolve_with_orders_tables(plans)       # their purchase date dates the lines: nothing left to confirm
     # orders tables first, so the lines loaded with them can be completed; payments last, to be reconciled
     # against the lines
     ordered = sorted(plans, key=lambda p: {"orders": 0, "payments": 2}.get(p.role, 1))

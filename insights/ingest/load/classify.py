@@ -30,12 +30,16 @@ def classify(con, plan, staged: Staged, table: str) -> None:
     for i in range(len(checks) - 1, -1, -1):     # the first failing check wins
         failing = np.logical_and.reduce([mask(t) for t in checks[i][1]])
         check[failing] = i
+    preset = np.fromiter(staged.preset_aside, dtype=np.int64, count=len(staged.preset_aside))
+    check[preset] = -1                            # a vendor rule set the row aside: no check applies
     staged.check = check
     state = np.where(check >= 0, REJECTED, KEEP).astype(np.int8)
+    state[preset] = SET_ASIDE
     earlier, prior = row_hashes(con, staged, state == KEEP, table)
     duplicate = ~np.isnan(earlier)
     state[duplicate] = SET_ASIDE
     aside = [(int(i), f"exact duplicate of row {int(earlier[i])}") for i in np.flatnonzero(duplicate)]
+    aside += sorted(staged.preset_aside.items())
     for i, name in prior:
         if state[i] == KEEP:
             state[i] = SET_ASIDE

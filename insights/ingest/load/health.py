@@ -139,7 +139,8 @@ def health_report(ws) -> list[HealthItem]:
           + (select count(*) from events where event_at > $now + interval 1 day or event_at < $early)
           + (select count(*) from feedback where submitted_at > $now + interval 1 day or submitted_at < $early)
           + (select count(*) from customer_records where signed_up_at > $now + interval 1 day or signed_up_at < $early)
-          + (select count(*) from order_lines where delivered_at < ordered_at - interval 1 day)""",
+          + (select count(*) from order_lines where delivered_at < ordered_at - interval 1 day
+             and not is_return and not is_cancellation)""",
                      {"now": now, "early": EARLIEST_PLAUSIBLE})[0]
     items.append(HealthItem(
         "dates", "Future or impossible dates", f"{bad_dates:,}", WARNING if bad_dates else OK,

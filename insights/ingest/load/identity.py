@@ -65,6 +65,8 @@ def normalise_phone(phone: str | None, country: str | None = None) -> str | None
         return None
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
+    if text.startswith("'"):           # a spreadsheet's text escape ('+31612340001)
+        text = text[1:].strip()
     if text.startswith("00"):
         text = "+" + text[2:]
     region = region_for_country(country)

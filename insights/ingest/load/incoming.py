@@ -17,6 +17,7 @@ from insights.core.db import ROW_GROUP_ROWS
 from insights.ingest.load.identity import customer_id_sql
 from insights.ingest.load.parse import dictionary_encode
 from insights.ingest.load.rules import KEEP, TABLE_FOR_KIND
+from insights.ingest.mapping.profiles import by_name
 
 # a status that says the sale was undone: a line with such a status nets to zero (matched on the lower-cased text)
 _STATUS_UNDONE = "(cancel|storn|annul|void|return|refund|retour)"
@@ -41,7 +42,14 @@ def register(con, plan, staged, identity: bool = False) -> None:
               "_state": pa.array(staged.state, pa.int8()), "_keep": pa.array(staged.state == KEEP, pa.bool_()),
               "_hash_hi": staged.hash_hi, "_hash_lo": staged.hash_lo}
     if plan.kind == "transactions":
-        arrays["_status_undone"] = _status_undone(staged.columns["f_status"])
+        profile = by_name(getattr(plan, "profile", None))
+        if profile is not None and profile.refunds_as_rows:
+            # the refund is its own negative row: the sale's row stays a sale whatever its status says
+            arrays["_status_undone"] = pa.array(np.zeros(staged.n, dtype=bool))
+        else:
+            arrays["_status_undone"] = _status_undone(staged.columns["f_status"])
+        if "_refund" not in arrays:
+            arrays["_refund"] = pa.nulls(staged.n, pa.decimal128(18, 4))
     # in row-group-sized batches: DuckDB scans (and so writes) one batch per thread, so a 100k-line file is
     # written on every core instead of one (zero-copy slices)
     table = pa.table(arrays)
@@ -66,10 +74,14 @@ def register(con, plan, staged, identity: bool = False) -> None:
         con.execute(f"""create or replace temp view _incoming as
             with based as ({base}),
             priced as (
-                select * replace ({price} as f_unit_price), ({revenue})::decimal(18,4) as f_revenue from based)
-            select *, coalesce(f_quantity > 0 and f_revenue <> 0
-                               and _status_undone, false) as _status_zeroed
-            from priced""")
+                select * replace ({price} as f_unit_price), ({revenue})::decimal(18,4) as f_revenue from based),
+            zeroed as (
+                select *, coalesce(f_quantity > 0 and f_revenue > 0 and _status_undone, false) as _status_zeroed
+                from priced)
+            -- a refund written beside the sale (Stripe's Amount Refunded) takes back at most what the line sold
+            select * replace (case when _status_zeroed or f_revenue is null or f_revenue <= 0 then 0::decimal(18,4)
+                                   else least(coalesce(_refund, 0), f_revenue)::decimal(18,4) end as _refund)
+            from zeroed""")
     else:
         con.execute(f"create or replace temp view _incoming as {base}")
 

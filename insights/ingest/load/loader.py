@@ -167,15 +167,16 @@ class Loader:
     def _money(self, report: FileReport) -> None:
         money = self.con.execute("""select
                 coalesce(sum(f_revenue), 0),
-                coalesce(sum(f_revenue) filter (where _keep and not _status_zeroed), 0),
+                coalesce(sum(f_revenue - _refund) filter (where _keep and not _status_zeroed), 0),
                 coalesce(sum(f_revenue) filter (where _state = $aside), 0),
                 coalesce(sum(f_revenue) filter (where _state = $rejected), 0),
                 coalesce(sum(f_revenue) filter (where _keep and _status_zeroed), 0),
+                coalesce(sum(_refund) filter (where _keep and not _status_zeroed), 0),
                 mode(upper(f_currency))
             from _incoming""", {"aside": SET_ASIDE, "rejected": REJECTED}).fetchall()[0]
         (report.revenue_read, report.revenue_loaded, report.revenue_set_aside, report.revenue_rejected,
-         report.revenue_excluded_by_status) = (Decimal(m) for m in money[:5])
-        report.currency = money[5]
+         report.revenue_excluded_by_status, report.revenue_refunded) = (Decimal(m) for m in money[:6])
+        report.currency = money[6]
         if report.revenue_excluded_by_status:
             report.notes.append(f"{report.revenue_excluded_by_status:,.2f} of lines whose status says cancelled "
                                 "or returned is not counted as revenue.")

@@ -30,6 +30,7 @@ class OrderHeaders:
     def __init__(self, con):
         self.con = con
         self.files: list[tuple] = []     # (plan, report, staged)
+        self.refunds: dict[str, object] = {}   # order id -> refund an orders table wrote (see load.vendor_rows)
 
     def create_tables(self) -> None:
         con = self.con

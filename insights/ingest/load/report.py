@@ -10,7 +10,9 @@ from decimal import Decimal
 
 @dataclass
 class FileReport:
-    """What happened to one file. ``rows_read = rows_loaded + rows_rejected + rows_set_aside`` always."""
+    """What happened to one file. ``rows_read = rows_loaded + rows_rejected + rows_set_aside`` always, and
+    ``revenue_read = revenue_loaded + revenue_set_aside + revenue_rejected + revenue_excluded_by_status +
+    revenue_refunded``."""
     path: str | None
     name: str
     kind: str
@@ -36,6 +38,7 @@ class FileReport:
     revenue_set_aside: Decimal = Decimal(0)
     revenue_rejected: Decimal = Decimal(0)
     revenue_excluded_by_status: Decimal = Decimal(0)
+    revenue_refunded: Decimal = Decimal(0)    # refunds written beside the sale (Stripe's Amount Refunded)
     currency: str | None = None
     already_loaded: bool = False
     file_id: str | None = None

@@ -17,6 +17,7 @@ from insights.ingest.load.identity import normalise_phone
 from insights.ingest.load.parse import ARROW_TYPES, field_type, parse_field
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import CHECKS
+from insights.ingest.load.vendor_rows import derive, fill_from
 
 
 def _null_mask(values: pa.Array) -> np.ndarray:
@@ -36,6 +37,7 @@ class Staged:
     hash_hi: pa.Array | None = None
     hash_lo: pa.Array | None = None
     attributes: pa.Table | None = None                 # order/line attributes of the kept rows (load.attributes)
+    preset_aside: dict[int, str] = field(default_factory=dict)  # row index -> reason, decided by a vendor rule
 
     def null(self, fld: str) -> np.ndarray:
         return _null_mask(self.columns[f"f_{fld}"])
@@ -61,6 +63,12 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
             bad[fld] = np.zeros(n, dtype=bool)
             continue
         values, unreadable, empty = parse_field(fld, raw_columns[idx], plan.date_formats.get(fld))
+        if getattr(plan, "fallbacks", {}).get(fld):
+            others = plan.fallbacks[fld]
+            values, filled = fill_from(values, [parse_field(fld, raw_columns[j])[0] for j in others])
+            if filled:
+                report.notes.append(f"{filled:,} empty {'cell' if filled == 1 else 'cells'} of “{plan.columns[idx]}” taken from "
+                                    + ", ".join(f"“{plan.columns[j]}”" for j in others) + ".")
         if fld == "phone":
             values = _phones(values, plan, raw_columns)
         columns[f"f_{fld}"] = values
@@ -79,6 +87,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
     if kind == "customers":
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
     staged = Staged(n, rows, columns, bad)
+    derive(plan, report, staged, raw_columns, order_headers)
     if kind == "transactions" and plan.role != "payments":
         _derive_transactions(plan, report, staged, order_headers)
     if "f_email" in columns:
@@ -94,10 +103,12 @@ def _derive_transactions(plan, report: FileReport, staged: Staged, order_headers
         day = pc.strftime(cols["f_ordered_at"], format="%Y%m%d")
         cols["f_order_id"] = pc.binary_join_element_wise(who, day, "-")
         report.notes.append("The file has no order number: a customer's lines on one day make one order.")
+    lines = plan.role != "orders"          # an orders table's amounts are not loaded: nothing to say of them
     if plan.mapping.get("quantity") is None:
         cols["f_quantity"] = pa.array(np.ones(staged.n, dtype=np.int16)).cast(ARROW_TYPES["number"])
-        report.notes.append("The file has no quantity column: each row counts as one item.")
-    if plan.mapping.get("unit_price") is None and plan.mapping.get("line_total") is not None:
+        if lines:
+            report.notes.append("The file has no quantity column: each row counts as one item.")
+    if lines and plan.mapping.get("unit_price") is None and plan.mapping.get("line_total") is not None:
         report.notes.append("Amounts are line totals: unit price = line total ÷ quantity.")
     order_headers.complete(report, staged)
 
@@ -140,8 +151,11 @@ def _attributes(plan, data: pa.Table) -> list[str | None]:
 
 
 def clean_id(value: str) -> str:
-    """An id as text: trimmed, a spreadsheet's ``.0`` after a whole number dropped (``17850.0`` → ``17850``)."""
+    """An id as text: trimmed, a spreadsheet's ``.0`` after a whole number dropped (``17850.0`` → ``17850``) and
+    its leading apostrophe too (``'7401…`` → ``7401…``)."""
     text = str(value).strip()
+    if text.startswith("'") and len(text) > 1:     # a spreadsheet's text escape ('7401000000000)
+        text = text[1:].strip()
     if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
         text = text[:-2]
     return text

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 from insights.ingest.mapping.fields import FIELDS
 from insights.ingest.mapping.headers import is_question
+from insights.ingest.mapping.words import looks_like_person_name
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _INT_RE = re.compile(r"^[+-]?\d{1,6}$")
@@ -42,6 +43,7 @@ class ColumnProfile:
     event_words: float = 0.0  # event names such as view_product, add_to_cart
     values: int = 0           # distinct values in the sample
     mean_length: float = 0.0
+    person_names: float = 0.0  # "Sophie Peeters": a person's name, never an id
 
 
 def profile_column(index: int, values: Sequence[str | None], date_share: Callable[[list[str]], float]) -> ColumnProfile:
@@ -61,6 +63,7 @@ def profile_column(index: int, values: Sequence[str | None], date_share: Callabl
     prof.scale = sum(bool(_SCALE_RE.match(v)) for v in vals) / n
     prof.prose = sum(len(_WORD_RE.findall(v)) >= 3 for v in vals) / n
     prof.event_words = sum(bool(_EVENT_RE.match(re.sub(r"[^a-z]", "", v.lower()))) for v in vals) / n
+    prof.person_names = sum(looks_like_person_name(v) for v in vals) / n
     if prof.emails < 0.5:
         prof.dates = date_share(vals)
     return prof

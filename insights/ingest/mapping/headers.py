@@ -11,6 +11,7 @@ import unicodedata
 from typing import Sequence
 
 from insights.ingest.mapping.fields import KINDS
+from insights.ingest.mapping.words import CORE_FIELDS, STAFF_HEADERS, header_cores
 
 _ID = ("customerid", "customer", "customerno", "customernumber", "customernr", "custid", "clientid", "client",
        "clientnumber", "buyerid", "memberid", "accountid", "accountnumber", "contactid", "kundennummer",
@@ -36,7 +37,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                        "transactiondate", "orderdatetime", "ordertime", "saledate", "salesdate", "createdat",
                        "date", "datetime", "timestamp", "paidat", "purchasedat", "bestelldatum", "datum",
                        "fecha", "datecommande", "created", "orderplaced", "placedat"),
-        "customer_id": ("customeruniqueid",) + _ID + ("userid", "user", "buyer"),
+        "customer_id": ("customeruniqueid",) + _ID + ("userid", "buyer", "customercode"),
         "email": _EMAIL,
         "phone": _PHONE,
         "product_id": ("sku", "stockcode", "productid", "productcode", "itemid", "itemcode", "articleid",
@@ -44,18 +45,19 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                        "barcode", "upc", "asin", "itemnumber", "partnumber"),
         "product_name": ("product", "productname", "description", "itemname", "item", "itemdescription",
                          "lineitemname", "productdescription", "title", "producttitle", "artikel",
-                         "bezeichnung", "producto", "article", "articlename"),
+                         "bezeichnung", "producto", "article", "articlename", "products"),
         "category": ("category", "productcategory", "productcategoryname", "producttype", "categoryname",
                      "department", "kategorie", "categoria", "categorie", "productgroup", "collection"),
         "quantity": ("quantity", "qty", "quantityordered", "units", "unitssold", "numberofcds", "numberofunits",
                      "lineitemquantity", "itemquantity", "menge", "anzahl", "cantidad", "quantite", "pieces",
-                     "count", "itemcount", "qtyordered"),
+                     "count", "itemcount", "qtyordered", "itemssold"),
         "unit_price": ("unitprice", "price", "itemprice", "lineitemprice", "priceeach", "priceperunit",
                        "sellingprice", "saleprice", "unitcost", "preis", "einzelpreis", "precio",
-                       "precounitario", "prix", "prixunitaire", "unitamount", "rate"),
+                       "precounitario", "prix", "prixunitaire", "unitamount", "rate", "itemcost", "costperitem"),
         "line_total": ("linetotal", "total", "amount", "sales", "revenue", "dollarvalue", "value", "totalprice",
                        "linerevenue", "lineamount", "subtotal", "totalamount", "salesamount", "netsales",
-                       "grosssales", "betrag", "importe", "montant", "itemtotal", "extendedprice"),
+                       "grosssales", "betrag", "importe", "montant", "itemtotal", "extendedprice", "linesubtotal",
+                       "itemsubtotal", "ordervalue"),
         "currency": ("currency", "currencycode", "curr", "waehrung", "wahrung", "moneda", "devise"),
         "channel": _CHANNEL,
         "country": _COUNTRY,
@@ -105,7 +107,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "email": _EMAIL,
         "page": ("page", "url", "pagepath", "pageurl", "landingpage", "path", "pagelocation", "screen",
                  "pagetitle"),
-        "channel": _CHANNEL + ("referrer",),
+        "channel": _CHANNEL + ("referrer", "trafficsourcesource", "trafficsourcemedium"),
         "device": ("device", "devicecategory", "devicetype", "platform"),
         "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
     },
@@ -123,7 +125,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                  "verifiedreviews", "message", "answer", "response", "body", "kommentar", "comentario",
                  "commentaire", "reviewbody", "opencomment", "reviewcontent", "whatcouldwedobetter"),
         "feedback_kind": ("type", "surveytype", "kind", "feedbacktype", "source", "channel"),
-        "customer_id": _ID + ("userid", "user", "respondentid", "reviewerid"),
+        "customer_id": _ID + ("userid", "respondentid", "reviewerid"),
         "email": _EMAIL,
         "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
     },
@@ -153,17 +155,26 @@ def layout_signature(headers: Sequence[str], kind: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+_CORE_RANK = 1000   # a qualified header ranks after every exact spelling
+
+
 def map_by_name(headers: Sequence[str], kind: str) -> dict[str, tuple[int, int]]:
     """field -> (column index, rank of the synonym matched); best (lowest) rank wins, then leftmost column."""
     found: dict[str, tuple[int, int]] = {}
     taken: set[int] = set()
     norm = [normalise_header(h) for h in headers]
+    # a header's own words without its qualifier ("Email (Billing)", "Default Address City"), after every exact name
+    cores = [[normalise_header(c) for c in header_cores(h)] for h in headers]
     candidates = []
     for fld, names in SYNONYMS[kind].items():
         for rank, name in enumerate(names):
             for idx, h in enumerate(norm):
+                if fld == "customer_id" and h in STAFF_HEADERS and kind != "events":
+                    continue  # the till's user or staff member is not the customer
                 if h and h == name:
                     candidates.append((rank, idx, fld))
+                elif fld in CORE_FIELDS and name in cores[idx]:
+                    candidates.append((_CORE_RANK + rank, idx, fld))
     # a synonym that is the field's first choice beats a vaguer one, across fields
     for rank, idx, fld in sorted(candidates):
         if fld in found or idx in taken:

@@ -19,6 +19,8 @@ from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, an
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
 from insights.ingest.mapping.headers import (detect_kind, is_question, kind_confidence, layout_signature,
                                              map_by_name, normalise_header)
+from insights.ingest.mapping.profiles import (apply_people_rules, apply_profile, contact_fallbacks, profile_fallbacks,
+                                              recognise)
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Proposal:
     scores: dict[str, int] = field(default_factory=dict)
     kind_confidence: float = 1.0         # how sure the detected kind is (1.0 when the owner gave it)
     kind_runner_up: str | None = None    # the next most likely kind
+    profile: str | None = None           # the vendor layout recognised (see ``mapping.profiles``)
+    notes: list[str] = field(default_factory=list)
+    fallbacks: dict[str, list[int]] = field(default_factory=dict)  # field -> columns filling its empty cells
 
 
 def content_votes(headers: Sequence[str], profiles: list[ColumnProfile], has_header: bool) -> dict[str, int]:
@@ -58,6 +63,11 @@ def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfi
     """Kind (unless given) and mapping for a file from its headers and column profiles."""
     detected, scores = detect_kind(headers, content_votes(headers, profiles, has_header) if profiles else None)
     sureness, runner_up = kind_confidence(scores) if kind is None else (1.0, None)
+    vendor = recognise(headers) if has_header else None
+    if kind is None and vendor is not None:
+        # a vendor's whole header set is stronger evidence than any one column
+        detected, sureness = vendor.kind, max(sureness, 0.95)
+        runner_up = runner_up if runner_up != vendor.kind else None
     kind = kind or detected
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -68,7 +78,17 @@ def propose(headers: Sequence[str], kind: str | None, profiles: list[ColumnProfi
         mapping[fld] = idx
         confidence[fld] = "name" if rank < 3 else "name (variant)"
     map_by_content(profiles, kind, mapping, confidence, has_header, headers)
-    return Proposal(kind, mapping, confidence, scores, sureness, runner_up)
+    vendor = vendor if vendor is not None and vendor.kind == kind else None
+    notes = [f"Layout recognised: {vendor.name} export."] + list(vendor.notes) if vendor else []
+    if vendor:
+        apply_profile(vendor, headers, mapping, confidence)
+    if has_header:
+        notes += apply_people_rules(kind, headers, profiles, mapping, confidence)
+    fallbacks = contact_fallbacks(kind, headers, mapping) if has_header else {}
+    if vendor:
+        profile_fallbacks(vendor, headers, mapping, fallbacks)
+    return Proposal(kind, mapping, confidence, scores, sureness, runner_up, vendor.name if vendor else None,
+                    notes, fallbacks)
 
 
 DATE_ORDERS = ("dmy", "mdy")
@@ -97,6 +117,8 @@ class FilePlan:
         # reasons the owner must confirm before loading (e.g. the only date names a shipping deadline)
         self.needs_confirmation: list[str] = []
         self.remembered = False
+        self.role_override: str | None = None   # "orders" when a file itemising this one is loaded with it
+        self._mapping_notes: list[str] = []
         self._memory = memory or {}
         self._profiles = self._profile()
         self._propose(kind, use_memory=True)
@@ -128,6 +150,10 @@ class FilePlan:
         self.kind_scores = proposal.scores
         self.kind_confidence = proposal.kind_confidence
         self.kind_runner_up = proposal.kind_runner_up
+        self.profile = proposal.profile
+        self.fallbacks = proposal.fallbacks
+        self.notes = [n for n in self.notes if n not in self._mapping_notes] + proposal.notes
+        self._mapping_notes = list(proposal.notes)
         self.remembered = False
         if use_memory:
             remembered = self._memory.get(layout_signature(self.columns, self.kind))
@@ -220,6 +246,8 @@ class FilePlan:
         """``orders`` for a transactions file with order numbers and dates but no prices; ``payments`` for one
         with order numbers and payment columns but no products or prices (see ``mapping.order_files``);
         else ``lines``."""
+        if self.role_override:
+            return self.role_override
         m = self.mapping
         if self.kind == "transactions" and file_role(self.columns, m) == "payments":
             return "payments"

@@ -37,7 +37,7 @@ filters; :mod:`.joins` holds its pyarrow joins), :mod:`.store` (scores kept thro
 from insights.predictions.churn.definition import (CANCELLED_STATUSES, GAP_QUANTILES, MIN_WINDOW_DAYS, ChurnDataError,
                                                   ChurnDefinition, churn_definition, churn_window, detect_kind,
                                                   gap_quantiles)
-from insights.predictions.churn.evaluation import calibration, quality, quality_sentences
+from insights.predictions.churn.evaluation import calibration, headline, quality, quality_sentences
 from insights.predictions.churn.export import export_for_email
 from insights.predictions.churn.features import (LEAKY_NAME_PARTS, SHOP_MODEL_FEATURES, model_columns, shop_features,
                                                  shop_labels, subscription_table)
@@ -54,7 +54,7 @@ __all__ = [
     "ChurnDataError", "ChurnDefinition", "ChurnResult",
     "action_summary", "calibration", "churn_definition", "churn_window", "detect_kind", "expected_values", "explain",
     "explain_columns", "export_for_email", "filter_watchlist", "fit_churn", "gap_quantiles", "load_churn_scores",
-    "model_columns", "quality", "quality_sentences", "reason_counts", "score_workspace", "shop_features",
+    "headline", "model_columns", "quality", "quality_sentences", "reason_counts", "score_workspace", "shop_features",
     "shop_labels", "split_reasons", "subscription_table", "suggest_actions", "value_tiers", "watchlist_rows",
     "write_churn_scores",
 ]

@@ -36,6 +36,8 @@ def quality(churned, probability) -> dict:
         "base_rate": base,
         "customers": int(n),
         "churned": int(y.sum()),
+        "top_customers": int(top_n) if n else 0,
+        "top_churned": int(y[top].sum()) if n else 0,
     }
 
 
@@ -66,6 +68,18 @@ def bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str | 
     if np.isnan(p).any():
         p = np.where(np.isnan(p), np.nanmean(p), p)
     return p, None
+
+
+def headline(result: ChurnResult) -> str | None:
+    """The model's worth in one plain sentence, from the customers held out of fitting: how many of those it
+    flags first really stopped buying, against a random pick."""
+    model = result.metrics["model"]
+    flagged, hit, lift = model.get("top_customers"), model.get("top_churned"), model.get("top_decile_lift")
+    if not flagged or not lift:
+        return None
+    times = f"{lift:.1f}× as many as a random pick would find" if lift >= 1.05 else "no more than a random pick"
+    return (f"We checked the model on {model['customers']:,} customers it had not seen: of the {flagged:,} it "
+            f"flagged first, {hit:,} did stop buying — {times}.")
 
 
 def quality_sentences(result: ChurnResult) -> list[str]:

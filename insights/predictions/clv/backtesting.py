@@ -12,7 +12,9 @@ import pandas as pd
 
 from insights.core.dates import as_date
 from insights.core.db import query_df
+from insights.core.money import format_money
 from insights.core.workspace import connection
+from insights.performance.kpis import data_currency
 from insights.predictions.clv.fit import fit_models
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds
 
@@ -73,7 +75,7 @@ def _span_text(days: int) -> str:
 
 def backtest_sentences(start: dt.date, calibration_end: dt.date, holdout_days: int, predicted: float,
                        actual: int, customers: int, predicted_revenue: float | None = None,
-                       actual_revenue: float | None = None) -> list[str]:
+                       actual_revenue: float | None = None, currency: str | None = None) -> list[str]:
     """Plain sentences about a backtest, e.g. "Fitted on Jan 2010–Jun 2011, the model expected 5,120 repeat
     orders in the next 6 months; there were 4,870: 5% high."."""
     out = []
@@ -88,8 +90,8 @@ def backtest_sentences(start: dt.date, calibration_end: dt.date, holdout_days: i
     if predicted_revenue is not None and actual_revenue is not None and actual_revenue > 0:
         err = 100.0 * (predicted_revenue - actual_revenue) / actual_revenue
         verdict = "spot on" if round(err) == 0 else f"{abs(err):.0f}% {'high' if err > 0 else 'low'}"
-        out.append(f"It expected {predicted_revenue:,.0f} in revenue from those repeat orders; they brought "
-                   f"{actual_revenue:,.0f}: {verdict}.")
+        out.append(f"It expected {format_money(predicted_revenue, currency)} in revenue from those repeat orders; "
+                   f"they brought {format_money(actual_revenue, currency)}: {verdict}.")
     out.append("(An order here is a purchase day: several orders by one customer on one day count once. "
                "Customers who first bought during the held-out stretch are not part of the test.)")
     return out
@@ -152,6 +154,6 @@ def backtest(ws_or_con, holdout_days: int | None = None, time_unit_days: float =
     actual_revenue = float(summary["holdout_spend"].sum())
     predicted, actual = float(per_customer.sum()), int(summary["holdout_purchases"].sum())
     sentences = backtest_sentences(first, calibration_end, holdout_days, predicted, actual, len(summary),
-                                   predicted_revenue, actual_revenue)
+                                   predicted_revenue, actual_revenue, data_currency(con))
     return Backtest(first, calibration_end, last, len(summary), predicted, actual, by_week, by_frequency,
                     predicted_revenue, actual_revenue, models.params, sentences)

@@ -73,7 +73,8 @@ final as (
         f_unit_price                                                                 as unit_price,
         -- a line whose status says cancelled/returned but whose quantity is positive is the sale undone:
         -- it nets to zero (its amount is reported as excluded by status)
-        case when _status_zeroed then 0::decimal(18,4) else f_revenue end           as revenue,
+        -- a refund written beside the sale (_refund, e.g. Stripe's Amount Refunded) is taken off its line
+        case when _status_zeroed then 0::decimal(18,4) else f_revenue - _refund end as revenue,
         upper(f_currency)                                                            as currency,
         f_channel                                                                    as channel,
         f_country                                                                    as country,

@@ -1,0 +1,46 @@
+"""The voice of the customer: NPS and satisfaction with intervals, by period and group, comment themes and
+sentiment, and how feedback joins to value.
+
+    python -m insights voice --workspace PATH [--themes N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.voice import voice_report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--themes", type=int, default=None, metavar="N",
+                        help="number of comment themes (default: from the number of comments, 3 to 8)")
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    try:
+        report = voice_report(ws, n_themes=args.themes)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    if report.empty:
+        print("No survey answers or reviews are loaded yet: load an NPS survey export or a reviews file.")
+        return 0
+    n = report.nps
+    if n["responses"]:
+        print(f"NPS {n['score']:+.0f} from {n['responses']:,} answers (95% interval {n['ci_low']:+.0f} to "
+              f"{n['ci_high']:+.0f}): {n['promoters']:,} promoters, {n['passives']:,} passives, "
+              f"{n['detractors']:,} detractors.")
+    c = report.csat
+    if c["responses"]:
+        print(f"Ratings: {c['share_satisfied']:.0%} gave 4 or 5 of {c['responses']:,} (mean {c['mean']:.1f}).")
+    for t in report.themes[:5]:
+        impact = f", NPS {t['nps_impact']:+.1f} without it" if t["nps_impact"] is not None else ""
+        print(f"- {t['label']}: {t['responses']:,} comments{impact}")
+    for note in report.notes:
+        print(note)
+    return 0

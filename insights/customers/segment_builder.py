@@ -259,6 +259,12 @@ def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int 
     return [r[0] for r in rows]
 
 
+def late_known(ws) -> bool:
+    """Whether any order's lateness is known (delivery dates or a late flag or tag): the filter
+    ``last_order_late`` can then say something."""
+    return bool(connection(ws).execute(sql_text("queries/customers/segments/late_known.sql")).fetchall()[0][0])
+
+
 def _figures(group: pd.DataFrame, total_customers: int, total_revenue: float) -> dict:
     n = len(group)
     orders = float(group["orders"].sum())

@@ -200,6 +200,12 @@ if builder_tab.open:
                                     key="seg_b_spend")
         since = f2.date_input("Last order on or after", None, key="seg_b_since")
         consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
+        # order attributes, offered where the shop's files carry them
+        tags = session.memo("seg_field_values", segment_builder.field_values, ws, "tag")
+        if tags:
+            choices["tag"] = f1.multiselect("Had an order tagged", tags, key="seg_b_tag")
+        if session.memo("seg_late_known", segment_builder.late_known, ws):
+            choices["last_order_late"] = True if f2.checkbox("Last order was late", key="seg_b_late") else None
         choices["orders"] = (min_orders or None, None)
         choices["net_revenue"] = (min_spend or None, None)
         choices["last_order_date"] = (since, None)

@@ -119,7 +119,7 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
     """Lines per :class:`FileReport`: kind, format, mapping, the rows' accounting with reasons, revenue, notes."""
     out = []
     for n, f in enumerate(files):
-        out.append(f"{f.name}  ({f.kind}{', orders table' if f.role == 'orders' else ''})")
+        out.append(f"{f.name}  ({f.kind}{', ' + f.role + ' table' if f.role in ('orders', 'payments') else ''})")
         if kinds is not None:
             out.append(_kind_line(f, kinds[n]))
         facts = [f"format {f.format}"]
@@ -147,6 +147,10 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
                           if f.revenue_excluded_by_status else "")
                        + (f" + refunded {_fmt_money(f.revenue_refunded)}" if f.revenue_refunded else ""))
+        if f.order_date_column:
+            out.append(f"  orders dated by: {f.order_date_column}")
+        if f.attributes:
+            out.append("  kept as order attributes: " + ", ".join(f.attributes))
         for note in f.notes:
             out.append(f"  note: {note}")
         out.append("")

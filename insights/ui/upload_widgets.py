@@ -92,6 +92,7 @@ def accounting_table(report) -> None:
             "Rejected": f.rows_rejected, "Set aside": f.rows_set_aside,
             "Revenue in file": format_money(f.revenue_read, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
             "Revenue loaded": format_money(f.revenue_loaded, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Orders dated by": getattr(f, "order_date_column", None) or "",
             "Note": "already loaded — nothing changed" if f.already_loaded else "",
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True)
@@ -100,6 +101,11 @@ def accounting_table(report) -> None:
                    **{f"set aside: {k}": v for k, v in (f.set_aside_by_reason or {}).items()}}
         if reasons:
             st.caption(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items()))
+        if getattr(f, "attributes", None):
+            st.caption(escape_markdown(f"{f.name}: kept as order attributes (flags, tags, codes, later dates): "
+                                       + ", ".join(f.attributes)))
+        if getattr(f, "reconciliation", None):
+            st.caption(escape_markdown(f"{f.name}: {f.reconciliation.get('summary', '')}"))
 
 
 def health_panel(items) -> None:

@@ -114,7 +114,8 @@ def test_olist_related_tables(shared_data, tmp_workspace):
     * ``olist_customers_dataset`` is the customer list: ``customer_unique_id`` is the person and the per-order
       ``customer_id`` is a second id that links each order to that person.
     * ``olist_order_reviews_dataset`` is feedback (score 1–5 and comment), linked to the person by order.
-    * payments are not loaded: they restate the items' revenue (plus freight) per order.
+    * payments are not part of this load: they load as order attributes and are reconciled against the items
+      plus freight (tests/ingest/test_olist_orders.py).
     """
     folder = shared_data / "olist_brazilian_ecommerce" / "sample_15k_orders"
     names = ["olist_customers_dataset.csv", "olist_orders_dataset.csv", "olist_order_items_dataset.csv",

@@ -21,7 +21,9 @@ from insights.ingest.load.report import FileReport, IngestReport, workspace_summ
 from insights.ingest.load.undo import record_last_load
 from insights.ingest.load.vendor_rows import pair_itemised
 from insights.ingest.mapping.fields import FIELD_LABELS
+from insights.ingest.mapping.date_roles import resolve_with_orders_tables
 from insights.ingest.mapping.headers import layout_signature
+from insights.ingest.mapping.order_files import catalog_message, file_role
 
 Progress = Callable[[float, str], None]
 
@@ -49,6 +51,9 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> Inge
 def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestReport:
     progress = progress or (lambda f, m: None)
     for plan in plans:
+        if plan.kind == "transactions" and file_role(plan.columns, plan.mapping) == "catalog":
+            raise IngestError(plan.name, None, None, "orders or order lines (order numbers with prices)",
+                              got="a product catalog", hint=catalog_message(plan.columns))
         missing = plan.missing_required()
         if missing:
             no_names = not plan.has_header
@@ -59,8 +64,10 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
                               hint="Add a header row that names the columns, or map them on the Upload page"
                               if no_names else None)
     pair_itemised(plans)    # a summary export loaded with its item-level export is the orders table of it
-    # orders tables first, so the lines loaded with them can be completed
-    ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
+    resolve_with_orders_tables(plans)       # their purchase date dates the lines: nothing left to confirm
+    # orders tables first, so the lines loaded with them can be completed; payments last, to be reconciled
+    # against the lines
+    ordered = sorted(plans, key=lambda p: {"orders": 0, "payments": 2}.get(p.role, 1))
     reports: dict[int, FileReport] = {}
     with ws.transaction() as con:
         loader = Loader(con, ordered)

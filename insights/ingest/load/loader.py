@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Callable, Sequence
 
 from insights.core.db import cursor, first_row, sql_text
+from insights.ingest.load import payments
 from insights.ingest.load.accounting import account_rows
+from insights.ingest.load.attributes import attribute_columns, attribute_table, insert_attributes
 from insights.ingest.load.classify import classify
 from insights.ingest.load.hashing import hash_rows
 from insights.ingest.load.incoming import register, unregister
@@ -35,20 +37,23 @@ class Loader:
         self.order_headers = OrderHeaders(con)  # the orders tables of this batch
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
+        self.has_payments = any(p.role == "payments" for p in plans)
         for plan in plans:
-            if plan.role != "orders":
+            if plan.role not in ("orders", "payments"):
                 table = TABLE_FOR_KIND[plan.kind]
                 self.later_files[table] = self.later_files.get(table, 0) + 1
 
     def create_tables(self) -> None:
         """The batch's temp tables: order headers, the new rows' customer keys and row hashes."""
         self.order_headers.create_tables()
+        payments.create_table(self.con)
         self.con.execute("create or replace temp table _batch_keys (cid varchar, ref varchar, email varchar, "
                          "phone varchar, crm integer)")
         self.con.execute("create or replace temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
 
     def drop_tables(self) -> None:
         self.order_headers.drop_tables()
+        payments.drop_table(self.con)
         for tmp in ("_batch_keys", "_batch_hashes"):
             self.con.execute(f"drop table if exists {tmp}")  # fixed names
 
@@ -62,7 +67,10 @@ class Loader:
             mapping={f: plan.columns[i] for f, i in plan.mapping.items() if i is not None}, role=plan.role,
             date_formats={plan.columns[plan.mapping[f]]: getattr(fmt, "label", str(fmt))
                           for f, fmt in plan.date_formats.items() if plan.mapping.get(f) is not None})
-        report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) if n not in report.notes)
+        report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) + list(plan.needs_confirmation)
+                            if n not in report.notes)
+        if plan.kind == "transactions" and plan.mapping.get("ordered_at") is not None:
+            report.order_date_column = plan.columns[plan.mapping["ordered_at"]]
         ragged = list(raw.rejected or [])
         report.rows_read = raw.data.num_rows + len(ragged)
         if self._loaded_before(plan, report):
@@ -76,10 +84,17 @@ class Loader:
             staged.hash_hi, staged.hash_lo = hashing.result()
         classify(con, plan, staged, table)
         account_rows(con, plan, staged, ragged, report)
+        kept_as = attribute_columns(plan)
+        report.attributes = list(dict.fromkeys(c.header for c in kept_as))
+        staged.attributes = attribute_table(plan, staged, kept_as)
+        if plan.role == "payments":
+            payments.reconcile_payments(con, staged, report)
+            insert_attributes(con, staged.attributes, staged, report.file_id, None)
+            return report
         register(con, plan, staged)
         try:
             if plan.role == "orders":
-                self.order_headers.add(plan, report)
+                self.order_headers.add(plan, report, staged)
                 return report
             self._batch_keys(plan)
             if self.later_files.get(table, 0) > 1:     # a later file of this batch must see these rows as loaded
@@ -88,6 +103,8 @@ class Loader:
             if plan.kind == "transactions":
                 self._money(report)
                 store_order_money(con, plan, report)
+                if self.has_payments:
+                    payments.remember_line_money(con, staged)
         finally:
             unregister(con)
         self.later_files[table] = self.later_files.get(table, 0) - 1
@@ -144,6 +161,8 @@ class Loader:
                 if plan.kind == "feedback":
                     params["default_kind"] = self._default_feedback_kind()
                 con.execute(f'insert into "{table}" ' + sql_text(f"staging/{table}.sql"), params)
+                if staged.attributes is not None:
+                    insert_attributes(con, staged.attributes, staged, report.file_id, first_id)
             finally:
                 unregister(con)
         self.pending.clear()

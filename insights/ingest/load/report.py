@@ -24,6 +24,9 @@ class FileReport:
     date_formats: dict[str, str] = field(default_factory=dict)   # the file's header -> how its dates are written
     mapping: dict[str, str] = field(default_factory=dict)   # canonical field -> the file's header
     role: str = "lines"
+    order_date_column: str | None = None    # the column (and file) that dates the orders of this file
+    attributes: list[str] = field(default_factory=list)   # the file's columns kept as order/line attributes
+    reconciliation: dict = field(default_factory=dict)    # a payments file against its orders' items + freight
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0

@@ -39,7 +39,10 @@ CHECKS = {
 
 
 def checks_for(plan) -> list[tuple]:
-    """The checks of ``plan``'s rows: an orders table (no products or prices) needs only its number and date."""
+    """The checks of ``plan``'s rows: an orders table (no products or prices) needs only its number and date,
+    a payments table its order number."""
     if plan.role == "orders":
         return [c for c in CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
+    if plan.role == "payments":     # a payments table: order attributes, keyed by the order number only
+        return [c for c in CHECKS["transactions"] if c[0] == "order_id"]
     return CHECKS[plan.kind]

@@ -36,6 +36,7 @@ class Staged:
     aside: list[tuple[int, str]] = field(default_factory=list)   # (row index, reason)
     hash_hi: pa.Array | None = None
     hash_lo: pa.Array | None = None
+    attributes: pa.Table | None = None                 # order/line attributes of the kept rows (load.attributes)
     preset_aside: dict[int, str] = field(default_factory=dict)  # row index -> reason, decided by a vendor rule
 
     def null(self, fld: str) -> np.ndarray:
@@ -88,7 +89,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
     staged = Staged(n, rows, columns, bad)
     derive(plan, report, staged, raw_columns, order_headers)
-    if kind == "transactions":
+    if kind == "transactions" and plan.role != "payments":
         _derive_transactions(plan, report, staged, order_headers)
     if "f_email" in columns:
         columns["f_email"] = pc.utf8_lower(columns["f_email"])

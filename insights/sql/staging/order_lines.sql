@@ -40,9 +40,11 @@ status_flags as (
 flagged as (
     select
         i.*,
-        -- cancellation: an invoice number with a C prefix, a cancelled status, or a negative quantity
-        -- that is not marked as a return
-        ((left(i.f_order_id, 1) in ('C', 'c') and substr(i.f_order_id, 2, 1) between '0' and '9')
+        -- cancellation: an invoice number that is a C and digits (C536379), a cancelled status, or a negative
+        -- quantity that is not marked as a return. A hexadecimal order id that happens to start with c and a
+        -- digit (Olist's c3b0…) is not a cancellation
+        ((left(i.f_order_id, 1) in ('C', 'c') and substr(i.f_order_id, 2, 1) between '0' and '9'
+          and regexp_full_match(i.f_order_id, '[Cc][0-9]+'))
          or s.says_cancelled
          or (i.f_quantity < 0 and not s.says_returned))                            as is_cancellation_raw,
         s.says_returned                                                             as is_return_raw,

@@ -119,11 +119,14 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
                           if f.revenue_excluded_by_status else ""))
         for note in f.notes:
             out.append(f"  note: {note}")
+        for warning in f.warnings:
+            out.append(f"  warning: {warning}")
         out.append("")
     w = report.workspace
     out.append(f"Workspace: {w['customers']:,} customers, {w['orders']:,} orders, {w['order_lines']:,} order lines, "
                f"net revenue {_fmt_money(w['net_revenue'])}; {w['customer_records']:,} customer records, "
-               f"{w['events']:,} events, {w['feedback']:,} feedback answers")
+               f"{w['events']:,} events, {w['feedback']:,} feedback answers; "
+               f"{w['consenting_customers']:,} customers may be e-mailed")
     return "\n".join(out)
 
 

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from insights.core.db import first_row
+from insights.ingest.load.consent import consent_state
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ def health_report(ws) -> list[HealthItem]:
         "have ordered yet"
         + (f" ({merged:,} ids, e-mails or phones were folded into another customer)." if merged else "."),
         "Check the identity merges if two different people seem to have been joined."))
+    consent = consent_state(con)
+    if consent.customers:
+        items.append(HealthItem(
+            "consent", "Customers who may be e-mailed", f"{consent.consenting:,}", OK if consent.known else WARNING,
+            consent.warning or (f"Exports for an e-mail tool hold only customers who agreed to e-mail and have an "
+                                f"address; {consent.said_no:,} said no or unsubscribed."),
+            "" if consent.known else "Map the opt-in column of your customer list on the Upload page (or upload "
+                                     "your e-mail tool's audience export)."))
     if lines:
         orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
                 count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),

@@ -18,6 +18,8 @@ from insights.ingest.load.order_headers import OrderHeaders
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
 from insights.ingest.load.stage import stage
+from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.values.labels import LabelBook
 
 
 class Loader:
@@ -34,6 +36,8 @@ class Loader:
         self.order_headers = OrderHeaders(con)  # the orders tables of this batch
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
+        # one spelling per channel, country, status, device and category across the workspace and this upload
+        self.labels = LabelBook(lambda: con.execute(sql_text("queries/ingest/labels/stored_labels.sql")).fetchall())
         for plan in plans:
             if plan.role != "orders":
                 table = TABLE_FOR_KIND[plan.kind]
@@ -71,6 +75,7 @@ class Loader:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             hashing = pool.submit(hash_rows, con, plan)
             staged = stage(plan, report, self.order_headers)
+            self.labels.normalise_columns(FIELDS[plan.kind], staged.columns)
             staged.hash_hi, staged.hash_lo = hashing.result()
         classify(con, plan, staged, table)
         account_rows(con, plan, staged, ragged, report)

@@ -44,6 +44,7 @@ for upload in uploads or []:
             plan.set_kind(kind)
         upload_widgets.date_order_question(plan, key)
         upload_widgets.mapping_editor(plan, FIELDS[plan.kind], FIELD_LABELS, key)
+        upload_widgets.consent_notice(plan)
         st.markdown("**Preview** (first rows as in your file)")
         st.dataframe(plan.preview, hide_index=True, height=220)
         plans.append(plan)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
+from insights.ingest.load.consent import implied_consent
 
 NOT_IN_FILE = "— not in this file —"
 SEVERITY_ICON = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}
@@ -82,6 +84,19 @@ def mapping_editor(plan, fields, labels, key: str) -> None:
             plan.set_mapping(field, wanted)
 
 
+def consent_notice(plan) -> None:
+    """Before loading: a customer list without an e-mail opt-in column means nobody in it can be e-mailed."""
+    if plan.kind != "customers" or plan.mapping.get("consent_email") is not None:
+        return
+    implied = implied_consent(plan.columns, plan.name)
+    if implied is not None:
+        st.info(f"A Mailchimp audience export of {implied.status} contacts: e-mail consent will be recorded as "
+                f"{'yes' if implied.consent else 'no'} for everyone in it.", icon="📬")
+    else:
+        st.warning("No consent column: 0 customers of this file can be e-mailed. Choose the opt-in column for "
+                   "“E-mail opt-in” above, or confirm later in the export that they agreed to e-mail.", icon="⚠️")
+
+
 def accounting_table(report) -> None:
     """Rows read = loaded + rejected + set aside, per file, with revenue reconciliation."""
     rows = []
@@ -99,6 +114,8 @@ def accounting_table(report) -> None:
                    **{f"set aside: {k}": v for k, v in (f.set_aside_by_reason or {}).items()}}
         if reasons:
             st.caption(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items()))
+        for warning in getattr(f, "warnings", None) or []:
+            st.warning(f"**{escape_markdown(f.name)}**: {warning}", icon="⚠️")
 
 
 def health_panel(items) -> None:

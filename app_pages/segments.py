@@ -231,6 +231,8 @@ if builder_tab.open:
         include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
                                   key="seg_export_all")
         contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
+        for warning in contacts.warnings:   # fixed text: no consent was ever loaded
+            st.warning(warning, icon="⚠️")
         e1, e2 = st.columns(2)
         for col, fmt in ((e1, "csv"), (e2, "xlsx")):
             # the file is written only when the button is clicked (a callable): counts show at once

@@ -43,6 +43,7 @@ for upload in uploads or []:
         upload_preview.kind_choice(plan, key)
         upload_widgets.date_order_question(plan, key)
         upload_widgets.mapping_editor(plan, FIELDS[plan.kind], FIELD_LABELS, key)
+        upload_widgets.consent_notice(plan)
         # more per-file choices go here, one call each; the expected outcome is filled in below
         outcomes.append(st.container())
         plans.append(plan)

@@ -111,7 +111,8 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
     w = report.workspace
     out.append(f"Workspace: {w['customers']:,} customers, {w['orders']:,} orders, {w['order_lines']:,} order lines, "
                f"net revenue {_fmt_money(w['net_revenue'])}; {w['customer_records']:,} customer records, "
-               f"{w['events']:,} events, {w['feedback']:,} feedback answers")
+               f"{w['events']:,} events, {w['feedback']:,} feedback answers; "
+               f"{w['consenting_customers']:,} customers may be e-mailed")
     return "\n".join(out)
 
 
@@ -153,6 +154,8 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
             out.append("  kept as order attributes: " + ", ".join(f.attributes))
         for note in f.notes:
             out.append(f"  note: {note}")
+        for warning in f.warnings:
+            out.append(f"  warning: {warning}")
         out.append("")
     return out
 

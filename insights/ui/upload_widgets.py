@@ -10,6 +10,7 @@ from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
+from insights.ingest.load.consent import implied_consent
 
 NOT_IN_FILE = "— not in this file —"
 SEVERITY_ICON = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}
@@ -83,6 +84,19 @@ def mapping_editor(plan, fields, labels, key: str) -> None:
             plan.set_mapping(field, wanted)
 
 
+def consent_notice(plan) -> None:
+    """Before loading: a customer list without an e-mail opt-in column means nobody in it can be e-mailed."""
+    if plan.kind != "customers" or plan.mapping.get("consent_email") is not None:
+        return
+    implied = implied_consent(plan.columns, plan.name)
+    if implied is not None:
+        st.info(f"A Mailchimp audience export of {implied.status} contacts: e-mail consent will be recorded as "
+                f"{'yes' if implied.consent else 'no'} for everyone in it.", icon="📬")
+    else:
+        st.warning("No consent column: 0 customers of this file can be e-mailed. Choose the opt-in column for "
+                   "“E-mail opt-in” above, or confirm later in the export that they agreed to e-mail.", icon="⚠️")
+
+
 def accounting_table(report) -> None:
     """Rows read = loaded + rejected + set aside, per file, with revenue reconciliation."""
     rows = []
@@ -106,6 +120,8 @@ def accounting_table(report) -> None:
                                        + ", ".join(f.attributes)))
         if getattr(f, "reconciliation", None):
             st.caption(escape_markdown(f"{f.name}: {f.reconciliation.get('summary', '')}"))
+        for warning in getattr(f, "warnings", None) or []:
+            st.warning(f"**{escape_markdown(f.name)}**: {warning}", icon="⚠️")
 
 
 def health_panel(items) -> None:

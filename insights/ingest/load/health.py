@@ -14,6 +14,7 @@ from decimal import Decimal
 from insights.core.db import first_row
 from insights.ingest.load.foreign import order_gap, unlike_the_rest
 from insights.ingest.load.merges import accounts_joined
+from insights.ingest.load.consent import consent_state
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,14 @@ def health_report(ws) -> list[HealthItem]:
         "have ordered yet. " + joined.sentence(),
         "Download the list of joined customers on the Upload page if two different people seem to have been "
         "joined." if joined.customers else ""))
+    consent = consent_state(con)
+    if consent.customers:
+        items.append(HealthItem(
+            "consent", "Customers who may be e-mailed", f"{consent.consenting:,}", OK if consent.known else WARNING,
+            consent.warning or (f"Exports for an e-mail tool hold only customers who agreed to e-mail and have an "
+                                f"address; {consent.said_no:,} said no or unsubscribed."),
+            "" if consent.known else "Map the opt-in column of your customer list on the Upload page (or upload "
+                                     "your e-mail tool's audience export)."))
     if lines:
         orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
                 count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),

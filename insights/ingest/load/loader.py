@@ -21,6 +21,8 @@ from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
 from insights.ingest.load.shopify import store_order_money
 from insights.ingest.load.stage import stage
+from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.values.labels import LabelBook
 
 
 class Loader:
@@ -38,6 +40,8 @@ class Loader:
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
         self.has_payments = any(p.role == "payments" for p in plans)
+        # one spelling per channel, country, status, device and category across the workspace and this upload
+        self.labels = LabelBook(lambda: con.execute(sql_text("queries/ingest/labels/stored_labels.sql")).fetchall())
         for plan in plans:
             if plan.role not in ("orders", "payments"):
                 table = TABLE_FOR_KIND[plan.kind]
@@ -81,6 +85,7 @@ class Loader:
             # the hashing cursor is made here: making it in the thread would use ``con`` while staging does
             hashing = pool.submit(hash_rows, cursor(con), plan)
             staged = stage(plan, report, self.order_headers)
+            self.labels.normalise_columns(FIELDS[plan.kind], staged.columns)
             staged.hash_hi, staged.hash_lo = hashing.result()
         classify(con, plan, staged, table)
         account_rows(con, plan, staged, ragged, report)

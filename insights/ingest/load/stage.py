@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.load.consent import file_consent
 from insights.ingest.load.identity import normalise_phone
 from insights.ingest.load.parse import ARROW_TYPES, field_type, parse_field
 from insights.ingest.load.report import FileReport
@@ -87,6 +88,7 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
                 + ", ".join(f"row {rows[i]:,} “{v}”" for i, v in zip(first, cells)) + (" …" if count > 3 else ""))
     if kind == "customers":
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
+        file_consent(plan, report, columns, n)
     staged = Staged(n, rows, columns, bad)
     derive(plan, report, staged, raw_columns, order_headers)
     if kind == "transactions" and plan.role != "payments":

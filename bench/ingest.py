@@ -1,6 +1,7 @@
 """Ingest benchmark: seconds from a file to a loaded workspace with its health report, peak memory, ratio to pandas.
 
-    .venv/bin/python bench/ingest.py                  # Online Retail CSV and XLSX, 1M-row CSV and Parquet, 100k-row XLSX
+    .venv/bin/python bench/ingest.py                  # Online Retail CSV and XLSX, 1M-row CSV and Parquet,
+                                                      # 100k-row XLSX
     .venv/bin/python bench/ingest.py --only online_retail_xlsx   # one case
     .venv/bin/python bench/ingest.py --lines 200000   # smaller synthetic files
     .venv/bin/python bench/ingest.py --runs 5         # median and best of 5 runs per case (default 3)

@@ -6,8 +6,8 @@ the tests; never into the repository).
 The workbook holds what UCI's does: one sheet "Online Retail", a header row, quantities, prices and customer
 numbers as numbers (``17850``), InvoiceDate as an Excel date-time serial with a date format, and text as openpyxl
 writes it (inline strings): 541,910 rows, about 229 MB of sheet XML packed about 9 times, as the workbook
-pandas/openpyxl write from the CSV. openpyxl's write-only mode takes over a minute of CPU for it; this writes the same XML a block of rows at a
-time with pandas' vectorised string operations, several times faster.
+pandas/openpyxl write from the CSV. openpyxl's write-only mode takes over a minute of CPU for it; this writes the
+same XML a block of rows at a time with pandas' vectorised string operations, several times faster.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ Target="styles.xml"/></Relationships>"""
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
 <fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>\
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+<fills count="2"><fill><patternFill patternType="none"/></fill>\
+<fill><patternFill patternType="gray125"/></fill></fills>\
 <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
 <cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\

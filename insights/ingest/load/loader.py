@@ -9,7 +9,7 @@ import uuid
 from decimal import Decimal
 from typing import Callable, Sequence
 
-from insights.core.db import first_row, sql_text
+from insights.core.db import cursor, first_row, sql_text
 from insights.ingest.load.accounting import account_rows
 from insights.ingest.load.classify import classify
 from insights.ingest.load.hashing import hash_rows
@@ -68,10 +68,16 @@ class Loader:
             return report
         report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            hashing = pool.submit(hash_rows, con, plan)
-            staged = stage(plan, report, self.order_headers)
-            staged.hash_hi, staged.hash_lo = hashing.result()
+        # the hashing thread gets its cursor from here: taking one runs a statement on ``con``, which DuckDB
+        # refuses ("connection is busy") while this thread is using ``con`` to stage the rows
+        hash_cursor = cursor(con)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                hashing = pool.submit(hash_rows, hash_cursor, plan)
+                staged = stage(plan, report, self.order_headers)
+                staged.hash_hi, staged.hash_lo = hashing.result()
+        finally:
+            hash_cursor.close()
         classify(con, plan, staged, table)
         account_rows(con, plan, staged, ragged, report)
         register(con, plan, staged)

@@ -1,42 +1,26 @@
 """UCI's Online Retail as UCI ships it: `Online Retail.xlsx`, 541,909 rows, about 23 MB packed and 234 MB of XML
 (9 times compressed). It used to be refused as a zip bomb before a row was read. Written here from the shared
-CSV (real Excel dates and numbers, as UCI's workbook holds them), loaded, and held against the CSV's load."""
+CSV (real Excel dates and numbers, as UCI's workbook holds them; ``bench/retail_workbook.py`` writes the XML
+openpyxl would, several times faster), loaded, and held against the CSV's load."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
 
-import pandas as pd
 import pytest
-from openpyxl import Workbook
 
+from bench.retail_workbook import write_online_retail_xlsx
 from insights.core.workspace import Workspace
 from insights.ingest import ingest_files
 
 pytestmark = pytest.mark.slow
 
 
-def _write_workbook(raw: pd.DataFrame, path) -> None:
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("Online Retail")
-    sheet.append(list(raw.columns))
-    dates = pd.to_datetime(raw["InvoiceDate"], format="%Y-%m-%d %H:%M:%S").dt.to_pydatetime()
-    quantity = raw["Quantity"].astype(int).tolist()
-    price = raw["UnitPrice"].astype(float).tolist()
-    customer = [float(c) if c else None for c in raw["CustomerID"]]   # UCI's sheet holds 17850.0
-    for row in zip(raw["InvoiceNo"], raw["StockCode"], raw["Description"], quantity, dates, price, customer,
-                   raw["Country"]):
-        sheet.append(list(row))
-    wb.save(path)
-
-
 @pytest.fixture(scope="module")
 def loads(shared_data, tmp_path_factory):
     csv = shared_data / "uci_online_retail" / "online_retail.csv.gz"
-    raw = pd.read_csv(csv, dtype=str, keep_default_na=False)
-    xlsx = tmp_path_factory.mktemp("uci") / "Online Retail.xlsx"
-    _write_workbook(raw, xlsx)
+    xlsx = write_online_retail_xlsx(tmp_path_factory.mktemp("uci") / "Online Retail.xlsx", csv)
     out = {}
     for name, path in (("csv", csv), ("xlsx", xlsx)):
         ws = Workspace.in_memory()

@@ -81,12 +81,17 @@ class Loader:
             return report
         report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            # the hashing cursor is made here: making it in the thread would use ``con`` while staging does
-            hashing = pool.submit(hash_rows, cursor(con), plan)
-            staged = stage(plan, report, self.order_headers)
-            self.labels.normalise_columns(FIELDS[plan.kind], staged.columns)
-            staged.hash_hi, staged.hash_lo = hashing.result()
+        # the hashing thread gets its cursor from here: taking one runs a statement on ``con``, which DuckDB
+        # refuses ("connection is busy") while this thread is using ``con`` to stage the rows
+        hash_cursor = cursor(con)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                hashing = pool.submit(hash_rows, hash_cursor, plan)
+                staged = stage(plan, report, self.order_headers)
+                self.labels.normalise_columns(FIELDS[plan.kind], staged.columns)
+                staged.hash_hi, staged.hash_lo = hashing.result()
+        finally:
+            hash_cursor.close()
         classify(con, plan, staged, table)
         account_rows(con, plan, staged, ragged, report)
         kept_as = attribute_columns(plan)

@@ -8,7 +8,7 @@ from insights.ingest import health_report, load_prepared, prepare_file, rejects_
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS, KIND_LABELS, KINDS
-from insights.ui import identity_widgets, session, undo_load, upload_widgets
+from insights.ui import file_warnings, identical_rows, identity_widgets, session, undo_load, upload_widgets
 
 st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
@@ -54,10 +54,12 @@ if plans:
     for name, missing in problems:
         st.warning(f"**{name}**: choose a column for {', '.join(FIELD_LABELS.get(f, f) for f in missing)} "
                    "before loading.")
+    set_aside_identical = identical_rows.set_aside_choice()
     if st.button(f"Load {len(plans)} file{'s' if len(plans) > 1 else ''}", type="primary", disabled=bool(problems)):
         target = session.writable_workspace()
         bar = st.progress(0.0, text="Reading files…")
-        report = load_prepared(target, plans, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
+        report = load_prepared(target, plans, progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg),
+                               set_aside_identical=set_aside_identical)
         bar.progress(1.0, text="Done")
         st.session_state["clueboard_last_report"] = report
         session.set_workspace(target, sample=False)
@@ -67,6 +69,8 @@ report = st.session_state.get("clueboard_last_report")
 if report is not None:
     st.header("What was loaded")
     upload_widgets.accounting_table(report)
+    identical_rows.kept_notice(report, plans)
+    file_warnings.file_warnings(report)
     rejects = rejects_frame(ws)
     if len(rejects):
         st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",

@@ -3,6 +3,7 @@
     python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json]
         [--kind transactions]                            # every file is of this kind
         [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
+        [--set-aside-identical]                          # identical rows of files without an id set aside too
 
 Each file is read (format, encoding and delimiter detected), recognised as one of four kinds and mapped to
 the canonical fields by its headers (or remembered from an earlier file of the same layout). The report says the
@@ -34,6 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
+    parser.add_argument("--set-aside-identical", action="store_true",
+                        help="set identical rows aside even in files with no order, event or review id (by "
+                             "default they are kept and reported: they can be separate real purchases)")
 
 
 def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | None]:
@@ -117,6 +121,8 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
                        f" + set aside {_fmt_money(f.revenue_set_aside)} + rejected {_fmt_money(f.revenue_rejected)}"
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
                           if f.revenue_excluded_by_status else ""))
+        for warning in getattr(f, "warnings", []):
+            out.append(f"  warning: {warning}")
         for note in f.notes:
             out.append(f"  note: {note}")
         out.append("")
@@ -140,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        report = load_prepared(ws, plans)
+        report = load_prepared(ws, plans, set_aside_identical=args.set_aside_identical)
     except IngestError as err:
         print(f"Nothing was loaded: {err}", file=sys.stderr)
         return 1

@@ -37,6 +37,13 @@ class FileReport:
     already_loaded: bool = False
     file_id: str | None = None
     notes: list[str] = field(default_factory=list)
+    # identical rows kept because nothing in the file tells them apart (no order, event or answer id)
+    identical_rows_kept: int = 0
+    identical_rows_first: list[dict] = field(default_factory=list)   # {"row", "same_as_row"}, the first few
+    # rows whose money could not be read (an unreadable amount or quantity): not in revenue_read, as the text
+    rows_amount_unreadable: int = 0
+    amounts_unreadable: list[dict] = field(default_factory=list)     # {"row", "column", "text"}, the first 20
+    warnings: list[str] = field(default_factory=list)                # plain-English, for the owner
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

@@ -108,6 +108,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": _CHANNEL + ("referrer",),
         "device": ("device", "devicecategory", "devicetype", "platform"),
         "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
+        "source_event_id": ("eventid", "messageid", "hitid", "eventuuid", "idaction"),
     },
     "feedback": {
         # when the answer was given: a survey's end or submit date, a review's creation date
@@ -126,6 +127,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": _ID + ("userid", "user", "respondentid", "reviewerid"),
         "email": _EMAIL,
         "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
+        "response_id": ("responseid", "reviewid", "submissionid", "surveyresponseid", "feedbackid", "answerid"),
     },
 }
 

@@ -3,6 +3,7 @@
     python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json] [--yes] [--wait 5]
         [--kind transactions]                            # every file is of this kind
         [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
+        [--set-aside-identical]                          # identical rows of files without an id set aside too
 
 Each file is read (format, encoding and delimiter detected), recognised as one of four kinds and mapped to
 the canonical fields by its headers (or remembered from an earlier file of the same layout). The report says the
@@ -53,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
+    parser.add_argument("--set-aside-identical", action="store_true",
+                        help="set identical rows aside even in files with no order, event or review id (by "
+                             "default they are kept and reported: they can be separate real purchases)")
 
 
 def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | None]:
@@ -152,6 +156,8 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
             out.append(f"  orders dated by: {f.order_date_column}")
         if f.attributes:
             out.append("  kept as order attributes: " + ", ".join(f.attributes))
+        for warning in getattr(f, "warnings", []):
+            out.append(f"  warning: {warning}")
         for note in f.notes:
             out.append(f"  note: {note}")
         for warning in f.warnings:
@@ -216,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait)
+        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
+                                             set_aside_identical=args.set_aside_identical)
     except WorkspaceBusy as err:
         return _fail(args, err, BUSY)
     except (IngestError, OSError, ValueError) as err:

@@ -68,10 +68,11 @@ def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> File
     return plan
 
 
-def ingest_files(ws, paths: Sequence, kind: str | None = None, progress=None) -> IngestReport:
+def ingest_files(ws, paths: Sequence, kind: str | None = None, progress=None, *,
+                 set_aside_identical: bool = False) -> IngestReport:
     """Prepare and load files with the proposed mapping (the command line and tests use this)."""
     plans = [prepare_file(p, kind=kind, ws=ws) for p in paths]
-    return load_prepared(ws, plans, progress=progress)
+    return load_prepared(ws, plans, progress=progress, set_aside_identical=set_aside_identical)
 
 
 def file_sha256(data: bytes) -> str:

@@ -42,13 +42,16 @@ def gc_paused():
             gc.enable()
 
 
-def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> IngestReport:
-    """Load prepared files (see :func:`insights.ingest.prepare_file`) into ``ws`` in one transaction."""
+def load_prepared(ws, plans: Sequence, progress: Progress | None = None, *,
+                  set_aside_identical: bool = False) -> IngestReport:
+    """Load prepared files (see :func:`insights.ingest.prepare_file`) into ``ws`` in one transaction.
+    ``set_aside_identical``: set identical rows aside even in files with no order, event or answer id (by
+    default they are kept there and reported: they can be separate real purchases)."""
     with gc_paused():
-        return _load_prepared(ws, plans, progress)
+        return _load_prepared(ws, plans, progress, set_aside_identical)
 
 
-def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestReport:
+def _load_prepared(ws, plans: Sequence, progress: Progress | None, set_aside_identical: bool) -> IngestReport:
     progress = progress or (lambda f, m: None)
     for plan in plans:
         if plan.kind == "transactions" and file_role(plan.columns, plan.mapping) == "catalog":
@@ -70,7 +73,7 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
     ordered = sorted(plans, key=lambda p: {"orders": 0, "payments": 2}.get(p.role, 1))
     reports: dict[int, FileReport] = {}
     with ws.transaction() as con:
-        loader = Loader(con, ordered)
+        loader = Loader(con, ordered, set_aside_identical)
         loader.create_tables()
         total = max(sum(p.raw.data.num_rows for p in plans), 1)
         done = 0
@@ -88,6 +91,9 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
             written.append({"file_id": report.file_id, "name": report.name, "kind": plan.kind})
             if report.rows_read != report.rows_loaded + report.rows_rejected + report.rows_set_aside:
                 raise AssertionError(f"row accounting broken for {plan.name}: {report}")
+            if report.revenue_read != (report.revenue_loaded + report.revenue_rejected + report.revenue_set_aside
+                                       + report.revenue_excluded_by_status):
+                raise AssertionError(f"money accounting broken for {plan.name}: {report}")
             con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?)",
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,
                          loaded_at, json.dumps(report.to_dict(), default=str)])

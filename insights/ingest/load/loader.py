@@ -34,8 +34,9 @@ class Loader:
     temp table is written and no row is updated.
     """
 
-    def __init__(self, con, plans: Sequence):
+    def __init__(self, con, plans: Sequence, set_aside_identical: bool = False):
         self.con = con
+        self.set_aside_identical = set_aside_identical  # also identical rows of files without an order/event id
         self.order_headers = OrderHeaders(con)  # the orders tables of this batch
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
@@ -51,6 +52,7 @@ class Loader:
         """The batch's temp tables: order headers, the new rows' customer keys and row hashes."""
         self.order_headers.create_tables()
         payments.create_table(self.con)
+        self.con.execute(sql_text("staging/order_line_flags.sql"))   # macros: the checks and staging SQL use them
         self.con.execute("create or replace temp table _batch_keys (cid varchar, ref varchar, email varchar, "
                          "phone varchar, crm integer)")
         self.con.execute("create or replace temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
@@ -81,9 +83,7 @@ class Loader:
             return report
         report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        # the hashing thread gets its cursor from here: taking one runs a statement on ``con``, which DuckDB
-        # refuses ("connection is busy") while this thread is using ``con`` to stage the rows
-        hash_cursor = cursor(con)
+        hash_cursor = cursor(con)       # made here: making it in the worker would race this thread's queries
         try:
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
                 hashing = pool.submit(hash_rows, hash_cursor, plan)
@@ -92,7 +92,7 @@ class Loader:
                 staged.hash_hi, staged.hash_lo = hashing.result()
         finally:
             hash_cursor.close()
-        classify(con, plan, staged, table)
+        classify(con, plan, staged, table, self.set_aside_identical)
         account_rows(con, plan, staged, ragged, report)
         kept_as = attribute_columns(plan)
         report.attributes = list(dict.fromkeys(c.header for c in kept_as))

@@ -47,6 +47,12 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     reconciliation: dict | None = None     # the source system's own report lines (e.g. Shopify's sales report)
     warnings: list[str] = field(default_factory=list)   # what the owner must act on (e.g. no consent column)
+    # identical rows kept because nothing in the file tells them apart (no order, event or answer id)
+    identical_rows_kept: int = 0
+    identical_rows_first: list[dict] = field(default_factory=list)   # {"row", "same_as_row"}, the first few
+    # rows whose money could not be read (an unreadable amount or quantity): not in revenue_read, as the text
+    rows_amount_unreadable: int = 0
+    amounts_unreadable: list[dict] = field(default_factory=list)     # {"row", "column", "text"}, the first 20
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

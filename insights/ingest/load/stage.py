@@ -35,6 +35,8 @@ class Staged:
     state: np.ndarray | None = None                    # KEEP / REJECTED / SET_ASIDE per row
     check: np.ndarray | None = None                    # index into the checks of the first failing one, -1
     aside: list[tuple[int, str]] = field(default_factory=list)   # (row index, reason)
+    checks: list[tuple] | None = None                  # the checks ``check`` indexes (rules' and bad values')
+    identical: list[tuple[int, int]] = field(default_factory=list)   # kept (row index, row it repeats)
     hash_hi: pa.Array | None = None
     hash_lo: pa.Array | None = None
     attributes: pa.Table | None = None                 # order/line attributes of the kept rows (load.attributes)

@@ -110,6 +110,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": _CHANNEL + ("referrer", "trafficsourcesource", "trafficsourcemedium"),
         "device": ("device", "devicecategory", "devicetype", "platform"),
         "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
+        "source_event_id": ("eventid", "messageid", "hitid", "eventuuid", "idaction"),
     },
     "feedback": {
         # when the answer was given: a survey's end or submit date, a review's creation date
@@ -128,6 +129,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": _ID + ("userid", "respondentid", "reviewerid"),
         "email": _EMAIL,
         "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
+        "response_id": ("responseid", "reviewid", "submissionid", "surveyresponseid", "feedbackid", "answerid"),
     },
 }
 

@@ -33,8 +33,9 @@ EXPECTED = {
     "nps_out_of_range.csv": ("feedback", 7, 4, {NPS: 2, "score is not a number": 1}, [5, 6, 8], None),
     "stars_out_of_range.csv": ("feedback", 5, 3, {STARS: 2}, [4, 5], None),
     "csat_1_to_5_with_a_7.csv": ("feedback", 24, 23, {CSAT: 1}, [22], None),
+    # the Refunded line with a negative amount is the refund itself (−7.65 off revenue), not a sale to zero
     "negative_prices.csv": ("transactions", 7, 5, {ZERO: 1, NEGATIVE: 1}, [3, 7],
-                            (Decimal("-1.13"), Decimal("13.30"))),
+                            (Decimal("-1.13"), Decimal("5.65"))),
     "far_dates.csv": ("transactions", 27, 24, {FAR_ORDER: 3}, [26, 27, 28], (Decimal("300"), Decimal("240"))),
     "unreadable_amounts.csv": ("transactions", 5, 2, {"unit price is not an amount": 2, "quantity is not a number": 1},
                                [3, 4, 5], (Decimal("23.98"), Decimal("23.98"))),
@@ -74,7 +75,8 @@ def test_negative_prices_of_cancellations_refunds_and_discounts_still_load(files
     rows = tmp_workspace.con.execute("""select source_row, is_cancellation, is_return, is_non_product, revenue
                                         from order_lines order by source_row""").fetchall()
     assert [r[0] for r in rows] == [2, 4, 5, 6, 8]
-    assert rows[1][1] and rows[2][2] and rows[3][3] and rows[2][4] == 0     # C invoice, refund (zeroed), discount
+    # C invoice, refund (its negative amount is the money given back), discount
+    assert rows[1][1] and rows[2][2] and rows[3][3] and rows[2][4] == Decimal("-7.65")
 
 
 def test_far_dates_do_not_stretch_the_data(files, tmp_workspace):
@@ -85,7 +87,11 @@ def test_far_dates_do_not_stretch_the_data(files, tmp_workspace):
 
 
 def test_unreadable_amounts_are_reported_with_their_text_and_not_summed(files, tmp_path, capsys):
-    assert main(["ingest", str(files["unreadable_amounts.csv"]), "--workspace", str(tmp_path / "ws"), "--json"]) == 0
+    # 3 of 5 rows rejected: the load asks first (exit 3, nothing loaded) and goes ahead with --yes
+    assert main(["ingest", str(files["unreadable_amounts.csv"]), "--workspace", str(tmp_path / "ws"), "--json"]) == 3
+    capsys.readouterr()
+    assert main(["ingest", str(files["unreadable_amounts.csv"]), "--workspace", str(tmp_path / "ws"), "--json",
+                 "--yes"]) == 0
     f = json.loads(capsys.readouterr().out)["files"][0]
     assert f["rows_amount_unreadable"] == 3
     assert f["amounts_unreadable"] == [{"row": 3, "column": "Unit Price", "text": "n/a"},
@@ -125,7 +131,8 @@ def test_upload_page_shows_each_files_warnings(files, tmp_path, monkeypatch):
     at.session_state[SAMPLE_FLAG_KEY] = False
     at.run()
     at.file_uploader[0].set_value([("negative_prices.csv", files["negative_prices.csv"].read_bytes(), "text/csv")]).run()
-    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    # 2 of 7 rows would be rejected: the page asks first, and the owner confirms
+    next(b for b in at.button if b.label.startswith("Confirm and load")).click().run()
     assert not at.exception
     warned = " ".join(w.value for w in at.warning).replace("\\", "")    # as shown: markdown escapes removed
     assert "**negative_prices.csv**" in warned

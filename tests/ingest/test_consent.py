@@ -105,7 +105,7 @@ def test_ingest_json_has_warnings_consenting_customers_and_currencies(tmp_path, 
     orders.write_text("order_id,order_date,customer_id,quantity,unit_price,currency\n"
                       "A1,2024-01-05,C1,2,9.99,EUR\nA2,2024-01-06,C2,1,5.00,EUR\nA3,2024-01-07,C3,1,7.50,usd\n",
                       encoding="utf-8")
-    assert main(["ingest", str(crm), str(orders), "--workspace", str(tmp_path / "ws"), "--json"]) == 0
+    assert main(["ingest", str(crm), str(orders), "--workspace", str(tmp_path / "ws"), "--json", "--yes"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [f["warnings"] for f in out["files"]] == [[], []]
     assert out["files"][0]["mapping"]["consent_email"] == "newsletter_optin_yn"

@@ -91,8 +91,9 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None, set_aside_ide
             written.append({"file_id": report.file_id, "name": report.name, "kind": plan.kind})
             if report.rows_read != report.rows_loaded + report.rows_rejected + report.rows_set_aside:
                 raise AssertionError(f"row accounting broken for {plan.name}: {report}")
+            # a refund written beside its sale (Stripe's Amount Refunded) is money read but given back
             if report.revenue_read != (report.revenue_loaded + report.revenue_rejected + report.revenue_set_aside
-                                       + report.revenue_excluded_by_status):
+                                       + report.revenue_excluded_by_status + report.revenue_refunded):
                 raise AssertionError(f"money accounting broken for {plan.name}: {report}")
             con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?)",
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,

@@ -316,9 +316,6 @@ def test_header_and_lines_pair_loads_every_line_with_its_order(corpus):
         ws.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the rule 'the orders file's purchase date wins over a date on the lines' "
-                                       "lands with branch i19-orders (insights/ingest/load/order_headers.py); "
-                                       "until then the lines keep their shipping deadline. Remove this mark then.")
 def test_header_date_wins_over_line_date(corpus):
     ws, _ = _pair_load(corpus)
     try:

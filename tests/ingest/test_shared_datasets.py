@@ -10,9 +10,8 @@ dates and its text columns.
 * Cookie Cats and Udacity's landing-page test are A/B-test results, not a shop's data: refused with a message
   that says so, unless the owner chooses a kind.
 
-Olist's dates and Alexa's identical reviews are being fixed on other branches: what is right today is asserted
-here, and what the fixes must make true is in the tests marked ``xfail(strict=True)`` below (they fail the run
-as soon as they pass: the mark is then removed).
+Olist's orders are dated by the orders file's purchase date (month by month as Olist's own figures), and identical
+rows without an id (Alexa's short reviews, CDNOW's repeat purchases on one day) are different people's, kept.
 """
 
 from __future__ import annotations
@@ -30,8 +29,6 @@ from insights.ingest import ingest_files, load_prepared, prepare_file
 from insights.ingest.mapping.ab_tests import ab_test_signs
 
 RETAIL_LINES = 60_000
-ORDERS_FIX = "orders are dated by the orders file's purchase date once branch i19-orders lands (order_headers.py)"
-ROW_FATES_FIX = "identical reviews without an id are kept once the row-fates fix lands"
 
 
 def _accounted(f) -> bool:
@@ -168,7 +165,6 @@ def _olist_monthly(raw) -> dict[str, tuple[int, Decimal]]:
     return {m: (g["order_id"].nunique(), _dec_sum(g["price"])) for m, g in items.groupby(month)}
 
 
-@pytest.mark.xfail(strict=True, reason=ORDERS_FIX)
 def test_olist_monthly_orders_and_revenue_follow_the_purchase_date(olist):
     ws, _, raw = olist
     rows = ws.con.execute("""select strftime(ordered_at, '%Y-%m'), count(distinct order_id), sum(revenue)
@@ -206,19 +202,21 @@ def test_telco_kind_rows_churn_and_charges(shared_data, ws):
 
 # ----- CDNOW (whitespace-separated purchases) -------------------------------------------------------------------
 def test_cdnow_kind_rows_money_and_dates(shared_data, ws):
+    """CDNOW's 255 lines identical to an earlier one are real repeat purchases on one day (SOURCE.md): kept."""
     path = shared_data / "cdnow" / "CDNOW_master.txt"
     raw = pd.read_csv(path, sep=r"\s+", dtype=str)
     f = ingest_files(ws, [path]).files[0]
     assert f.kind == "transactions" and f.rows_read == len(raw) == 69_659 and _accounted(f)
+    assert int(raw.duplicated().sum()) == 255 and (f.rows_loaded, f.rows_set_aside, f.rows_rejected) == (69_659, 0, 0)
     assert f.date_formats == {raw.columns[1]: "yyyymmdd"}
-    assert f.revenue_read == _dec_sum(raw.iloc[:, 3]) == Decimal("2500315.63")
-    assert f.revenue_read == f.revenue_loaded + f.revenue_set_aside + f.revenue_rejected
-    got = ws.con.execute("select count(distinct customer_id), sum(quantity), min(ordered_at), max(ordered_at) "
-                         "from order_lines").fetchone()
-    kept = raw[~raw.duplicated()]
+    assert f.revenue_read == f.revenue_loaded == _dec_sum(raw.iloc[:, 3]) == Decimal("2500315.63")
+    got = ws.con.execute("select count(distinct customer_id), sum(quantity), sum(revenue), min(ordered_at), "
+                         "max(ordered_at) from order_lines").fetchone()
     dates = pd.to_datetime(raw.iloc[:, 1], format="%Y%m%d")
-    assert (got[0], int(got[1]), got[2], got[3]) == (raw.iloc[:, 0].nunique(), int(kept.iloc[:, 2].astype(int).sum()),
-                                                     dates.min().to_pydatetime(), dates.max().to_pydatetime())
+    assert (got[0], int(got[1]), got[2], got[3], got[4]) == (
+        raw.iloc[:, 0].nunique(), int(raw.iloc[:, 2].astype(int).sum()), Decimal("2500315.63"),
+        dates.min().to_pydatetime(), dates.max().to_pydatetime())
+    assert (got[0], int(got[1])) == (23_570, 167_881)       # SOURCE.md's published counts
 
 
 # ----- Amazon's Alexa reviews (feedback) -----------------------------------------------------------------------
@@ -243,16 +241,12 @@ def test_alexa_kind_dates_scores_and_texts(alexa):
         assert (text or "") == raw["verified_reviews"][i].strip()
 
 
-def test_alexa_rows_today(alexa):
-    """Today: rows identical in every column are set aside as exact duplicates (714 of them)."""
-    _, f, raw = alexa
-    assert f.rows_set_aside == int(raw.duplicated().sum()) == 714
-
-
-@pytest.mark.xfail(strict=True, reason=ROW_FATES_FIX)
 def test_alexa_keeps_identical_reviews_as_different_people(alexa):
-    _, f, raw = alexa
-    assert f.rows_loaded == len(raw) == 3_150
+    """714 rows are identical in every column to an earlier one ("Love it!" the same day): different people."""
+    ws, f, raw = alexa
+    assert int(raw.duplicated().sum()) == 714
+    assert (f.rows_loaded, f.rows_set_aside) == (len(raw), 0) == (3_150, 0)
+    assert ws.con.execute("select count(*) from feedback").fetchone()[0] == 3_150
 
 
 # ----- A/B-test results: not a shop's data ---------------------------------------------------------------------

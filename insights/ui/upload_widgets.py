@@ -48,13 +48,13 @@ def file_facts(plan) -> None:
     if raw.delimiter:
         facts.append(f"**Delimiter:** {'tab' if raw.delimiter == chr(9) else repr(raw.delimiter)}")
     if raw.sheet:
-        facts.append(f"**Sheet:** {raw.sheet}")
+        facts.append(f"**Sheet:** {escape_markdown(raw.sheet)}")
     facts.append(f"**Rows:** {raw.data.num_rows:,}")
     if raw.header_row and raw.header_row > 1:
         facts.append(f"**Header found on row {raw.header_row}**")
     st.markdown(" · ".join(facts))
     for note in raw.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))    # notes quote cells of the file
     if getattr(plan, "remembered", False):
         st.success("Column mapping remembered from an earlier file with the same layout.", icon="🧠")
 
@@ -114,7 +114,7 @@ def accounting_table(report) -> None:
         reasons = {**{f"rejected: {k}": v for k, v in (f.rejected_by_reason or {}).items()},
                    **{f"set aside: {k}": v for k, v in (f.set_aside_by_reason or {}).items()}}
         if reasons:
-            st.caption(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items()))
+            st.caption(escape_markdown(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items())))
         if getattr(f, "attributes", None):
             st.caption(escape_markdown(f"{f.name}: kept as order attributes (flags, tags, codes, later dates): "
                                        + ", ".join(f.attributes)))

@@ -115,6 +115,12 @@ def confirmations(plan, outcome: FileReport) -> list[Confirmation]:
                     "the columns, or confirm to load the rest.")))
     for question in getattr(plan, "confirmations", None) or []:
         asks.append(Confirmation(plan.name, "plan", str(question)))
+    # the mapping's own doubts (e.g. only a shipping deadline could date the orders) — unless an orders file of
+    # this upload dated them instead (its column is then reported as "column (file)")
+    dated_elsewhere = "(" in (getattr(outcome, "order_date_column", None) or "")
+    if not outcome.already_loaded and not dated_elsewhere:
+        for reason in getattr(plan, "needs_confirmation", None) or []:
+            asks.append(Confirmation(plan.name, "plan", str(reason)))
     return asks
 
 

@@ -122,3 +122,23 @@ def test_the_products_catalog_is_named_for_what_it_is(shared_data, tmp_workspace
     text = str(err.value)
     assert "product catalog" in text and "not loaded yet" in text and "product_id" in text
     assert "Unit price" not in text
+
+
+def test_the_shipping_deadline_question_stops_the_load_until_confirmed(shared_data):
+    # the plan's doubt reaches the confirm step: alone, the items file is not loaded until the owner confirms;
+    # with its orders file the purchase date dates the orders and nothing is asked about it
+    from insights.core.workspace import Workspace
+    from insights.ingest.preview import load_unless_unsure, preview_load
+    folder = shared_data / "olist_brazilian_ecommerce" / "sample_15k_orders"
+    items = prepare_file(folder / "olist_order_items_dataset.csv")
+    ws = Workspace.in_memory("olist-gate")
+    try:
+        preview, report = load_unless_unsure(ws, [items])
+        asks = [c for c in preview.needs_confirmation if c.reason == "plan"]
+        assert report is None and len(asks) == 1 and "shipping_limit_date" in asks[0].question
+        assert ws.con.execute("select count(*) from order_lines").fetchone()[0] == 0
+        both = preview_load(ws, [prepare_file(folder / "olist_orders_dataset.csv"),
+                                 prepare_file(folder / "olist_order_items_dataset.csv")])
+        assert not [c for c in both.needs_confirmation if "shipping_limit_date" in c.question]
+    finally:
+        ws.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from tests.corpus.make_corpus import xlsx_workbook
+from tests.corpus.make_corpus import write_files, xlsx_workbook
 
 
 def _csv(lines: list[str]) -> bytes:
@@ -72,11 +72,4 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
 
 def make_bad_values(folder) -> dict[str, Path]:
     """Write every bad-value file into ``folder``; returns name → path."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, build in BUILDERS.items():
-        path = folder / name
-        path.write_bytes(build())
-        paths[name] = path
-    return paths
+    return write_files(BUILDERS, folder)

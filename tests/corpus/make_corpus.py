@@ -250,16 +250,21 @@ DATE_BUILDERS: dict[str, Callable[[], bytes]] = {
 BUILDERS.update(DATE_BUILDERS)
 
 
-def make_corpus(folder) -> dict[str, Path]:
-    """Write every corpus file into ``folder``; returns name → path."""
+def write_files(builders: dict, folder) -> dict[str, Path]:
+    """Write each ``name: build()`` of ``builders`` into ``folder``; returns name → path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, build in BUILDERS.items():
+    for name, build in builders.items():
         path = folder / name
         path.write_bytes(build())
         paths[name] = path
     return paths
+
+
+def make_corpus(folder) -> dict[str, Path]:
+    """Write every corpus file into ``folder``; returns name → path."""
+    return write_files(BUILDERS, folder)
 
 
 if __name__ == "__main__":  # pragma: no cover - a helper for looking at the files by hand

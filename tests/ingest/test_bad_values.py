@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from insights.cli import main
-from insights.core.workspace import Workspace
+from tests.app_pages.helpers import open_upload_page
 from insights.ingest import health_report, ingest_files, rejects_frame
-from insights.ui.session import SAMPLE_FLAG_KEY, WORKSPACE_KEY
 from tests.corpus.bad_values import BUILDERS, make_bad_values
 
-ROOT = Path(__file__).resolve().parents[2]
 
 NPS, STARS = "NPS score outside 0–10", "star rating outside 1–5"
 CSAT = "satisfaction score outside the file's 1–5 scale"
@@ -124,12 +120,7 @@ def test_a_one_to_five_scale_is_read_from_the_values_when_the_header_does_not_sa
 
 
 def test_upload_page_shows_each_files_warnings(files, tmp_path, monkeypatch):
-    monkeypatch.setenv("CLUEBOARD_HOME", str(tmp_path / "home"))
-    ws = Workspace.create("Shop", root=tmp_path / "home" / "workspaces")
-    at = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60)
-    at.session_state[WORKSPACE_KEY] = ws
-    at.session_state[SAMPLE_FLAG_KEY] = False
-    at.run()
+    at, ws = open_upload_page(tmp_path, monkeypatch)
     at.file_uploader[0].set_value([("negative_prices.csv", files["negative_prices.csv"].read_bytes(), "text/csv")]).run()
     # 2 of 7 rows would be rejected: the page asks first, and the owner confirms
     next(b for b in at.button if b.label.startswith("Confirm and load")).click().run()

@@ -12,23 +12,20 @@ from __future__ import annotations
 import json
 import os
 from decimal import Decimal
-from pathlib import Path
 
 import lifetimes
 import numpy as np
 import pandas as pd
 import pytest
 from lifetimes import GammaGammaFitter
-from streamlit.testing.v1 import AppTest
 
 from insights.cli import main
-from insights.core.workspace import Workspace
+from tests.app_pages.helpers import open_upload_page
 from insights.ingest import ingest_files
 from insights.models.bgnbd import GammaGammaModel
 from insights.predictions import clv
-from insights.ui.session import SAMPLE_FLAG_KEY, WORKSPACE_KEY
+from insights.ui.session import WORKSPACE_KEY
 
-ROOT = Path(__file__).resolve().parents[2]
 LOG = ("customer,date,cds,value\n"
        "00001,19970101,1,11.77\n"
        "00002,19970112,2,12.00\n"
@@ -209,12 +206,7 @@ def test_cdnow_sample_keeps_identical_purchases_and_gamma_gamma_matches_pandas(t
 
 # ----- the Upload page: the notice and the one-click choice ----------------------------------------------------
 def test_upload_page_offers_to_set_identical_rows_aside_in_one_click(tmp_path, monkeypatch):
-    monkeypatch.setenv("CLUEBOARD_HOME", str(tmp_path / "home"))
-    ws = Workspace.create("Shop", root=tmp_path / "home" / "workspaces")
-    at = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60)
-    at.session_state[WORKSPACE_KEY] = ws
-    at.session_state[SAMPLE_FLAG_KEY] = False
-    at.run()
+    at, ws = open_upload_page(tmp_path, monkeypatch)
     at.file_uploader[0].set_value([("log.csv", LOG.encode("utf-8"), "text/csv")]).run()
     assert any(c.label.startswith("Set aside identical rows") and not c.value for c in at.checkbox)
     next(b for b in at.button if b.label.startswith("Load")).click().run()

@@ -10,6 +10,7 @@ seen in two variants, and repeated rows of one unit (first kept).
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 from dataclasses import dataclass, field
 
@@ -29,6 +30,7 @@ CONTROL_LABELS = ("control", "holdout", "hold-out", "hold out", "original", "bas
 ID_NAMES = ("id", "user", "userid", "user_id", "customer", "customer_id", "email", "e-mail", "recipient",
             "visitor", "visitor_id", "member", "contact", "subscriber", "account")
 MAX_LABELS = 10
+SAMPLE_ROWS = 10_000       # the first rows, to rule a column in or out before reading all of it
 
 
 class ExperimentError(ValueError):
@@ -82,11 +84,11 @@ def _codes(arr: pa.Array) -> tuple[np.ndarray, list[str]]:
 
 def _distinct(arr: pa.Array, limit: int) -> list[str] | None:
     """The distinct non-empty values (trimmed) when there are at most ``limit``, else None."""
-    head = pc.utf8_trim_whitespace(arr.slice(0, 5000))
+    head = pc.utf8_trim_whitespace(arr.slice(0, SAMPLE_ROWS))
     if pc.count_distinct(head).as_py() > limit + 1:
         return None
-    counts = pc.value_counts(pc.utf8_trim_whitespace(arr.drop_null()))
-    values = [v for v in counts.field("values").to_pylist() if v != ""]
+    counts = pc.value_counts(arr.drop_null())
+    values = list(dict.fromkeys(v.strip() for v in counts.field("values").to_pylist() if v.strip()))
     return values if len(values) <= limit else None
 
 
@@ -94,7 +96,7 @@ _NOT_A_NUMBER = re.compile(r"\d\s*[-/:]\s*\d|[A-Za-z]{4,}|_|^[^\d]*$")
 
 
 def _is_yes_no(arr: pa.Array) -> bool:
-    parsed = parse_booleans(arr)
+    parsed = parse_booleans(arr.slice(0, SAMPLE_ROWS))
     return parsed.error_count == 0 and not parsed.empty.all()
 
 
@@ -139,15 +141,15 @@ def _pick_unit(raw, skip: set[str]) -> str | None:
             continue
         words = set(_norm(header).split("_"))
         if _norm(header) in ID_NAMES or words & {"id", "userid", "email", "customer", "user", "recipient"}:
-            distinct = pc.count_distinct(raw.column(header)).as_py()
-            if n and distinct >= 0.5 * n:
+            head = raw.column(header).slice(0, SAMPLE_ROWS)
+            if n and pc.count_distinct(head).as_py() >= 0.5 * min(n, SAMPLE_ROWS):
                 return header
     return None
 
 
 def _metric_values(header: str, arr: pa.Array) -> tuple[Metric, np.ndarray] | None:
-    booleans = parse_booleans(arr)
-    if booleans.error_count == 0 and not booleans.empty.all():
+    booleans = parse_booleans(arr) if parse_booleans(arr.slice(0, SAMPLE_ROWS)).error_count == 0 else None
+    if booleans is not None and booleans.error_count == 0 and not booleans.empty.all():
         values = pc.fill_null(booleans.values, False).to_numpy(zero_copy_only=False).astype(np.float64)
         return Metric(header, "rate"), values        # x/blank: a blank is a no
     if any(v.strip() and _NOT_A_NUMBER.search(v.strip()) for v in spread_sample(arr, 500) if v):
@@ -191,6 +193,22 @@ class _Rows:
             self.keep &= ~mask
 
 
+def _unit_duplicates(raw, unit_col: str | None, rows: _Rows) -> tuple[np.ndarray | None, bool]:
+    """The unit id's codes (None without an id column) and whether any id repeats; excludes rows with no id, and
+    exact repeated rows (looked for only among rows that share an id)."""
+    if not unit_col:
+        return None, False
+    ids, _ = _codes(pc.utf8_trim_whitespace(raw.column(unit_col)))
+    rows.exclude(ids < 0, f"no id in column {unit_col!r}")
+    repeated = np.flatnonzero(rows.keep & (np.bincount(ids[ids >= 0], minlength=1)[np.maximum(ids, 0)] > 1))
+    if len(repeated):
+        subset = pd.DataFrame({h: raw.column(h).take(pa.array(repeated)).to_pandas() for h in raw.columns})
+        dup = np.zeros(len(ids), dtype=bool)
+        dup[repeated[subset.duplicated().to_numpy()]] = True
+        rows.exclude(dup, "exact repeated row (counted once)")
+    return ids, len(repeated) > 0
+
+
 def read_result_file(source, *, name: str | None = None, variant: str | None = None, control: str | None = None,
                      metrics: list[str] | None = None, sheet: str | None = None) -> ExperimentData:
     """Read a result file (a path or the bytes of an upload) into one row per unit; see the module docstring.
@@ -218,24 +236,17 @@ def read_result_file(source, *, name: str | None = None, variant: str | None = N
                                 "by_label": {}})
     present = sorted({labels[c] for c in np.unique(codes[codes >= 0])}, key=str)
     chosen = pick_control(present, control, file)
-    ids = None
-    if unit_col:
-        ids, _ = _codes(pc.utf8_trim_whitespace(raw.column(unit_col)))
-        rows.exclude(ids < 0, f"no id in column {unit_col!r}")
-        repeated = np.flatnonzero(rows.keep & (np.bincount(ids[ids >= 0], minlength=1)[np.maximum(ids, 0)] > 1))
-        if len(repeated):
-            subset = pd.DataFrame({h: raw.column(h).take(pa.array(repeated)).to_pandas() for h in raw.columns})
-            dup = np.zeros(len(codes), dtype=bool)
-            dup[repeated[subset.duplicated().to_numpy()]] = True
-            rows.exclude(dup, "exact repeated row (counted once)")
     skip = {variant_col} | ({unit_col} if unit_col else set())
+    candidates = [h for h in raw.columns if h not in skip and (not metrics or h in metrics)]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:    # pyarrow's kernels release the GIL: both cores work
+        parsing = {h: pool.submit(_metric_values, h, raw.column(h)) for h in candidates}
+        ids, ids_repeat = _unit_duplicates(raw, unit_col, rows)
+        parsed_columns = {h: f.result() for h, f in parsing.items()}
     found: list[Metric] = []
     values: dict[str, np.ndarray] = {}
     assignment: list[str] = []
-    for header in raw.columns:
-        if header in skip or (metrics and header not in metrics):
-            continue
-        parsed = _metric_values(header, raw.column(header))
+    for header in candidates:
+        parsed = parsed_columns[header]
         if parsed is not None:
             found.append(parsed[0])
             values[header] = parsed[1]
@@ -249,7 +260,7 @@ def read_result_file(source, *, name: str | None = None, variant: str | None = N
     if not found:
         raise ExperimentError(f"{file}: no outcome column (expected yes/no, 0/1, counts or amounts besides "
                               f"{', '.join(sorted(skip))})")
-    if ids is not None:
+    if ids is not None and ids_repeat:
         kept = np.flatnonzero(rows.keep)
         per_unit = pd.DataFrame({"id": ids[kept], "v": codes[kept]}).groupby("id")["v"].agg(["min", "max"])
         mixed = per_unit.index[per_unit["min"] != per_unit["max"]].to_numpy()

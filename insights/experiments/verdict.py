@@ -14,12 +14,23 @@ from scipy import stats
 POWER_Z = float(stats.norm.ppf(0.975) + stats.norm.ppf(0.8))
 
 
-def _value(kind: str, x: float) -> str:
-    return f"{x:.2%}" if kind == "rate" else f"{x:,.2f}"
+SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "$": "$", "JPY": "¥", "INR": "₹"}
 
 
-def _change(kind: str, x: float) -> str:
-    return f"{x * 100:+.2f} points" if kind == "rate" else f"{x:+,.2f}"
+def _value(kind: str, x: float, currency: str | None = None) -> str:
+    if kind == "rate":
+        return f"{x:.2%}"
+    if currency:
+        sign = "-" if x < 0 else ""
+        symbol = SYMBOLS.get(currency)
+        return f"{sign}{symbol}{abs(x):,.2f}" if symbol else f"{x:,.2f} {currency}"
+    return f"{x:,.2f}"
+
+
+def _change(kind: str, x: float, currency: str | None = None) -> str:
+    if kind == "rate":
+        return f"{x * 100:+.2f} points"
+    return ("+" if x >= 0 else "") + _value(kind, x, currency) if currency else f"{x:+,.2f}"
 
 
 def _range(kind: str, low: float, high: float) -> str:
@@ -36,10 +47,12 @@ def detectable(c) -> float:
 def verdict_lines(result, alpha: float, causes) -> list[str]:
     """The verdict (first line) and one line per metric and variant."""
     srm = result.srm
+    money = {m.name: m.currency for m in result.data.metrics if m.money}
     lines = []
     for i, c in enumerate(result.comparisons):
-        what = f"{c.variant} vs {result.data.control} on {c.metric}: {_value(c.kind, c.control_value)} → " \
-               f"{_value(c.kind, c.variant_value)} ({_change(c.kind, c.diff)}, " \
+        cur = money.get(c.metric)
+        what = f"{c.variant} vs {result.data.control} on {c.metric}: {_value(c.kind, c.control_value, cur)} → " \
+               f"{_value(c.kind, c.variant_value, cur)} ({_change(c.kind, c.diff, cur)}, " \
                f"{_range(c.kind, c.diff_low, c.diff_high)})"
         if result.significant(i):
             lines.append(what + (" — higher, more than chance." if c.diff > 0 else " — lower, more than chance."))
@@ -59,9 +72,12 @@ def verdict_lines(result, alpha: float, causes) -> list[str]:
         parts = []
         for c in wins:
             verb = "raised" if c.diff > 0 else "lowered"
-            parts.append(f"{c.variant} {verb} {c.metric} from {_value(c.kind, c.control_value)} to "
-                         f"{_value(c.kind, c.variant_value)} ({_change(c.kind, c.diff)}, "
+            cur = money.get(c.metric)
+            parts.append(f"{c.variant} {verb} {c.metric} from {_value(c.kind, c.control_value, cur)} to "
+                         f"{_value(c.kind, c.variant_value, cur)} ({_change(c.kind, c.diff, cur)}, "
                          f"{_range(c.kind, c.diff_low, c.diff_high)})")
+            if cur:
+                parts[-1] += f", about {_change(c.kind, c.diff * 1000, cur)} per 1,000 customers"
         ups = {c.variant for c in wins if c.diff > 0}
         downs = {c.variant for c in wins if c.diff < 0}
         if ups and not downs:

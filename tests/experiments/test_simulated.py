@@ -47,3 +47,18 @@ def test_a_broken_split_is_flagged_and_said_first():
     assert result.srm.flagged and result.srm.p_value < 0.001
     assert result.verdict.startswith("Do not trust these results")
     assert not _analyse(text, split="56/44").srm.flagged          # the planned split was not equal after all
+
+
+def test_money_in_the_verdict_and_the_robust_and_sequential_options():
+    text = result_file_text(20000, baseline=0.2, lift=0.15, layout="sheet", random_state=1)
+    result = _analyse(text, robust=True)
+    assert "from £7.27 to £8.65" in result.verdict and "per 1,000 customers" in result.verdict
+    spent = next(c for c in result.comparisons if c.metric == "Spent")
+    upper, lower = result.caps["Spent"]
+    assert f"cap {upper:,.2f}" in spent.method and lower is None
+    plain = _analyse(text)
+    assert next(c for c in plain.comparisons if c.metric == "Spent").variant_value > spent.variant_value
+    sequential = _analyse(text, sequential=True)
+    fixed, seq = plain.comparisons[0], sequential.comparisons[0]
+    assert seq.diff == fixed.diff and seq.diff_high - seq.diff_low > fixed.diff_high - fixed.diff_low
+    assert seq.p_value >= fixed.p_value and "mixture SPRT" in seq.method

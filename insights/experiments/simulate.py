@@ -62,6 +62,9 @@ def result_frame(n: int, *, baseline: float = 0.05, lift: float = 0.0, split: fl
 
 
 def result_file_text(n: int, **kwargs) -> str:
-    """The CSV text of :func:`result_frame` (the layout's delimiter)."""
-    layout = LAYOUTS[kwargs.get("layout", "numeric")]
-    return result_frame(n, **kwargs).to_csv(index=False, sep=layout.delimiter)
+    """The CSV text of :func:`result_frame` (the layout's delimiter), written plainly: a test file, never a download."""
+    sep = LAYOUTS[kwargs.get("layout", "numeric")].delimiter
+    frame = result_frame(n, **kwargs)
+    # the cells are ids, labels, yes/no words and amounts: none holds the delimiter, a quote or a line break
+    lines = frame.astype(str).agg(sep.join, axis=1)
+    return sep.join(frame.columns) + "\n" + "\n".join(lines) + "\n"

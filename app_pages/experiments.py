@@ -46,10 +46,8 @@ with read_tab:
         if chosen is None:
             st.info("Which version did customers get before the test? Pick it above to read the result.")
             st.stop()
-        data.control = chosen
-        data.labels = [chosen] + [lab for lab in data.labels if lab != chosen]
         try:
-            result = analyse(data, split=split or None, sequential=peeking, robust=True)
+            result = analyse(data.with_control(chosen), split=split or None, sequential=peeking, robust=True)
         except ExperimentError as exc:
             st.error(escape_markdown(str(exc)))
             st.stop()

@@ -59,6 +59,12 @@ class ExperimentData:
     rows_read: int = 0
     exclusions: list[dict] = field(default_factory=list)     # {"reason", "rows", "by_label": {label: rows}}
 
+    def with_control(self, label: str) -> "ExperimentData":
+        """The same data with ``label`` as the control (first among the labels); the owner's answer when asked."""
+        self.control = pick_control(self.labels, label, self.file)
+        self.labels = [label] + [lab for lab in self.labels if lab != label]
+        return self
+
     def excluded_by_label(self) -> dict[str, int]:
         out = {label: 0 for label in self.labels}
         for e in self.exclusions:

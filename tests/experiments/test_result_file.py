@@ -86,3 +86,10 @@ def test_welch_and_delta_method_against_a_hand_computation():
     assert c.p_value == pytest.approx(stats.ttest_ind(b, a, equal_var=False).pvalue)
     se_rel = np.sqrt(vb / 9 + 49 * va / 81)
     assert c.rel_diff == pytest.approx(7 / 3 - 1) and c.rel_high - c.rel_diff == pytest.approx(1.959964 * se_rel)
+
+
+def test_the_owners_answer_sets_the_control():
+    data = read_result_file(b"id,arm,converted\n1,red,1\n2,blue,0\n3,red,0\n", name="r.csv")
+    result = analyse(data.with_control("red")).to_dict()
+    assert result["control"] == "red" and [v["label"] for v in result["variants"]] == ["red", "blue"]
+    assert result["metrics"][0]["variant"] == "blue"

@@ -66,5 +66,7 @@ def result_file_text(n: int, **kwargs) -> str:
     sep = LAYOUTS[kwargs.get("layout", "numeric")].delimiter
     frame = result_frame(n, **kwargs)
     # the cells are ids, labels, yes/no words and amounts: none holds the delimiter, a quote or a line break
-    lines = frame.astype(str).agg(sep.join, axis=1)
-    return sep.join(frame.columns) + "\n" + "\n".join(lines) + "\n"
+    lines = frame[frame.columns[0]].astype(str).to_numpy().astype(str)
+    for column in frame.columns[1:]:
+        lines = np.char.add(np.char.add(lines, sep), frame[column].astype(str).to_numpy().astype(str))
+    return sep.join(frame.columns) + "\n" + "\n".join(lines.tolist()) + "\n"

@@ -21,6 +21,7 @@ PAGES = [
     ("Performance", "app_pages/kpis.py", "KPI scorecard", "📈", "kpis"),
     ("Performance", "app_pages/funnel.py", "Funnel", "🛒", "funnel"),
     ("Performance", "app_pages/feedback.py", "Customer feedback", "💬", "feedback"),
+    ("Marketing", "app_pages/experiments.py", "Experiments", "🧪", "experiments"),
     ("Predictions", "app_pages/churn.py", "Churn watchlist", "🚨", "churn"),
     ("Predictions", "app_pages/clv.py", "Customer value (CLV)", "💶", "clv"),
 ]

@@ -1,0 +1,90 @@
+"""Experiments: did the change or the campaign work (upload a test's result file), and how many customers a test
+needs (the planner)."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from insights.core.markdown import escape_markdown
+from insights.experiments.analysis import analyse
+from insights.experiments.planner import mde_at, users_per_variant
+from insights.experiments.result_file import ExperimentError, read_result_file
+from insights.ingest.errors import IngestError
+from insights.ui import session
+
+session.page_header(
+    "🧪 Experiments",
+    "Did the new subject line, the free-shipping threshold or the win-back e-mail really bring more orders — or was "
+    "it chance? Upload a test's result file (one row per customer, which version they got, what they did), or plan "
+    "how many customers a test needs.")
+
+read_tab, plan_tab = st.tabs(["Read a test's result", "Plan a test"])
+
+with read_tab:
+    upload = st.file_uploader("Result file", type=["csv", "tsv", "txt", "xlsx", "xls"], key="experiment_file",
+                              help="One row per customer or recipient: a column saying which version they got "
+                                   "(such as A/B or control/treatment) and columns with what they did (bought yes/no, "
+                                   "orders, money spent).")
+    if upload is not None:
+        data_bytes = upload.getvalue()
+        digest = hashlib.sha256(data_bytes).hexdigest()[:16]
+        middle, right = st.columns(2)
+        try:
+            data = read_result_file(data_bytes, name=upload.name)
+        except (ExperimentError, IngestError) as exc:
+            st.error(escape_markdown(str(exc)))
+            st.stop()
+        st.caption(f"Versions read from the column “{escape_markdown(data.variant_column)}”; outcomes: "
+                   f"{', '.join(escape_markdown(m.name) for m in data.metrics)}.")
+        chosen = middle.selectbox("Which version is the usual one (the control)?", data.labels,
+                                  index=data.labels.index(data.control) if data.control else None,
+                                  key=f"experiment_control_{digest}", placeholder="Pick the control")
+        split = right.text_input("Planned split (control first)", placeholder="50/50", key=f"experiment_split_{digest}")
+        peeking = st.checkbox("I look at this test while it is still running", key=f"experiment_peek_{digest}",
+                              help="Then the intervals are widened so that looking every day does not fool you.")
+        if chosen is None:
+            st.info("Which version did customers get before the test? Pick it above to read the result.")
+            st.stop()
+        try:
+            result = analyse(data.with_control(chosen), split=split or None, sequential=peeking, robust=True)
+        except ExperimentError as exc:
+            st.error(escape_markdown(str(exc)))
+            st.stop()
+        box = st.error if result.srm.flagged else (st.success if any(
+            result.significant(i) for i in range(len(result.comparisons))) else st.info)
+        box(escape_markdown(result.verdict))
+        for line in result.details:
+            st.markdown("- " + escape_markdown(line))
+        counts = ", ".join(f"{escape_markdown(lab)}: {n:,} customers" for lab, n in zip(data.labels, result.srm.units))
+        st.markdown(f"**Who took part.** {counts}.")
+        for e in data.exclusions:
+            st.markdown(f"- Left out {e['rows']:,} rows: {escape_markdown(e['reason'])}.")
+        with st.expander("For analysts"):
+            st.dataframe(pd.DataFrame(result.to_dict()["metrics"]), hide_index=True)
+            st.markdown(f"Sample ratio mismatch: χ² p = {result.srm.p_value:.3g} against the planned split "
+                        f"{', '.join(f'{s:.0%}' for s in result.srm.expected_split)} (flagged below 0.001). "
+                        f"p-values adjusted by Holm over {len(result.comparisons)} comparison(s); money metrics "
+                        "winsorised at the 99th percentile of buyers' values.")
+
+with plan_tab:
+    st.markdown("How many customers must each version reach so that a real change is not mistaken for chance?")
+    a, b, c = st.columns(3)
+    baseline = a.number_input("How many buy today (%)", min_value=0.1, max_value=99.0, value=5.0, step=0.5,
+                              key="plan_baseline")
+    lift = b.number_input("Smallest rise worth knowing (% of today's rate)", min_value=1.0, max_value=500.0,
+                          value=10.0, step=1.0, key="plan_lift")
+    list_size = c.number_input("Customers you can include", min_value=0, value=2000, step=100, key="plan_list")
+    try:
+        needed = users_per_variant(baseline / 100, lift / 100)
+        st.metric("Customers needed per version", f"{needed:,}", help=f"{2 * needed:,} in all for two versions.")
+        if list_size >= 4:
+            smallest = mde_at(int(list_size) // 2, baseline / 100)
+            st.markdown(f"With your **{int(list_size):,}** customers split in two, the smallest rise you can "
+                        f"detect is **{smallest:.0%}** of today's rate (from {baseline:g}% to "
+                        f"{baseline * (1 + smallest):.2f}%).")
+    except ValueError as exc:
+        st.warning(escape_markdown(str(exc)))
+    with st.expander("For analysts"):
+        st.markdown("Two-sided test at α = 0.05 with 80% power, Fleiss' sample-size formula for two proportions; "
+                    "`python -m insights plan` takes other settings.")

@@ -45,7 +45,7 @@ def basket_matrix(lines: pd.DataFrame, level: str = "product") -> tuple[sparse.c
     code, _ = item_column(level)
     kept = lines.dropna(subset=[code])
     order_index, orders = pd.factorize(kept["order_id"])
-    item_index, items = pd.factorize(kept[code].astype(str))
+    item_index, items = pd.factorize(kept[code].astype(str), sort=True)     # the same pair order every run
     items = np.asarray(items, dtype=object)
     matrix = sparse.csr_matrix((np.ones(len(kept), dtype=np.float32), (order_index, item_index)),
                                shape=(len(orders), len(items)))
@@ -128,5 +128,6 @@ def bought_together(lines: pd.DataFrame, level: str = "product", min_baskets: in
         "lift": both * n / (n_a * n_b), "p_value": p, "q_value": q,
     })
     pairs["associated"] = (pairs["q_value"] <= fdr) & (pairs["lift"] > 1)
-    pairs = pairs.sort_values(["associated", "lift", "baskets"], ascending=[False, False, False])
+    pairs = pairs.sort_values(["associated", "lift", "baskets", "a", "b"],
+                              ascending=[False, False, False, True, True])
     return Pairs(pairs.reset_index(drop=True)[PAIR_COLUMNS], n, tests, level, min_baskets, fdr)

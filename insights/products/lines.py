@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from insights.core.dates import as_timestamp, data_end
-from insights.core.db import query_df
+from insights.core.db import sql_text
 from insights.core.workspace import connection
 
 LEVELS = ("product", "category")
@@ -19,7 +19,9 @@ def kept_lines(ws_or_con, as_of=None) -> pd.DataFrame:
     """Columns ``order_id, customer_id, source_customer_id, ordered_at, product_id, product_name, category``;
     only lines before midnight of ``as_of`` (exclusive) when given."""
     cutoff = FAR_FUTURE if as_of is None else as_timestamp(as_of)
-    lines = query_df(connection(ws_or_con), "queries/products/lines/net_lines.sql", {"as_of": cutoff})
+    # through Arrow: strings reach pandas several times faster than through fetchdf
+    lines = connection(ws_or_con).sql(sql_text("queries/products/lines/net_lines.sql"),
+                                      params={"as_of": cutoff}).to_arrow_table().to_pandas()
     lines["ordered_at"] = pd.to_datetime(lines["ordered_at"])
     return lines
 

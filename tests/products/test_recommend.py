@@ -91,3 +91,14 @@ def test_rows_name_the_shop_id_and_skip_bought_products(taste):
     bought = set(zip(kept_lines(taste)["customer_id"].map(lambda c: "C-" + c[1:]), kept_lines(taste)["product_id"]))
     assert not any((c, p) in bought for c, p in zip(recs.rows["customer_id"], recs.rows["product_id"]))
     assert recs.rows.groupby("customer_id")["rank"].apply(list).map(lambda r: r == [1, 2, 3]).all()
+
+
+def test_item_models_restrict_themselves_beyond_the_stated_catalogue(taste):
+    history = interactions(kept_lines(taste))
+    wide = Recommender("ease").fit(history.matrix)
+    narrow = Recommender("ease", max_items=10).fit(history.matrix)
+    assert not wide.restricted_ and narrow.restricted_ and narrow.weights_.shape == (10, 10)
+    top, scores = narrow.top(history.matrix[:50], 5)
+    assert top.shape == (50, 5) and np.isfinite(scores).all()
+    bought = history.matrix[:50].toarray() > 0
+    assert not np.take_along_axis(bought, top, axis=1).any()

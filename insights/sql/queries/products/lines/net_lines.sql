@@ -1,4 +1,5 @@
 -- grain: one row per order and product that the customer kept (net quantity above zero), before $as_of
+-- Names: the latest name and category a product was sold under. No order: callers sort what they need.
 -- Product lines only (postage, fees, discounts and manual adjustments are left out). Cancellations and returns
 -- are netted twice: within the order (a return on the sale's own order id) and per customer and product (a
 -- cancellation filed under an order id of its own, as in the UCI Online Retail export). Guests are netted
@@ -31,7 +32,7 @@ per_customer as (
 ),
 
 names as (
-    select product_id, mode(product_name) as product_name, mode(category) as category
+    select product_id, arg_max(product_name, ordered_at) as product_name, arg_max(category, ordered_at) as category
     from product_lines
     group by product_id
 ),
@@ -62,4 +63,3 @@ final as (
 )
 
 select * from final
-order by ordered_at, order_id, product_id

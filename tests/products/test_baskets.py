@@ -24,6 +24,7 @@ HAND = [
     line("o3", "C", customer="c3", quantity=-1, is_return=True),          # C returned on its own order
     line("o4", "B", customer="c4"), line("o4", "C", customer="c4"),
     line("x4", "C", customer="c4", at="2024-02-03", quantity=-1, is_cancellation=True),   # UCI-style cancel
+    dict(line("o1", "A", at="2024-02-05"), product_name="returned", unit_price="0"),  # a zero-price note, no name
 ]
 
 

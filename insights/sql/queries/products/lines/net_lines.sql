@@ -1,11 +1,12 @@
 -- grain: one row per order and product that the customer kept (net quantity above zero), before $as_of
--- Names: the latest name and category a product was sold under. No order: callers sort what they need.
+-- Names: the latest name and category a product was sold under on a paid line (a zero-price note such as "returned" is no name). No order: callers sort what they need.
 -- Product lines only (postage, fees, discounts and manual adjustments are left out). Cancellations and returns
 -- are netted twice: within the order (a return on the sale's own order id) and per customer and product (a
 -- cancellation filed under an order id of its own, as in the UCI Online Retail export). Guests are netted
 -- within the order only. $as_of is exclusive: no line on or after it is read.
 with product_lines as (
-    select order_id, customer_id, source_customer_id, ordered_at, product_id, product_name, category, quantity
+    select order_id, customer_id, source_customer_id, ordered_at, product_id, product_name, category, quantity,
+           unit_price
     from order_lines
     where not is_non_product
       and product_id is not null
@@ -32,7 +33,12 @@ per_customer as (
 ),
 
 names as (
-    select product_id, arg_max(product_name, ordered_at) as product_name, arg_max(category, ordered_at) as category
+    select
+        product_id,
+        coalesce(arg_max(product_name, ordered_at) filter (where quantity > 0 and unit_price > 0),
+                 arg_max(product_name, ordered_at))                                     as product_name,
+        coalesce(arg_max(category, ordered_at) filter (where quantity > 0 and unit_price > 0),
+                 arg_max(category, ordered_at))                                         as category
     from product_lines
     group by product_id
 ),

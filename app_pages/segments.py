@@ -200,6 +200,12 @@ if builder_tab.open:
                                     key="seg_b_spend")
         since = f2.date_input("Last order on or after", None, key="seg_b_since")
         consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
+        # order attributes, offered where the shop's files carry them
+        tags = session.memo("seg_field_values", segment_builder.field_values, ws, "tag")
+        if tags:
+            choices["tag"] = f1.multiselect("Had an order tagged", tags, key="seg_b_tag")
+        if session.memo("seg_late_known", segment_builder.late_known, ws):
+            choices["last_order_late"] = True if f2.checkbox("Last order was late", key="seg_b_late") else None
         choices["orders"] = (min_orders or None, None)
         choices["net_revenue"] = (min_spend or None, None)
         choices["last_order_date"] = (since, None)
@@ -225,6 +231,8 @@ if builder_tab.open:
         include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
                                   key="seg_export_all")
         contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
+        for warning in contacts.warnings:   # fixed text: no consent was ever loaded
+            st.warning(warning, icon="⚠️")
         e1, e2 = st.columns(2)
         for col, fmt in ((e1, "csv"), (e2, "xlsx")):
             # the file is written only when the button is clicked (a callable): counts show at once

@@ -8,7 +8,8 @@ from insights.ingest import health_report, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
-from insights.ui import identity_widgets, session, undo_load, upload_preview, upload_widgets
+from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_preview,
+                         upload_widgets)
 from insights.ui import revenue as revenue_ui
 
 st.title("📤 Upload data")
@@ -43,6 +44,7 @@ for upload in uploads or []:
         upload_preview.kind_choice(plan, key)
         upload_widgets.date_order_question(plan, key)
         upload_widgets.mapping_editor(plan, FIELDS[plan.kind], FIELD_LABELS, key)
+        upload_widgets.consent_notice(plan)
         # more per-file choices go here, one call each; the expected outcome is filled in below
         outcomes.append(st.container())
         plans.append(plan)
@@ -52,21 +54,24 @@ if plans:
     for name, missing in problems:
         st.warning(f"**{name}**: choose a column for {', '.join(FIELD_LABELS.get(f, f) for f in missing)} "
                    "before loading.")
+    set_aside_identical = identical_rows.set_aside_choice()
     if problems:
         st.button(f"Load {len(plans)} file{'s' if len(plans) > 1 else ''}", type="primary", disabled=True)
     else:
-        preview = upload_preview.batch_preview(ws, plans)
+        preview = upload_preview.batch_preview(ws, plans, set_aside_identical)
         if preview is not None:
             for slot, plan, file_preview in zip(outcomes, plans, preview.files):
                 with slot:
                     upload_preview.expected_outcome(file_preview, plan)
-            upload_preview.load_controls(plans, preview)
+            upload_preview.load_controls(plans, preview, set_aside_identical)
 
 report = st.session_state.get("clueboard_last_report")
 if report is not None:
     st.header("What was loaded")
     upload_widgets.accounting_table(report)
     revenue_ui.reconciliation_tables(report)     # e.g. Shopify's sales-report lines, to hold against the shop's
+    identical_rows.kept_notice(report, plans)
+    file_warnings.file_warnings(report)
     rejects = rejects_frame(ws)
     if len(rejects):
         st.download_button(f"Download the {len(rejects):,} rejected rows with their reasons (CSV)",

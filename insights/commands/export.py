@@ -39,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     Path(args.out).write_bytes(result.data)
     print(f"Wrote {result.rows:,} customers of {result.segment!r} to {args.out}.")
     consent_note = "" if args.include_without_consent else " (use --include-without-consent to include them)"
-    print(f"Left out: {result.left_out_for_consent:,} without email consent{consent_note}, "
+    said = "consent never loaded" if result.warnings else "without email consent"
+    print(f"Left out: {result.left_out_for_consent:,} {said}{consent_note}, "
           f"{result.left_out_without_email:,} without an email address.")
+    for warning in result.warnings:
+        print(f"Warning: {warning}")
     return 0

@@ -3,6 +3,7 @@
     python -m insights ingest orders.csv web.csv nps.csv --workspace ~/shops/mine [--json] [--yes] [--wait 5]
         [--kind transactions]                            # every file is of this kind
         [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
+        [--set-aside-identical]                          # identical rows of files without an id set aside too
 
 Each file is read (format, encoding and delimiter detected), recognised as one of four kinds and mapped to
 the canonical fields by its headers (or remembered from an earlier file of the same layout). The report says the
@@ -53,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
+    parser.add_argument("--set-aside-identical", action="store_true",
+                        help="set identical rows aside even in files with no order, event or review id (by "
+                             "default they are kept and reported: they can be separate real purchases)")
 
 
 def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | None]:
@@ -111,7 +115,8 @@ def format_report(report, kinds: Sequence[dict] | None = None) -> str:
     w = report.workspace
     out.append(f"Workspace: {w['customers']:,} customers, {w['orders']:,} orders, {w['order_lines']:,} order lines, "
                f"net revenue {_fmt_money(w['net_revenue'])}; {w['customer_records']:,} customer records, "
-               f"{w['events']:,} events, {w['feedback']:,} feedback answers")
+               f"{w['events']:,} events, {w['feedback']:,} feedback answers; "
+               f"{w['consenting_customers']:,} customers may be e-mailed")
     return "\n".join(out)
 
 
@@ -119,7 +124,7 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
     """Lines per :class:`FileReport`: kind, format, mapping, the rows' accounting with reasons, revenue, notes."""
     out = []
     for n, f in enumerate(files):
-        out.append(f"{f.name}  ({f.kind}{', orders table' if f.role == 'orders' else ''})")
+        out.append(f"{f.name}  ({f.kind}{', ' + f.role + ' table' if f.role in ('orders', 'payments') else ''})")
         if kinds is not None:
             out.append(_kind_line(f, kinds[n]))
         facts = [f"format {f.format}"]
@@ -147,8 +152,16 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
                           if f.revenue_excluded_by_status else "")
                        + (f" + refunded {_fmt_money(f.revenue_refunded)}" if f.revenue_refunded else ""))
+        if f.order_date_column:
+            out.append(f"  orders dated by: {f.order_date_column}")
+        if f.attributes:
+            out.append("  kept as order attributes: " + ", ".join(f.attributes))
+        for warning in getattr(f, "warnings", []):
+            out.append(f"  warning: {warning}")
         for note in f.notes:
             out.append(f"  note: {note}")
+        for warning in f.warnings:
+            out.append(f"  warning: {warning}")
         out.append("")
     return out
 
@@ -209,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait)
+        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
+                                             set_aside_identical=args.set_aside_identical)
     except WorkspaceBusy as err:
         return _fail(args, err, BUSY)
     except (IngestError, OSError, ValueError) as err:

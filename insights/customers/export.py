@@ -15,6 +15,7 @@ from insights.core.spreadsheet import FORMATS, write_table
 from insights.customers.lifecycle import STAGES
 from insights.customers.segment_builder import describe_spec, select_customers
 from insights.customers.segments import default_segment_map
+from insights.ingest.load.consent import consent_state
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,17 @@ EXPORT_COLUMNS = ["email", "name", "segment", "customer_id", "country", "orders"
 
 class ExportResult(bytes):
     """The file's bytes (write them as they are) that also say how many customers the file holds (``rows``) and
-    how many were left out (``left_out_for_consent``, ``left_out_without_email``), for which ``segment``."""
+    how many were left out (``left_out_for_consent``, ``left_out_without_email``), for which ``segment``, and
+    ``warnings`` (no consent was ever loaded: see :meth:`SegmentContacts.warnings`)."""
 
     def __new__(cls, data: bytes, rows: int, left_out_for_consent: int, left_out_without_email: int = 0,
-                segment: str = ""):
+                segment: str = "", warnings: tuple[str, ...] = ()):
         obj = super().__new__(cls, data)
         obj.rows = rows
         obj.left_out_for_consent = left_out_for_consent
         obj.left_out_without_email = left_out_without_email
         obj.segment = segment
+        obj.warnings = list(warnings)
         return obj
 
     @property
@@ -113,11 +116,15 @@ def contacts_for_export(customers: pd.DataFrame, label: str,
 
 @dataclass(frozen=True)
 class SegmentContacts:
-    """The rows an export would write (before neutralising) and how many customers were left out."""
+    """The rows an export would write (before neutralising) and how many customers were left out.
+
+    ``warnings``: when no file loaded so far records e-mail consent, the customers left out for consent did not
+    say no — nobody was asked — and the export says so (distinct from customers who said no)."""
     rows: pd.DataFrame
     left_out_for_consent: int
     left_out_without_email: int
     segment: str
+    warnings: tuple[str, ...] = ()
 
     def to_bytes(self, fmt: str = "csv") -> bytes:
         return write_table(self.rows, fmt)
@@ -131,7 +138,14 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
     label, spec = resolve_segment(name_or_spec)
     customers = select_customers(ws, spec, labels) if customers is None else customers
     rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
-    return SegmentContacts(rows, left_consent, left_email, label)
+    return SegmentContacts(rows, left_consent, left_email, label, consent_warnings(ws, include_without_consent))
+
+
+def consent_warnings(ws, include_without_consent: bool = False) -> tuple[str, ...]:
+    """The export's warning when no consent was ever loaded (``insights.ingest.load.consent``); none when the
+    owner chose to include customers without consent."""
+    warning = None if include_without_consent else consent_state(ws.con).warning
+    return (warning,) if warning else ()
 
 
 def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: bool = False,
@@ -150,7 +164,7 @@ def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: 
     log.info("export %s: %d rows, %d left out for consent, %d without email", contacts.segment,
              len(contacts.rows), contacts.left_out_for_consent, contacts.left_out_without_email)
     return ExportResult(contacts.to_bytes(fmt), len(contacts.rows), contacts.left_out_for_consent,
-                        contacts.left_out_without_email, contacts.segment)
+                        contacts.left_out_without_email, contacts.segment, contacts.warnings)
 
 
 def format_from_path(path: str) -> str:

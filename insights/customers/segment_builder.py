@@ -7,7 +7,10 @@ A spec is a list of ``(field, op, value)`` tuples (or dicts with those keys), al
 Fields come from the fixed list :data:`FIELDS`; each has a kind (text, number, date, bool, category) that decides
 the operators it accepts (:data:`OPERATORS`). A field name becomes SQL text only through
 :func:`insights.core.db.quote_ident` against that list; a value never becomes SQL text — it is a bound parameter.
-``category`` means "bought at least one item in any of these categories" (cancelled lines excluded).
+``category`` means "bought at least one item in any of these categories" (cancelled lines excluded); ``tag`` "had
+an order carrying any of these tags" (order attributes, e.g. a Shopify ``Tags`` column); ``last_order_late`` is
+true when the customer's last order arrived after its promised date or was flagged or tagged late (see
+``sql/intermediate/order_late_flags.sql``), unknown when nothing says.
 """
 
 from __future__ import annotations
@@ -39,10 +42,15 @@ FIELDS: dict[str, tuple[str, str]] = {
     "last_order_date": ("date", "Last order date"),
     "consent_email": ("bool", "Email consent"),
     "consent_sms": ("bool", "SMS consent"),
+    "last_order_late": ("bool", "Last order late"),
+    "tag": ("category", "Had an order tagged"),
     "rfm_segment": ("text", "RFM segment"),
     "lifecycle_stage": ("text", "Lifecycle stage"),
 }
 _COLUMN_FIELDS = tuple(f for f, (kind, _) in FIELDS.items() if kind != "category")
+# fields matched through a packaged condition over the customer's lines or orders, not a column
+_CONDITION_FILES = {"category": "queries/customers/segments/category_filter.sql",
+                    "tag": "queries/customers/segments/tag_filter.sql"}
 
 # operator → SQL text (fixed) and the kinds that accept it
 OPERATORS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -147,9 +155,10 @@ def validate_spec(spec) -> list[Filter]:
     return out
 
 
-def _category_condition() -> str:
-    """The packaged category condition on one line, its comment lines left out (it is pasted into a WHERE)."""
-    lines = sql_text("queries/customers/segments/category_filter.sql").splitlines()
+def _condition(field: str) -> str:
+    """The packaged condition of a category or tag filter on one line, its comment lines left out (it is pasted
+    into a WHERE)."""
+    lines = sql_text(_CONDITION_FILES[field]).splitlines()
     return " ".join(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("--"))
 
 
@@ -157,10 +166,11 @@ def where_clause(filters: list[Filter]) -> tuple[str, list]:
     """SQL condition text (fixed pieces, quoted names, ``?`` placeholders) and the values to bind, in order."""
     parts, params = [], []
     for f in filters:
-        if f.field == "category":
+        if f.field in _CONDITION_FILES:
             neg = "not " if f.op == "not_in" else ""
-            parts.append(_category_condition().replace("{negate}", neg))
-            params.append(list(f.value))
+            parts.append(_condition(f.field).replace("{negate}", neg))
+            # tags are kept in lower case
+            params.append([v.strip().lower() for v in f.value] if f.field == "tag" else list(f.value))
             continue
         col = quote_ident(f.field, _COLUMN_FIELDS)
         if f.op == "between":
@@ -219,7 +229,7 @@ def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFra
 
     Out columns: customer_id, name, email, phone, country, city, channel, consent_email, consent_sms, orders,
     net_revenue, aov, first_order_date, last_order_date, first_category, rfm_segment, lifecycle_stage,
-    recency_days, in_segment (always true here). ``labels`` (from :func:`customer_labels`) saves recomputing RFM
+    recency_days, last_order_late, in_segment (always true here). ``labels`` (from :func:`customer_labels`) saves recomputing RFM
     and lifecycle.
     """
     return _run_builder(ws, spec, labels, "segment")
@@ -237,8 +247,8 @@ def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int 
     if kind not in ("text", "category"):
         raise SegmentSpecError(f"{field!r} is not a text field; pick from {', '.join(f for f in FIELDS if FIELDS[f][0] in ('text', 'category'))}")
     con = connection(ws)
-    if field == "category":
-        rows = con.execute(sql_text("queries/customers/segments/category_values.sql"), {"limit": limit}).fetchall()
+    if field in ("category", "tag"):
+        rows = con.execute(sql_text(f"queries/customers/segments/{field}_values.sql"), {"limit": limit}).fetchall()
         return [r[0] for r in rows]
     if field in ("rfm_segment", "lifecycle_stage"):
         labels = customer_labels(ws) if labels is None else labels
@@ -247,6 +257,12 @@ def field_values(ws, field: str, labels: pd.DataFrame | None = None, limit: int 
     rows = con.execute(sql_text("queries/customers/segments/field_values.sql").replace("{column}", col),
                        {"limit": limit}).fetchall()
     return [r[0] for r in rows]
+
+
+def late_known(ws) -> bool:
+    """Whether any order's lateness is known (delivery dates or a late flag or tag): the filter
+    ``last_order_late`` can then say something."""
+    return bool(connection(ws).execute(sql_text("queries/customers/segments/late_known.sql")).fetchall()[0][0])
 
 
 def _figures(group: pd.DataFrame, total_customers: int, total_revenue: float) -> dict:

@@ -14,6 +14,7 @@ from insights.ingest.load.batch import gc_paused, load_prepared
 from insights.ingest.load.memory import remembered_layouts
 from insights.ingest.load.shopify import apply_profile
 from insights.ingest.load.report import IngestReport
+from insights.ingest.mapping.ab_tests import refuse_ab_test
 from insights.ingest.mapping.plan import FilePlan
 
 
@@ -21,7 +22,8 @@ def prepare_file(source, *, name: str | None = None, kind: str | None = None, sh
                  encoding: str | None = None, delimiter: str | None = None, ws=None) -> FilePlan:
     """Read ``source`` (a path or the bytes of an upload) and propose how to load it. Writes nothing.
 
-    Raises :class:`insights.ingest.errors.IngestError` when the file cannot be read at all.
+    Raises :class:`insights.ingest.errors.IngestError` when the file cannot be read at all, or (unless ``kind``
+    is given) when it is an A/B-test result file (``mapping.ab_tests``).
     """
     with gc_paused():
         return _prepare_file(source, name=name, kind=kind, sheet=sheet, encoding=encoding, delimiter=delimiter,
@@ -56,6 +58,9 @@ def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> File
         sha = hashlib.sha256((sha + "\x1f" + str(raw.sheet)).encode()).hexdigest()
     elif sheet is not None:
         sha = hashlib.sha256((sha + "\x1f" + str(sheet)).encode()).hexdigest()
+    if kind is None:   # an A/B-test result file is refused with what it is, unless the owner chose a kind
+        refuse_ab_test(name, raw.columns, [raw.data.column(i).slice(0, 1000).to_pylist()
+                                           for i in range(raw.data.num_columns)])
     plan = FilePlan(raw, name=name, path=str(path) if path else None, sha256=sha, kind=kind,
                     memory=remembered_layouts(ws))
     if kind in (None, "transactions"):
@@ -63,10 +68,11 @@ def _prepare_file(source, *, name, kind, sheet, encoding, delimiter, ws) -> File
     return plan
 
 
-def ingest_files(ws, paths: Sequence, kind: str | None = None, progress=None) -> IngestReport:
+def ingest_files(ws, paths: Sequence, kind: str | None = None, progress=None, *,
+                 set_aside_identical: bool = False) -> IngestReport:
     """Prepare and load files with the proposed mapping (the command line and tests use this)."""
     plans = [prepare_file(p, kind=kind, ws=ws) for p in paths]
-    return load_prepared(ws, plans, progress=progress)
+    return load_prepared(ws, plans, progress=progress, set_aside_identical=set_aside_identical)
 
 
 def file_sha256(data: bytes) -> str:

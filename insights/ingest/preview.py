@@ -115,6 +115,12 @@ def confirmations(plan, outcome: FileReport) -> list[Confirmation]:
                     "the columns, or confirm to load the rest.")))
     for question in getattr(plan, "confirmations", None) or []:
         asks.append(Confirmation(plan.name, "plan", str(question)))
+    # the mapping's own doubts (e.g. only a shipping deadline could date the orders) — unless an orders file of
+    # this upload dated them instead (its column is then reported as "column (file)")
+    dated_elsewhere = "(" in (getattr(outcome, "order_date_column", None) or "")
+    if not outcome.already_loaded and not dated_elsewhere:
+        for reason in getattr(plan, "needs_confirmation", None) or []:
+            asks.append(Confirmation(plan.name, "plan", str(reason)))
     return asks
 
 
@@ -123,13 +129,15 @@ def confirm_kind(plan) -> None:
     plan.kind_confidence, plan.kind_runner_up = 1.0, None
 
 
-def preview_load(ws: Workspace | None, plans: Sequence, *, rows: int = PREVIEW_ROWS, wait: float = 0.0) -> BatchPreview:
+def preview_load(ws: Workspace | None, plans: Sequence, *, rows: int = PREVIEW_ROWS, wait: float = 0.0,
+                 set_aside_identical: bool = False) -> BatchPreview:
     """What loading ``plans`` into ``ws`` would do; ``ws`` is left exactly as it was. ``ws=None``: a new, empty
     workspace (an upload from the sample shop goes into a new one)."""
     scratch = ws is None
     ws = Workspace.in_memory("preview") if scratch else ws
     try:
-        preview, _ = _run(ws, plans, lambda p: False, rows=rows, wait=wait, progress=None)
+        preview, _ = _run(ws, plans, lambda p: False, rows=rows, wait=wait, progress=None,
+                          set_aside_identical=set_aside_identical)
     finally:
         if scratch:
             ws.close()
@@ -137,11 +145,12 @@ def preview_load(ws: Workspace | None, plans: Sequence, *, rows: int = PREVIEW_R
 
 
 def load_unless_unsure(ws: Workspace, plans: Sequence, *, confirmed: bool = False, progress=None,
-                       rows: int = PREVIEW_ROWS, wait: float = 0.0) -> tuple[BatchPreview, IngestReport | None]:
+                       rows: int = PREVIEW_ROWS, wait: float = 0.0,
+                       set_aside_identical: bool = False) -> tuple[BatchPreview, IngestReport | None]:
     """Load ``plans`` into ``ws`` in one pass, committed only when nothing needs confirming or the owner has
     ``confirmed``; otherwise rolled back (the report is None and ``preview.needs_confirmation`` says why)."""
     return _run(ws, plans, lambda p: confirmed or not p.needs_confirmation, rows=rows, wait=wait,
-                progress=progress)
+                progress=progress, set_aside_identical=set_aside_identical)
 
 
 class _RolledBack(Exception):
@@ -184,7 +193,8 @@ def _workspace_lock(ws: Workspace) -> threading.Lock:
         return _LOCKS.setdefault(key, threading.Lock())
 
 
-def _run(ws, plans, go_ahead, *, rows, wait, progress) -> tuple[BatchPreview, IngestReport | None]:
+def _run(ws, plans, go_ahead, *, rows, wait, progress,
+         set_aside_identical: bool = False) -> tuple[BatchPreview, IngestReport | None]:
     lock = _workspace_lock(ws)
     got = lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)
     if not got:
@@ -192,7 +202,7 @@ def _run(ws, plans, go_ahead, *, rows, wait, progress) -> tuple[BatchPreview, In
     try:
         checkpoint = _Checkpoint(ws, plans, go_ahead, rows)
         try:
-            report = load_prepared(checkpoint, plans, progress=progress)
+            report = load_prepared(checkpoint, plans, progress=progress, set_aside_identical=set_aside_identical)
         except _RolledBack:
             return checkpoint.preview, None
         if checkpoint.preview is None:   # the loader no longer rebuilds the summaries inside its transaction

@@ -56,6 +56,21 @@ create table if not exists order_lines (
     row_hash            uuid
 );
 
+-- what an orders file says about an order or a line beyond its money: flags, tags (one row per tag, name 'tag'),
+-- codes, methods, later dates (shipped_at, approved_at, ship_by …), payments (payment_type, payment_value …).
+-- line_id is the order line the value came from, null for the whole order (an orders or payments file).
+-- Values are text: dates as YYYY-MM-DD HH:MM:SS, flags as true/false, amounts as plain numbers.
+-- The rule for which columns are kept: insights/ingest/load/attributes.py.
+create table if not exists order_attributes (
+    order_id            varchar not null,
+    line_id             bigint,
+    source_file         varchar,
+    source_row          bigint,
+    name                varchar not null,
+    value               varchar not null,
+    source_column       varchar
+);
+
 create table if not exists customer_records (
     record_id           bigint,
     source_file         varchar,

@@ -41,18 +41,18 @@ def plan_state(plan) -> tuple:
             round(float(plan.kind_confidence), 3), tuple(getattr(plan, "confirmations", None) or ()))
 
 
-def batch_preview(ws: Workspace, plans) -> BatchPreview | None:
+def batch_preview(ws: Workspace, plans, set_aside_identical: bool = False) -> BatchPreview | None:
     """What loading ``plans`` would do, computed once per state of the plans and of the workspace (the sample
     shop's uploads go into a new, empty workspace, so they are previewed against an empty one). None, with the
     reason shown, when the files cannot be loaded as they are mapped."""
     on_sample = session.is_sample(ws)
-    key = ("sample" if on_sample else ws.content_hash(), tuple(plan_state(p) for p in plans))
+    key = ("sample" if on_sample else ws.content_hash(), tuple(plan_state(p) for p in plans), set_aside_identical)
     cached = st.session_state.get(PREVIEW_KEY)
     if cached and cached[0] == key:
         return cached[1]
     try:
         with st.spinner("Checking what loading these files would do…"):
-            preview = preview_load(None if on_sample else ws, plans)
+            preview = preview_load(None if on_sample else ws, plans, set_aside_identical=set_aside_identical)
     except WorkspaceBusy:
         st.info("This workspace is being loaded in another tab right now; the check runs when that finishes.")
         return None
@@ -92,7 +92,7 @@ def expected_outcome(preview: FilePreview, plan) -> None:
         st.dataframe(plan.preview.head(len(preview.rows) or 10), hide_index=True)
 
 
-def load_controls(plans, preview: BatchPreview) -> None:
+def load_controls(plans, preview: BatchPreview, set_aside_identical: bool = False) -> None:
     """"Load N files" when nothing is uncertain; otherwise what to check and "Confirm and load"."""
     busy = st.session_state.pop(BUSY_KEY, None)
     if busy:
@@ -101,7 +101,7 @@ def load_controls(plans, preview: BatchPreview) -> None:
     asks = preview.needs_confirmation
     if not asks:
         if st.button(f"Load {label}", type="primary"):
-            _load(plans, confirmed=False)
+            _load(plans, confirmed=False, set_aside_identical=set_aside_identical)
         return
     with st.container(border=True):
         st.markdown("**Nothing is loaded yet. Please check before loading:**\n"
@@ -109,15 +109,15 @@ def load_controls(plans, preview: BatchPreview) -> None:
         st.caption("Change the file's kind or its columns above — the check runs again — or confirm that "
                    "it is right as shown.")
         if st.button(f"Confirm and load {label}", type="primary"):
-            _load(plans, confirmed=True)
+            _load(plans, confirmed=True, set_aside_identical=set_aside_identical)
 
 
-def _load(plans, confirmed: bool) -> None:
+def _load(plans, confirmed: bool, set_aside_identical: bool = False) -> None:
     target = session.writable_workspace()
     bar = st.progress(0.0, text="Reading files…")
     try:
         preview, report = load_unless_unsure(
-            target, plans, confirmed=confirmed, wait=5.0,
+            target, plans, confirmed=confirmed, wait=5.0, set_aside_identical=set_aside_identical,
             progress=lambda f, msg: bar.progress(min(max(f, 0.0), 1.0), text=msg))
     except WorkspaceBusy:
         st.session_state[BUSY_KEY] = ("This workspace is being loaded in another tab right now. Nothing was "

@@ -10,6 +10,7 @@ from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
+from insights.ingest.load.consent import implied_consent
 
 NOT_IN_FILE = "— not in this file —"
 SEVERITY_ICON = {"ok": "✅", "info": "ℹ️", "warning": "⚠️"}
@@ -47,13 +48,13 @@ def file_facts(plan) -> None:
     if raw.delimiter:
         facts.append(f"**Delimiter:** {'tab' if raw.delimiter == chr(9) else repr(raw.delimiter)}")
     if raw.sheet:
-        facts.append(f"**Sheet:** {raw.sheet}")
+        facts.append(f"**Sheet:** {escape_markdown(raw.sheet)}")
     facts.append(f"**Rows:** {raw.data.num_rows:,}")
     if raw.header_row and raw.header_row > 1:
         facts.append(f"**Header found on row {raw.header_row}**")
     st.markdown(" · ".join(facts))
     for note in raw.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))    # notes quote cells of the file
     if getattr(plan, "remembered", False):
         st.success("Column mapping remembered from an earlier file with the same layout.", icon="🧠")
 
@@ -83,6 +84,19 @@ def mapping_editor(plan, fields, labels, key: str) -> None:
             plan.set_mapping(field, wanted)
 
 
+def consent_notice(plan) -> None:
+    """Before loading: a customer list without an e-mail opt-in column means nobody in it can be e-mailed."""
+    if plan.kind != "customers" or plan.mapping.get("consent_email") is not None:
+        return
+    implied = implied_consent(plan.columns, plan.name)
+    if implied is not None:
+        st.info(f"A Mailchimp audience export of {implied.status} contacts: e-mail consent will be recorded as "
+                f"{'yes' if implied.consent else 'no'} for everyone in it.", icon="📬")
+    else:
+        st.warning("No consent column: 0 customers of this file can be e-mailed. Choose the opt-in column for "
+                   "“E-mail opt-in” above, or confirm later in the export that they agreed to e-mail.", icon="⚠️")
+
+
 def accounting_table(report) -> None:
     """Rows read = loaded + rejected + set aside, per file, with revenue reconciliation."""
     rows = []
@@ -92,6 +106,7 @@ def accounting_table(report) -> None:
             "Rejected": f.rows_rejected, "Set aside": f.rows_set_aside,
             "Revenue in file": format_money(f.revenue_read, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
             "Revenue loaded": format_money(f.revenue_loaded, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Orders dated by": getattr(f, "order_date_column", None) or "",
             "Note": "already loaded — nothing changed" if f.already_loaded else "",
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True)
@@ -99,7 +114,14 @@ def accounting_table(report) -> None:
         reasons = {**{f"rejected: {k}": v for k, v in (f.rejected_by_reason or {}).items()},
                    **{f"set aside: {k}": v for k, v in (f.set_aside_by_reason or {}).items()}}
         if reasons:
-            st.caption(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items()))
+            st.caption(escape_markdown(f"{f.name}: " + "; ".join(f"{v:,} {k}" for k, v in reasons.items())))
+        if getattr(f, "attributes", None):
+            st.caption(escape_markdown(f"{f.name}: kept as order attributes (flags, tags, codes, later dates): "
+                                       + ", ".join(f.attributes)))
+        if getattr(f, "reconciliation", None):
+            st.caption(escape_markdown(f"{f.name}: {f.reconciliation.get('summary', '')}"))
+        for warning in getattr(f, "warnings", None) or []:
+            st.warning(f"**{escape_markdown(f.name)}**: {warning}", icon="⚠️")
 
 
 def health_panel(items) -> None:

@@ -140,3 +140,31 @@ def test_segments_page_shows_predicted_value_and_risk_once_fitted(sample_workspa
     assert {"mean_p_alive", "mean_churn_risk"} <= set(table.columns)
     filled = table[table["customers"] > 0]          # the table also lists segments nobody is in
     assert len(filled) >= 8 and filled["mean_clv"].notna().all() and filled["mean_churn_risk"].between(0, 1).all()
+
+
+def test_segment_builder_offers_tags_and_late_orders_where_the_files_carry_them(tmp_path, tmp_workspace):
+    from insights.ingest import prepare_file
+    from insights.ingest.load.batch import load_prepared
+    from tests.ingest.test_order_attributes import SHOP
+    path = tmp_path / "orders.csv"
+    path.write_text(SHOP, encoding="utf-8")
+    load_prepared(tmp_workspace, [prepare_file(path)])
+    at = AppTest.from_file(str(ROOT / "app_pages" / "segments.py"), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = tmp_workspace
+    at.session_state["seg_tab"] = "Segment builder & export"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[0].value == "3"
+    at.checkbox(key="seg_b_late").check().run()
+    assert not at.exception and at.metric[0].value == "2"            # C1 and C2: their last order was late
+    at.multiselect(key="seg_b_tag").set_value(["vip"]).run()
+    assert not at.exception and at.metric[0].value == "1"
+
+
+def test_segment_builder_without_order_attributes_offers_neither(shop):
+    at = open_page("segments.py", shop)
+    at.session_state["seg_tab"] = "Segment builder & export"
+    at.run()
+    assert not at.exception
+    keys = {w.key for w in list(at.checkbox) + list(at.multiselect)}
+    assert "seg_b_late" not in keys and "seg_b_tag" not in keys

@@ -128,3 +128,17 @@ def test_owner_sets_the_currency_when_the_files_do_not_say(home):
     assert not kpi_page.exception
     assert any("amounts in GBP" in c.value for c in kpi_page.caption)
     assert any(m.value.startswith("£") for m in kpi_page.metric if m.label == "Net revenue")
+
+
+def test_a_customer_list_without_consent_is_told_before_and_after_loading(home):
+    ws = Workspace.create("Shop", root=home / "workspaces")
+    at = open_upload(ws)
+    crm = "Customer ID,First Name,Last Name,Email,City\nC1,Ann,Lee,ann@example.com,Gent\nC2,Bo,Ng,bo@example.com,Gent\n"
+    at.file_uploader[0].set_value([("crm.csv", crm.encode("utf-8"), "text/csv")]).run()
+    assert not at.exception
+    before = " ".join(w.value for w in at.warning)
+    assert "No consent column: 0 customers of this file can be e-mailed" in before
+    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    assert not at.exception
+    after = " ".join(w.value for w in at.warning)
+    assert "**crm.csv**: No consent column: none of this file's 2 customers can be e-mailed" in after

@@ -186,16 +186,85 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def make_corpus(folder) -> dict[str, Path]:
-    """Write every corpus file into ``folder``; returns name → path."""
+# ----- dates as real files write them (issue 19): one orders file per format, each dated 31 July 2018 on its
+# first line; a GA4 events export; a header + lines pair whose lines carry the seller's shipping deadline ---------
+DATE_HEADER = "Order ID,Order Date,Customer ID,Quantity,Unit Price"
+
+
+def _dated_orders(dates: list[str]) -> bytes:
+    """An orders file whose order dates are written as ``dates`` (one line each; quoted when they hold a comma)."""
+    lines = [DATE_HEADER]
+    for i, when in enumerate(dates):
+        cell = f'"{when}"' if "," in when else when
+        lines.append(f"D{i + 1},{cell},C{i % 3 + 1},{i % 4 + 1},{9.99 + i:.2f}")
+    return _csv(lines)
+
+
+def _ga4_events() -> bytes:
+    """GA4's BigQuery export flattened to CSV: ``event_date`` as yyyymmdd, ``event_timestamp`` in microseconds."""
+    lines = ["event_date,event_timestamp,event_name,user_pseudo_id,ga_session_id"]
+    stamps = [1533031200000000, 1533031260123456, 1533117600000000, 1533117900500000]
+    for i, stamp in enumerate(stamps):
+        day = "20180731" if stamp < 1533081600000000 else "20180801"
+        lines.append(f"{day},{stamp},{('page_view', 'add_to_cart', 'page_view', 'purchase')[i]},"
+                     f"{1000 + i % 2}.1533031200,{1533031200 + i % 2}")
+    return _csv(lines)
+
+
+def _olist_like_orders() -> bytes:
+    """An orders table (no products, no prices) whose purchase date is the order's date."""
+    return _csv(["order_id,customer_id,order_status,order_purchase_timestamp,order_estimated_delivery_date",
+                 "o1,c1,delivered,2018-07-31 10:15:00,2018-08-14 00:00:00",
+                 "o2,c2,delivered,2018-08-01 09:00:00,2018-08-20 00:00:00",
+                 "o3,c1,delivered,2018-08-02 18:30:00,2018-08-22 00:00:00"])
+
+
+def _olist_like_items() -> bytes:
+    """Order lines whose only date is the seller's shipping deadline, about a week after the purchase."""
+    return _csv(["order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight_value",
+                 "o1,1,p1,s1,2018-08-06 10:15:00,59.90,8.72",
+                 "o1,2,p2,s1,2018-08-06 10:15:00,19.90,8.72",
+                 "o2,1,p3,s2,2018-08-07 09:00:00,120.00,15.10",
+                 "o3,1,p1,s1,2018-08-08 18:30:00,59.90,9.50"])
+
+
+DATE_BUILDERS: dict[str, Callable[[], bytes]] = {
+    "dates_dd_mon_yy.csv": lambda: _dated_orders(["31-Jul-18", "1-Aug-18", "15-Aug-18"]),
+    "dates_dd_mon_yyyy.csv": lambda: _dated_orders(["31-Jul-2018", "01-Aug-2018", "15-Aug-2018"]),
+    "dates_mon_dd_yyyy.csv": lambda: _dated_orders(["Jul 31, 2018", "Aug 1, 2018", "Aug 15, 2018"]),
+    "dates_dotted.csv": lambda: _dated_orders(["31.07.2018", "01.08.2018", "15.08.2018"]),
+    "dates_iso_z.csv": lambda: _dated_orders(["2018-07-31T10:00:00.000Z", "2018-08-01T11:30:00.000Z",
+                                              "2018-08-15T09:05:00.000Z"]),
+    "dates_unix_seconds.csv": lambda: _dated_orders(["1533031200", "1533123000", "1534323900"]),
+    "dates_unix_milliseconds.csv": lambda: _dated_orders(["1533031200000", "1533123000000", "1534323900000"]),
+    "dates_unix_microseconds.csv": lambda: _dated_orders(["1533031200000000", "1533123000000000",
+                                                          "1534323900000000"]),
+    "dates_yyyymmdd.csv": lambda: _dated_orders(["20180731", "20180801", "20180815"]),
+    "dates_excel_serials_in_text.csv": lambda: _dated_orders(["31/07/2018", "43313", "15/08/2018", "43328"]),
+    "dates_one_unreadable.csv": lambda: _dated_orders(["31-Jul-18", "1-Aug-18", "sometime in August", "15-Aug-18",
+                                                       "16-Aug-18", "17-Aug-18"]),
+    "dates_ga4_events.csv": _ga4_events,
+    "dates_pair_orders.csv": _olist_like_orders,
+    "dates_pair_items.csv": _olist_like_items,
+}
+BUILDERS.update(DATE_BUILDERS)
+
+
+def write_files(builders: dict, folder) -> dict[str, Path]:
+    """Write each ``name: build()`` of ``builders`` into ``folder``; returns name → path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, build in BUILDERS.items():
+    for name, build in builders.items():
         path = folder / name
         path.write_bytes(build())
         paths[name] = path
     return paths
+
+
+def make_corpus(folder) -> dict[str, Path]:
+    """Write every corpus file into ``folder``; returns name → path."""
+    return write_files(BUILDERS, folder)
 
 
 if __name__ == "__main__":  # pragma: no cover - a helper for looking at the files by hand

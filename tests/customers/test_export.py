@@ -149,3 +149,27 @@ def test_consent_filter_is_generic_for_any_contacts_frame():
     assert len(kept) == 3 and no_consent == 0
     kept, no_consent, _ = consent_filter(frame.drop(columns=["consent_email"]))   # no consent column: unknown = no
     assert kept.empty and no_consent == 3
+
+
+def test_no_consent_ever_loaded_is_said_apart_from_customers_who_said_no(shop, tmp_path, capsys):
+    from insights.cli import main
+    from insights.core.workspace import Workspace
+    from insights.customers.export import segment_contacts
+    from tests.helpers import insert_rows
+    spec = [("country", "in", ["France", "Germany", "Spain"])]
+    assert export_segment(shop, spec).warnings == [] and segment_contacts(shop, spec).warnings == ()
+    ws = Workspace.create("no-consent", root=tmp_path)
+    insert_rows(ws, "order_lines", LINES)
+    insert_rows(ws, "customer_records", [dict(customer_id="c1", email="ann@example.com")])   # no consent column
+    ws.build_marts()
+    result = export_segment(ws, spec)
+    assert result.rows == 0
+    warning, = result.warnings
+    assert warning.startswith("No consent column: 0 customers can be e-mailed") and "Upload page" in warning
+    assert segment_contacts(ws, spec).warnings == (warning,)
+    assert export_segment(ws, spec, include_without_consent=True).warnings == []   # the owner confirmed
+    path = ws.path
+    ws.close()
+    assert main(["export", "segment", "Loyal", "--workspace", str(path), "--out", str(tmp_path / "l.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "consent never loaded" in printed and "Warning: No consent column" in printed

@@ -41,9 +41,9 @@ def _in_month(days: np.ndarray, month: tuple[int, int]) -> np.ndarray:
 def simulate(seed: int, story: str | None = None, events: bool = False, story_month=STORY_MONTH,
              orders_per_day: float | None = None) -> dict:
     """Canonical frames {order_lines, events} of one shop (``orders_per_day`` at the start; default: drawn
-    between 10 and 30)."""
+    between 8 and 25)."""
     rng = np.random.default_rng(seed)
-    base = rng.uniform(10, 30)
+    base = rng.uniform(8, 25)
     base = orders_per_day or base
     trend = rng.uniform(-0.2, 0.5)                      # per year
     weekday = rng.uniform(0.7, 1.3, size=7)

@@ -6,13 +6,17 @@ get wrong), or the kind of error and a fragment of its message. Never anything b
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 
 import pytest
 
 from insights.ingest import errors as E
 from insights.ingest.readers import read_file
+from insights.core.workspace import Workspace
+from insights.ingest import ingest_files
 from tests.corpus.make_corpus import BUILDERS, ORDERS_HEADER, make_corpus
+from tests.corpus.make_corpus import DATE_BUILDERS, DATE_HEADER
 
 ORDERS = ORDERS_HEADER.split(",")
 
@@ -223,3 +227,100 @@ def test_damaged_copies_of_every_file_raise_only_ingest_errors(corpus):
                 read_file(variant, name=name, max_bytes=200_000)
             except E.IngestError:
                 pass
+
+
+# ----- dates as real files write them (tests/corpus/make_corpus.py, DATE_BUILDERS): each file ends in the right
+# value, with its format named in the file's report, or in a specific reject (row, column, value) ---------------
+_JUL31 = dt.datetime(2018, 7, 31)
+_JUL31_10 = dt.datetime(2018, 7, 31, 10)
+DATES_LOADED = {  # name -> (format in the file's report, first line's order date, rows loaded)
+    "dates_dd_mon_yy.csv": ("dd-Mon-yy", _JUL31, 3),
+    "dates_dd_mon_yyyy.csv": ("dd-Mon-yyyy", _JUL31, 3),
+    "dates_mon_dd_yyyy.csv": ("Mon dd, yyyy", _JUL31, 3),
+    "dates_dotted.csv": ("dd.mm.yyyy", _JUL31, 3),
+    "dates_iso_z.csv": ("yyyy-mm-ddThh:mm:ss.fff", _JUL31_10, 3),
+    "dates_unix_seconds.csv": ("Unix seconds", _JUL31_10, 3),
+    "dates_unix_milliseconds.csv": ("Unix milliseconds", _JUL31_10, 3),
+    "dates_unix_microseconds.csv": ("Unix microseconds", _JUL31_10, 3),
+    "dates_yyyymmdd.csv": ("yyyymmdd", _JUL31, 3),
+    "dates_excel_serials_in_text.csv": ("dd/mm/yyyy or Excel date numbers", _JUL31, 4),
+    "dates_one_unreadable.csv": ("dd-Mon-yy", _JUL31, 5),
+}
+EXPECTED.update({name: (DATE_HEADER.split(","), 4 if "serials" in name else 6 if "unreadable" in name else 3, None)
+                 for name in DATES_LOADED})
+EXPECTED.update({
+    "dates_ga4_events.csv": (["event_date", "event_timestamp", "event_name", "user_pseudo_id", "ga_session_id"], 4,
+                             lambda r: _col(r, "event_date")[0] == "20180731"),
+    "dates_pair_orders.csv": (["order_id", "customer_id", "order_status", "order_purchase_timestamp",
+                               "order_estimated_delivery_date"], 3, None),
+    "dates_pair_items.csv": (["order_id", "order_item_id", "product_id", "seller_id", "shipping_limit_date", "price",
+                              "freight_value"], 4, None),
+})
+
+
+def test_every_date_file_has_a_loader_expectation():
+    assert set(DATE_BUILDERS) == set(DATES_LOADED) | {"dates_ga4_events.csv", "dates_pair_orders.csv",
+                                                      "dates_pair_items.csv"}
+
+
+@pytest.mark.parametrize("name", sorted(DATES_LOADED))
+def test_date_file_ends_in_the_right_value(corpus, name):
+    label, first, loaded = DATES_LOADED[name]
+    ws = Workspace.in_memory()
+    try:
+        f = ingest_files(ws, [corpus[name]]).files[0]
+        assert f.kind == "transactions"
+        assert f.date_formats == {"Order Date": label}
+        assert (f.rows_loaded, f.rows_read) == (loaded, loaded + f.rows_rejected)
+        got = dict(ws.con.execute("select source_row, ordered_at from order_lines").fetchall())
+        assert got[2] == first
+        assert all(v is not None for v in got.values())
+        rejects = ws.con.execute("select source_row, column_name, value from rejects").fetchall()
+        if "unreadable" in name:   # the one date that fits no format: its row, column and text, not an empty date
+            assert rejects == [(4, "Order Date", "sometime in August")]
+            assert f.rejected_by_reason == {"order date is not a date Clueboard can read": 1}
+        else:
+            assert rejects == []
+        if "serials" in name:       # 43313 and 43328 are Excel's numbers for 1 and 16 August 2018
+            assert (got[3], got[5]) == (dt.datetime(2018, 8, 1), dt.datetime(2018, 8, 16))
+    finally:
+        ws.close()
+
+
+def test_ga4_event_timestamp_dates_the_events(corpus):
+    ws = Workspace.in_memory()
+    try:
+        f = ingest_files(ws, [corpus["dates_ga4_events.csv"]]).files[0]
+        assert (f.kind, f.rows_loaded) == ("events", 4)
+        assert f.date_formats["event_timestamp"] == "Unix microseconds"
+        got = [t for _, t in ws.con.execute("select source_row, event_at from events order by 1").fetchall()]
+        assert got[:2] == [_JUL31_10, dt.datetime(2018, 7, 31, 10, 1, 0, 123456)]
+    finally:
+        ws.close()
+
+
+def _pair_load(corpus):
+    ws = Workspace.in_memory()
+    report = ingest_files(ws, [corpus["dates_pair_orders.csv"], corpus["dates_pair_items.csv"]])
+    return ws, report
+
+
+def test_header_and_lines_pair_loads_every_line_with_its_order(corpus):
+    ws, report = _pair_load(corpus)
+    try:
+        orders, items = report.files
+        assert (items.rows_read, items.rows_loaded, orders.rows_loaded) == (4, 4, 3)
+        got = ws.con.execute("select order_id, customer_id from order_lines order by source_row").fetchall()
+        assert got == [("o1", "c1"), ("o1", "c1"), ("o2", "c2"), ("o3", "c1")]
+    finally:
+        ws.close()
+
+
+def test_header_date_wins_over_line_date(corpus):
+    ws, _ = _pair_load(corpus)
+    try:
+        got = ws.con.execute("select order_id, ordered_at from order_lines order by source_row").fetchall()
+        assert got == [("o1", dt.datetime(2018, 7, 31, 10, 15)), ("o1", dt.datetime(2018, 7, 31, 10, 15)),
+                       ("o2", dt.datetime(2018, 8, 1, 9)), ("o3", dt.datetime(2018, 8, 2, 18, 30))]
+    finally:
+        ws.close()

@@ -113,6 +113,8 @@ def test_text_signup_dates_in_a_crm_workbook(tmp_path):
     (["1533031200000000", "1533117600123456"], "Unix microseconds", dt.datetime(2018, 7, 31, 10)),
     (["20180731", "20180801"], "yyyymmdd", dt.datetime(2018, 7, 31)),
     (["43312", "43313.5"], "Excel date numbers", dt.datetime(2018, 7, 31)),
+    (["31/07/2018", "43313", "15/08/2018"], "dd/mm/yyyy or Excel date numbers", dt.datetime(2018, 7, 31)),
+    (["31-Jul-18", "1-Aug-18", "43328"], "dd-Mon-yy or Excel date numbers", dt.datetime(2018, 7, 31)),
 ])
 def test_formats_real_files_write(values, label, first):
     fmt = detect_date_format(values)
@@ -180,3 +182,11 @@ def test_alexa_reviews_keep_every_date(shared_data):
     assert empty == 0
     assert (first, last) == (dt.datetime(2018, 5, 16), dt.datetime(2018, 7, 31))
     ws.close()
+
+
+def test_excel_numbers_among_text_dates_are_read_as_excel_dates_and_nothing_else_is():
+    values = ["31/07/2018", "43313", "15/08/2018", "16/08/2018", "17/08/2018", "12345", "4331"]
+    res = parse_dates(values, detect_date_format(values))
+    assert res.values.to_pylist()[:3] == [dt.datetime(2018, 7, 31), dt.datetime(2018, 8, 1), dt.datetime(2018, 8, 15)]
+    assert res.values.to_pylist()[5:] == [None, None]       # 1933 and a 4-digit number: no date in an order file
+    assert res.error_count == 2

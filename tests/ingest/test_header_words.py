@@ -67,4 +67,4 @@ def test_phone_from_the_default_address_and_ids_without_apostrophe(tmp_path, tmp
     assert report.files[0].rows_loaded == 2
     rows = tmp_workspace.con.execute("select source_customer_id, phone, country from customer_records "
                                      "order by source_row").fetchall()
-    assert rows == [("7401000000000", "+31612340001", "NL"), ("7401000000001", "+31612340009", "NL")]
+    assert rows == [("7401000000000", "+31612340001", "Netherlands"), ("7401000000001", "+31612340009", "Netherlands")]

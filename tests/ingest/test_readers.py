@@ -366,12 +366,13 @@ def _awkward_workbook(write_only: bool) -> bytes:
 
 @pytest.mark.parametrize("write_only", [False, True])
 @pytest.mark.parametrize("parts", [2, 3, 5])
-def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, monkeypatch):
+def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, monkeypatch, tmp_path):
     from insights.ingest.readers import xlsx_parallel as X
     data = _awkward_workbook(write_only)
     # the cut pieces, read as they are, are the sheet fastexcel reads (columns from A, the empty ones dropped)
     whole = read_file(data, name="w.xlsx", sheet="Orders")
-    assert X.split_workbook(data, "Orders", parts, min_bytes=0) is not None
+    assert len(X.write_parts(data, "Orders", parts, tmp_path, min_bytes=0)) == parts
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"part{k}.xlsx" for k in range(parts)]
     monkeypatch.setattr(X, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(X, "default_parts", lambda: parts)
     used, load_sheet = [], X.load_sheet
@@ -384,6 +385,24 @@ def test_a_sheet_read_in_parts_is_the_same_table_as_one_read(write_only, parts, 
     assert cut.notes == whole.notes and cut.header_row == whole.header_row
     assert whole.header_row == 3 and whole.data.num_rows == 400 - 400 // 37
     assert any("blank row" in n for n in whole.notes)
+
+
+@pytest.mark.parametrize("chunk", [97, 4096])
+def test_a_sheet_streamed_in_small_pieces_is_cut_the_same(chunk, monkeypatch):
+    """The sheet's XML is unpacked a piece at a time (never whole): tags split across pieces change nothing."""
+    from insights.ingest.readers import xlsx_parallel as X
+    data = _awkward_workbook(False)
+    whole = X.load_sheet(data, "Orders", parts=3, min_bytes=0)
+    monkeypatch.setattr(X, "CHUNK_BYTES", chunk)
+    streamed = X.load_sheet(data, "Orders", parts=3, min_bytes=0)
+    assert streamed is not None and streamed.to_pylist() == whole.to_pylist()
+
+
+def test_a_sheet_is_not_cut_without_disk_room_for_its_parts(monkeypatch, tmp_path):
+    from insights.ingest.readers import xlsx_parallel as X
+    monkeypatch.setattr(X.shutil, "disk_usage", lambda folder: type("U", (), {"free": 1000})())
+    assert X.write_parts(_awkward_workbook(False), "Orders", 2, tmp_path, min_bytes=0) is None
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_sheet_is_cut_only_between_rows_and_never_when_it_cannot_be(monkeypatch):

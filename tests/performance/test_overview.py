@@ -20,6 +20,7 @@ def test_period_length_and_range():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state[WORKSPACE_KEY] = ws
     at.run()
+    at.switch_page("app_pages/home.py").run()        # the app lands on Insights once there are orders
     assert not at.exception
     period = [m for m in at.metric if m.label == "Period"][0]
     assert period.value == "3 months" and any(c.value == "Jan 2024 – Mar 2024" for c in at.caption)

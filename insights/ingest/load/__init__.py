@@ -3,10 +3,13 @@
 For each file: the mapped columns are parsed into typed values (``insights.ingest.values``, vectorised)
 while DuckDB hashes the raw rows on a second cursor; numpy masks then decide, per row, one of
 
-* **rejected** — a required value is missing or unreadable (``rejects``: row, column, value, reason), or the
-  reader could not split the row into the header's columns (ragged row);
-* **set aside** — an exact duplicate of an earlier row of the same file, or a row already loaded from an
-  earlier file or an earlier file of the same upload (same ``row_hash``: next month's export overlapping this one);
+* **rejected** — a required value is missing or unreadable, or a value cannot be right (``bad_values``: a score
+  off its scale, a zero quantity, a negative price on a sale, a date years away from the rest) (``rejects``:
+  row, column, value, reason), or the reader could not split the row into the header's columns (ragged row);
+* **set aside** — an exact duplicate of an earlier row of the same file where the file has an order number,
+  event id or answer id (elsewhere identical rows are kept and reported: they can be two real purchases), or a
+  row already loaded from an earlier file or an earlier file of the same upload (same ``row_hash``, matched by
+  multiplicity: next month's export overlapping this one);
 * **loaded** — through ``sql/staging/<table>.sql`` into the canonical table. The staging SQL reads the temp
   view ``_incoming`` over the typed Arrow table (revenue, the status flag and the hash are added there): no
   temp table is written and no row is updated.
@@ -29,7 +32,8 @@ transaction.
 Modules, in the order a load uses them: ``batch`` (:func:`load_prepared`, the transaction), ``loader`` (one
 upload's files, one at a time), ``parse`` (a column's text into typed values), ``stage`` (a file into typed
 columns), ``vendor_rows`` (the row rules of vendor layouts: date + time, till summary rows, failed payments,
-refunds, sessions), ``order_headers`` (orders tables), ``rules`` (tables, checks and fates per kind), ``hashing`` (row
+refunds, sessions), ``order_headers`` (orders tables), ``rules`` (tables, checks and fates per kind), ``bad_values``
+(values that cannot be right), ``hashing`` (row
 hashes, duplicates, rows already loaded), ``classify`` (each row's fate), ``accounting`` (rejects and set-aside
 rows, the counts), ``incoming`` (the view the staging SQL reads), ``identity`` (one customer key across
 files), ``memory`` (remembered mappings), ``report`` (what the owner is told), ``health`` (what the owner

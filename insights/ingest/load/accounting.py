@@ -1,6 +1,7 @@
 """Every row of a file accounted for: the rows not kept written where the owner can read them (``rejects``:
 row, column, value, reason; ``set_aside``: row, reason) and counted in the file's report, so that
-``rows_read = rows_loaded + rows_rejected + rows_set_aside``."""
+``rows_read = rows_loaded + rows_rejected + rows_set_aside``; what the owner should look at (identical rows
+kept, amounts that cannot be read, values that cannot be right) becomes the report's ``warnings``."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import pandas as pd
 
 from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.load.report import FileReport
-from insights.ingest.load.rules import KEEP, REJECTED, checks_for
+from insights.ingest.load.rules import KEEP, REJECTED, ROW_ID_FIELD, checks_for
 from insights.ingest.load.stage import Staged
+
+FIRST_IDENTICAL = 5          # identical rows kept: how many the report lists
+FIRST_UNREADABLE = 20        # unreadable amounts: how many texts the report lists
+_WHAT_ROWS_ARE = {"transactions": "purchase", "events": "event", "feedback": "answer"}
 
 
 def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) -> None:
@@ -26,7 +31,7 @@ def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) ->
         _insert_frame(con, "set_aside", pd.DataFrame(
             {"file_id": fid, "source_row": staged.rows[[i for i, _ in staged.aside]],
              "reason": [r for _, r in staged.aside]}).sort_values("source_row", kind="stable"))
-    checks = checks_for(plan)
+    checks = staged.checks or checks_for(plan)
     reasons: dict[str, int] = {}
     for i, count in zip(*np.unique(staged.check[staged.state == REJECTED], return_counts=True)):
         reasons[checks[i][2]] = reasons.get(checks[i][2], 0) + int(count)
@@ -42,6 +47,75 @@ def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) ->
     report.set_aside_by_reason = dict(sorted(aside.items(), key=lambda kv: -kv[1]))
     report.rows_set_aside = sum(aside.values())
     report.rows_loaded = int((staged.state == KEEP).sum())
+    _report_identical(plan, staged, report)
+    _report_unreadable_money(plan, staged, report)
+    _report_bad_values(plan, staged, report, checks)
+
+
+def _report_identical(plan, staged: Staged, report: FileReport) -> None:
+    """Identical rows kept (nothing in the file tells them apart): counted, the first few listed, and a warning
+    that offers to set them aside."""
+    if not staged.identical:
+        return
+    report.identical_rows_kept = len(staged.identical)
+    report.identical_rows_first = [{"row": int(staged.rows[i]), "same_as_row": same}
+                                   for i, same in staged.identical[:FIRST_IDENTICAL]]
+    n = len(staged.identical)
+    id_label = FIELD_LABELS.get(ROW_ID_FIELD.get(plan.kind, ""), "id")
+    first = ", ".join(f"row {d['row']:,} = row {d['same_as_row']:,}" for d in report.identical_rows_first)
+    report.warnings.append(
+        f"{n:,} identical row{'s' if n != 1 else ''} kept — set them aside? The file has no "
+        f"{id_label.lower()} column to tell them apart, so each counts as a separate "
+        f"{_WHAT_ROWS_ARE.get(plan.kind, 'row')} ({first}{' …' if n > FIRST_IDENTICAL else ''}). To set them "
+        "aside, load again with “Set aside identical rows” (command line: --set-aside-identical).")
+
+
+def _report_unreadable_money(plan, staged: Staged, report: FileReport) -> None:
+    """Rows whose money cannot be read: how many, and the text each had (an unreadable amount cannot be
+    summed, so it is not in ``revenue_read``)."""
+    if plan.kind != "transactions" or plan.role == "orders":
+        return
+    money_fields = ["unit_price", "line_total"] + (["quantity"] if plan.mapping.get("unit_price") is not None
+                                                   else [])
+    unreadable = np.zeros(staged.n, dtype=bool)
+    for fld in money_fields:
+        if plan.mapping.get(fld) is not None:
+            unreadable |= staged.bad[fld]
+    if not unreadable.any():
+        return
+    data = plan.raw.data
+    listed = []
+    for i in np.flatnonzero(unreadable)[:FIRST_UNREADABLE]:
+        for fld in money_fields:
+            idx = plan.mapping.get(fld)
+            if idx is not None and staged.bad[fld][i]:
+                listed.append({"row": int(staged.rows[i]), "column": plan.columns[idx],
+                               "text": str(data.column(idx)[int(i)].as_py())[:100]})
+    n = int(unreadable.sum())
+    report.rows_amount_unreadable = n
+    report.amounts_unreadable = listed
+    texts = ", ".join(f"row {d['row']:,} “{d['text']}”" for d in listed[:5])
+    report.warnings.append(
+        f"{n:,} row{'s' if n != 1 else ''} with an amount that cannot be read ({texts}"
+        f"{' …' if n > 5 else ''}): rejected; how much money they hold is unknown, so it is not in the "
+        "revenue read (an unreadable amount cannot be added up).")
+
+
+def _report_bad_values(plan, staged: Staged, report: FileReport, checks: list[tuple]) -> None:
+    """One warning per value check of ``bad_values`` that rejected rows (the count, the first rows)."""
+    base = len(checks_for(plan))
+    rejected = staged.state == REJECTED
+    data = plan.raw.data
+    for k in range(base, len(checks)):
+        rows = np.flatnonzero(rejected & (staged.check == k))
+        if not len(rows):
+            continue
+        fld, _, reason = checks[k]
+        idx = plan.mapping.get(fld)
+        shown = ", ".join(f"row {int(staged.rows[i]):,}" + (f" “{data.column(idx)[int(i)].as_py()}”"
+                                                            if idx is not None else "") for i in rows[:3])
+        report.warnings.append(f"{len(rows):,} row{'s' if len(rows) != 1 else ''} rejected: {reason} "
+                               f"({shown}{' …' if len(rows) > 3 else ''}).")
 
 
 def _insert_rejects(con, plan, staged: Staged, fid: str) -> None:
@@ -49,7 +123,7 @@ def _insert_rejects(con, plan, staged: Staged, fid: str) -> None:
     rejected = np.flatnonzero(staged.state == REJECTED)
     if not len(rejected):
         return
-    checks = checks_for(plan)
+    checks = staged.checks or checks_for(plan)
     data = plan.raw.data
     rows = []
     for i in rejected[np.argsort(staged.rows[rejected], kind="stable")]:

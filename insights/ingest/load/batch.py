@@ -21,7 +21,9 @@ from insights.ingest.load.report import FileReport, IngestReport, workspace_summ
 from insights.ingest.load.undo import record_last_load
 from insights.ingest.load.vendor_rows import pair_itemised
 from insights.ingest.mapping.fields import FIELD_LABELS
+from insights.ingest.mapping.date_roles import resolve_with_orders_tables
 from insights.ingest.mapping.headers import layout_signature
+from insights.ingest.mapping.order_files import catalog_message, file_role
 
 Progress = Callable[[float, str], None]
 
@@ -40,15 +42,21 @@ def gc_paused():
             gc.enable()
 
 
-def load_prepared(ws, plans: Sequence, progress: Progress | None = None) -> IngestReport:
-    """Load prepared files (see :func:`insights.ingest.prepare_file`) into ``ws`` in one transaction."""
+def load_prepared(ws, plans: Sequence, progress: Progress | None = None, *,
+                  set_aside_identical: bool = False) -> IngestReport:
+    """Load prepared files (see :func:`insights.ingest.prepare_file`) into ``ws`` in one transaction.
+    ``set_aside_identical``: set identical rows aside even in files with no order, event or answer id (by
+    default they are kept there and reported: they can be separate real purchases)."""
     with gc_paused():
-        return _load_prepared(ws, plans, progress)
+        return _load_prepared(ws, plans, progress, set_aside_identical)
 
 
-def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestReport:
+def _load_prepared(ws, plans: Sequence, progress: Progress | None, set_aside_identical: bool) -> IngestReport:
     progress = progress or (lambda f, m: None)
     for plan in plans:
+        if plan.kind == "transactions" and file_role(plan.columns, plan.mapping) == "catalog":
+            raise IngestError(plan.name, None, None, "orders or order lines (order numbers with prices)",
+                              got="a product catalog", hint=catalog_message(plan.columns))
         missing = plan.missing_required()
         if missing:
             no_names = not plan.has_header
@@ -59,11 +67,13 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
                               hint="Add a header row that names the columns, or map them on the Upload page"
                               if no_names else None)
     pair_itemised(plans)    # a summary export loaded with its item-level export is the orders table of it
-    # orders tables first, so the lines loaded with them can be completed
-    ordered = sorted(plans, key=lambda p: 0 if p.role == "orders" else 1)
+    resolve_with_orders_tables(plans)       # their purchase date dates the lines: nothing left to confirm
+    # orders tables first, so the lines loaded with them can be completed; payments last, to be reconciled
+    # against the lines
+    ordered = sorted(plans, key=lambda p: {"orders": 0, "payments": 2}.get(p.role, 1))
     reports: dict[int, FileReport] = {}
     with ws.transaction() as con:
-        loader = Loader(con, ordered)
+        loader = Loader(con, ordered, set_aside_identical)
         loader.create_tables()
         total = max(sum(p.raw.data.num_rows for p in plans), 1)
         done = 0
@@ -81,6 +91,10 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None) -> IngestRepo
             written.append({"file_id": report.file_id, "name": report.name, "kind": plan.kind})
             if report.rows_read != report.rows_loaded + report.rows_rejected + report.rows_set_aside:
                 raise AssertionError(f"row accounting broken for {plan.name}: {report}")
+            # a refund written beside its sale (Stripe's Amount Refunded) is money read but given back
+            if report.revenue_read != (report.revenue_loaded + report.revenue_rejected + report.revenue_set_aside
+                                       + report.revenue_excluded_by_status + report.revenue_refunded):
+                raise AssertionError(f"money accounting broken for {plan.name}: {report}")
             con.execute("insert into files values (?, ?, ?, ?, ?, ?, ?)",
                         [report.file_id, report.path, report.name, plan.sha256, plan.kind,
                          loaded_at, json.dumps(report.to_dict(), default=str)])

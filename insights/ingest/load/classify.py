@@ -1,19 +1,28 @@
-"""Each row's fate: rejected (the first check it fails), set aside (an exact duplicate of an earlier row of its
-file, or already loaded) or kept. The checks are numpy masks over the whole file (see ``rules.CHECKS``)."""
+"""Each row's fate: rejected (the first check it fails), set aside (already loaded, or an exact duplicate of an
+earlier row of a file whose rows carry an id) or kept. The checks are numpy masks over the whole file (see
+``rules.CHECKS`` and ``bad_values``).
+
+Identical rows of a file without an order, event or answer id (``rules.identical_rows_are_duplicates``) are
+kept and listed in ``staged.identical``, unless ``set_aside_identical``. Rows already loaded are matched by
+multiplicity: a row twice in an earlier file and three times in this one keeps one copy.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from insights.ingest.load.hashing import row_hashes
-from insights.ingest.load.rules import KEEP, REJECTED, SET_ASIDE, checks_for
+from insights.ingest.load.bad_values import bad_value_checks
+from insights.ingest.load.hashing import already_loaded, earlier_copies
+from insights.ingest.load.rules import KEEP, REJECTED, SET_ASIDE, checks_for, identical_rows_are_duplicates
 from insights.ingest.load.stage import Staged
 
 
-def classify(con, plan, staged: Staged, table: str) -> None:
+def classify(con, plan, staged: Staged, table: str, set_aside_identical: bool = False) -> None:
     """Each row's fate: rejected (first failing check), set aside (duplicate, already loaded) or kept."""
-    checks = checks_for(plan)
-    masks: dict[str, np.ndarray] = {}
+    extra = bad_value_checks(con, plan, staged)
+    checks = checks_for(plan) + [c for c, _ in extra]
+    staged.checks = checks
+    masks: dict[str, np.ndarray] = {c[1][0]: m for c, m in extra}
 
     def mask(term: str) -> np.ndarray:
         if term not in masks:
@@ -34,16 +43,20 @@ def classify(con, plan, staged: Staged, table: str) -> None:
     check[preset] = -1                            # a vendor rule set the row aside: no check applies
     staged.check = check
     state = np.where(check >= 0, REJECTED, KEEP).astype(np.int8)
-    state[preset] = SET_ASIDE
-    earlier, prior = row_hashes(con, staged, state == KEEP, table)
-    duplicate = ~np.isnan(earlier)
-    state[duplicate] = SET_ASIDE
-    aside = [(int(i), f"exact duplicate of row {int(earlier[i])}") for i in np.flatnonzero(duplicate)]
-    aside += sorted(staged.preset_aside.items())
-    for i, name in prior:
-        if state[i] == KEEP:
-            state[i] = SET_ASIDE
-            aside.append((i, f"already loaded from {name}"))
+    state[preset] = SET_ASIDE                     # e.g. a till's summary rows, a failed payment
+    aside: list[tuple[int, str]] = sorted(staged.preset_aside.items())
+    duplicates = set_aside_identical or identical_rows_are_duplicates(plan)
+    if duplicates:
+        earlier = earlier_copies(staged, state == KEEP)
+        duplicate = ~np.isnan(earlier)
+        state[duplicate] = SET_ASIDE
+        aside += [(int(i), f"exact duplicate of row {int(earlier[i])}") for i in np.flatnonzero(duplicate)]
+    for i, name in already_loaded(con, table, staged, state == KEEP):
+        state[i] = SET_ASIDE
+        aside.append((i, f"already loaded from {name}"))
+    if not duplicates:      # identical rows kept: which they are, for the report
+        earlier = earlier_copies(staged, state == KEEP)
+        staged.identical = [(int(i), int(earlier[i])) for i in np.flatnonzero(~np.isnan(earlier))]
     staged.state = state
     staged.aside = sorted(aside)
 

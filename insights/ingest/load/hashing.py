@@ -3,8 +3,8 @@
 A row's hash is md5 of the file kind and every cell of the row as read (joined by the unit separator, chr 31):
 equal rows have equal hashes, within a file and across files. It is kept as md5's 128-bit number split in two
 ``uint64`` halves while a file is classified, and stored as one UUID (``row_hash``). With it a row is found to
-be an exact duplicate of an earlier row of its file, or already loaded (from an earlier file, or an earlier
-file of the same upload: the temp table ``_batch_hashes``).
+be an exact duplicate of an earlier row of its file (:func:`earlier_copies`), or already loaded (from an earlier
+file, or an earlier file of the same upload: the temp table ``_batch_hashes``; :func:`already_loaded`).
 """
 
 from __future__ import annotations
@@ -26,28 +26,27 @@ def hash_rows(cur, plan) -> tuple[pa.Array, pa.Array]:
     """md5 of the kind and every cell of the row as read (equal rows, equal hashes, within and across files),
     as md5's 128-bit number split in two ``uint64`` halves (stored as one UUID).
 
-    Runs on its own cursor ``cur`` (from :func:`insights.core.db.cursor`, made by the caller's thread: making it
-    here would use the workspace connection while the caller's thread does) so that it can overlap with parsing
-    (both release the GIL); it only reads the reader's Arrow table, never the workspace's tables. Closes ``cur``.
+    ``cur``: a cursor of the workspace's connection (``core.db.cursor``), made by the caller's thread — making
+    it runs a statement on the connection, which would race the caller's own. So that hashing can overlap
+    with parsing (both release the GIL); it only reads the reader's Arrow table, never the workspace's tables.
     """
     data = plan.raw.data
     ncols = data.num_columns
     cells = ", ".join(f"coalesce({_col(i, ncols)}, '')" for i in range(ncols))
+    cur.register("_raw_arrow", data)
     try:
-        cur.register("_raw_arrow", data)
         # a plain projection keeps the rows in order; identifiers are the reader's generated c0..cN (checked
         # by quote_ident), the kind is a bound value
         hashed = cur.sql(f"""select (h >> 64)::ubigint as hi, (h & 18446744073709551615::uhugeint)::ubigint as lo
             from (select md5_number(concat_ws(chr(31), $kind, {cells})) as h from _raw_arrow)""",
                          params={"kind": plan.kind}).to_arrow_table()
     finally:
-        cur.close()
+        cur.unregister("_raw_arrow")
     return hashed.column("hi").combine_chunks(), hashed.column("lo").combine_chunks()
 
 
-def row_hashes(con, staged, candidate: np.ndarray, table: str):
-    """Per row, the row number of the earlier identical row among ``candidate`` rows (NaN when none), and the
-    (row index, file name) of candidate rows already loaded (see :func:`already_loaded`)."""
+def earlier_copies(staged, candidate: np.ndarray) -> np.ndarray:
+    """Per row, the row number of the first earlier identical row among ``candidate`` rows (NaN when none)."""
     hi = staged.hash_hi.to_numpy(zero_copy_only=False)
     lo = staged.hash_lo.to_numpy(zero_copy_only=False)
     earlier = np.full(staged.n, np.nan)
@@ -72,11 +71,13 @@ def row_hashes(con, staged, candidate: np.ndarray, table: str):
                 earlier[i] = staged.rows[first[key]]
             else:
                 first[key] = int(i)
-    return earlier, already_loaded(con, table, staged, candidate & np.isnan(earlier))
+    return earlier
 
 
 def already_loaded(con, table: str, staged, candidate: np.ndarray) -> list[tuple[int, str]]:
-    """(row index, file name) of ``candidate`` rows whose hash is in ``table`` or in an earlier file of this batch."""
+    """(row index, file name) of ``candidate`` rows whose hash is in ``table`` or in an earlier file of this batch,
+    matched by multiplicity: a row held twice already finds the first two of its copies among the candidates
+    (a third copy is new)."""
     has_rows = bool(con.execute(f'select count(*) from (select 1 from "{table}" limit 1)').fetchall()[0][0])
     has_batch = bool(con.execute("select count(*) from _batch_hashes where tbl = ?", [table]).fetchall()[0][0])
     if not (has_rows or has_batch) or not candidate.any():
@@ -98,8 +99,11 @@ def already_loaded(con, table: str, staged, candidate: np.ndarray) -> list[tuple
         found = con.execute(f"""
             with incoming as materialized (
                 select _idx, ((hi::uhugeint << 64) | lo::uhugeint)::uuid as h from _hashes_arrow),
-            prior as (select h, min(file_name) as file_name from ({" union all ".join(sources)}) group by h)
-            select i._idx, p.file_name from incoming i join prior p on p.h = i.h order by i._idx""",
+            prior as (select h, count(*) as copies, min(file_name) as file_name
+                      from ({" union all ".join(sources)}) group by h),
+            numbered as (select _idx, h, row_number() over (partition by h order by _idx) as copy from incoming)
+            select i._idx, p.file_name from numbered i join prior p on p.h = i.h
+            where i.copy <= p.copies order by i._idx""",
             {"tbl": table} if has_batch else {}).fetchall()
     finally:
         con.unregister("_hashes_arrow")

@@ -12,8 +12,10 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from insights.core.db import first_row
+from insights.ingest.load.bad_values import BAD_VALUE_REASONS, CSAT_PREFIX
 from insights.ingest.load.foreign import order_gap, unlike_the_rest
 from insights.ingest.load.merges import accounts_joined
+from insights.ingest.load.consent import consent_state
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,14 @@ def health_report(ws) -> list[HealthItem]:
         "have ordered yet. " + joined.sentence(),
         "Download the list of joined customers on the Upload page if two different people seem to have been "
         "joined." if joined.customers else ""))
+    consent = consent_state(con)
+    if consent.customers:
+        items.append(HealthItem(
+            "consent", "Customers who may be e-mailed", f"{consent.consenting:,}", OK if consent.known else WARNING,
+            consent.warning or (f"Exports for an e-mail tool hold only customers who agreed to e-mail and have an "
+                                f"address; {consent.said_no:,} said no or unsubscribed."),
+            "" if consent.known else "Map the opt-in column of your customer list on the Upload page (or upload "
+                                     "your e-mail tool's audience export)."))
     if lines:
         orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
                 count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),
@@ -154,13 +164,51 @@ def health_report(ws) -> list[HealthItem]:
         "duplicates", "Duplicate rows set aside",
         f"{dups:,} exact duplicates, {overlap:,} rows already loaded from earlier files", INFO if dups or overlap else OK,
         "Set-aside rows are not counted, so a row exported twice does not double revenue.",
-        "If your file really has identical lines that are separate sales, add a line number column."))
+        "Only files with an order, event or review number have their identical rows set aside; others keep "
+        "them (see below)."))
+    identical, unreadable = _one(con, """select
+            coalesce(sum(try_cast(json_extract_string(report, '$.identical_rows_kept') as bigint)), 0),
+            coalesce(sum(try_cast(json_extract_string(report, '$.rows_amount_unreadable') as bigint)), 0)
+        from files""")
+    if identical:
+        items.append(HealthItem(
+            "identical_kept", "Identical rows kept", f"{identical:,}", INFO,
+            "Files without an order, event or review number can hold two identical rows that are two real "
+            "purchases, views or answers, so they were kept and counted.",
+            "If they are the same row exported twice, undo the last load and load again with “Set aside "
+            "identical rows”."))
+    items.extend(_bad_values(con, unreadable))
     if other_aside:
         items.append(HealthItem("set_aside_other", "Other rows set aside", f"{other_aside:,}", INFO,
                                 "For example orders without any order lines in the files loaded with them.", ""))
     rejected, = _one(con, "select count(*) from rejects")
+    # (the bad values above are among these rejected rows)
     items.append(HealthItem(
         "rejected", "Rows rejected", f"{rejected:,}", WARNING if rejected else OK,
         "Rejected rows are not in any number (each has its row, column and reason in the download).",
         "Download the rejected rows, fix them in your file and upload it again."))
+    return items
+
+
+def _bad_values(con, unreadable: int) -> list[HealthItem]:
+    """Values that read but cannot be right (``bad_values``: out-of-range scores, zero quantities, negative
+    prices on sales, far dates) and amounts that cannot be read: rejected rows, each named here."""
+    counts = con.execute("""select reason, count(*) from rejects
+                            where list_contains($exact, reason) or starts_with(reason, $csat)
+                            group by reason order by count(*) desc, reason""",
+                         {"exact": list(BAD_VALUE_REASONS), "csat": CSAT_PREFIX}).fetchall()
+    items = []
+    if counts:
+        total = sum(n for _, n in counts)
+        items.append(HealthItem(
+            "bad_values", "Values that cannot be right", f"{total:,} rows rejected: "
+            + "; ".join(f"{n:,} {reason}" for reason, n in counts), WARNING,
+            "Scores outside their scale, zero quantities, negative prices on sales and dates years away from the "
+            "rest are not counted (they would distort revenue, averages and trends).",
+            "Download the rejected rows to see each value; fix them in your file and upload it again."))
+    if unreadable:
+        items.append(HealthItem(
+            "unreadable_amounts", "Amounts that cannot be read", f"{unreadable:,} rows", WARNING,
+            "Their money is unknown, so it is in no total (the file report lists the text each amount had).",
+            "Download the rejected rows, fix the amounts and upload the file again."))
     return items

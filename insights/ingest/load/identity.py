@@ -24,33 +24,21 @@ import re
 import pandas as pd
 import phonenumbers
 
+from insights.ingest.values.labels import country_code
+
 log = logging.getLogger(__name__)
 
 TABLES = ("order_lines", "customer_records", "events", "feedback")
 
-# country names as shops write them -> ISO region for phone numbers
-_COUNTRY_REGIONS = {
-    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "ireland": "IE", "eire": "IE", "germany": "DE",
-    "deutschland": "DE", "france": "FR", "spain": "ES", "espana": "ES", "españa": "ES", "italy": "IT",
-    "italia": "IT", "netherlands": "NL", "the netherlands": "NL", "holland": "NL", "belgium": "BE",
-    "austria": "AT", "switzerland": "CH", "portugal": "PT", "sweden": "SE", "norway": "NO", "denmark": "DK",
-    "finland": "FI", "poland": "PL", "czech republic": "CZ", "greece": "GR", "united states": "US",
-    "usa": "US", "us": "US", "united states of america": "US", "canada": "CA", "australia": "AU",
-    "new zealand": "NZ", "brazil": "BR", "brasil": "BR", "mexico": "MX", "japan": "JP", "india": "IN",
-    "south africa": "ZA", "rsa": "ZA", "singapore": "SG", "israel": "IL", "iceland": "IS", "cyprus": "CY",
-    "malta": "MT", "lithuania": "LT", "latvia": "LV", "estonia": "EE", "luxembourg": "LU",
-}
-
-
 def region_for_country(country: str | None) -> str | None:
-    """``'United Kingdom'`` → ``'GB'``; two-letter codes pass through; unknown → None."""
+    """``'United Kingdom'`` → ``'GB'`` (the one country lookup, :func:`insights.ingest.values.labels.country_code`);
+    two-letter codes pass through; unknown → None."""
     if not country:
         return None
     text = str(country).strip()
     if len(text) == 2 and text.isalpha():
         return text.upper()
-    return _COUNTRY_REGIONS.get(text.lower())
+    return country_code(text)
 
 
 def normalise_phone(phone: str | None, country: str | None = None) -> str | None:

@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Callable, Sequence
 
 from insights.core.db import cursor, first_row, sql_text
+from insights.ingest.load import payments
 from insights.ingest.load.accounting import account_rows
+from insights.ingest.load.attributes import attribute_columns, attribute_table, insert_attributes
 from insights.ingest.load.classify import classify
 from insights.ingest.load.hashing import hash_rows
 from insights.ingest.load.incoming import register, unregister
@@ -19,6 +21,8 @@ from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
 from insights.ingest.load.shopify import store_order_money
 from insights.ingest.load.stage import stage
+from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.values.labels import LabelBook
 
 
 class Loader:
@@ -30,25 +34,32 @@ class Loader:
     temp table is written and no row is updated.
     """
 
-    def __init__(self, con, plans: Sequence):
+    def __init__(self, con, plans: Sequence, set_aside_identical: bool = False):
         self.con = con
+        self.set_aside_identical = set_aside_identical  # also identical rows of files without an order/event id
         self.order_headers = OrderHeaders(con)  # the orders tables of this batch
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
+        self.has_payments = any(p.role == "payments" for p in plans)
+        # one spelling per channel, country, status, device and category across the workspace and this upload
+        self.labels = LabelBook(lambda: con.execute(sql_text("queries/ingest/labels/stored_labels.sql")).fetchall())
         for plan in plans:
-            if plan.role != "orders":
+            if plan.role not in ("orders", "payments"):
                 table = TABLE_FOR_KIND[plan.kind]
                 self.later_files[table] = self.later_files.get(table, 0) + 1
 
     def create_tables(self) -> None:
         """The batch's temp tables: order headers, the new rows' customer keys and row hashes."""
         self.order_headers.create_tables()
+        payments.create_table(self.con)
+        self.con.execute(sql_text("staging/order_line_flags.sql"))   # macros: the checks and staging SQL use them
         self.con.execute("create or replace temp table _batch_keys (cid varchar, ref varchar, email varchar, "
                          "phone varchar, crm integer)")
         self.con.execute("create or replace temp table _batch_hashes (tbl varchar, h uuid, file_name varchar)")
 
     def drop_tables(self) -> None:
         self.order_headers.drop_tables()
+        payments.drop_table(self.con)
         for tmp in ("_batch_keys", "_batch_hashes"):
             self.con.execute(f"drop table if exists {tmp}")  # fixed names
 
@@ -62,24 +73,38 @@ class Loader:
             mapping={f: plan.columns[i] for f, i in plan.mapping.items() if i is not None}, role=plan.role,
             date_formats={plan.columns[plan.mapping[f]]: getattr(fmt, "label", str(fmt))
                           for f, fmt in plan.date_formats.items() if plan.mapping.get(f) is not None})
-        report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) if n not in report.notes)
+        report.notes.extend(n for n in list(raw.notes or []) + list(plan.notes) + list(plan.needs_confirmation)
+                            if n not in report.notes)
+        if plan.kind == "transactions" and plan.mapping.get("ordered_at") is not None:
+            report.order_date_column = plan.columns[plan.mapping["ordered_at"]]
         ragged = list(raw.rejected or [])
         report.rows_read = raw.data.num_rows + len(ragged)
         if self._loaded_before(plan, report):
             return report
         report.file_id = "f" + plan.sha256[:15] + uuid.uuid4().hex[:4]
         table = TABLE_FOR_KIND[plan.kind]
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            # the hashing cursor is made here: making it in the thread would use ``con`` while staging does
-            hashing = pool.submit(hash_rows, cursor(con), plan)
-            staged = stage(plan, report, self.order_headers)
-            staged.hash_hi, staged.hash_lo = hashing.result()
-        classify(con, plan, staged, table)
+        hash_cursor = cursor(con)       # made here: making it in the worker would race this thread's queries
+        try:
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                hashing = pool.submit(hash_rows, hash_cursor, plan)
+                staged = stage(plan, report, self.order_headers)
+                self.labels.normalise_columns(FIELDS[plan.kind], staged.columns)
+                staged.hash_hi, staged.hash_lo = hashing.result()
+        finally:
+            hash_cursor.close()
+        classify(con, plan, staged, table, self.set_aside_identical)
         account_rows(con, plan, staged, ragged, report)
+        kept_as = attribute_columns(plan)
+        report.attributes = list(dict.fromkeys(c.header for c in kept_as))
+        staged.attributes = attribute_table(plan, staged, kept_as)
+        if plan.role == "payments":
+            payments.reconcile_payments(con, staged, report)
+            insert_attributes(con, staged.attributes, staged, report.file_id, None)
+            return report
         register(con, plan, staged)
         try:
             if plan.role == "orders":
-                self.order_headers.add(plan, report)
+                self.order_headers.add(plan, report, staged)
                 return report
             self._batch_keys(plan)
             if self.later_files.get(table, 0) > 1:     # a later file of this batch must see these rows as loaded
@@ -88,6 +113,8 @@ class Loader:
             if plan.kind == "transactions":
                 self._money(report)
                 store_order_money(con, plan, report)
+                if self.has_payments:
+                    payments.remember_line_money(con, staged)
         finally:
             unregister(con)
         self.later_files[table] = self.later_files.get(table, 0) - 1
@@ -144,6 +171,8 @@ class Loader:
                 if plan.kind == "feedback":
                     params["default_kind"] = self._default_feedback_kind()
                 con.execute(f'insert into "{table}" ' + sql_text(f"staging/{table}.sql"), params)
+                if staged.attributes is not None:
+                    insert_attributes(con, staged.attributes, staged, report.file_id, first_id)
             finally:
                 unregister(con)
         self.pending.clear()

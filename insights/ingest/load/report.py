@@ -7,6 +7,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from insights.ingest.load.consent import consent_state
+
 
 @dataclass
 class FileReport:
@@ -24,6 +26,9 @@ class FileReport:
     date_formats: dict[str, str] = field(default_factory=dict)   # the file's header -> how its dates are written
     mapping: dict[str, str] = field(default_factory=dict)   # canonical field -> the file's header
     role: str = "lines"
+    order_date_column: str | None = None    # the column (and file) that dates the orders of this file
+    attributes: list[str] = field(default_factory=list)   # the file's columns kept as order/line attributes
+    reconciliation: dict = field(default_factory=dict)    # a payments file against its orders' items + freight
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -41,6 +46,13 @@ class FileReport:
     file_id: str | None = None
     notes: list[str] = field(default_factory=list)
     reconciliation: dict | None = None     # the source system's own report lines (e.g. Shopify's sales report)
+    warnings: list[str] = field(default_factory=list)   # what the owner must act on (e.g. no consent column)
+    # identical rows kept because nothing in the file tells them apart (no order, event or answer id)
+    identical_rows_kept: int = 0
+    identical_rows_first: list[dict] = field(default_factory=list)   # {"row", "same_as_row"}, the first few
+    # rows whose money could not be read (an unreadable amount or quantity): not in revenue_read, as the text
+    rows_amount_unreadable: int = 0
+    amounts_unreadable: list[dict] = field(default_factory=list)     # {"row", "column", "text"}, the first 20
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)
@@ -76,7 +88,16 @@ def workspace_summary(ws) -> dict:
     return {"customers": row[0], "orders": row[1], "order_lines": row[2], "net_revenue": Decimal(row[3]),
             "customer_records": row[4], "events": row[5], "feedback": row[6],
             "first_order_at": row[7].isoformat() if row[7] else None,
-            "last_order_at": row[8].isoformat() if row[8] else None, "guest_orders": row[9]}
+            "last_order_at": row[8].isoformat() if row[8] else None, "guest_orders": row[9],
+            "consenting_customers": consent_state(ws.con).consenting, "currencies": currencies(ws.con)}
+
+
+def currencies(con) -> list[dict]:
+    """Each currency of the order lines (None: lines without one) with its line count and net revenue, most
+    lines first: amounts in different currencies are never added together."""
+    rows = con.execute("""select currency, count(*), coalesce(sum(revenue), 0) from order_lines
+                          group by currency order by 2 desc, 1 nulls last""").fetchall()
+    return [{"currency": c, "order_lines": n, "net_revenue": float(r)} for c, n, r in rows]
 
 
 def rejects_frame(ws, file_id: str | None = None):

@@ -38,8 +38,25 @@ CHECKS = {
 }
 
 
+# the column that tells two identical rows apart: where the file has it, an exact duplicate row is the same
+# order line, event or answer exported twice and is set aside; where it has none (a purchase log such as
+# CDNOW's, reviews without an id, page views without an event id) identical rows can be separate real
+# purchases, views or answers: they are kept and reported (``FileReport.identical_rows_kept``) unless the
+# owner asks to set them aside. A customer list's identical rows are one person twice: always set aside.
+ROW_ID_FIELD = {"transactions": "order_id", "events": "source_event_id", "feedback": "response_id"}
+
+
+def identical_rows_are_duplicates(plan) -> bool:
+    """Does ``plan``'s file carry an id that makes an identical row a duplicate (see ``ROW_ID_FIELD``)?"""
+    fld = ROW_ID_FIELD.get(plan.kind)
+    return fld is None or plan.mapping.get(fld) is not None
+
+
 def checks_for(plan) -> list[tuple]:
-    """The checks of ``plan``'s rows: an orders table (no products or prices) needs only its number and date."""
+    """The checks of ``plan``'s rows: an orders table (no products or prices) needs only its number and date,
+    a payments table its order number."""
     if plan.role == "orders":
         return [c for c in CHECKS["transactions"] if c[0] in ("order_id", "ordered_at")]
+    if plan.role == "payments":     # a payments table: order attributes, keyed by the order number only
+        return [c for c in CHECKS["transactions"] if c[0] == "order_id"]
     return CHECKS[plan.kind]

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from insights.ingest.mapping.fields import FIELDS
+from insights.ingest.load.consent import file_consent
 from insights.ingest.load.identity import normalise_phone
 from insights.ingest.load.parse import ARROW_TYPES, field_type, parse_field
 from insights.ingest.load.report import FileReport
@@ -34,8 +35,11 @@ class Staged:
     state: np.ndarray | None = None                    # KEEP / REJECTED / SET_ASIDE per row
     check: np.ndarray | None = None                    # index into the checks of the first failing one, -1
     aside: list[tuple[int, str]] = field(default_factory=list)   # (row index, reason)
+    checks: list[tuple] | None = None                  # the checks ``check`` indexes (rules' and bad values')
+    identical: list[tuple[int, int]] = field(default_factory=list)   # kept (row index, row it repeats)
     hash_hi: pa.Array | None = None
     hash_lo: pa.Array | None = None
+    attributes: pa.Table | None = None                 # order/line attributes of the kept rows (load.attributes)
     preset_aside: dict[int, str] = field(default_factory=dict)  # row index -> reason, decided by a vendor rule
 
     def null(self, fld: str) -> np.ndarray:
@@ -86,9 +90,10 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
                 + ", ".join(f"row {rows[i]:,} “{v}”" for i, v in zip(first, cells)) + (" …" if count > 3 else ""))
     if kind == "customers":
         columns["_attributes"] = pa.array(_attributes(plan, data), pa.string())
+        file_consent(plan, report, columns, n)
     staged = Staged(n, rows, columns, bad)
     derive(plan, report, staged, raw_columns, order_headers)
-    if kind == "transactions":
+    if kind == "transactions" and plan.role != "payments":
         _derive_transactions(plan, report, staged, order_headers)
     if "f_email" in columns:
         columns["f_email"] = pc.utf8_lower(columns["f_email"])

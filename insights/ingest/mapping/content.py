@@ -11,6 +11,8 @@ from typing import Callable, Sequence
 from insights.ingest.mapping.fields import FIELDS
 from insights.ingest.mapping.headers import is_question
 from insights.ingest.mapping.words import looks_like_person_name
+from insights.ingest.mapping.headers import consent_field_named, is_question
+from insights.ingest.values.yes_no import FALSE_WORDS, TRUE_WORDS
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _INT_RE = re.compile(r"^[+-]?\d{1,6}$")
@@ -44,6 +46,7 @@ class ColumnProfile:
     values: int = 0           # distinct values in the sample
     mean_length: float = 0.0
     person_names: float = 0.0  # "Sophie Peeters": a person's name, never an id
+    yes_no: float = 0.0       # yes/no words (TRUE, nee, x, 0 …): a flag or an opt-in
 
 
 def profile_column(index: int, values: Sequence[str | None], date_share: Callable[[list[str]], float]) -> ColumnProfile:
@@ -64,9 +67,18 @@ def profile_column(index: int, values: Sequence[str | None], date_share: Callabl
     prof.prose = sum(len(_WORD_RE.findall(v)) >= 3 for v in vals) / n
     prof.event_words = sum(bool(_EVENT_RE.match(re.sub(r"[^a-z]", "", v.lower()))) for v in vals) / n
     prof.person_names = sum(looks_like_person_name(v) for v in vals) / n
+    prof.yes_no = sum(v.lower() in _YES_NO for v in vals) / n
     if prof.emails < 0.5:
         prof.dates = date_share(vals)
     return prof
+
+
+_YES_NO = frozenset(TRUE_WORDS) | frozenset(FALSE_WORDS)
+
+
+def answers_yes_no(profile: ColumnProfile) -> bool:
+    """The column holds yes/no answers (TRUE/false, Y/N, 1/0, x and blank, ja/nee …), whatever their spelling."""
+    return profile.filled > 0 and profile.yes_no >= 0.98
 
 
 def answers_scores(profile: ColumnProfile) -> bool:
@@ -120,6 +132,12 @@ def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, 
                 if cols:
                     assign(fld, cols[0])
         _prefer_free_text(profiles, mapping, confidence)
+    if kind == "customers" and has_header:
+        # consent by the header's words and the values: "Marketing OK?" holding Y/N is the e-mail opt-in
+        for prof in free(answers_yes_no):
+            fld = consent_field_named(headers[prof.index]) if prof.index < len(headers) else None
+            if fld and mapping.get(fld) is None:
+                assign(fld, prof)
     if has_header:
         return  # named columns that matched nothing are left for the owner; guessing further misleads
     # headerless files: ids, quantities and money by shape, left to right

@@ -20,6 +20,8 @@ KIND_LABELS = {
 #   customer_ref -> a second customer id (e.g. Olist's per-order customer_id beside customer_unique_id),
 #                   used to link order files to the person; kept in attributes too
 #   feedback_kind -> feedback.kind (nps, csat, review, survey)
+#   source_event_id, response_id -> not stored: an event's or an answer's own id in the file, which makes two
+#                   identical rows one event/answer exported twice (set aside) rather than two (kept)
 FIELDS: dict[str, tuple[str, ...]] = {
     "transactions": ("order_id", "ordered_at", "customer_id", "email", "phone", "product_id",
                      "product_name", "category", "quantity", "unit_price", "line_total", "currency",
@@ -28,8 +30,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                   "country", "city", "channel", "signed_up_at", "consent_email", "consent_sms", "status",
                   "cancelled_at", "churn"),
     "events": ("session_id", "event_at", "event_name", "customer_id", "email", "page", "channel",
-               "device", "order_id"),
-    "feedback": ("submitted_at", "score", "text", "feedback_kind", "customer_id", "email", "order_id"),
+               "device", "order_id", "source_event_id"),
+    "feedback": ("submitted_at", "score", "text", "feedback_kind", "customer_id", "email", "order_id",
+                 "response_id"),
 }
 
 FIELD_LABELS = {
@@ -43,14 +46,15 @@ FIELD_LABELS = {
     "cancelled_at": "Cancelled date", "churn": "Churned (yes/no)", "session_id": "Session ID",
     "event_at": "Event time", "event_name": "Event", "page": "Page", "device": "Device",
     "submitted_at": "Submitted at", "score": "Score / rating", "text": "Comment",
-    "feedback_kind": "Type (nps/review)",
+    "feedback_kind": "Type (nps/review)", "source_event_id": "Event ID", "response_id": "Response / review ID",
 }
 
 DATE_FIELDS = frozenset({"ordered_at", "delivered_at", "promised_at", "signed_up_at", "cancelled_at",
                          "event_at", "submitted_at"})
 NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score"})
 MONEY_FIELDS = frozenset({"unit_price", "line_total"})
-ID_FIELDS = frozenset({"order_id", "customer_id", "customer_ref", "product_id", "session_id"})
+ID_FIELDS = frozenset({"order_id", "customer_id", "customer_ref", "product_id", "session_id", "source_event_id",
+                       "response_id"})
 BOOL_FIELDS = frozenset({"consent_email", "consent_sms", "churn"})
 
 

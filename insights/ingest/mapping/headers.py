@@ -110,6 +110,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": _CHANNEL + ("referrer", "trafficsourcesource", "trafficsourcemedium"),
         "device": ("device", "devicecategory", "devicetype", "platform"),
         "order_id": ("orderid", "ordernumber", "transactionid", "invoiceno"),
+        "source_event_id": ("eventid", "messageid", "hitid", "eventuuid", "idaction"),
     },
     "feedback": {
         # when the answer was given: a survey's end or submit date, a review's creation date
@@ -128,6 +129,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": _ID + ("userid", "respondentid", "reviewerid"),
         "email": _EMAIL,
         "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
+        "response_id": ("responseid", "reviewid", "submissionid", "surveyresponseid", "feedbackid", "answerid"),
     },
 }
 
@@ -224,6 +226,40 @@ def kind_confidence(scores: dict[str, int]) -> tuple[float, str | None]:
     weights = [math.exp((scores.get(k, 0) - best) / KIND_EVIDENCE_SCALE) for k in order]
     runner_up = order[1] if scores.get(order[1], 0) > 0 else None
     return round(weights[0] / sum(weights), 2), runner_up
+
+
+# words (stems, compared inside the normalised header) that say a column is about marketing consent, in a few
+# languages: strong ones alone, weak ones beside a word for e-mail, news or SMS ("Subscribed" alone may be a
+# subscription box). A header that says the opposite (unsubscribed, opt-out, do not e-mail) is never consent,
+# nor one that names a time, a source or a reason of the consent.
+_CONSENT_STEMS = ("consent", "optin", "optedin", "marketing", "newsletter", "accepts", "permission", "gdpr",
+                  "dsgvo", "mailing", "einwilligung", "zustimmung", "werbung", "nieuwsbrief", "toestemming",
+                  "consentement", "infolettre", "boletin", "consenso")
+_WEAK_CONSENT_STEMS = ("subscri", "suscri", "aanmelding", "anmeldung", "iscrizione", "inscri", "contact", "ok",
+                       "allowed", "agreed", "wants")
+_CHANNEL_STEMS = ("mail", "news", "sms", "text", "whatsapp", "promo", "offers")
+_NOT_CONSENT_STEMS = ("unsub", "optout", "optedout", "donot", "dont", "nomarketing", "abgemeldet", "afgemeld",
+                      "abmeld", "desinscri", "desuscri", "bounce", "cleaned", "blocked", "blacklist", "suppress")
+_NOT_A_FLAG_WORDS = frozenset({"time", "timestamp", "date", "datum", "fecha", "at", "on", "ip", "source", "channel",
+                               "campaign", "reason", "count", "score", "rating", "method", "type", "id", "by",
+                               "form", "url", "text"})
+_SMS_STEMS = ("sms", "textmessage", "texts", "whatsapp", "mobilemarketing")
+
+
+def consent_field_named(header: str) -> str | None:
+    """``consent_email`` or ``consent_sms`` when a header's words speak of marketing consent ("Marketing OK?",
+    "Newsletter (Y/N)", "Einwilligung Werbung", "SMS marketing opt in"); None otherwise. Only a hint: the
+    column is consent when its values are yes/no as well (``mapping.content``)."""
+    norm = normalise_header(header)
+    strong = any(stem in norm for stem in _CONSENT_STEMS)
+    weak = any(stem in norm for stem in _WEAK_CONSENT_STEMS) and any(stem in norm for stem in _CHANNEL_STEMS)
+    if not (strong or weak) or any(stem in norm for stem in _NOT_CONSENT_STEMS):
+        return None
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(header))   # camelCase words apart
+    words = set(re.findall(r"[a-z]+", unicodedata.normalize("NFKD", spaced).lower()))
+    if words & _NOT_A_FLAG_WORDS - {"text"}:
+        return None
+    return "consent_sms" if any(stem in norm for stem in _SMS_STEMS) or "text" in words else "consent_email"
 
 
 _QUESTION_WORDS = frozenset({

@@ -12,6 +12,8 @@ import pandas as pd
 import pyarrow as pa
 
 from insights.ingest import values as V
+from insights.ingest.mapping.date_roles import order_date_reason, settle_order_date
+from insights.ingest.mapping.order_files import file_role
 from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, answers_scores, map_by_content,
                                              names_events, profile_column)
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
@@ -112,6 +114,8 @@ class FilePlan:
         self.date_order: str | None = None
         self.date_formats: dict[str, object] = {}
         self.questions: list[str] = []
+        # reasons the owner must confirm before loading (e.g. the only date names a shipping deadline)
+        self.needs_confirmation: list[str] = []
         self.remembered = False
         self.role_override: str | None = None   # "orders" when a file itemising this one is loaded with it
         self._mapping_notes: list[str] = []
@@ -167,6 +171,12 @@ class FilePlan:
                 self.confidence = {f: "remembered" for f, i in self.mapping.items() if i is not None}
                 self.remembered = True
                 self.kind_confidence, self.kind_runner_up = 1.0, None  # the owner confirmed this layout
+        self.needs_confirmation = []
+        if self.kind == "transactions":
+            dates = [p.index for p in self._profiles if p.filled and p.dates >= 0.9]
+            reason = settle_order_date(self.columns, dates, self.mapping, self.confidence)
+            if reason:
+                self.needs_confirmation.append(reason)
         self._detect_dates()
 
     def _detect_dates(self) -> None:
@@ -214,6 +224,9 @@ class FilePlan:
                     self.mapping[other] = None  # one column feeds one field
         self.mapping[fld] = None if column is None else int(column)
         self.confidence[fld] = "you"
+        if fld == "ordered_at":     # the owner chose the order date: nothing left to confirm about it
+            said = {order_date_reason(c) for c in self.columns}
+            self.needs_confirmation = [r for r in self.needs_confirmation if r not in said]
         self.remembered = False
         self._detect_dates()
 
@@ -230,10 +243,14 @@ class FilePlan:
 
     @property
     def role(self) -> str:
-        """``orders`` for a transactions file with order numbers and dates but no prices; else ``lines``."""
+        """``orders`` for a transactions file with order numbers and dates but no prices; ``payments`` for one
+        with order numbers and payment columns but no products or prices (see ``mapping.order_files``);
+        else ``lines``."""
         if self.role_override:
             return self.role_override
         m = self.mapping
+        if self.kind == "transactions" and file_role(self.columns, m) == "payments":
+            return "payments"
         if (self.kind == "transactions" and m.get("order_id") is not None and m.get("ordered_at") is not None
                 and m.get("unit_price") is None and m.get("line_total") is None and m.get("quantity") is None):
             return "orders"
@@ -241,7 +258,7 @@ class FilePlan:
 
     def missing_required(self) -> list[str]:
         """Fields still needed before loading (the first field of each unmet requirement)."""
-        if self.role == "orders":
+        if self.role in ("orders", "payments"):
             return []
         return [group[0] for group in REQUIRED[self.kind] if all(self.mapping.get(f) is None for f in group)]
 

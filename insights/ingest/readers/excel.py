@@ -23,12 +23,15 @@ from insights.ingest.readers.table import Progress, RawTable
 log = logging.getLogger(__name__)
 
 # A zip bomb is told apart by how much it is packed: real workbooks compress 5-20 times (UCI's Online Retail:
-# 234 MB of XML in 23 MB, 9 times), a bomb hundreds or thousands of times. The unpacked size is bounded only by
+# 229 MB of XML in 25 MB, 9 times), a bomb hundreds or thousands of times. The unpacked size is bounded only by
 # what this machine can hold while it reads: a share of its available memory, never a size real sheets reach
-# (a full sheet, 1,048,576 rows, of 20 columns unpacks to about 2 GB).
+# (a full sheet, 1,048,576 rows, of 20 columns unpacks to about 2 GB). The sheet's XML itself is never held
+# whole (fastexcel and ``xlsx_parallel`` unpack it as a stream; the parallel reader's temporary parts need free
+# disk, and it reads the ordinary way without it), but the cells read from it take about as much memory as
+# the XML (Online Retail: 229 MB of XML, about 500 MB at the peak of reading it).
 MAX_COMPRESSION_RATIO = 100                  # a workbook packed more than 100 times is refused (zip bomb)
 RATIO_CHECK_FROM_BYTES = 10 * 1024 ** 2      # the ratio only matters once the unpacked size is notable
-MEMORY_SHARE = 3                             # unpacked XML may use up to a third of the available memory
+MEMORY_SHARE = 3                             # the cells read may use up to a third of the available memory
 MIN_UNPACKED_LIMIT = 2 * 1024 ** 3           # ... and never less than a full sheet needs
 
 
@@ -97,7 +100,7 @@ def excel_reader(data: bytes, name: str, kind: str):
 
 
 def _parallel_sheet(data: bytes, sheet: str) -> pa.Table | None:
-    """A large XLSX sheet read on every core (see ``xlsx_parallel``); None: read it the ordinary way."""
+    """A large XLSX sheet read on every core, streamed (see ``xlsx_parallel``); None: read it the ordinary way."""
     if data[:2] != b"PK":
         return None
     try:

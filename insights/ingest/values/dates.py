@@ -3,7 +3,8 @@
 ISO (``2024-03-31``, ``T`` or space, times, fractions, a time zone — dropped: timestamps are naive local time),
 day-first or month-first with ``/ . -`` separators and 2- or 4-digit years, times with or without seconds and
 AM/PM, ``31 Mar 2024``, ``yyyymmdd`` (CDNOW's ``19970101``), Excel serial numbers (``45000`` → 2023-03-15, only
-when the whole column is such numbers in 1954–2099) and Unix seconds. The day/month order is decided per column:
+when the whole column is such numbers in 1954–2099, or as stray cells of a text-date column) and Unix seconds,
+milliseconds and microseconds (GA4's ``event_timestamp``). The day/month order is decided per column:
 a first field above 12 means day-first, a second field above 12 means month-first; when no value decides, the
 order is ``'ambiguous'`` — read day-first unless :meth:`DateFormat.with_order` says otherwise, and the caller asks
 the owner. Excel serials count from 1899-12-30 (Excel's 1900 leap-year bug included, as Excel shows them). An
@@ -45,6 +46,7 @@ class DateFormat:
     default_order: str = "dmy"
     share: float = 1.0
     unit: str = ""
+    serials: bool = False       # some cells of a text-date column are Excel date numbers (read as such)
 
     @property
     def label(self) -> str:
@@ -55,7 +57,7 @@ class DateFormat:
             return "Excel date numbers"
         if not self.formats:
             return "unknown" if self.order == "unknown" else "yyyy-mm-dd"
-        return " or ".join(_human(f) for f in self.formats[:3])
+        return " or ".join([_human(f) for f in self.formats[:3]] + (["Excel date numbers"] if self.serials else []))
 
     @property
     def ambiguous(self) -> bool:
@@ -121,8 +123,19 @@ def _add(formats: list[str], f: str) -> None:
 
 
 def detect_date_format(sample: Sequence[str] | pa.Array) -> DateFormat:
-    """How a column writes dates, from (a spread sample of) its values. Never raises on odd values."""
+    """How a column writes dates, from (a spread sample of) its values. Never raises on odd values. A column of
+    text dates where some cells are Excel date numbers (``43312``: cells Excel turned into numbers, or pasted
+    from another sheet) is read in its text format, those cells as Excel dates (``serials``)."""
     values = spread_sample(sample)
+    fmt = _detect(values, sample)
+    if fmt.formats and fmt.order in ("ymd", "dmy", "mdy", "ambiguous"):
+        serials = [v for v in values if _SERIAL.match(v) and SERIAL_RANGE[0] <= float(v) <= SERIAL_RANGE[1]]
+        if serials:
+            fmt = replace(fmt, serials=True, share=min(1.0, fmt.share + len(serials) / len(values)))
+    return fmt
+
+
+def _detect(values: list[str], sample) -> DateFormat:
     if not values:
         return DateFormat("unknown", [], share=0.0)
     n = len(values)
@@ -262,5 +275,6 @@ def parse_dates(values, fmt: DateFormat | None) -> ParseResult:
             text = pc.replace_substring_regex(text, r"([AaPp])\.?[Mm]\.?$", r"\1M")
         if pc.any(pc.fill_null(pc.match_substring_regex(text, _TZ_SUFFIX), False)).as_py():
             text = pc.replace_substring_regex(text, _TZ_SUFFIX, r"\1")
-        parsed = run_sql("dates_strptime.sql", text, {"formats": formats, "iso": _ISO_SQL_RE})
+        parsed = run_sql("dates_strptime.sql", text, {"formats": formats, "iso": _ISO_SQL_RE,
+                                                      "lo": float(SERIAL_RANGE[0]), "hi": float(SERIAL_RANGE[1])})
     return make_result(parsed.cast(TIMESTAMP), empty)

@@ -14,7 +14,8 @@ from insights.customers.next_order import DEFAULT_PRIOR_GAPS, expected_next_orde
 from insights.predictions.churn.definition import CANCELLED_STATUSES, ChurnDataError, label_source
 
 SHOP_MODEL_FEATURES = ("recency_days", "recency_ratio", "tenure_days", "orders", "avg_order_value",
-                       "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "sessions_90d",
+                       "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "last_order_late",
+                       "sessions_90d",
                        "sessions_prev_90d", "cart_abandons_90d", "days_since_last_session", "last_nps",
                        "last_rating", "negative_feedback")
 LEAKY_NAME_PARTS = ("churn", "cancel", "status", "left", "exit")

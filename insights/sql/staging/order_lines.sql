@@ -1,6 +1,7 @@
 -- grain: one row per loaded order line (a kept row of one file)
 -- staging: order lines of one file (the view _incoming) -> canonical order_lines columns
--- rename and cast; shop realities (cancellations, returns, non-product lines) become flags here.
+-- rename and cast; shop realities (cancellations, returns, non-product lines) become flags here, with the
+-- macros of sql/staging/order_line_flags.sql.
 -- Parameters: $file_id, $first_line_id
 with incoming as (
     select * from _incoming where _keep
@@ -16,12 +17,7 @@ product_flags as (
     select
         f_product_id,
         f_product_name,
-        (upper(trim(coalesce(f_product_id, ''))) in ('POST', 'DOT', 'M', 'C2', 'D', 'S', 'B', 'BANK CHARGES',
-            'AMAZONFEE', 'CRUK', 'PADS', 'SHIPPING', 'FEE', 'DISCOUNT', 'ADJUST')
-         or lower(coalesce(f_product_id, '')) like 'gift\_0001\_%' escape '\'
-         or regexp_matches(lower(coalesce(f_product_name, '')),
-            '^\s*(manual|discount|postage|shipping|carriage|adjust bad debt|bank charges|amazon fee|samples)\b|\b(postage|shipping cost|shipping fee|delivery charge|fees?|commission)\s*$'))
-            as is_non_product
+        is_non_product_line(f_product_id, f_product_name)                            as is_non_product
     from products
 ),
 
@@ -32,17 +28,17 @@ statuses as (
 status_flags as (
     select
         f_status,
-        regexp_matches(coalesce(lower(f_status), ''), '(cancel|storn|annul|void)')                   as says_cancelled,
-        regexp_matches(coalesce(lower(f_status), ''), '(return|refund|retour|rückgabe|devuel)')      as says_returned
+        status_says_cancelled(f_status)                                              as says_cancelled,
+        status_says_returned(f_status)                                               as says_returned
     from statuses
 ),
 
 flagged as (
     select
         i.*,
-        -- cancellation: an invoice number with a C prefix, a cancelled status, or a negative quantity
-        -- that is not marked as a return
-        ((left(i.f_order_id, 1) in ('C', 'c') and substr(i.f_order_id, 2, 1) between '0' and '9')
+        -- cancellation: an invoice number that is a C and digits (C536379), a cancelled status, or a negative
+        -- quantity that is not marked as a return
+        (is_cancellation_number(i.f_order_id)
          or s.says_cancelled
          or (i.f_quantity < 0 and not s.says_returned))                            as is_cancellation_raw,
         s.says_returned                                                             as is_return_raw,

@@ -30,7 +30,7 @@ REASON_GROUPS: dict[str, tuple[str, ...]] = {
     "order_value": ("avg_order_value",),
     "trend": ("value_trend",),
     "returns": ("returns",),
-    "late_delivery": ("late_deliveries", "last_delivery_late_days"),
+    "late_delivery": ("late_deliveries", "last_delivery_late_days", "last_order_late"),
     "web_visits": ("sessions_90d", "sessions_prev_90d", "days_since_last_session"),
     "carts": ("cart_abandons_90d",),
     "nps": ("last_nps",),

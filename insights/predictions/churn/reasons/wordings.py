@@ -20,7 +20,8 @@ from insights.predictions.churn.reasons.text import concat, decoded, format_each
 
 # facts the wordings read besides the model's own features
 CONTEXT_COLUMNS = ("recency_days", "recency_ratio", "orders", "tenure_days", "last_order_value",
-                   "earlier_order_value", "late_deliveries", "last_delivery_late_days", "sessions_90d",
+                   "earlier_order_value", "late_deliveries", "last_delivery_late_days", "last_order_late",
+                   "sessions_90d",
                    "sessions_prev_90d", "last_nps", "last_nps_at", "last_rating", "last_rating_at",
                    "last_negative_word", "last_negative_at", "cart_abandons_90d", "returns", "avg_order_value")
 
@@ -142,10 +143,12 @@ def _returns(f, as_of):
 def _late(f, as_of):
     last = _ints(f.num("last_delivery_late_days", 0))
     n = _ints(f.num("late_deliveries", 0))
+    flagged = f.num("last_order_late", 0) > 0       # flagged or tagged late in the shop's files
     return lazy_select(len(f), [
         (last > 0, lambda r: format_each(lambda a, b: f"last delivery arrived {a} {'day' if a == 1 else 'days'} late"
                                      + (f" ({b} late deliveries in all)" if b > 1 else ""), last[r], n[r])),
-        (n > 0, lambda r: format_each(lambda b: f"{b} late {'delivery' if b == 1 else 'deliveries'}", n[r]))])
+        (n > 0, lambda r: format_each(lambda b: f"{b} late {'delivery' if b == 1 else 'deliveries'}", n[r])),
+        (flagged, "last order was late")])
 
 
 def _web(f, as_of):

@@ -12,6 +12,25 @@ labels as (
     select * from _builder_labels
 ),
 
+last_orders as (
+    select customer_id, arg_max(order_id, ordered_at) as order_id
+    from orders
+    where is_order and customer_id is not null
+    group by customer_id
+),
+
+lateness as (
+    -- the last order was late: delivered after its promised date, or flagged / tagged late (order_late_flags);
+    -- unknown (null) when neither the dates nor an attribute say
+    select
+        lo.customer_id,
+        case when o.late_days is null and f.flagged_late is null then null
+             else coalesce(o.late_days > 0, false) or coalesce(f.flagged_late, false) end as last_order_late
+    from last_orders lo
+    join orders o on o.order_id = lo.order_id
+    left join order_late_flags f on f.order_id = lo.order_id
+),
+
 base as (
     select
         c.customer_id,
@@ -31,9 +50,11 @@ base as (
         c.first_category,
         l.rfm_segment,
         l.lifecycle_stage,
-        l.recency_days
+        l.recency_days,
+        late.last_order_late
     from customers c
     left join labels l on l.customer_id = c.customer_id
+    left join lateness late on late.customer_id = c.customer_id
 ),
 
 flagged as (

@@ -37,13 +37,17 @@ straddling_orders as (
 
 orders_known as materialized (
     select
-        customer_id, ordered_at, net_revenue, has_return, promised_at,
+        k.customer_id, k.ordered_at, k.net_revenue, k.has_return, k.promised_at,
         -- a delivery is known only once it has arrived
-        case when delivered_at < $cutoff then delivered_at end                as delivered_at,
-        case when delivered_at < $cutoff and promised_at is not null
-             then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days
-    from (select * from settled_orders union all select * from straddling_orders)
-    where is_order
+        case when k.delivered_at < $cutoff then k.delivered_at end            as delivered_at,
+        case when k.delivered_at < $cutoff and k.promised_at is not null
+             then greatest(date_diff('day', k.promised_at, k.delivered_at), 0) end as late_days,
+        -- a late flag or tag of the order (order_late_flags): an attribute of the order as loaded, taken as
+        -- known for every order placed before the cutoff (the files carry no date for it)
+        f.flagged_late
+    from (select * from settled_orders union all select * from straddling_orders) k
+    left join order_late_flags f on f.order_id = k.order_id
+    where k.is_order
 ),
 
 order_days as (
@@ -86,7 +90,12 @@ order_totals as (
         -- late days of the most recent delivery with a promised date
         arg_max(late_days, delivered_at) filter (where late_days is not null) as last_delivery_late_days,
         max(delivered_at) filter (where late_days is not null)      as last_delivered_at,
-        max(late_days)                                              as max_late_days
+        max(late_days)                                              as max_late_days,
+        -- the last order late (1) or not (0): delivered after its promised date or flagged late; null when
+        -- neither its dates nor its attributes say, so a shop without such data gets no such feature
+        arg_max_null(case when late_days is null and flagged_late is null then null
+                     when coalesce(late_days, 0) > 0 or coalesce(flagged_late, false) then 1 else 0 end,
+                     ordered_at)                                    as last_order_late
     from orders_known
     group by customer_id
 ),
@@ -162,6 +171,7 @@ final as (
         ot.last_delivery_late_days,
         ot.max_late_days,
         ot.last_delivered_at,
+        ot.last_order_late,
         coalesce(web.sessions_90d, 0)                                        as sessions_90d,
         coalesce(web.sessions_prev_90d, 0)                                   as sessions_prev_90d,
         coalesce(web.cart_abandons_90d, 0)                                   as cart_abandons_90d,

@@ -18,6 +18,7 @@ PAGES = [
     ("Customers", "app_pages/profile.py", "Customer profile", "🪪", "profile"),
     ("Customers", "app_pages/segments.py", "Segmentation explorer", "🧩", "segments"),
     ("Customers", "app_pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),
+    ("Customers", "app_pages/products.py", "Products", "🧺", "products"),
     ("Performance", "app_pages/kpis.py", "KPI scorecard", "📈", "kpis"),
     ("Performance", "app_pages/funnel.py", "Funnel", "🛒", "funnel"),
     ("Performance", "app_pages/feedback.py", "Customer feedback", "💬", "feedback"),

@@ -1,0 +1,56 @@
+"""Products bought together and first purchases that bring customers back.
+
+    python -m insights baskets --workspace PATH [--level product|category] [--min-baskets 10] [--as-of DATE]
+                               [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.products.lines import LEVELS
+from insights.products.summary import product_summary
+
+
+def at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_workspace_arguments(parser)
+    parser.add_argument("--level", choices=LEVELS, default="product", help="products or categories (default product)")
+    parser.add_argument("--min-baskets", type=at_least_one, default=10, metavar="N",
+                        help="a pair must be bought together in at least N orders (default 10)")
+    parser.add_argument("--as-of", default=None, metavar="DATE", help="use only orders before this day")
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = open_workspace(args.workspace)
+    try:
+        summary = product_summary(ws, args.level, args.min_baskets, args.as_of)
+    finally:
+        ws.close()
+    if args.json:
+        print_json(summary.to_dict())
+        return 0
+    pairs, found = summary.pairs, summary.gateways
+    print(f"{pairs.baskets:,} orders; {len(pairs.associated):,} pairs bought together more often than chance "
+          f"(of {pairs.tests:,} pairs that could be, each in at least {pairs.min_baskets} orders).")
+    for row in pairs.associated.head(10).itertuples():
+        print(f"  {row.a_name or row.a} + {row.b_name or row.b}: {row.baskets:,} orders, "
+              f"{row.lift:.1f}× as often as chance")
+    print(f"{found.customers:,} first-time customers; {found.average:.0%} ordered again within "
+          f"{found.window_days} days.")
+    for row in found.found.head(10).itertuples():
+        print(f"  first order with {row.name or row.product}: {row.repeat_rate:.0%} came back "
+              f"({row.vs_average:.1f}× the average; {row.extra_repeat:,.0f} extra repeat customers)")
+    if found.found.empty:
+        print("  No first purchase brings customers back clearly more often than the average.")
+    return 0

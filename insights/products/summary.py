@@ -1,0 +1,44 @@
+"""Bought together and brings customers back, for one workspace: what the command line's ``baskets`` prints and
+the Products page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from insights.products.baskets import Pairs, bought_together
+from insights.products.gateways import Gateways, gateways
+from insights.products.lines import history_end, kept_lines
+
+PAIR_FIELDS = ["a", "a_name", "b", "b_name", "baskets", "support", "confidence_ab", "confidence_ba", "lift",
+               "p_value", "q_value"]
+GATEWAY_FIELDS = ["product", "name", "customers", "repeat_customers", "repeat_rate", "ci_low", "ci_high",
+                  "vs_average", "extra_repeat", "small"]
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    pairs: Pairs
+    gateways: Gateways
+
+    def to_dict(self, limit: int = 50) -> dict:
+        """The ``baskets --json`` shape: associated pairs (strongest first) and gateways (most extra repeat
+        customers first), each list cut at ``limit``."""
+        return {
+            "baskets": self.pairs.baskets, "level": self.pairs.level, "min_baskets": self.pairs.min_baskets,
+            "pairs_tested": self.pairs.tests, "false_discovery_rate": self.pairs.fdr,
+            "pairs": self.pairs.associated[PAIR_FIELDS].head(limit).to_dict("records"),
+            "first_time_customers": self.gateways.customers, "average_repeat_rate": self.gateways.average,
+            "repeat_window_days": self.gateways.window_days,
+            "gateways": self.gateways.found[GATEWAY_FIELDS].head(limit).to_dict("records"),
+        }
+
+
+def product_summary(ws_or_con, level: str = "product", min_baskets: int = 10, as_of=None,
+                    fdr: float = 0.05, window_days: int = 90) -> ProductSummary:
+    """Pairs bought together and gateway items from the kept lines before ``as_of`` (default: all)."""
+    lines = kept_lines(ws_or_con, as_of)
+    end = history_end(ws_or_con, as_of)
+    pairs = bought_together(lines, level, min_baskets, fdr)
+    found = gateways(lines, end, level, window_days) if end is not None else gateways(lines.iloc[:0], lines
+                                                                                       ["ordered_at"].max())
+    return ProductSummary(pairs, found)

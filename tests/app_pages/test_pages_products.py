@@ -1,0 +1,38 @@
+"""AppTest of the Products page: empty state; the planted pair and gateway told in words, the backtest table,
+names escaped, and statistics words only in the analysts' expander."""
+
+from tests.app_pages.helpers import open_page
+from tests.helpers import workspace_from_tables
+from tests.products.shops import shop_lines
+
+LINK = "[Win a prize](http://evil.example/x)"
+JARGON = ("lift", "support", "FDR", "EASE", "cosine", "Benjamini", "Fisher", "Wilson", "Holm", "p-value")
+
+
+def test_empty_state():
+    ws = workspace_from_tables(customer_records=[dict(customer_id="c1", email="a@b.c")])
+    assert "No orders are loaded yet" in open_page("products.py", ws).info[0].value
+    ws.close()
+
+
+def test_planted_story_in_plain_words():
+    lines = shop_lines(1, planted=True)
+    lines.loc[lines["product_id"] == "P01", "product_name"] = LINK
+    ws = workspace_from_tables(order_lines=lines)
+    at = open_page("products.py", ws)
+    analysts = [e for e in at.expander if e.label.startswith("For analysts")][0]
+    inside = {id(m) for m in analysts.markdown}
+    outside = [m.value for m in list(at.markdown) + list(at.caption) if id(m) not in inside]
+    text = " ".join(outside)
+    assert "pairs are bought together clearly more often than chance" in text and "Product 02" in text
+    assert "Product 05" in text and "came back" in text
+    assert LINK not in text and "Win a prize" in text                  # the payload shows, escaped
+    assert not [w for w in JARGON if w in text], [w for w in JARGON if w in text]
+    assert "EASE" in analysts.markdown[0].value
+    backtest = at.dataframe[-1].value
+    assert list(backtest["Way of suggesting"]) == ["Best sellers", "Bought by the same customers",
+                                                   "Learned from every basket"]
+    assert backtest["Used"].tolist().count("✔") == 1
+    at.radio(key="products_level").set_value("category").run()
+    assert not at.exception
+    ws.close()

@@ -19,15 +19,21 @@ def add_workspace_arguments(parser: argparse.ArgumentParser, json_flag: bool = T
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
 
-def whole_days(text: str) -> int:
-    """argparse type: a whole number of days, at least 1."""
+def at_least_one(text: str, unit: str = "") -> int:
+    """argparse type: a whole number, at least 1 (``unit`` names it in the message: "days")."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number{' of ' + unit if unit else ''}, got {text!r}") \
+            from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 day, got {value}")
+        raise argparse.ArgumentTypeError(f"expected at least 1{' ' + unit.rstrip('s') if unit else ''}, got {value}")
     return value
+
+
+def whole_days(text: str) -> int:
+    """argparse type: a whole number of days, at least 1."""
+    return at_least_one(text, "days")
 
 
 def open_workspace(path: str, create: bool = False) -> Workspace:

@@ -8,19 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.commands._common import add_workspace_arguments, at_least_one, open_workspace, print_json
 from insights.products.lines import LEVELS
 from insights.products.summary import product_summary
-
-
-def at_least_one(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

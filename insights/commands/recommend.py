@@ -14,30 +14,20 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.commands._common import add_workspace_arguments, at_least_one, open_workspace, print_json
 from insights.products.backtest import TOP_K, evaluate
 from insights.products.lines import history_end, kept_lines
 from insights.products.methods import MAX_ITEMS, METHODS
 from insights.products.recommend import recommend, recommendations_file
 
 
-def whole_number(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_workspace_arguments(parser)
     parser.add_argument("--as-of", default=None, metavar="DATE", help="use only orders before this day")
-    parser.add_argument("--top", type=whole_number, default=TOP_K, metavar="K", help="products per customer")
+    parser.add_argument("--top", type=at_least_one, default=TOP_K, metavar="K", help="products per customer")
     parser.add_argument("--method", choices=("auto",) + METHODS, default="auto",
                         help="auto (default): the method the backtest proves best for this shop")
-    parser.add_argument("--holdout-weeks", type=whole_number, default=4, metavar="WEEKS",
+    parser.add_argument("--holdout-weeks", type=at_least_one, default=4, metavar="WEEKS",
                         help="weeks held out by the backtest (default 4)")
     parser.add_argument("--evaluate", action="store_true", help="print the backtest of every method")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the recommendations here (.csv or .xlsx)")

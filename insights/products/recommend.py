@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from insights.core.db import query_df
+from insights.core.consent import consent_filter
 from insights.core.spreadsheet import write_table
 from insights.core.workspace import connection
 from insights.products.backtest import HOLDOUT_WEEKS, Evaluation, evaluate
@@ -78,8 +79,7 @@ def consented_rows(ws_or_con, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """(rows of customers who consented to e-mail and have an address, customers left out). Only TRUE is
     consent; unknown (no CRM record) is not."""
     contacts = query_df(connection(ws_or_con), "queries/products/customers/contacts.sql")
-    has_email = contacts["email"].notna() & (contacts["email"].astype(str).str.strip() != "")
-    allowed = set(contacts.loc[has_email & contacts["consent_email"].eq(True), "customer_id"].astype(str))
+    allowed = set(consent_filter(contacts)[0]["customer_id"].astype(str))
     keep = rows["_customer"].isin(allowed)
     return rows[keep], int(rows.loc[~keep, "_customer"].nunique())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from insights.core.consent import consent_filter
 from insights.customers.export import to_email_csv
 
 
@@ -17,6 +18,5 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     frame["reasons"] = frame["reasons"].fillna("")
     frame["churn_probability"] = frame["churn_probability"].round(4)
     frame["value_at_risk"] = frame["value_at_risk"].round(2)
-    allowed = (frame["consent_email"].fillna(False).astype(bool)) & frame["email"].notna() & (frame["email"].astype(str).str.strip() != "")
-    kept = frame.loc[allowed, cols]
-    return to_email_csv(kept), len(kept), int((~allowed).sum())
+    kept, no_consent, no_email = consent_filter(frame)
+    return to_email_csv(kept[cols]), len(kept), no_consent + no_email

@@ -1,9 +1,13 @@
 """Export a customer segment as CSV or XLSX for an email tool (only customers who consented to email).
 
     python -m insights export segment "At Risk" --workspace PATH --out at_risk.xlsx [--include-without-consent]
+    python -m insights export segment "VIP Germany" --workspace PATH --out vip.csv --for mailchimp
 
-NAME is an RFM segment (Champions, At Risk, ...) or a lifecycle stage (new, active, reactivated, at risk,
-lapsed; write lifecycle:NAME where an RFM segment has the same name, e.g. "lifecycle:at risk"). The format follows the file extension (.csv or .xlsx). Every cell is made safe from formula injection.
+NAME is an RFM segment (Champions, At Risk, ...), a lifecycle stage (new, active, reactivated, at risk,
+lapsed; write lifecycle:NAME where an RFM segment has the same name, e.g. "lifecycle:at risk") or a segment saved
+in the Segmentation explorer's builder. The format follows the file extension (.csv or .xlsx); --for mailchimp or
+klaviyo writes that tool's import columns (e-mail, first name, last name, the segment as a tag or property).
+Every cell is made safe from formula injection.
 """
 
 from __future__ import annotations
@@ -12,26 +16,31 @@ import argparse
 from pathlib import Path
 
 from insights.customers import export
+from insights.customers.email_tools import LAYOUTS
 from insights.commands._common import add_workspace_arguments, open_workspace
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("what", choices=["segment"], help="what to export (segment)")
-    parser.add_argument("name", metavar="NAME", help="RFM segment or lifecycle stage name")
+    parser.add_argument("name", metavar="NAME", help="RFM segment, lifecycle stage or saved segment name")
     add_workspace_arguments(parser, json_flag=False)
     parser.add_argument("--out", required=True, metavar="FILE", help="file to write (.csv or .xlsx)")
     parser.add_argument("--include-without-consent", action="store_true",
                         help="also write customers who did not consent to email (or whose consent is unknown)")
+    parser.add_argument("--for", dest="layout", choices=sorted(LAYOUTS), default="clueboard",
+                        help="the e-mail tool whose import columns to write (default: clueboard, every figure)")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         fmt = export.format_from_path(args.out)
+        export.check_layout(args.layout, fmt)
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     ws = open_workspace(args.workspace)
     try:
-        result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent)
+        result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent,
+                                      layout=args.layout)
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     finally:

@@ -13,6 +13,8 @@ import pandas as pd
 
 from insights.core.consent import consent_filter
 from insights.core.spreadsheet import FORMATS, write_table
+from insights.customers import saved_segments
+from insights.customers.email_tools import CSV_ONLY, LAYOUTS, layout_rows
 from insights.customers.lifecycle import STAGES
 from insights.customers.segment_builder import describe_spec, select_customers
 from insights.customers.segments import default_segment_map
@@ -60,11 +62,13 @@ class ExportError(ValueError):
     """The export cannot be made as asked (unknown segment name, format...)."""
 
 
-def resolve_segment(name_or_spec):
-    """(label, spec) for an RFM segment name, a lifecycle stage name or a builder spec list.
+def resolve_segment(name_or_spec, ws=None):
+    """(label, spec) for an RFM segment name, a lifecycle stage name, a saved segment's name (with ``ws``) or a
+    builder spec list.
 
     Names match case-insensitively, RFM segments first ("At Risk" and "New" are both); prefix ``lifecycle:``
-    for a stage ("lifecycle:at risk"). Raises :class:`ExportError` listing the known names otherwise.
+    for a stage ("lifecycle:at risk"); saved segments cannot take a built-in name. Raises :class:`ExportError`
+    listing the known names otherwise.
     """
     if isinstance(name_or_spec, str):
         wanted = name_or_spec.strip().casefold()
@@ -79,7 +83,11 @@ def resolve_segment(name_or_spec):
         for stage in STAGES:
             if stage.casefold() == wanted:
                 return stage, [("lifecycle_stage", "in", [stage])]
+        found = saved_segments.get(ws, name_or_spec, missing_ok=True) if ws is not None else None
+        if found is not None:
+            return found.name, found.spec
         names = [s["name"] for s in default_segment_map()["segments"]] + list(STAGES)
+        names += [s.name for s in saved_segments.saved(ws)] if ws is not None else []
         raise ExportError(f"No segment named {name_or_spec!r}. Known segments: {', '.join(names)} "
                           "(or pass a filter list built in the segment builder).")
     return describe_spec(name_or_spec), name_or_spec
@@ -110,8 +118,19 @@ class SegmentContacts:
     segment: str
     warnings: tuple[str, ...] = ()
 
-    def to_bytes(self, fmt: str = "csv") -> bytes:
-        return write_table(self.rows, fmt)
+    def to_bytes(self, fmt: str = "csv", layout: str = "clueboard") -> bytes:
+        """The file in ``fmt`` (csv, xlsx) with ``layout``'s columns (:data:`insights.customers.email_tools.LAYOUTS`:
+        Clueboard's own, Mailchimp's or Klaviyo's import columns)."""
+        check_layout(layout, fmt)
+        return write_table(layout_rows(self.rows, layout), fmt)
+
+
+def check_layout(layout: str, fmt: str) -> None:
+    """An ExportError when ``layout`` is unknown or cannot be written as ``fmt`` (Mailchimp imports CSV only)."""
+    if layout not in LAYOUTS:
+        raise ExportError(f"unknown e-mail tool {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    if fmt != "csv" and layout in CSV_ONLY:
+        raise ExportError(f"{CSV_ONLY[layout]}: name the file .csv")
 
 
 def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
@@ -119,7 +138,7 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
     """Who an export of this segment would hold (see :func:`export_segment`), without writing a file yet: the
     page shows the counts at once and writes the CSV/XLSX only when the download is clicked. ``customers``
     (the segment's rows from :func:`insights.customers.segment_builder.select_customers`) saves running the query again."""
-    label, spec = resolve_segment(name_or_spec)
+    label, spec = resolve_segment(name_or_spec, ws)
     customers = select_customers(ws, spec, labels) if customers is None else customers
     rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
     return SegmentContacts(rows, left_consent, left_email, label, consent_warnings(ws, include_without_consent))
@@ -133,21 +152,24 @@ def consent_warnings(ws, include_without_consent: bool = False) -> tuple[str, ..
 
 
 def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: bool = False,
-                   labels: pd.DataFrame | None = None) -> ExportResult:
+                   labels: pd.DataFrame | None = None, layout: str = "clueboard") -> ExportResult:
     """A segment's contacts as CSV or XLSX bytes for an email tool: email, name, segment and key figures
     (:data:`EXPORT_COLUMNS`). The result is ``bytes`` that also carries the counts (:class:`ExportResult`).
 
-    ``name_or_spec``: an RFM segment name ("At Risk"), a lifecycle stage ("lapsed") or a segment builder spec.
+    ``name_or_spec``: an RFM segment name ("At Risk"), a lifecycle stage ("lapsed"), a saved segment's name or a
+    segment builder spec. ``layout``: ``clueboard`` (every figure), ``mailchimp`` or ``klaviyo`` (their import
+    columns: e-mail, first and last name, the segment as a tag or property).
     Only customers who consented to email are written unless ``include_without_consent``; consent unknown (no
     CRM record, or a CRM without a consent column) counts as no. A customer without an email address is never
     written. Every text cell is neutralised against formula injection.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    check_layout(layout, fmt)
     contacts = segment_contacts(ws, name_or_spec, include_without_consent, labels)
     log.info("export %s: %d rows, %d left out for consent, %d without email", contacts.segment,
              len(contacts.rows), contacts.left_out_for_consent, contacts.left_out_without_email)
-    return ExportResult(contacts.to_bytes(fmt), len(contacts.rows), contacts.left_out_for_consent,
+    return ExportResult(contacts.to_bytes(fmt, layout), len(contacts.rows), contacts.left_out_for_consent,
                         contacts.left_out_without_email, contacts.segment, contacts.warnings)
 
 

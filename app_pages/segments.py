@@ -55,7 +55,9 @@ def export_block(customers, spec, label, labels, key):
                       key=f"{key}_layout")
     include_all = t2.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
                               key=f"{key}_all")
-    contacts = export.segment_contacts(ws, spec, include_all, labels, customers=customers)
+    # a saved segment is exported by its name (the name goes into the file as its tag), any other by its filters
+    contacts = export.segment_contacts(ws, spec if label == "segment" else label, include_all, labels,
+                                       customers=customers)
     for warning in contacts.warnings:   # fixed text: no consent was ever loaded
         st.warning(warning, icon="⚠️")
     formats = ["csv"] if layout in email_tools.CSV_ONLY else ["csv", "xlsx"]
@@ -285,7 +287,7 @@ if builder_tab.open:
         opened = st.session_state.get("seg_opened")     # the saved segment last reopened here, if unchanged
         label = opened[0] if opened and opened[1] == spec else "segment"
         with st.expander("💾 Save this segment with a name"):
-            save_name = st.text_input("Name", key="seg_save_name", max_chars=saved_segments.MAX_NAME,
+            save_name = st.text_input("Segment name", key="seg_save_name", max_chars=saved_segments.MAX_NAME,
                                       placeholder="e.g. VIP Germany")
             replace = st.checkbox("Replace a saved segment of the same name", key="seg_save_replace")
             if st.button("Save segment", key="seg_save", disabled=not spec):

@@ -21,7 +21,7 @@ PACKAGE = ROOT / "insights"
 # Each room's floor: a room may import rooms on strictly lower floors (and itself).
 FLOORS = {
     "core": 0,
-    "models": 1, "ingest": 1,
+    "models": 1, "ingest": 1, "scale": 1,
     "customers": 2, "performance": 2, "voice": 2, "funnel": 2,
     "experiments": 2,
     "products": 2,

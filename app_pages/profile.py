@@ -10,6 +10,7 @@ from insights.customers import profile
 from insights.customers import segments
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 
@@ -62,16 +63,13 @@ except profile.CustomerNotFound as exc:
 
 md = escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
 st.header(md(card.display_name))
-reveal_key = f"profile_reveal_{card.customer_id}"
-revealed = st.session_state.get(reveal_key, False)
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**Customer id:** {md(card.customer_id)}")
-    st.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
-    st.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
-    if not revealed and st.button("Reveal contact details", key="profile_reveal"):
-        st.session_state[reveal_key] = True
-        st.rerun()
+    email_slot, phone_slot = st.empty(), st.empty()
+    revealed = privacy_ui.reveal_button(ws, card.customer_id)      # a logged, deliberate click
+    email_slot.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
+    phone_slot.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
     consent = {True: "yes", False: "no", None: "unknown (counted as no for exports)"}
     st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
     st.markdown(f"**Location:** {md(', '.join(v for v in (card.city, card.country) if v)) or '—'}")

@@ -1,0 +1,53 @@
+"""Privacy: erase a customer at their request, the suppression list, and the record of who did what."""
+
+import json
+
+import streamlit as st
+
+from insights.core import audit, suppression
+from insights.core.markdown import escape_markdown
+from insights.privacy import erasure
+from insights.ui import privacy as privacy_ui
+from insights.ui import session
+
+ws = session.page_header("🔒 Privacy", "Erase a customer who asks, keep people you must not contact out of every "
+                         "export, and see who revealed or exported personal data.")
+if session.is_sample(ws):
+    st.info("This is the sample shop: changes here are made to your private copy of it only.")
+
+st.subheader("Erase a customer")
+st.caption("Removes the person from every table (customers, orders, web events, feedback, rejected rows, scores), "
+           "keeps their orders' money without them so revenue still adds up, and keeps them out of later uploads. "
+           "It cannot be undone.")
+how = st.radio("Find them by", ["E-mail", "Phone", "Customer id"], horizontal=True, key="privacy_erase_by")
+value = st.text_input(f"{how} of the person to erase", key="privacy_erase_value")
+sure = st.checkbox("I understand this cannot be undone", key="privacy_erase_sure")
+if st.button("Erase this customer", key="privacy_erase", type="primary", disabled=not (value.strip() and sure)):
+    given = {"E-mail": "email", "Phone": "phone", "Customer id": "customer_id"}[how]
+    try:
+        receipt = erasure.erase(ws, actor=privacy_ui.actor(), **{given: value})
+    except erasure.ErasureError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["privacy_receipt"] = receipt
+receipt = st.session_state.get("privacy_receipt")
+if receipt is not None:
+    (st.success if receipt.clean else st.error)("\n\n".join(escape_markdown(line) for line in receipt.lines()))
+    st.download_button("Download the receipt (JSON)", data=json.dumps(receipt.to_dict(), indent=2),
+                       file_name=f"{receipt.receipt_id}.json", mime="application/json", key="privacy_receipt_dl")
+
+st.subheader("Suppression list")
+listed = suppression.summary(ws)
+if listed.empty:
+    st.caption("Nobody is on the list.")
+else:
+    st.caption("Kept as keyed hashes, never as addresses: “erased” people are not loaded again; “do not contact” "
+               "people stay in the analysis but no export writes them.")
+    st.dataframe(listed, hide_index=True, key="privacy_suppression")
+
+st.subheader("Privacy log")
+log = audit.events(ws)
+if log.empty:
+    st.caption("Nothing recorded yet: erasures, reveals of contact details, exports and retention runs appear here.")
+else:
+    st.dataframe(log, hide_index=True, key="privacy_log")

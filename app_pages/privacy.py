@@ -6,7 +6,8 @@ import streamlit as st
 
 from insights.core import audit, suppression
 from insights.core.markdown import escape_markdown
-from insights.privacy import erasure
+from insights.ingest.errors import IngestError
+from insights.privacy import erasure, lists
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
@@ -37,6 +38,24 @@ if receipt is not None:
                        file_name=f"{receipt.receipt_id}.json", mime="application/json", key="privacy_receipt_dl")
 
 st.subheader("Suppression list")
+st.caption("People no export may write, whatever a segment or a consent column says: load a Mailchimp "
+           "“unsubscribed” or “cleaned” export, a bounce list, or any list of e-mails or phones (one a line).")
+upload = st.file_uploader("A list of people not to contact", type=["csv", "txt", "tsv", "xlsx"],
+                          key="privacy_list_file")
+reason = st.text_input("Why (optional)", key="privacy_list_reason",
+                       placeholder="e.g. unsubscribed, bounced, asked not to be contacted")
+if upload is not None and st.button("Add them to the suppression list", key="privacy_list_add"):
+    try:
+        added = lists.load_list(ws, upload.getvalue(), name=upload.name, reason=reason.strip() or None,
+                                actor=privacy_ui.actor())
+    except IngestError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"{escape_markdown(added.name)}: {added.emails:,} e-mails and {added.phones:,} phones "
+                   f"({escape_markdown(added.reason)}); {added.added:,} new on the list"
+                   + (f"; {len(added.rows_without_identifier):,} rows held neither (first rows: "
+                      f"{', '.join(map(str, added.rows_without_identifier[:5]))})." if added.rows_without_identifier
+                      else "."))
 listed = suppression.summary(ws)
 if listed.empty:
     st.caption("Nobody is on the list.")

@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     consent_note = "" if args.include_without_consent else " (use --include-without-consent to include them)"
     said = "consent never loaded" if result.warnings else "without email consent"
     print(f"Left out: {result.left_out_for_consent:,} {said}{consent_note}, "
-          f"{result.left_out_without_email:,} without an email address.")
+          f"{result.left_out_without_email:,} without an email address, {result.left_out_suppressed:,} on the "
+          "suppression list.")
+    print(result.rule)
     for warning in result.warnings:
         print(f"Warning: {warning}")
     return 0

@@ -10,6 +10,7 @@ from insights.customers import profile
 from insights.customers import segments
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
+from insights.privacy import consent_history
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
@@ -72,6 +73,12 @@ with left:
     phone_slot.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
     consent = {True: "yes", False: "no", None: "unknown (counted as no for exports)"}
     st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
+    history = session.memo("profile_consent_history", consent_history.consent_history, ws, card.customer_id)
+    with st.expander("Consent history (latest file wins)"):
+        for sentence in consent_history.describe(history):
+            st.markdown(md(sentence))
+        if not history.empty:
+            st.dataframe(history, hide_index=True, key="profile_consent_history")
     st.markdown(f"**Location:** {md(', '.join(v for v in (card.city, card.country) if v)) or '—'}")
     st.markdown(f"**Acquisition channel:** {md(card.channel) or '—'}")
     st.markdown(f"**RFM segment:** {md(card.rfm_segment) or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")

@@ -7,7 +7,7 @@ import streamlit as st
 from insights.core import audit, suppression
 from insights.core.markdown import escape_markdown
 from insights.ingest.errors import IngestError
-from insights.privacy import erasure, lists
+from insights.privacy import erasure, lists, retention
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
@@ -63,6 +63,28 @@ else:
     st.caption("Kept as keyed hashes, never as addresses: “erased” people are not loaded again; “do not contact” "
                "people stay in the analysis but no export writes them.")
     st.dataframe(listed, hide_index=True, key="privacy_suppression")
+
+st.subheader("Keep personal data only as long as you need it")
+rules = retention.policy(ws)
+st.caption(rules.describe() + " Older order lines keep their money without the customer, so revenue by month "
+           "does not change; older feedback keeps its score without its text.")
+r1, r2 = st.columns(2)
+months = r1.number_input("Keep order lines, web events and customer records (months, 0 = for ever)", min_value=0,
+                         value=rules.months or 0, step=6, key="privacy_retention_months")
+text_months = r2.number_input("Keep feedback comments' text (months, 0 = for ever)", min_value=0,
+                              value=rules.feedback_text_months or 0, step=6, key="privacy_retention_text")
+wanted = retention.RetentionPolicy(int(months) or None, int(text_months) or None)
+b1, b2, b3 = st.columns(3)
+if b1.button("Save", key="privacy_retention_save", disabled=wanted == rules):
+    rules = retention.set_policy(ws, wanted.months, wanted.feedback_text_months, actor=privacy_ui.actor())
+    st.rerun()
+if b2.button("What would be removed?", key="privacy_retention_dry", disabled=wanted == retention.RetentionPolicy()):
+    result = retention.apply_retention(ws, dry_run=True, override=wanted)
+    st.info("\n\n".join(result.lines()))
+if b3.button("Remove it now", key="privacy_retention_apply", disabled=rules == retention.RetentionPolicy()
+             or wanted != rules, help="Applies the saved setting; save first."):
+    result = retention.apply_retention(ws, actor=privacy_ui.actor())
+    st.success("\n\n".join(result.lines()))
 
 st.subheader("Privacy log")
 log = audit.events(ws)

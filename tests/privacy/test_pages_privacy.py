@@ -45,3 +45,20 @@ def test_reveal_on_the_profile_is_logged():
         assert len(audit.events(ws, "reveal")) == 1
     finally:
         ws.close()
+
+
+def test_privacy_page_retention_dry_run_then_save_and_apply(tmp_path):
+    ws = canary.canary_workspace(tmp_path)
+    try:
+        at = open_page("privacy.py", ws)
+        at.number_input(key="privacy_retention_months").set_value(1).run()
+        at.button(key="privacy_retention_dry").click().run()
+        assert not at.exception and any("Dry run: nothing was changed." in i.value for i in at.info)
+        assert ws.con.execute("select count(*) from customer_records").fetchall()[0][0] == 13
+        at.button(key="privacy_retention_save").click().run()
+        at.button(key="privacy_retention_apply").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert ws.con.execute("select count(*) from customer_records").fetchall()[0][0] == 0
+        assert len(audit.events(ws, "retain")) == 2
+    finally:
+        ws.close()

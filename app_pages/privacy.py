@@ -4,10 +4,10 @@ import json
 
 import streamlit as st
 
-from insights.core import audit, suppression
+from insights.core import audit, pseudonyms, suppression
 from insights.core.markdown import escape_markdown
 from insights.ingest.errors import IngestError
-from insights.privacy import erasure, lists, retention
+from insights.privacy import analyst, erasure, lists, retention
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
@@ -85,6 +85,18 @@ if b3.button("Remove it now", key="privacy_retention_apply", disabled=rules == r
              or wanted != rules, help="Applies the saved setting; save first."):
     result = retention.apply_retention(ws, actor=privacy_ui.actor())
     st.success("\n\n".join(result.lines()))
+
+st.subheader("Export for an analyst, without names")
+st.caption(pseudonyms.RULE)
+if st.button("Prepare the pseudonymised customer table", key="privacy_analyst_prepare"):
+    st.session_state["privacy_analyst"] = analyst.analyst_customers(ws, None, actor=privacy_ui.actor())
+table = st.session_state.get("privacy_analyst")
+if table is not None:
+    d1, d2 = st.columns(2)
+    for col, fmt in ((d1, "csv"), (d2, "xlsx")):
+        col.download_button(f"Download {fmt.upper()} ({len(table.rows):,} customers)", lambda f=fmt: table.to_bytes(f),
+                            file_name=f"customers_pseudonymised.{fmt}", key=f"privacy_analyst_{fmt}",
+                            on_click="ignore")
 
 st.subheader("Privacy log")
 log = audit.events(ws)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from insights.customers import export
 from insights.commands._common import add_workspace_arguments, open_workspace
+from insights.privacy.analyst import analyst_customers
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="file to write (.csv or .xlsx)")
     parser.add_argument("--include-without-consent", action="store_true",
                         help="also write customers who did not consent to email (or whose consent is unknown)")
+    parser.add_argument("--pseudonymised", action="store_true",
+                        help="for an analyst: every customer of the segment (NAME 'all': everyone), without names, "
+                             "e-mails or phones, ids replaced by stable pseudonyms (logged in the privacy log)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +34,17 @@ def run(args: argparse.Namespace) -> int:
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     ws = open_workspace(args.workspace)
+    if args.pseudonymised:
+        try:
+            table = analyst_customers(ws, args.name, actor="command line")
+        except export.ExportError as exc:
+            raise SystemExit(str(exc)) from None
+        finally:
+            ws.close()
+        Path(args.out).write_bytes(table.to_bytes(fmt))
+        print(f"Wrote {len(table.rows):,} customers of {table.segment!r} to {args.out}, pseudonymised.")
+        print(table.rule)
+        return 0
     try:
         result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent)
     except export.ExportError as exc:

@@ -62,3 +62,16 @@ def test_privacy_page_retention_dry_run_then_save_and_apply(tmp_path):
         assert len(audit.events(ws, "retain")) == 2
     finally:
         ws.close()
+
+
+def test_privacy_page_prepares_the_pseudonymised_table_and_logs_it(tmp_path):
+    ws = canary.canary_workspace(tmp_path)
+    try:
+        at = open_page("privacy.py", ws)
+        at.button(key="privacy_analyst_prepare").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert "Download CSV (13 customers)" in labels and "Download XLSX (13 customers)" in labels
+        assert audit.events(ws, "export")["actor"].tolist() == ["local owner"]
+    finally:
+        ws.close()

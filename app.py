@@ -15,6 +15,7 @@ PAGES = [
     ("Start", "app_pages/insights.py", "Insights", "💡", "insights"),
     ("Start", "app_pages/home.py", "Overview", "🏠", "home"),
     ("Start", "app_pages/upload.py", "Upload data", "📤", "upload"),
+    ("Start", "app_pages/privacy.py", "Privacy", "🔒", "privacy"),
     ("Customers", "app_pages/profile.py", "Customer profile", "🪪", "profile"),
     ("Customers", "app_pages/segments.py", "Segmentation explorer", "🧩", "segments"),
     ("Customers", "app_pages/cohorts.py", "Cohort heatmaps", "🗓️", "cohorts"),

@@ -6,7 +6,8 @@ from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
-                           overdue_customers, set_status, window_start, with_current_statuses)
+                           set_status, window_start, with_current_statuses)
+from insights.feed.overdue import overdue_contacts
 from insights.ui import session
 
 TOP = 5
@@ -55,9 +56,13 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             st.caption(f"Likely between {money(insight.impact_low)} and {money(insight.impact_high)}.")
             st.caption(CONFIDENCE_WORDS[insight.confidence])
         if insight.action.get("export") == "overdue":
-            customers = session.memo("feed_overdue", overdue_customers, ws, as_of)
-            st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
-                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
+            contacts = session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of)
+            st.download_button(f"Download the {len(contacts.kept):,} customers you may e-mail (CSV)",
+                               write_table(contacts.kept, "csv"), file_name="overdue_customers.csv",
+                               mime="text/csv", key=f"export_{insight.id}")
+            st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
+                       f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
+                       "suppression list.")
         steps = NEXT[insight.status]
         with st.container(horizontal=True):
             for step in [s for s in steps if s != "dismissed"]:

@@ -74,7 +74,8 @@ def export_block(customers, spec, label, labels, key):
                             "properties."}.get(layout, "")
     st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
                f"{'' if include_all else ' (tick the box above to include them)'}, "
-               f"{contacts.left_out_without_email:,} without an email address. Consent unknown (no CRM record, or "
+               f"{contacts.left_out_without_email:,} without an email address, {contacts.left_out_suppressed:,} on "
+               "the suppression list (never exported, see Privacy). Consent unknown (no CRM record, or "
                "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
                "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them."
                + tool_note)

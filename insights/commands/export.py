@@ -18,6 +18,7 @@ from pathlib import Path
 from insights.customers import export
 from insights.customers.email_tools import LAYOUTS
 from insights.commands._common import add_workspace_arguments, open_workspace
+from insights.privacy.analyst import analyst_customers
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also write customers who did not consent to email (or whose consent is unknown)")
     parser.add_argument("--for", dest="layout", choices=sorted(LAYOUTS), default="clueboard",
                         help="the e-mail tool whose import columns to write (default: clueboard, every figure)")
+    parser.add_argument("--pseudonymised", action="store_true",
+                        help="for an analyst: every customer of the segment (NAME 'all': everyone), without names, "
+                             "e-mails or phones, ids replaced by stable pseudonyms (logged in the privacy log)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +42,17 @@ def run(args: argparse.Namespace) -> int:
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     ws = open_workspace(args.workspace)
+    if args.pseudonymised:
+        try:
+            table = analyst_customers(ws, args.name, actor="command line")
+        except export.ExportError as exc:
+            raise SystemExit(str(exc)) from None
+        finally:
+            ws.close()
+        Path(args.out).write_bytes(table.to_bytes(fmt))
+        print(f"Wrote {len(table.rows):,} customers of {table.segment!r} to {args.out}, pseudonymised.")
+        print(table.rule)
+        return 0
     try:
         result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent,
                                       layout=args.layout)
@@ -50,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     consent_note = "" if args.include_without_consent else " (use --include-without-consent to include them)"
     said = "consent never loaded" if result.warnings else "without email consent"
     print(f"Left out: {result.left_out_for_consent:,} {said}{consent_note}, "
-          f"{result.left_out_without_email:,} without an email address.")
+          f"{result.left_out_without_email:,} without an email address, {result.left_out_suppressed:,} on the "
+          "suppression list.")
+    print(result.rule)
     for warning in result.warnings:
         print(f"Warning: {warning}")
     return 0

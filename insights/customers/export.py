@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from insights.core.consent import consent_filter
+from insights.core.consent import ConsentFiltered, consent_filter
 from insights.core.spreadsheet import FORMATS, write_table
 from insights.customers import saved_segments
 from insights.customers.email_tools import CSV_ONLY, LAYOUTS, layout_rows
@@ -34,17 +34,20 @@ EXPORT_COLUMNS = ["email", "name", "segment", "customer_id", "country", "orders"
 
 class ExportResult(bytes):
     """The file's bytes (write them as they are) that also say how many customers the file holds (``rows``) and
-    how many were left out (``left_out_for_consent``, ``left_out_without_email``), for which ``segment``, and
+    how many were left out (``left_out_for_consent``, ``left_out_without_email``, ``left_out_suppressed``: on the
+    suppression list), for which ``segment``, the consent ``rule`` applied, and
     ``warnings`` (no consent was ever loaded: see :meth:`SegmentContacts.warnings`)."""
 
     def __new__(cls, data: bytes, rows: int, left_out_for_consent: int, left_out_without_email: int = 0,
-                segment: str = "", warnings: tuple[str, ...] = ()):
+                segment: str = "", warnings: tuple[str, ...] = (), left_out_suppressed: int = 0, rule: str = ""):
         obj = super().__new__(cls, data)
         obj.rows = rows
         obj.left_out_for_consent = left_out_for_consent
         obj.left_out_without_email = left_out_without_email
         obj.segment = segment
         obj.warnings = list(warnings)
+        obj.left_out_suppressed = left_out_suppressed
+        obj.rule = rule
         return obj
 
     @property
@@ -93,17 +96,16 @@ def resolve_segment(name_or_spec, ws=None):
     return describe_spec(name_or_spec), name_or_spec
 
 
-def contacts_for_export(customers: pd.DataFrame, label: str,
-                        include_without_consent: bool = False) -> tuple[pd.DataFrame, int, int]:
-    """(rows to write, left out for consent, left out without an email address) from builder rows
-    (:func:`consent_filter`'s rules), in :data:`EXPORT_COLUMNS`."""
-    kept, left_for_consent, left_no_email = consent_filter(customers, include_without_consent)
-    rows = kept.copy()
+def contacts_for_export(ws, customers: pd.DataFrame, label: str,
+                        include_without_consent: bool = False) -> tuple[pd.DataFrame, ConsentFiltered]:
+    """(rows to write in :data:`EXPORT_COLUMNS`, what :func:`consent_filter` decided) from builder rows."""
+    filtered = consent_filter(ws, customers, include_without_consent)
+    rows = filtered.kept.copy()
     rows["segment"] = label
     rows["net_revenue"] = rows["net_revenue"].astype(float).round(2)
     rows["aov"] = rows["aov"].astype(float).round(2)
     rows["last_order_date"] = pd.to_datetime(rows["last_order_date"]).dt.date
-    return rows[EXPORT_COLUMNS].reset_index(drop=True), left_for_consent, left_no_email
+    return rows[EXPORT_COLUMNS].reset_index(drop=True), filtered
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class SegmentContacts:
     left_out_without_email: int
     segment: str
     warnings: tuple[str, ...] = ()
+    left_out_suppressed: int = 0         # on the suppression list (erased, unsubscribed, do not contact)
+    rule: str = ""                       # the consent rule applied, in words
 
     def to_bytes(self, fmt: str = "csv", layout: str = "clueboard") -> bytes:
         """The file in ``fmt`` (csv, xlsx) with ``layout``'s columns (:data:`insights.customers.email_tools.LAYOUTS`:
@@ -140,8 +144,9 @@ def segment_contacts(ws, name_or_spec, include_without_consent: bool = False,
     (the segment's rows from :func:`insights.customers.segment_builder.select_customers`) saves running the query again."""
     label, spec = resolve_segment(name_or_spec, ws)
     customers = select_customers(ws, spec, labels) if customers is None else customers
-    rows, left_consent, left_email = contacts_for_export(customers, label, include_without_consent)
-    return SegmentContacts(rows, left_consent, left_email, label, consent_warnings(ws, include_without_consent))
+    rows, filtered = contacts_for_export(ws, customers, label, include_without_consent)
+    return SegmentContacts(rows, filtered.left_for_consent, filtered.left_without_email, label,
+                           consent_warnings(ws, include_without_consent), filtered.left_suppressed, filtered.rule)
 
 
 def consent_warnings(ws, include_without_consent: bool = False) -> tuple[str, ...]:
@@ -170,7 +175,8 @@ def export_segment(ws, name_or_spec, fmt: str = "csv", include_without_consent: 
     log.info("export %s: %d rows, %d left out for consent, %d without email", contacts.segment,
              len(contacts.rows), contacts.left_out_for_consent, contacts.left_out_without_email)
     return ExportResult(contacts.to_bytes(fmt, layout), len(contacts.rows), contacts.left_out_for_consent,
-                        contacts.left_out_without_email, contacts.segment, contacts.warnings)
+                        contacts.left_out_without_email, contacts.segment, contacts.warnings,
+                        contacts.left_out_suppressed, contacts.rule)
 
 
 def format_from_path(path: str) -> str:

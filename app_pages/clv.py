@@ -122,7 +122,9 @@ with st.expander("How these numbers are computed"):
         "fitted on every customer's purchase days. Time is measured in weeks.\n"
         "- **CLV** = expected purchases in each coming month × expected spend per order, discounted month by "
         f"month at the monthly equivalent of {discount_pct:.0f} % a year, over {horizon_days} days.\n"
-        "- **Low/High**: an 80 % range for the customer's value: the number of purchases is drawn from the model's "
-        "view of the customer (still active or not; how often they buy), spend per order held at its expectation.\n"
+        "- **Low/High**: an 80 % range for the customer's value, simulated from the model: whether the customer is "
+        "still active, how many orders they place and what each costs, with the model's own uncertainty about "
+        "the shop. When there is a 10 % chance or more that they buy nothing, the range starts at 0. On simulated "
+        "shops about 8 in 10 customers' real value lands inside their range.\n"
         "- **Backtest**: the last part of the history is hidden, the model is fitted on the rest, and its "
         "expectation is compared with what happened.")

@@ -23,13 +23,12 @@ Per-customer outputs (:func:`score_customers`, :mod:`.score`):
   month is 365.25/12 days, the last month may be partial, and d is the monthly rate equivalent to the annual
   discount rate ((1 + annual)^(1/12) − 1). This is lifetimes' ``customer_lifetime_value`` arithmetic,
   vectorised over the unique (frequency, recency, T) rows;
-- ``clv_low``/``clv_high``: an 80 % **predictive** interval for the customer's value over the horizon. The
-  number of purchases is drawn from the model's posterior: the customer is alive with probability
-  ``p_alive``, and if alive buys as a Poisson process whose rate has the posterior Gamma(r + x, α + T), so
-  N ~ NegBin(r + x, (α + T)/(α + T + t)) (dropping out *during* the horizon is ignored here, which makes the
-  upper end slightly generous). The interval's purchase counts are turned into money with the customer's
-  expected spend and the same discounting as ``clv``. Spend per order is held at its expectation, and
-  parameter uncertainty is not included (it is small next to an individual's randomness).
+- ``clv_low``/``clv_high``: an 80 % **predictive** interval for the customer's value over the horizon, simulated
+  from the fitted models with both the parameters' uncertainty (draws from the fit's covariance) and the customer's
+  own randomness (alive or not; purchases from the posterior of their rate and dropout; spend from Gamma-Gamma's
+  posterior) — :mod:`.intervals` states the method. Where the chance of buying nothing at all is 10 % or more,
+  the interval starts at 0 and runs to the 80th percentile. On simulated shops about 80 % of customers' realised
+  value falls inside it (``tests/predictions/test_clv_intervals.py``).
 - ``next_order_expected_at``: calibration end + (α + T)/(r + x) time units — the mean gap between this
   customer's purchases if they are still active — for customers with p_alive ≥ 0.5; empty otherwise.
 
@@ -39,6 +38,7 @@ in total, week by week and by number of calibration purchases.
 
 The package, one module per step: :mod:`.summary` (the SQL reads: customer summary, history bounds, readiness),
 :mod:`.fit` (the fitted pair :class:`ClvModels`; P(alive) at a cutoff for the churn baseline), :mod:`.score`,
+:mod:`.intervals`,
 :mod:`.backtesting`, :mod:`.run` (the whole run, cached through :mod:`insights.core.scores`) and
 :mod:`.cohort_cells` (predicted cells of the cohort heatmap). Import from the package: ``clv.run_clv(ws)``.
 """

@@ -47,8 +47,15 @@ with st.status("Fitting the customer-value model…", expanded=False) as status:
     status.update(label="Model ready" + (" (stored fit reused)" if result.from_cache else ""),
                   state="complete" if result.fitted else "error")
 
-if not result.fitted:
+if not result.fitted and result.applicability is None:
     st.error(" ".join(result.readiness.problems[-1:]) or "The model could not be fitted to this data.")
+    st.stop()
+if not result.applies:
+    st.warning(result.reason)
+    st.markdown(f"Meanwhile you can look at {result.applicability.instead}: [cohort tables](/cohorts) · "
+                "[KPI scorecard](/kpis)")
+    with st.expander("For analysts: the numbers that decided", expanded=False):
+        st.json(result.applicability.as_dict())
     st.stop()
 
 models, scores = result.models, result.scores

@@ -53,7 +53,7 @@ def run(args) -> int:
             print_json(_as_json(result, args.top))
         else:
             _print_text(result, args.top)
-        return 0 if result.fitted else 1
+        return 0 if result.fitted or result.applicability is not None else 1
     finally:
         ws.close()
 
@@ -62,15 +62,17 @@ def _as_json(result, top: int) -> dict:
     out = {"readiness": {"status": result.readiness.status, "message": result.readiness.message(),
                          "customers": result.readiness.customers, "repeat_buyers": result.readiness.repeat_buyers,
                          "history_days": result.readiness.history_days},
-           "fitted": result.fitted, "horizon_days": result.horizon_days,
-           "annual_discount_rate": result.annual_discount_rate}
+           "fitted": result.fitted, "applies": result.applies, "reason": result.reason or None,
+           "applicability": result.applicability.as_dict() if result.applicability is not None else None,
+           "horizon_days": result.horizon_days, "annual_discount_rate": result.annual_discount_rate}
     if result.fitted:
         m = result.models
         out.update({"params": m.params, "time_unit": "weeks" if m.time_unit_days == 7 else f"{m.time_unit_days} days",
                     "calibration_end": m.calibration_end, "customers_fitted": m.customers_fitted,
                     "repeat_customers_fitted": m.repeat_customers_fitted, "notes": m.notes,
-                    "from_cache": result.from_cache,
-                    "total_clv": float(result.scores["clv"].sum()),
+                    "from_cache": result.from_cache})
+    if result.applies:
+        out.update({"total_clv": float(result.scores["clv"].sum()),
                     "top_customers": result.top_customers(top)[
                         ["customer_id", "expected_purchases", "p_alive", "expected_spend", "clv", "clv_low",
                          "clv_high", "next_order_expected_at"]]})
@@ -86,9 +88,14 @@ def _as_json(result, top: int) -> dict:
 def _print_text(result, top: int) -> None:
     w = sys.stdout.write
     w(result.readiness.message() + "\n")
-    if not result.fitted:
+    if not result.fitted and result.applicability is None:
         if result.backtest_error:
             w(result.backtest_error + "\n")
+        return
+    if not result.applies:
+        w("\n" + result.reason + "\n")
+        if result.applicability.instead:
+            w(f"Meanwhile you can look at {result.applicability.instead}.\n")
         return
     m = result.models
     p = m.params

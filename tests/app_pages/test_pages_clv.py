@@ -53,3 +53,13 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     shorter = next(m for m in at.metric if m.label == "Value of all customers").value
     assert float(shorter.replace(",", "")) < float(total.replace(",", ""))
     ws.close()
+
+
+def test_a_one_time_buyer_shop_is_told_the_model_does_not_apply():
+    from tests.predictions.test_clv_applies import one_time_shop_lines
+    ws = workspace_from_tables(order_lines=one_time_shop_lines())
+    at = open_page(ws)
+    assert any("does not apply here" in w.value and "40 of your 1,500 customers" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe                # no per-customer values
+    assert any("cohort tables" in m.value for m in at.markdown)
+    ws.close()

@@ -15,6 +15,7 @@ import pandas as pd
 
 from insights.core.dates import as_date
 from insights.models.bgnbd import BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel, ModelFitError
+from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, customer_summary
 
 
@@ -95,7 +96,9 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
                             penalizer: float = 0.001) -> pd.DataFrame:
     """P(alive) at ``cutoff`` from a BG/NBD model fitted on purchases up to ``cutoff`` only (no leakage).
 
-    Out: customer_id, p_alive — one row per customer with a purchase day on or before ``cutoff``.
+    Out: customer_id, p_alive — one row per customer with a purchase day on or before ``cutoff``. Where one-time
+    buyers are many (:func:`insights.predictions.clv.applies.use_modified`) the modified BG/NBD gives it, so that
+    one-time buyers are not all alive with probability 1.
     Tries ``penalizer``, then no penalty, then 0.01; raises :class:`ModelFitError` when none converges.
     (Used as the churn page's baseline.)
     """
@@ -105,9 +108,10 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
     # lifetimes' optimiser is sensitive to the penalty: on UCI Online Retail it converges with 0 and fails with
     # 0.001, on other shops the other way round. A baseline should exist whenever some penalty gives one.
     error = None
+    modified = use_modified(summary)
     for coef in dict.fromkeys((penalizer, 0.0, 0.01)):
         try:
-            model = BetaGeoModel(penalizer=coef).fit(summary)
+            model = BetaGeoModel(penalizer=coef, modified=modified).fit(summary)
         except ModelFitError as exc:
             error = exc
             continue

@@ -86,11 +86,7 @@ def relative_risks(features: pd.DataFrame, churned, timing_score=None) -> list[d
 
 def rankdata_fraction(values: np.ndarray) -> np.ndarray:
     """Each value's rank as a share in [0, 1) (ties share their lowest rank)."""
-    order = np.argsort(values, kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(len(values))
-    sorted_values = values[order]
-    first = np.searchsorted(sorted_values, values, side="left")
+    first = np.searchsorted(np.sort(values, kind="stable"), values, side="left")
     return first / max(len(values), 1)
 
 

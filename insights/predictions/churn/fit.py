@@ -124,10 +124,7 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     cal = [calibration(y_test, v, k) for k, v in held.items()]
     one_time = float((train_features["orders"] <= 1).mean()) if len(train_features) else 1.0
     decision = verdict(y_test, held, one_time)
-    for k, a in decision["auc"].items():
-        metrics[k]["roc_auc_ci"] = [a["ci_low"], a["ci_high"]]
-        if "model_minus_this" in a:
-            metrics[k]["model_minus_this"] = a["model_minus_this"]
+    _add_intervals(metrics, decision)
     step(0.5, "Measuring what drives churn here")
     timing_score = chance_of_no_order(train) if "p_alive" in train else None
     drivers = relative_risks(train, y, timing_score)
@@ -173,9 +170,22 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     importance = _importance(contrib, model.features_)
     result = ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
                          notes, model)
-    result.applies, result.reason, result.ranked_by = decision["applies"], decision["reason"], ranked
+    _set_verdict(result, decision)
     result.drivers = drivers
     return result
+
+
+def _set_verdict(result: ChurnResult, decision: dict) -> None:
+    result.applies, result.reason, result.ranked_by = decision["applies"], decision["reason"], decision["ranked_by"]
+    result.detail = decision.get("detail", "")
+
+
+def _add_intervals(metrics: dict, decision: dict) -> None:
+    """Each score's ROC AUC interval, and the model's difference to each baseline, into ``metrics``."""
+    for k, a in decision["auc"].items():
+        metrics[k]["roc_auc_ci"] = [a["ci_low"], a["ci_high"]]
+        if "model_minus_this" in a:
+            metrics[k]["model_minus_this"] = a["model_minus_this"]
 
 
 def _add_timing(frame: pd.DataFrame, timing: Timing) -> None:
@@ -218,9 +228,10 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     notes = ["A customers file without dates cannot be split in time: quality is measured on a random 25% "
              "of customers held out from fitting."]
     tenure = tenure_column(cols)
+    held = {"model": p_model}
     if tenure:
         base = ChurnModel(kind="logistic").fit(table.loc[~held_out, [tenure]], y[~held_out])
-        p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
+        held["tenure"] = p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
         metrics["tenure"] = quality(y_test, p_tenure)
         cal.append(calibration(y_test, p_tenure, "tenure"))
     else:
@@ -231,6 +242,10 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     # score customers still active: the ones who have churned are gone already
     active = table[table["churned"] == 0].reset_index(drop=True)
     prob, contrib = model.score(active[cols])
+    decision = verdict(y_test, held, one_time_share=0.0)
+    _add_intervals(metrics, decision)
+    if decision["ranked_by"] == "tenure":
+        prob = base.predict_proba(active[[tenure]])[:, 1]
     reasons, reason_keys, top_reason = explain_columns(contrib, active, definition.as_of or pd.Timestamp.today(),
                                                       columns=model.features_)
     scores = {
@@ -239,13 +254,16 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
         "reasons": reasons,
         "reason_keys": reason_keys,
         "top_reason": top_reason,
+        "p_alive": np.full(len(active), np.nan),      # no purchase timing in a subscription file
         "next_order_expected_at": np.full(len(active), None, dtype=object),
         "overdue_days": np.zeros(len(active), dtype=int),
     }
     scores, basis = add_value_and_context(con, scores, definition.as_of,
                                            lookups.result() if lookups is not None else None)
-    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
-                       _importance(contrib, model.features_), basis, notes, model)
+    result = ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
+                         _importance(contrib, model.features_), basis, notes, model)
+    _set_verdict(result, decision)
+    return result
 
 
 def _split(ids: pd.Series, y: np.ndarray, test_share: float, random_state) -> np.ndarray:

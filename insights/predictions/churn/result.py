@@ -22,6 +22,7 @@ class ChurnResult:
     model: ChurnModel | None = None
     applies: bool = True           # does churn prediction apply to this shop (see .verdict)
     reason: str = ""               # the verdict in words
+    detail: str = ""               # the numbers behind it, for analysts (ROC AUC intervals)
     ranked_by: str | None = "model"    # what ranks the watchlist: "model", "recency", "p_alive" or None (no list)
     drivers: list = field(default_factory=list)   # relative risks per flag (see .drivers)
 
@@ -40,6 +41,7 @@ class ChurnResult:
             "notes": self.notes,
             "applies": self.applies,
             "reason": self.reason,
+            "detail": self.detail,
             "ranked_by": self.ranked_by,
             "drivers": self.drivers,
         }

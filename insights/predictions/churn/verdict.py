@@ -25,7 +25,9 @@ BASE_RATE_MAX = 0.95
 MIN_HELD_OUT = 100
 MIN_PER_CLASS = 15
 Z95 = 1.959963984540054
-BASELINE_WORDS = {"recency": "days since the last order", "p_alive": "BG/NBD's probability alive"}
+# the baselines in the owner's words (the page shows ``reason``; ``detail`` with the numbers is for analysts)
+BASELINE_WORDS = {"recency": "days since the last order", "p_alive": "the buying-pattern estimate of who is still a customer",
+                  "tenure": "how long they have been customers"}
 
 
 def delong(y, scores: dict) -> tuple[dict, np.ndarray]:
@@ -91,28 +93,30 @@ def verdict(y_held_out, scores: dict, one_time_share: float) -> dict:
     useful = [k for k in baselines if auc[k]["ci_low"] > 0.5]
     best = max(baselines, key=lambda k: auc[k]["roc_auc"]) if baselines else None
     model = auc.get("model")
+    detail = _detail(auc)
     if model and model["ci_low"] > 0.5 and (best is None or auc[best]["model_minus_this"]["ci_low"] > 0):
-        return {"applies": True, "reason": _model_reason(auc, best), "ranked_by": "model", "auc": auc}
+        words = BASELINE_WORDS.get(best, best) if best else "a coin toss"
+        return {"applies": True, "ranked_by": "model", "auc": auc, "detail": detail,
+                "reason": f"The model picks out the customers who stop buying better than {words} does, on "
+                          "customers it had not seen: it ranks the list."}
     if useful:
         pick = max(useful, key=lambda k: auc[k]["roc_auc"])
-        why = (f"The model does not clearly beat {BASELINE_WORDS.get(pick, pick)} on customers it had not seen "
-               f"(ROC AUC {model['roc_auc']:.2f} against {auc[pick]['roc_auc']:.2f}), so the list is ranked by "
-               f"{BASELINE_WORDS.get(pick, pick)} instead.") if model else ""
-        return {"applies": True, "reason": why, "ranked_by": pick, "auc": auc}
-    return {"applies": True, "ranked_by": None, "auc": auc,
-            "reason": "Neither the model nor a simple rule ranks customers who stopped buying above those who "
+        words = BASELINE_WORDS.get(pick, pick)
+        why = (f"The model does not clearly pick out leavers better than {words} on customers it had not seen, "
+               f"so the list is ranked by {words} instead.") if model else f"The list is ranked by {words}."
+        return {"applies": True, "reason": why, "ranked_by": pick, "auc": auc, "detail": detail}
+    return {"applies": True, "ranked_by": None, "auc": auc, "detail": detail,
+            "reason": "Neither the model nor a simple rule tells customers who stopped buying from those who "
                       "stayed better than a coin toss here, so no list is shown."}
 
 
-def _model_reason(auc: dict, best: str | None) -> str:
-    m = auc["model"]
-    if best is None:
-        return f"The model ranks customers better than a coin toss (ROC AUC {m['roc_auc']:.2f})."
-    d = auc[best]["model_minus_this"]
-    return (f"The model ranks customers better than {BASELINE_WORDS.get(best, best)} on customers it had not "
-            f"seen (ROC AUC {m['roc_auc']:.2f} against {auc[best]['roc_auc']:.2f}; the difference is "
-            f"{d['ci_low']:+.3f} to {d['ci_high']:+.3f} with 95% confidence).")
+def _detail(auc: dict) -> str:
+    """The numbers behind the verdict, for analysts."""
+    parts = [f"{k}: ROC AUC {a['roc_auc']:.3f} ({a['ci_low']:.3f}–{a['ci_high']:.3f})" for k, a in auc.items()]
+    parts += [f"model − {k}: {a['model_minus_this']['difference']:+.3f} ({a['model_minus_this']['ci_low']:+.3f} to "
+              f"{a['model_minus_this']['ci_high']:+.3f})" for k, a in auc.items() if "model_minus_this" in a]
+    return "Held-out customers, 95% DeLong intervals — " + "; ".join(parts) + "."
 
 
 def _no(reason: str) -> dict:
-    return {"applies": False, "reason": reason, "ranked_by": None, "auc": {}}
+    return {"applies": False, "reason": reason, "ranked_by": None, "auc": {}, "detail": ""}

@@ -74,18 +74,19 @@ def run(args) -> int:
         if args.out:
             out.write(f"Wrote {written['rows']:,} customers to {args.out}.\n\n" if written
                       else f"No file written to {args.out}: there is no ranking to write.\n\n")
-        out.write("Model quality (held-out customers):\n")
-        for line in quality_sentences(result):
-            out.write(f"  {line}\n")
+        if result.metrics:
+            out.write("Model quality (held-out customers):\n")
+            for line in quality_sentences(result):
+                out.write(f"  {line}\n")
         for note in result.notes:
             out.write(f"  Note: {note}\n")
-        out.write(f"\nValue at risk = churn probability × {result.value_basis}.\n")
         for d in result.drivers:
             if d["significant"]:
                 out.write(f"  Driver: {d['label']} — {d['sentence']} (relative risk {d['relative_risk']:.2f}, "
                           f"{d['ci_low']:.2f}–{d['ci_high']:.2f}; {d['customers']:,} customers)\n")
         if not listed:
             return 0
+        out.write(f"\nValue at risk = churn probability × {result.value_basis}.\n")
         out.write(f"\nWatchlist ({len(result.scores):,} customers scored, ranked by {result.ranked_by}; "
                   f"top {len(rows)}):\n")
         for i, r in enumerate(rows, 1):

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from insights.core.workspace import Workspace
+from insights.ingest.prepare import ingest_files
 from insights.predictions.churn import load_churn_scores
+from insights.predictions.simulate import simulate_shop
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
 from tests.predictions.test_churn import simulated_shop
@@ -70,4 +73,15 @@ def test_watchlist_flow_filters_links_and_export(shop_tables):
     filtered = at.dataframe[-1].value
     assert set(filtered["country"]) == {"FR"} and len(filtered) < len(everyone)
     assert at.get("download_button")                              # export offered
+    ws.close()
+
+
+def test_one_time_buyer_shop_shows_the_verdict_and_no_list(tmp_path):
+    ws = Workspace.create("once", tmp_path)
+    ingest_files(ws, simulate_shop(2000, seed=21, one_time_share=0.97).write(tmp_path / "files"))
+    at = open_page(ws)
+    assert at.warning and "does not apply here" in at.warning[0].value
+    assert "have bought once" in at.warning[0].value
+    assert any("no watchlist" in m.value for m in at.markdown)
+    assert not at.dataframe and not at.get("download_button")      # no list, nothing to export
     ws.close()

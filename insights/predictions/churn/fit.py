@@ -22,7 +22,7 @@ from insights.predictions.churn.joins import arrow_keys, strictly_increasing
 from insights.predictions.churn.reasons import REASON_LABELS, explain_columns, reason_groups
 from insights.predictions.churn.result import ChurnResult
 from insights.predictions.churn.timing import TIMING_COLUMNS, Timing, chance_of_no_order
-from insights.predictions.churn.verdict import verdict
+from insights.predictions.churn.verdict import does_not_apply, verdict
 from insights.predictions.churn.watchlist import Lookups, add_value_and_context
 
 MIN_CUSTOMERS = 100
@@ -96,6 +96,10 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     timing_now = reads.submit(Timing, as_of, window) if with_bgnbd else None
     train = _with_labels(train_features, labels.result())
     y = train["churned"].to_numpy(dtype=int)
+    one_time = float((train["orders"] <= 1).mean()) if len(train) else 1.0
+    reason = does_not_apply(one_time, float(y.mean())) if len(y) >= MIN_CUSTOMERS else None
+    if reason:
+        return _not_applicable(definition, reason, relative_risks(train, y))
     _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
     notes = []
     then = timing_then.result() if timing_then is not None else None
@@ -122,7 +126,6 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
         held["p_alive"] = 1.0 - train.loc[held_out, "p_alive"].fillna(1.0).to_numpy(dtype=float)
     metrics = {k: quality(y_test, v) for k, v in held.items()}
     cal = [calibration(y_test, v, k) for k, v in held.items()]
-    one_time = float((train_features["orders"] <= 1).mean()) if len(train_features) else 1.0
     decision = verdict(y_test, held, one_time)
     _add_intervals(metrics, decision)
     step(0.5, "Measuring what drives churn here")
@@ -172,6 +175,18 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
                          notes, model)
     _set_verdict(result, decision)
     result.drivers = drivers
+    return result
+
+
+def _not_applicable(definition: ChurnDefinition, reason: str, drivers: list) -> ChurnResult:
+    """What a shop gets when churn prediction does not apply: the reason, the drivers measured, no model and no
+    scores (an empty watchlist, so no stale list outlives the data)."""
+    scores = pd.DataFrame({"customer_id": pd.Series(dtype=str), "churn_probability": pd.Series(dtype=float),
+                           "p_alive": pd.Series(dtype=float), "value_at_risk": pd.Series(dtype=float),
+                           "reasons": pd.Series(dtype=str), "reason_keys": pd.Series(dtype=str),
+                           "next_order_expected_at": pd.Series(dtype="datetime64[ns]")})
+    result = ChurnResult(definition, {}, pd.DataFrame(), scores, {}, "", [], None)
+    result.applies, result.reason, result.ranked_by, result.drivers = False, reason, None, drivers
     return result
 
 

@@ -77,14 +77,9 @@ def verdict(y_held_out, scores: dict, one_time_share: float) -> dict:
     baselines by name: "recency", "p_alive"); see the module docstring for the rules."""
     y = np.asarray(y_held_out).astype(int)
     n, churned = len(y), int(y.sum())
-    base_rate = churned / n if n else float("nan")
-    if one_time_share >= ONE_TIME_SHARE:
-        return _no(f"Churn prediction does not apply here: {one_time_share:.1%} of your customers have bought "
-                   "once, so almost everyone counts as churned. The question for this shop is who buys a second "
-                   "time.")
-    if n and base_rate >= BASE_RATE_MAX:
-        return _no(f"Churn prediction does not apply here: {base_rate:.0%} of the customers checked placed no "
-                   "order in the window, so there is almost nobody who stayed to tell leavers from.")
+    reason = does_not_apply(one_time_share, churned / n if n else float("nan"))
+    if reason:
+        return _no(reason)
     if n < MIN_HELD_OUT or min(churned, n - churned) < MIN_PER_CLASS:
         return _no(f"Too few customers to check a ranking on: {n} held out ({churned} churned, {n - churned} "
                    f"stayed); at least {MIN_HELD_OUT}, with {MIN_PER_CLASS} of each outcome, are needed.")
@@ -108,6 +103,18 @@ def verdict(y_held_out, scores: dict, one_time_share: float) -> dict:
     return {"applies": True, "ranked_by": None, "auc": auc, "detail": detail,
             "reason": "Neither the model nor a simple rule tells customers who stopped buying from those who "
                       "stayed better than a coin toss here, so no list is shown."}
+
+
+def does_not_apply(one_time_share: float, base_rate: float) -> str | None:
+    """Why churn prediction does not apply to a shop (in words), or None when it may: most customers bought once,
+    or nearly everyone churned. Checked before any model is fitted as well as on the held-out customers."""
+    if one_time_share >= ONE_TIME_SHARE:
+        return (f"Churn prediction does not apply here: {one_time_share:.1%} of your customers have bought once, "
+                "so almost everyone counts as churned. The question for this shop is who buys a second time.")
+    if base_rate >= BASE_RATE_MAX:
+        return (f"Churn prediction does not apply here: {base_rate:.0%} of the customers checked placed no order "
+                "in the window, so there is almost nobody who stayed to tell leavers from.")
+    return None
 
 
 def _detail(auc: dict) -> str:

@@ -7,6 +7,7 @@ from insights.ui import session
 import streamlit as st
 
 from insights.charts import clv as charts_clv
+from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.ui import clv_cache
 from insights.ui import revenue as revenue_ui
@@ -122,6 +123,43 @@ st.dataframe(
         "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
     })
 st.plotly_chart(charts_clv.clv_distribution_chart(scores, f"({money_unit})"), width="stretch")
+
+st.subheader("Where your valuable customers come from")
+by_group = result.by_group
+if by_group is None or by_group.empty:
+    st.info("Not enough customers per channel, category, country or cohort to compare (at least 30 each).")
+else:
+    if result.by_group_headline:
+        st.success(escape_markdown(result.by_group_headline))
+    else:
+        st.markdown("No acquisition channel, first category or country is clearly worth more or less than the rest.")
+    labels = {"channel": "Acquisition channel", "first_channel": "Channel of the first order",
+              "first_category": "Category of the first order", "country": "Country", "cohort": "Quarter of the first order"}
+    shown = [d for d in labels if d in set(by_group["dimension"])]
+    dimension = st.selectbox("Compare by", shown, format_func=labels.get, key="clv_group_dimension")
+    st.plotly_chart(charts_clv.value_by_group_chart(by_group, dimension, f"Predicted value by {labels[dimension].lower()}",
+                                                    f"({money_unit})"), width="stretch")
+    st.dataframe(
+        by_group[by_group["dimension"] == dimension][["value", "customers", "mean_clv", "ci_low", "ci_high",
+                                                     "realised_value", "ratio_to_rest", "different"]],
+        hide_index=True, width="stretch",
+        column_config={"value": st.column_config.TextColumn(labels[dimension]),
+                       "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                       "mean_clv": st.column_config.NumberColumn(f"Predicted value ({money_unit})", format="%.0f"),
+                       "ci_low": st.column_config.NumberColumn("Low", format="%.0f"),
+                       "ci_high": st.column_config.NumberColumn("High", format="%.0f"),
+                       "realised_value": st.column_config.NumberColumn(f"Spent so far ({money_unit})", format="%.0f"),
+                       "ratio_to_rest": st.column_config.NumberColumn("× the rest", format="%.2f"),
+                       "different": st.column_config.CheckboxColumn("Clearly different")})
+    if dimension == "cohort":
+        st.caption("Newer customers have more of their life with you ahead of them, so younger cohorts are expected "
+                   "to be worth more over the coming months.")
+    with st.expander("For analysts: how groups are compared"):
+        st.markdown("Mean predicted CLV of the group's customers with a 95 % interval over customers (normal, "
+                    "sd/√n); each group against the rest by the ratio of means, with a delta-method interval on the "
+                    "log ratio. All intervals are Bonferroni-widened for every comparison on this page together; a "
+                    "group is called different only when its ratio's interval excludes 1. The model's own parameter "
+                    "uncertainty is not included (it moves every group together).")
 
 with st.expander("How these numbers are computed"):
     st.markdown(

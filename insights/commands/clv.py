@@ -13,6 +13,7 @@ import sys
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 from insights.predictions.clv import run_clv
+from insights.predictions.clv.groups import as_records
 
 
 def _date(text: str) -> dt.date:
@@ -75,7 +76,8 @@ def _as_json(result, top: int) -> dict:
         out.update({"total_clv": float(result.scores["clv"].sum()),
                     "top_customers": result.top_customers(top)[
                         ["customer_id", "expected_purchases", "p_alive", "expected_spend", "clv", "clv_low",
-                         "clv_high", "next_order_expected_at"]]})
+                         "clv_high", "next_order_expected_at"]],
+                    "by_group": as_records(result.by_group), "by_group_headline": result.by_group_headline})
     if result.backtest is not None:
         bt = result.backtest
         out["backtest"] = {k: v for k, v in bt.as_dict().items() if k != "by_week"}
@@ -115,6 +117,8 @@ def _print_text(result, top: int) -> None:
             w(f"  {sentence}\n")
     elif result.backtest_error:
         w(f"\nBacktest not run: {result.backtest_error}\n")
+    if result.by_group_headline:
+        w(f"\nWhere valuable customers come from: {result.by_group_headline}\n")
     w(f"\nTop {top} customers by CLV\n")
     head = result.top_customers(top)
     w(f"  {'customer':<16}{'purchases':>10}{'P(alive)':>10}{'per order':>11}{'CLV':>12}{'80% range':>24}\n")

@@ -39,7 +39,8 @@ in total, week by week and by number of calibration purchases.
 The package, one module per step: :mod:`.summary` (the SQL reads: customer summary, history bounds, readiness),
 :mod:`.fit` (the fitted pair :class:`ClvModels`; P(alive) at a cutoff for the churn baseline), :mod:`.score`,
 :mod:`.intervals`,
-:mod:`.backtesting`, :mod:`.run` (the whole run, cached through :mod:`insights.core.scores`) and
+:mod:`.backtesting`, :mod:`.applies` (does the model describe the shop, and which variant), :mod:`.groups` (value
+by where customers come from), :mod:`.run` (the whole run, cached through :mod:`insights.core.scores`) and
 :mod:`.cohort_cells` (predicted cells of the cohort heatmap). Import from the package: ``clv.run_clv(ws)``.
 """
 
@@ -48,17 +49,20 @@ from insights.predictions.clv.backtesting import (MAX_HOLDOUT_DAYS, MIN_HOLDOUT_
                                                   backtest_sentences, default_holdout_days)
 from insights.predictions.clv.cohort_cells import predicted_cohort_cells
 from insights.predictions.clv.fit import ClvModels, fit_models, probability_alive_as_of
-from insights.predictions.clv.run import ClvResult, cached_models, current_scores, load_scores, run_clv, save_fit
+from insights.predictions.clv.groups import DIMENSIONS, customer_groups, headline, value_by_group
+from insights.predictions.clv.run import (ClvResult, cached_models, current_scores, load_scores, run_clv, save_fit,
+                                          stored_value_by_group)
 from insights.predictions.clv.score import (DAYS_PER_MONTH, DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS,
                                             DEFAULT_INTERVAL, SCORE_COLUMNS, monthly_rate, score_customers)
 from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary,
                                               customer_to_date_revenue, history_bounds, readiness)
 
 __all__ = [
-    "DAYS_PER_MONTH", "DEFAULT_ANNUAL_DISCOUNT", "DEFAULT_HORIZON_DAYS", "DEFAULT_INTERVAL", "MAX_HOLDOUT_DAYS",
-    "MIN_HOLDOUT_DAYS", "SCORE_COLUMNS", "TIME_UNIT_DAYS",
+    "DAYS_PER_MONTH", "DEFAULT_ANNUAL_DISCOUNT", "DEFAULT_HORIZON_DAYS", "DEFAULT_INTERVAL", "DIMENSIONS",
+    "MAX_HOLDOUT_DAYS", "MIN_HOLDOUT_DAYS", "SCORE_COLUMNS", "TIME_UNIT_DAYS",
     "Backtest", "ClvDataError", "ClvModels", "ClvResult", "ModelFitError",
-    "backtest", "backtest_sentences", "cached_models", "current_scores", "customer_summary", "customer_to_date_revenue",
+    "backtest", "backtest_sentences", "cached_models", "current_scores", "customer_groups", "customer_summary",
+    "customer_to_date_revenue", "headline", "stored_value_by_group", "value_by_group",
     "default_holdout_days", "fit_models", "history_bounds", "load_scores", "monthly_rate", "predicted_cohort_cells",
     "probability_alive_as_of", "readiness", "run_clv", "save_fit", "score_customers",
 ]

@@ -14,11 +14,13 @@ import pandas as pd
 from insights.core import scores as score_store
 from insights.core.dates import as_date
 from insights.core.workspace import Workspace
+from insights.performance.kpis import data_currency
 from insights.models.bgnbd import ModelFitError
 from insights.models.readiness import Readiness
 from insights.predictions.clv.applies import Applicability, check_data, check_fit
 from insights.predictions.clv.backtesting import Backtest, backtest
 from insights.predictions.clv.fit import ClvModels, fit_models
+from insights.predictions.clv.groups import as_records, customer_groups, headline, value_by_group
 from insights.predictions.clv.score import (DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS, SCORE_COLUMNS,
                                             score_customers)
 from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds,
@@ -36,6 +38,8 @@ class ClvResult:
     annual_discount_rate: float
     from_cache: bool = False
     applicability: Applicability | None = None
+    by_group: pd.DataFrame | None = None     # value by where customers come from (:mod:`.groups`)
+    by_group_headline: str | None = None
 
     @property
     def fitted(self) -> bool:
@@ -103,6 +107,15 @@ def load_scores(ws_or_con) -> pd.DataFrame | None:
     return score_store.load(ws_or_con, "clv")
 
 
+def stored_value_by_group(ws: Workspace) -> tuple[pd.DataFrame | None, str | None]:
+    """(value by group, its headline sentence) stored with the current CLV run — for readers such as the insight
+    feed; (None, None) when the run is stale or absent, or the model does not apply."""
+    report = score_store.report(ws, "clv")
+    if not report or not report.get("applies") or report.get("by_group") is None:
+        return None, None
+    return pd.DataFrame(report["by_group"]), report.get("by_group_headline")
+
+
 def current_scores(ws: Workspace) -> pd.DataFrame | None:
     """``clv_scores`` if the stored fit was made on the workspace's current data, else None (stale or absent)."""
     return score_store.current(ws, "clv")
@@ -146,8 +159,12 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
         return ClvResult(ready, models, None, None, None, horizon_days, annual_discount_rate, from_cache, verdict)
     step(0.5, "Scoring every customer")
     scores = score_customers(models, summary, horizon_days, annual_discount_rate)
+    by_group = value_by_group(scores, customer_groups(ws))
+    sentence = headline(by_group, data_currency(ws.con))
     if save:
-        save_fit(ws, models, scores, penalizer, verdict)
+        save_fit(ws, models, scores, penalizer, verdict,
+                 extra={"by_group": as_records(by_group), "by_group_headline": sentence,
+                        "horizon_days": horizon_days})
     bt, bt_error = None, None
     if with_backtest:
         step(0.7, "Backtesting on the held-out last part of the history")
@@ -158,4 +175,5 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
         except (ClvDataError, ModelFitError) as exc:
             bt_error = str(exc)
     step(1.0, "Done")
-    return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache, verdict)
+    return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache, verdict,
+                     by_group, sentence)

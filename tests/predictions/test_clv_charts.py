@@ -28,4 +28,4 @@ def test_value_by_group_chart_colours_only_clear_differences():
     bar = fig.data[0]
     assert list(bar.y) == ["Paid", "Email", "Referral"]                  # lowest at the bottom, only this dimension
     assert list(bar.marker.color) == [LESS_COLOUR, SAME_COLOUR, MORE_COLOUR]
-    assert list(bar.error_x.array) == [0.0, 15.0, 30.0]
+    assert list(bar.error_x.array) == [10.0, 15.0, 30.0]

@@ -161,6 +161,37 @@ else:
                     "group is called different only when its ratio's interval excludes 1. The model's own parameter "
                     "uncertainty is not included (it moves every group together).")
 
+st.subheader("Who is due to order again")
+due = clv_cache.next_orders(ws, result)
+late = due[due["status"] == "overdue"]
+d1, d2, d3 = st.columns(3)
+d1.metric("Overdue for their next order", f"{len(late):,}",
+          help="Their expected next order (from their own buying rhythm) has passed, but it is less than three "
+               "of their usual gaps since their last order.")
+d2.metric("Their predicted value", format_money(late["clv"].sum(), currency))
+d3.metric("Due in the next two weeks", f"{int((due['status'] == 'due soon').sum()):,}")
+if late.empty:
+    st.info("Nobody is overdue right now.")
+else:
+    late_view = late.head(50).assign(
+        profile="/profile?customer=" + late["customer_id"].head(50).astype(str).map(urllib.parse.quote))
+    st.dataframe(
+        late_view[["profile", "name", "next_order_expected_at", "overdue_days", "usual_gap_days", "p_alive", "clv"]],
+        hide_index=True, width="stretch",
+        column_config={"profile": st.column_config.LinkColumn("Customer", display_text="Open profile"),
+                       "name": st.column_config.TextColumn("Name"),
+                       "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
+                       "overdue_days": st.column_config.NumberColumn("Days overdue", format="%d"),
+                       "usual_gap_days": st.column_config.NumberColumn("Usually orders every (days)", format="%.0f"),
+                       "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0,
+                                                                  max_value=1.0, format="percent"),
+                       "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
+    data, kept, no_consent, no_email = clv_cache.next_orders_file(ws, result)
+    st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
+                       file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
+                       disabled=kept == 0)
+    st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address.")
+
 with st.expander("How these numbers are computed"):
     st.markdown(
         "- **Model**: BG/NBD for repeat purchases and Gamma-Gamma for spend per order (Fader, Hardie & Lee), "

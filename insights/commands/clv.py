@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
+
+import pandas as pd
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 from insights.predictions.clv import run_clv
 from insights.predictions.clv.groups import as_records
+from insights.predictions.clv.next_orders import export_next_orders, next_orders, overdue
 
 
 def _date(text: str) -> dt.date:
@@ -43,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="annual discount rate, applied monthly (default 0.10 = 10%%)")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="how many top customers to list (default 10)")
     parser.add_argument("--no-backtest", action="store_true", help="skip the backtest")
+    parser.add_argument("--next-orders", metavar="FILE",
+                        help="write the customers overdue for their next order, most valuable first, to FILE "
+                             "(.csv or .xlsx); only customers who agreed to e-mail")
 
 
 def run(args) -> int:
@@ -50,13 +57,33 @@ def run(args) -> int:
     try:
         result = run_clv(ws, calibration_end=args.calibration_end, horizon_days=args.horizon_days,
                          annual_discount_rate=args.discount, with_backtest=not args.no_backtest)
+        written = _write_next_orders(ws, result, args.next_orders) if args.next_orders else None
         if args.json:
-            print_json(_as_json(result, args.top))
+            print_json(dict(_as_json(result, args.top), **({"next_orders": written} if written else {})))
         else:
             _print_text(result, args.top)
+            if written:
+                sys.stdout.write(f"\n{written['message']}\n")
         return 0 if result.fitted or result.applicability is not None else 1
     finally:
         ws.close()
+
+
+def _write_next_orders(ws, result, path: str) -> dict:
+    """Write the overdue customers (consent honoured) to ``path``; what was written, for the output."""
+    if not result.applies:
+        return {"file": None, "written": 0, "message": "No next-order list: " + (result.reason or "no model.")}
+    as_of = pd.Timestamp(result.models.calibration_end) + pd.Timedelta(days=1)
+    table = next_orders(ws, result.scores, as_of)
+    late = overdue(table)
+    fmt = "xlsx" if path.lower().endswith(".xlsx") else "csv"
+    data, kept, no_consent, no_email = export_next_orders(late, fmt)
+    Path(path).write_bytes(data)
+    return {"file": path, "customers": len(table), "overdue": len(late), "written": kept,
+            "left_out_no_consent": no_consent, "left_out_no_email": no_email,
+            "message": (f"{len(late):,} of {len(table):,} customers are overdue for their next order; wrote {kept:,} "
+                        f"to {path} ({no_consent:,} left out without e-mail consent, {no_email:,} without an "
+                        "address).")}
 
 
 def _as_json(result, top: int) -> dict:

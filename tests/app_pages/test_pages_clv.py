@@ -47,6 +47,8 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     assert table["profile"].str.startswith("/profile?customer=").all()
     assert table["clv"].is_monotonic_decreasing
     assert clv.load_scores(ws) is not None                  # scores stored for the profile and segment pages
+    overdue = next(m for m in at.metric if m.label == "Overdue for their next order")
+    assert int(overdue.value.replace(",", "")) > 0 and at.get("download_button")
     total = next(m for m in at.metric if m.label == "Value of all customers").value
     at.select_slider(key="clv_horizon").set_value(90).run()
     assert not at.exception

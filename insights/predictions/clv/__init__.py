@@ -29,8 +29,9 @@ Per-customer outputs (:func:`score_customers`, :mod:`.score`):
   posterior) — :mod:`.intervals` states the method. Where the chance of buying nothing at all is 10 % or more,
   the interval starts at 0 and runs to the 80th percentile. On simulated shops about 80 % of customers' realised
   value falls inside it (``tests/predictions/test_clv_intervals.py``).
-- ``next_order_expected_at``: calibration end + (α + T)/(r + x) time units — the mean gap between this
-  customer's purchases if they are still active — for customers with p_alive ≥ 0.5; empty otherwise.
+- ``next_order_expected_at``: from the customer's own buying rhythm (:mod:`insights.customers.next_order`, the
+  one next-order date of the app), filled in by :func:`run_clv`; :mod:`.next_orders` lists who is overdue,
+  ranked by CLV, and exports them with consent honoured.
 
 Backtest (:func:`backtest`, :mod:`.backtesting`): the last part of the history is held out, the models are fitted
 on the rest, and predicted repeat purchase days of the calibration customers are compared with the actual ones,

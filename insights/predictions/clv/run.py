@@ -14,6 +14,7 @@ import pandas as pd
 from insights.core import scores as score_store
 from insights.core.dates import as_date
 from insights.core.workspace import Workspace
+from insights.customers.next_order import next_orders_for_workspace
 from insights.performance.kpis import data_currency
 from insights.models.bgnbd import ModelFitError
 from insights.models.readiness import Readiness
@@ -159,6 +160,9 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
         return ClvResult(ready, models, None, None, None, horizon_days, annual_discount_rate, from_cache, verdict)
     step(0.5, "Scoring every customer")
     scores = score_customers(models, summary, horizon_days, annual_discount_rate)
+    due = next_orders_for_workspace(ws, pd.Timestamp(end) + pd.Timedelta(days=1))
+    expected = pd.to_datetime(due.set_index(due["customer_id"].astype(str))["next_order_expected_at"])
+    scores["next_order_expected_at"] = scores["customer_id"].astype(str).map(expected).astype("datetime64[s]")
     by_group = value_by_group(scores, customer_groups(ws))
     sentence = headline(by_group, data_currency(ws.con))
     if save:

@@ -46,7 +46,6 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
         raise ValueError(f"interval must be between 0 and 1 (e.g. 0.8), got {interval}")
     unit = models.time_unit_days
     params = models.bgnbd.params_
-    r, alpha = params["r"], params["alpha"]
     months = math.ceil(horizon_days / DAYS_PER_MONTH)
     ends = np.minimum(np.arange(1, months + 1) * DAYS_PER_MONTH, horizon_days) / unit
     d = monthly_rate(annual_discount_rate)
@@ -64,7 +63,6 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     alive = probability_alive(params, ux, utx, uT, modified=modified)
     with np.errstate(all="ignore"):
         effective_discount = np.where(purchases > 0, discounted / purchases, discounts.mean())
-    gap_units = (alpha + uT) / (r + ux)
 
     spend = models.expected_spend(summary)
     out = pd.DataFrame({"customer_id": summary["customer_id"].to_numpy()})
@@ -79,7 +77,6 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     out["clv_low"] = bounds["clv_low"].to_numpy()
     out["clv_high"] = bounds["clv_high"].to_numpy()
     out["p_nothing"] = bounds["p_nothing"].to_numpy()
-    gap_days = gap_units[inverse] * unit
-    due = pd.Timestamp(models.calibration_end) + pd.to_timedelta(np.round(np.nan_to_num(gap_days)), unit="D")
-    out["next_order_expected_at"] = pd.Series(due).where(out["p_alive"].to_numpy() >= 0.5)
+    # filled by the run from the customer's own buying rhythm (insights.customers.next_order): one next-order date
+    out["next_order_expected_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[s]")
     return out

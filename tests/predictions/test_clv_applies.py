@@ -83,3 +83,20 @@ def test_many_one_time_buyers_get_p_alive_from_the_modified_model():
     alive = models.bgnbd.p_alive(summary)[summary["frequency"].to_numpy() == 0]
     assert alive.max() < 1 and alive.mean() < 0.8
     assert not applies.use_modified(simulate_shop(2000, seed=3))     # a shop of repeat buyers keeps BG/NBD
+
+
+def test_olist_does_not_apply(shared_data, tmp_workspace):
+    """Olist's sample (orders, items, customers, reviews): a marketplace of one-time buyers — no per-customer values."""
+    from insights.ingest.load.batch import load_prepared
+    from insights.ingest.prepare import prepare_file
+    folder = shared_data / "olist_brazilian_ecommerce" / "sample_15k_orders"
+    names = ["olist_customers_dataset.csv", "olist_orders_dataset.csv", "olist_order_items_dataset.csv",
+             "olist_order_reviews_dataset.csv"]
+    if not all((folder / n).exists() for n in names):
+        pytest.skip(f"the Olist sample is not complete in {folder}")
+    load_prepared(tmp_workspace, [prepare_file(folder / n) for n in names])
+    result = clv.run_clv(tmp_workspace, with_backtest=False)
+    assert not result.applies and result.scores is None, result.reason
+    numbers = result.applicability.numbers
+    assert numbers["repeat_share"] < 0.01 and numbers["customers"] > 10_000
+    assert "does not apply" in result.reason

@@ -197,7 +197,7 @@ def test_quality_is_measured_on_held_out_customers_against_baselines(result):
     assert m["model"]["roc_auc"] > 0.75
     assert "recency" in m and m["recency"]["customers"] == m["model"]["customers"]
     assert m["model"]["customers"] < len(result.scores) / 2       # only the held-out quarter
-    assert "bgnbd" in m or any("BG/NBD" in n for n in result.notes)
+    assert "p_alive" in m or any("BG/NBD" in n for n in result.notes)
     cal = result.calibration
     assert set(cal["model"]) >= {"model", "recency"}
     assert cal.groupby("model")["customers"].sum()["model"] == m["model"]["customers"]

@@ -7,12 +7,16 @@ from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            overdue_customers, set_status, window_start, with_current_statuses)
+from insights.second_purchase.follow_up import follow_up_file, follow_up_list
+from insights.second_purchase.view import second_purchase_view
+from insights.ui import second_purchase as second_purchase_ui
 from insights.ui import session
 
 TOP = 5
 STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
 BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
-EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist"}
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist",
+            "/cohorts?view=second-purchase": "the second-purchase view"}
 
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)
@@ -20,6 +24,7 @@ money = lambda v: format_money(v, currency)  # noqa: E731 — a local shorthand
 
 st.title("💡 Insights")
 st.caption("What changed in your shop, why, and what to do about it — the most money at stake first.")
+second_purchase_ui.one_time_buyer_notice(ws)
 
 as_of = session.memo("feed_as_of", default_as_of, ws)
 found = with_current_statuses(ws, session.memo("feed", build_feed, ws))
@@ -58,6 +63,14 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             customers = session.memo("feed_overdue", overdue_customers, ws, as_of)
             st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
                                file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
+        if insight.action.get("export") == "second_purchase":
+            view = session.memo("second_purchase_view", second_purchase_view, ws)
+            made = follow_up_file(follow_up_list(view)) if view is not None else None
+            if made is not None:
+                st.download_button(f"Download the {made.written:,} first-time buyers to follow up (CSV)", made.data,
+                                   file_name="second_purchase_follow_up.csv", mime="text/csv",
+                                   key=f"export_{insight.id}", disabled=made.written == 0)
+                st.caption(f"Only customers who agreed to e-mail: {made.without_consent:,} left out.")
         steps = NEXT[insight.status]
         with st.container(horizontal=True):
             for step in [s for s in steps if s != "dismissed"]:

@@ -15,9 +15,9 @@ from insights.second_purchase.view import second_purchase_view
 from insights.second_purchase.words import driver_sentence, window_sentence
 from insights.ui import session
 
-COHORTS_PAGE = "app_pages/cohorts.py"
 TAB_LABEL = "Second purchase"
 VIEW_PARAM = "second-purchase"     # /cohorts?view=second-purchase opens the tab
+VIEW_URL = f"/cohorts?view={VIEW_PARAM}"
 
 
 def one_time_buyer_notice(ws) -> bool:
@@ -25,9 +25,7 @@ def one_time_buyer_notice(ws) -> bool:
     sentence = one_time_buyer_sentence(session.memo("shop_shape", shop_shape, ws))
     if sentence is None:
         return False
-    st.info(sentence, icon="1️⃣")
-    st.page_link(COHORTS_PAGE, label="Open the second-purchase view", icon="🔁",
-                 query_params={"view": VIEW_PARAM})
+    st.info(f"{sentence} [Open the second-purchase view]({VIEW_URL})", icon="🔁")
     return True
 
 

@@ -17,6 +17,7 @@ revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means h
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 
+second_purchase_ui.one_time_buyer_notice(ws)   # why the page opens on the second-purchase view, in one sentence
 HEATMAP_TAB = "Heatmaps"
 # in a one-time-buyer shop (or from a link asking for it) the page opens on the second-purchase view
 first_tab = second_purchase_ui.TAB_LABEL if second_purchase_ui.opens_first(ws) else HEATMAP_TAB
@@ -25,7 +26,6 @@ with second_tab:
     second_purchase_ui.render(ws, money_unit)
 
 with heat_tab:
-    second_purchase_ui.one_time_buyer_notice(ws)
     GRAIN_LABELS = {"month": "Month", "week": "Week", "quarter": "Quarter"}
     MODE_LABELS = {"active": "Active in the period", "active_or_after": "Active in or after the period"}
     controls = st.columns(4)

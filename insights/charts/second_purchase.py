@@ -10,6 +10,11 @@ DIFFERENT = "#d62728"
 SAME = "rgba(31,119,180,0.75)"
 
 
+def share_format(largest: float) -> str:
+    """Axis ticks of shares: whole percents, or tenths where every share is small (a one-time-buyer shop's 0.3%)."""
+    return ".1%" if largest < 0.05 else ".0%"
+
+
 def rates_chart(rates: pd.DataFrame) -> go.Figure:
     """Share of first-time buyers who bought again within 30…365 days, with the 95% range of each share."""
     fig = go.Figure()
@@ -25,7 +30,8 @@ def rates_chart(rates: pd.DataFrame) -> go.Figure:
         customdata=known[["customers", "ci_low", "ci_high"]],
         hovertemplate="Within %{x}: %{y:.1%} of %{customdata[0]:,} first-time buyers "
                       "(likely %{customdata[1]:.1%}–%{customdata[2]:.1%})<extra></extra>"))
-    fig.update_layout(title="Share of first-time buyers who bought again within …", yaxis_tickformat=".0%",
+    fig.update_layout(title="Share of first-time buyers who bought again within …",
+                      yaxis_tickformat=share_format(known["ci_high"].max()),
                       yaxis_title="bought again", height=340, margin=dict(t=50, l=10, r=10, b=10))
     return fig
 
@@ -63,6 +69,7 @@ def groups_chart(groups: pd.DataFrame, average: float | None, top: int = 20) -> 
         hovertemplate="%{y}: %{x:.1%} of %{customdata[0]:,} bought again within 90 days<extra></extra>"))
     if average is not None:
         fig.add_vline(x=average, line_dash="dot", line_color="#444", annotation_text="all customers")
-    fig.update_layout(title="Bought again within 90 days, by group", xaxis_tickformat=".0%",
+    fig.update_layout(title="Bought again within 90 days, by group",
+                      xaxis_tickformat=share_format(shown["ci_high"].max()),
                       height=max(260, 30 * len(shown) + 120), margin=dict(t=50, l=10, r=10, b=10))
     return fig

@@ -13,13 +13,16 @@ from insights.customers import lifecycle
 from insights.customers import segment_builder
 from insights.customers import saved_segments
 from insights.customers import segments
+from insights.customers.shop_shape import empty_segments_reason
 from insights.core.markdown import escape_markdown
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
+from insights.ui import second_purchase as second_purchase_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🧩 Segmentation explorer")
 revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
+second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in a one-time-buyer shop
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)
@@ -140,9 +143,7 @@ if rfm_tab.open:
                                                                               format="%.0f"),
                          "next_step": st.column_config.TextColumn("Typical next step", width="large")})
         if empty:
-            st.caption(f"No customer falls in {', '.join(empty)} today. Scores are fifths of your own customers; "
-                       "when many customers have the same number of orders, they share one frequency score and "
-                       "some bands stay empty.")
+            st.caption(empty_segments_reason(rfm, empty))
         if predictions is None:
             st.caption("Predicted value and churn risk per segment appear in this table once the models have run "
                        "on this data: open **Customer value (CLV)** or **Churn watchlist**.")

@@ -26,7 +26,7 @@ FLOORS = {
     "experiments": 2,
     "products": 2,
     "privacy": 3,
-    "predictions": 3,
+    "predictions": 3, "second_purchase": 3,
     "charts": 4, "feed": 4,
     "commands": 5, "ui": 5, "cli": 6, "__main__": 7,
 }

@@ -16,6 +16,7 @@ from insights.core.dates import data_end
 from insights.feed.anomalies import kpi_anomalies
 from insights.feed.insight import Insight
 from insights.feed.overdue import overdue_valuable_customers
+from insights.feed.second_purchase import second_purchase_drivers
 from insights.feed.status import statuses
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ Detector = Callable[..., list[Insight]]
 DETECTORS: dict[str, Detector] = {
     "anomaly": kpi_anomalies,
     "overdue": overdue_valuable_customers,
+    "second_purchase": second_purchase_drivers,
 }
 
 

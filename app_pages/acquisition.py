@@ -49,10 +49,11 @@ cols[3].metric("Paid CAC", format_money(result.paid["cac"], cur, 2),
 
 table = result.channels.copy()
 value_word = "Value per customer" + (" (predicted)" if result.value_source == "predicted" else " (so far)")
-table["value_range"] = [None if pd.isna(lo) else f"{format_money(lo, cur)} – {format_money(hi, cur)}"
+table["value_range"] = [None if pd.isna(lo) or result.value_source != "predicted"
+                        else f"{format_money(lo, cur)} – {format_money(hi, cur)}"
                         for lo, hi in zip(table["clv_low"], table["clv_high"])]
-table["payback"] = [None if pd.isna(m) or m is None else f"{int(m)}" + (" (predicted)" if p else "")
-                    for m, p in zip(table["payback_months"], table["payback_predicted"])]
+table["payback"] = [("not yet" if pd.notna(c) else "") if pd.isna(m) else f"{int(m)}" + (" (predicted)" if p else "")
+                    for m, p, c in zip(table["payback_months"], table["payback_predicted"], table["cac"])]
 money = st.column_config.NumberColumn
 st.dataframe(table[["channel", "spend", "new_customers", "cac", "clv", "value_range", "ltv_cac", "payback", "roas"]],
              hide_index=True, column_config={

@@ -164,6 +164,8 @@ def acquisition(ws, since=None, until=None, margin_rate: float | None = None) ->
             matched.loc[matched["channel"] == c, "spend"].sum() or 0)):
         rows.append(_channel_row(channel, matched, in_range, customer_months, last_month, margin_rate))
     channels = pd.DataFrame(rows, columns=CHANNEL_COLUMNS)
+    for col in ("spend", "cac", "clv", "clv_low", "clv_high", "ltv_cac", "payback_months", "roas"):
+        channels[col] = pd.to_numeric(channels[col], errors="coerce")      # None → NaN: a number column
     total_spend = Decimal(sum(spend["spend"], Decimal(0)))
     paid_spend = Decimal(sum(matched["spend"], Decimal(0)))
     paid_new = int(in_range["channel"].isin(set(matched["channel"])).sum())

@@ -35,7 +35,7 @@ FAMILIES: dict[str, frozenset[str]] = {
         "paidsearch", "search paid"}),
     "display": frozenset({"display", "google ads display", "google display network", "programmatic", "banner ads"}),
     "video": frozenset({"video", "google ads video", "youtube", "youtube ads"}),
-    "email": frozenset({"email", "e mail", "newsletter", "mailchimp", "klaviyo", "email marketing"}),
+    "email": frozenset({"email", "e mail", "newsletter", "mailchimp", "klaviyo", "email marketing", "email tool"}),
     "affiliate": frozenset({"affiliate", "affiliates", "affiliate marketing", "partners"}),
     "influencer": frozenset({"influencer", "influencers", "influencer marketing", "creators"}),
 }

@@ -129,3 +129,12 @@ def test_a_period_across_months_is_split_by_days_to_the_cent():
     parts = allocate(Decimal("100.00"), dt.date(2024, 1, 15), dt.date(2024, 2, 14))
     assert parts == [(dt.date(2024, 1, 1), Decimal("54.84")), (dt.date(2024, 2, 1), Decimal("45.16"))]
     assert sum(p for _, p in parts) == Decimal("100.00")
+
+
+def test_the_sample_shop_recovers_its_planted_paid_social_cost(sample_workspace):
+    result = acquisition(sample_workspace)
+    social = result.channels.set_index("channel").loc["Paid Social"]
+    assert social["cac"] == pytest.approx(140, rel=0.03)        # PAID_SOCIAL_CAC, ×0.85–1.15 noise per month
+    assert result.unmatched_spend == [{"label": "Influencers", "spend": 450.0}]
+    assert {c.label: c.channel for c in result.mapping} == {"Meta Ads": "Paid Social", "email_tool": "Email",
+                                                            "Influencers": None}

@@ -23,6 +23,7 @@ PAGES = [
     ("Performance", "app_pages/kpis.py", "KPI scorecard", "📈", "kpis"),
     ("Performance", "app_pages/funnel.py", "Funnel", "🛒", "funnel"),
     ("Performance", "app_pages/feedback.py", "Customer feedback", "💬", "feedback"),
+    ("Performance", "app_pages/acquisition.py", "Acquisition", "📣", "acquisition"),
     ("Marketing", "app_pages/experiments.py", "Experiments", "🧪", "experiments"),
     ("Predictions", "app_pages/churn.py", "Churn watchlist", "🚨", "churn"),
     ("Predictions", "app_pages/clv.py", "Customer value (CLV)", "💶", "clv"),

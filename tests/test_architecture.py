@@ -25,6 +25,7 @@ FLOORS = {
     "customers": 2, "performance": 2, "voice": 2, "funnel": 2,
     "experiments": 2,
     "products": 2,
+    "acquisition": 2,
     "privacy": 3,
     "predictions": 3, "second_purchase": 3,
     "charts": 4, "feed": 4,

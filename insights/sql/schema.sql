@@ -126,6 +126,25 @@ create table if not exists feedback (
     row_hash            uuid
 );
 
+create table if not exists spend (
+    spend_id            bigint,
+    source_file         varchar,
+    source_row          bigint,
+    period_start        date,
+    period_end          date,
+    platform            varchar,
+    channel_label       varchar,
+    channel             varchar,
+    campaign            varchar,
+    campaign_type       varchar,
+    amount              decimal(18,4),
+    currency            varchar,
+    clicks              bigint,
+    impressions         bigint,
+    conversions         decimal(18,4),
+    row_hash            uuid
+);
+
 create table if not exists identity_merges (
     customer_id  varchar,
     merged_key   varchar,

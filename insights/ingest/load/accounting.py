@@ -16,7 +16,7 @@ from insights.ingest.load.suppressed import scrub_ragged
 
 FIRST_IDENTICAL = 5          # identical rows kept: how many the report lists
 FIRST_UNREADABLE = 20        # unreadable amounts: how many texts the report lists
-_WHAT_ROWS_ARE = {"transactions": "purchase", "events": "event", "feedback": "answer"}
+_WHAT_ROWS_ARE = {"transactions": "purchase", "events": "event", "feedback": "answer", "spend": "spend row"}
 
 
 def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) -> None:

@@ -12,7 +12,8 @@ from insights.ui import session
 TOP = 5
 STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
 BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
-EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist"}
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/feedback": "the customer feedback page",
+            "/funnel": "the funnel page", "/cohorts": "the cohorts page"}
 
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)

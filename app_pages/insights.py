@@ -7,6 +7,7 @@ from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            overdue_customers, set_status, window_start, with_current_statuses)
+from insights.feed.digest import KINDS, report_bytes
 from insights.ui import session
 
 TOP = 5
@@ -34,6 +35,14 @@ wanted = right.multiselect("Status", STATUSES, default=["new", "seen", "acted"],
 since = window_start(window, as_of)
 shown = choose(found, owners, wanted, since)
 unusual = [i for i in choose(found, since=since) if i.kind == "anomaly"]
+
+with st.container(horizontal=True):
+    for kind in KINDS:
+        st.download_button(f"Download the report ({kind.upper()})", key=f"report_{kind}", on_click="ignore",
+                           data=lambda kind=kind: report_bytes(ws, kind, since=since, as_of=as_of, insights=shown),
+                           file_name=f"clueboard-insights-{as_of}.{kind}", mime=KINDS[kind],
+                           help="The insights chosen above, with their charts, for someone who does not open the app"
+                                + (" (opens offline in any browser)." if kind == "html" else "."))
 
 if not unusual:
     st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "

@@ -4,9 +4,10 @@
 
 A group is a leak when it converts from first step to purchase less than everyone else, Holm-adjusted over
 every group compared (the funnel room's ``worse``), with adjusted p ≤ :data:`ALPHA`, at least
-:data:`MIN_ORDERS_LOST` orders lost and a conversion at most :data:`MAX_RELATIVE` of the rest's. The step named is
-the one where the group falls furthest behind the rest, counted in orders (its shortfall at that step × the rest's
-conversion from there to the purchase).
+:data:`MIN_ORDERS_LOST` orders lost and a conversion at most :data:`MAX_RELATIVE` of the rest's. A group with
+no purchase at all is left out: that is a tracking gap (its purchases recorded under another label, or not at
+all), not a leak. The step named is the one where the group falls furthest behind the rest, counted in orders
+(its shortfall at that step × the rest's conversion from there to the purchase).
 
 Money at stake, for a month: orders lost per 30 days of events × the average order value of the same days;
 the range from the Wilson interval of the rest's conversion.
@@ -76,7 +77,7 @@ def funnel_leaks(ws, as_of: dt.date) -> list[Insight]:
         rest_done = result.steps[-1]["sessions"] - group["purchases"]
         rest_rate = rest_done / rest_entrants
         rate = group["purchases"] / group["entrants"]
-        if rate > MAX_RELATIVE * rest_rate:
+        if rate > MAX_RELATIVE * rest_rate or group["purchases"] == 0:
             continue
         low_rate, high_rate = wilson(rest_done, rest_entrants)
         per_month = 30.0 / days * float(aov or 0)

@@ -11,12 +11,14 @@ from insights.feed.overdue import overdue_contacts
 from insights.second_purchase.follow_up import follow_up_file, follow_up_list
 from insights.second_purchase.view import second_purchase_view
 from insights.ui import second_purchase as second_purchase_ui
+from insights.feed.digest import KINDS, report_bytes
 from insights.ui import session
 
 TOP = 5
 STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
 BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
-EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist",
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/feedback": "the customer feedback page",
+            "/funnel": "the funnel page", "/cohorts": "the cohorts page",
             "/cohorts?view=second-purchase": "the second-purchase view"}
 
 ws = session.require_workspace_with_orders()
@@ -39,6 +41,14 @@ wanted = right.multiselect("Status", STATUSES, default=["new", "seen", "acted"],
 since = window_start(window, as_of)
 shown = choose(found, owners, wanted, since)
 unusual = [i for i in choose(found, since=since) if i.kind == "anomaly"]
+
+with st.container(horizontal=True):
+    for kind in KINDS:
+        st.download_button(f"Download the report ({kind.upper()})", key=f"report_{kind}", on_click="ignore",
+                           data=lambda kind=kind: report_bytes(ws, kind, since=since, as_of=as_of, insights=shown),
+                           file_name=f"clueboard-insights-{as_of}.{kind}", mime=KINDS[kind],
+                           help="The insights chosen above, with their charts, for someone who does not open the app"
+                                + (" (opens offline in any browser)." if kind == "html" else "."))
 
 if not unusual:
     st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "

@@ -84,11 +84,10 @@ if not result.applies or result.ranked_by is None:
 
 st.subheader("Can you trust the list?")
 m = result.metrics["model"]
-if result.ranked_by == "model":
-    sentence = headline(result)
-    if sentence:
-        st.markdown(sentence)
-else:
+sentence = headline(result)
+if sentence:
+    st.markdown(sentence)
+if result.ranked_by != "model":
     st.info(result.reason)
 for note in result.notes:
     st.caption(note)

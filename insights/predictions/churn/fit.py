@@ -98,7 +98,7 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     one_time = float((train["orders"] <= 1).mean()) if len(train) else 1.0
     reason = does_not_apply(one_time, float(y.mean())) if len(y) >= MIN_CUSTOMERS else None
     if reason:
-        return _not_applicable(definition, reason, relative_risks(train, y))
+        return _not_applicable(definition, reason)
     _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
     notes = []
     then = timing_then.result() if timing_then is not None else None
@@ -180,15 +180,17 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     return result
 
 
-def _not_applicable(definition: ChurnDefinition, reason: str, drivers: list) -> ChurnResult:
-    """What a shop gets when churn prediction does not apply: the reason, the drivers measured, no model and no
-    scores (an empty watchlist, so no stale list outlives the data)."""
+def _not_applicable(definition: ChurnDefinition, reason: str) -> ChurnResult:
+    """What a shop gets when churn prediction does not apply: the reason, no model, no drivers (with nearly
+    everyone counted as churned a relative risk of churning is about 1 whatever the flag: what drives a second
+    purchase is the second-purchase view's question) and no scores (an empty list, so no stale list outlives the
+    data)."""
     scores = pd.DataFrame({"customer_id": pd.Series(dtype=str), "churn_probability": pd.Series(dtype=float),
                            "p_alive": pd.Series(dtype=float), "value_at_risk": pd.Series(dtype=float),
                            "reasons": pd.Series(dtype=str), "reason_keys": pd.Series(dtype=str),
                            "next_order_expected_at": pd.Series(dtype="datetime64[ns]")})
     result = ChurnResult(definition, {}, pd.DataFrame(), scores, {}, "", [], None)
-    result.applies, result.reason, result.ranked_by, result.drivers = False, reason, None, drivers
+    result.applies, result.reason, result.ranked_by = False, reason, None
     return result
 
 

@@ -63,32 +63,30 @@ if definition.gap_percentiles:
                f"within {g['p75']:.0f}, 9 in 10 within {g['p90']:.0f}, 19 in 20 within {g['p95']:.0f}.")
 
 significant = [d for d in result.drivers if d["significant"]]
-if not result.applies or result.ranked_by is None:
+if not result.applies:
     st.warning(result.reason)
-    if not result.applies:
-        st.markdown("This page therefore shows **no watchlist**: ranking customers by a churn risk would only "
-                    "sort people who have almost all stopped already. What it shows instead is what the data "
-                    "says about customers who do come back, below.")
-    else:
-        st.markdown("This page therefore shows **no watchlist**; what the data says about who stops buying is "
-                    "below.")
-    if significant:
-        st.subheader("What goes with customers stopping here")
-        for d in significant:
-            st.markdown(f"- **{escape_markdown(d['label'])}**: {escape_markdown(d['sentence'])} "
-                        f"({d['customers']:,} customers).")
-    else:
+    st.markdown("This page therefore shows **no watchlist**: ranking customers by a churn risk would only sort "
+                "people who have almost all stopped already. What matters for this shop is turning first-time "
+                "buyers into second-time buyers: how many come back, how soon, and what their first order was "
+                "like.")
+    st.stop()
+if result.ranked_by is None:
+    st.warning(result.reason)
+    st.markdown("This page therefore shows **no watchlist**; what the data says about who stops buying is below.")
+    for d in significant:
+        st.markdown(f"- **{escape_markdown(d['label'])}**: {escape_markdown(d['sentence'])} "
+                    f"({d['customers']:,} customers).")
+    if not significant:
         st.caption("Nothing in your files (late deliveries, returns, discount codes, scores, site visits) clearly "
                    "goes with customers stopping here.")
     st.stop()
 
 st.subheader("Can you trust the list?")
 m = result.metrics["model"]
-if result.ranked_by == "model":
-    sentence = headline(result)
-    if sentence:
-        st.markdown(sentence)
-else:
+sentence = headline(result)
+if sentence:
+    st.markdown(sentence)
+if result.ranked_by != "model":
     st.info(result.reason)
 for note in result.notes:
     st.caption(note)

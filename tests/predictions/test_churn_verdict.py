@@ -149,3 +149,26 @@ def test_mantel_haenszel_on_a_hand_table():
     strata = np.r_[np.zeros(100), np.ones(100)].astype(int)
     rr2, _ = mantel_haenszel(y2.astype(bool), on2, strata)
     assert rr2 == pytest.approx(1.0)
+
+
+def test_drivers_rank_significant_first_and_name_themselves_in_reasons():
+    from insights.predictions.churn.drivers import annotate_reasons, relative_risks
+
+    rng = np.random.default_rng(4)
+    n = 4000
+    late = rng.random(n) < 0.3
+    returned = rng.random(n) < 0.3
+    churned = rng.random(n) < np.where(late, 0.6, 0.3)                  # late doubles churn; returns do nothing
+    features = pd.DataFrame({"recency_days": rng.integers(1, 200, n), "last_order_late": late.astype(float),
+                             "returns": returned.astype(int)})
+    drivers = relative_risks(features, churned)
+    assert [d["feature"] for d in drivers] == ["last_order_late", "had_return"]
+    assert drivers[0]["significant"] and drivers[0]["ci_low"] < 2 < drivers[0]["ci_high"]
+    assert not drivers[1]["significant"]
+    reasons = pd.Series(["no order for 90 days; last order was late", "no order for 90 days"])
+    keys = pd.Series(["recency;late_delivery", "recency"])
+    today = features.iloc[[0, 1]].assign(last_order_late=[1.0, 1.0]).reset_index(drop=True)
+    named = annotate_reasons(reasons, keys, today, drivers)
+    assert named[0] == ("no order for 90 days; last order was late — customers whose last order came late stop "
+                        f"buying {drivers[0]['relative_risk']:.1f}× as often here")
+    assert named[1] == "no order for 90 days"                            # late, but not among its reasons

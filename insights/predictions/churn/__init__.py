@@ -11,12 +11,18 @@ Two definitions, picked from the data (:func:`detect_kind`):
 
 Shop model, trained with a **time split**: ``as_of`` is the day after the last order in the data and
 ``cutoff = as_of − W``. Features are computed from data strictly before ``cutoff``
-(``sql/queries/predictions/churn/features.sql``); the label is "no order in [cutoff, as_of)". Customers known at
-the cutoff are split at random into training (75%) and held-out (25%) customers; quality is measured on the
-held-out ones only, against baselines fitted on the same training customers: recency alone, and BG/NBD's
+(``sql/queries/predictions/churn/features.sql``); the label is "no order in [cutoff, as_of)". BG/NBD is fitted on exactly the purchase days before the cutoff
+(:mod:`.timing`): its probability alive and expected purchases are features, and the model is anchored on it
+(``ChurnModel(kind="alive")``: the label is "gone, or still a customer but quiet in the window"). Customers known
+at the cutoff are split at random into training (75%) and held-out (25%) customers; quality is measured on the
+held-out ones only, against two baselines: recency alone (fitted on the same training customers) and BG/NBD's
 probability alive. The model fitted on the training customers is the one that scores current customers from
-features as of ``as_of`` (no refit: the quality reported is that of the model in use); its probability is "no
-order within the next W days".
+features as of ``as_of`` (no refit: the quality reported is that of the model in use; BG/NBD refitted up to
+``as_of`` feeds it); its probability is "no order within the next W days", and ``p_alive`` beside it "still a
+customer". :mod:`.verdict` decides whether churn applies at all and what ranks the list (``ranked_by``: the
+model only when its ROC AUC interval beats 0.5 and the best baseline's); :mod:`.drivers` measures each flag's
+relative risk (late last order, returns, discount codes, low scores …) among customers of similar purchase
+timing, and the reasons name the significant ones.
 
 Subscription model: features are the customers file's own columns (the JSON ``attributes`` plus country,
 channel and tenure from ``signed_up_at``), minus anything that names the outcome (``churn``, ``cancel``,
@@ -27,10 +33,11 @@ Expected value for the watchlist: ``clv_scores.clv`` when a CLV has been fitted 
 customer's net revenue of the trailing twelve months (stated in :attr:`ChurnResult.value_basis`).
 
 The package, one module per step: :mod:`.definition` (kind, label, window), :mod:`.features` (shop and
-subscription), :mod:`.evaluation` (quality, calibration, baselines), :mod:`.fit` (the fitting flow),
+subscription), :mod:`.evaluation` (quality, calibration, baselines), :mod:`.timing` (BG/NBD as of a day), :mod:`.verdict`,
+:mod:`.drivers`, :mod:`.fit` (the fitting flow),
 :mod:`.reasons` (per-customer reasons in plain words), :mod:`.watchlist` (value at risk, context, actions,
 filters; :mod:`.joins` holds its pyarrow joins), :mod:`.store` (scores kept through :mod:`insights.core.scores`),
-:mod:`.export` (CSV for the email tool) and :mod:`.result` (what a fit returns). Import from the package:
+:mod:`.export` (CSV for the email tool, the analyst file) and :mod:`.result` (what a fit returns). Import from the package:
 ``churn.score_workspace(ws)``.
 """
 

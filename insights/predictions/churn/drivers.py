@@ -34,8 +34,9 @@ FLAGS = {
 }
 
 
-def flags(features: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per flag the files support: (flag on, flag known) per customer row of ``features``."""
+def flags(features: pd.DataFrame, varying_only: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per flag the files support: (flag on, flag known) per customer row of ``features``; with
+    ``varying_only``, only flags both on and off among the customers where they are known."""
     out = {}
     n = len(features)
 
@@ -54,6 +55,8 @@ def flags(features: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     sessions = col("sessions_90d")
     has_web = "days_since_last_session" in features and features["days_since_last_session"].notna().any()
     out["no_recent_visit"] = (sessions == 0, np.full(n, bool(has_web)))
+    if not varying_only:
+        return out
     return {k: v for k, v in out.items() if v[1].sum() and 0 < v[0][v[1]].sum() < v[1].sum()}
 
 
@@ -112,9 +115,9 @@ def mantel_haenszel(y: np.ndarray, on: np.ndarray, strata: np.ndarray) -> tuple[
 def _sentence(who: str, rr: float, significant: bool) -> str:
     if not significant:
         return f"{who} stop buying about as often as similar customers here (no clear difference)"
-    if rr >= 1:
-        return f"{who} stop buying {rr:.1f}× as often here"
-    return f"{who} stop buying {1 / rr:.1f}× less often here"
+    times = rr if rr >= 1 else 1 / rr
+    shown = f"{times:.1f}" if times >= 1.1 else f"{times:.2f}"
+    return f"{who} stop buying {shown}× as often here" if rr >= 1 else f"{who} stop buying {shown}× less often here"
 
 
 def annotate_reasons(reasons: pd.Series, reason_keys: pd.Series, today: pd.DataFrame, drivers: list[dict],
@@ -125,7 +128,7 @@ def annotate_reasons(reasons: pd.Series, reason_keys: pd.Series, today: pd.DataF
     raising = [d for d in drivers if d["significant"] and d["relative_risk"] > 1]
     if not raising:
         return reasons
-    today_flags = flags(today)
+    today_flags = flags(today, varying_only=False)
     out = reasons.astype(object).to_numpy(copy=True)
     keys = reason_keys.astype(object).to_numpy()
     for d in raising:

@@ -93,16 +93,17 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     today = reads.submit(shop_features, as_of)
     joined = reads.submit(lambda _cur: lookups.result().joined(today.result()["customer_id"]))
     timing_then = reads.submit(Timing, cutoff, window) if with_bgnbd else None
-    timing_now = reads.submit(Timing, as_of, window) if with_bgnbd else None
     train = _with_labels(train_features, labels.result())
     y = train["churned"].to_numpy(dtype=int)
     one_time = float((train["orders"] <= 1).mean()) if len(train) else 1.0
     reason = does_not_apply(one_time, float(y.mean())) if len(y) >= MIN_CUSTOMERS else None
     if reason:
-        return _not_applicable(definition, reason, relative_risks(train, y))
+        return _not_applicable(definition, reason)
     _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
     notes = []
     then = timing_then.result() if timing_then is not None else None
+    # today's timing with the parameters fitted up to the cutoff (see .timing): read while the model is fitted
+    timing_now = reads.submit(Timing, as_of, window, then.params) if then is not None and then.fitted else None
     if then is not None and then.fitted:
         _add_timing(train, then)
     else:
@@ -139,8 +140,9 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     now = timing_now.result() if timing_now is not None else None
     if now is not None and now.fitted:
         _add_timing(current, now)
-    elif anchored:
-        raise ChurnDataError(f"BG/NBD could be fitted up to the cutoff but not up to today ({now.error}).")
+    elif "p_alive" in cols:
+        raise ChurnDataError("BG/NBD's probability alive could be worked out at the cutoff but not today "
+                             f"({now.error if now is not None else 'not computed'}).")
     prob, contrib = model.score(current[fit_cols])
     p_alive = (1.0 - model.predict_gone(current[fit_cols]) if anchored
                else current["p_alive"].to_numpy(dtype=float) if "p_alive" in current
@@ -178,15 +180,17 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     return result
 
 
-def _not_applicable(definition: ChurnDefinition, reason: str, drivers: list) -> ChurnResult:
-    """What a shop gets when churn prediction does not apply: the reason, the drivers measured, no model and no
-    scores (an empty watchlist, so no stale list outlives the data)."""
+def _not_applicable(definition: ChurnDefinition, reason: str) -> ChurnResult:
+    """What a shop gets when churn prediction does not apply: the reason, no model, no drivers (with nearly
+    everyone counted as churned a relative risk of churning is about 1 whatever the flag: what drives a second
+    purchase is the second-purchase view's question) and no scores (an empty list, so no stale list outlives the
+    data)."""
     scores = pd.DataFrame({"customer_id": pd.Series(dtype=str), "churn_probability": pd.Series(dtype=float),
                            "p_alive": pd.Series(dtype=float), "value_at_risk": pd.Series(dtype=float),
                            "reasons": pd.Series(dtype=str), "reason_keys": pd.Series(dtype=str),
                            "next_order_expected_at": pd.Series(dtype="datetime64[ns]")})
     result = ChurnResult(definition, {}, pd.DataFrame(), scores, {}, "", [], None)
-    result.applies, result.reason, result.ranked_by, result.drivers = False, reason, None, drivers
+    result.applies, result.reason, result.ranked_by = False, reason, None
     return result
 
 

@@ -14,6 +14,11 @@ features and the labels all stand on the same data. Out, one row per customer wi
 
 BG/NBD gives every one-time buyer ``p_alive = 1`` (it lets customers drop out only after a repeat purchase):
 where most customers bought once, ``p_alive`` says little (the verdict in :mod:`.verdict` says so).
+
+Speed: the four parameters are fitted on at most ``FIT_SAMPLE`` customers drawn at random (seeded); they are well
+determined long before that (lifetimes' optimiser costs grow with the distinct histories: 0.6 s CPU for 66k of
+them at 100k customers). Today's timing reuses the parameters fitted up to the cutoff (``params=``): the model
+learned its weights on p_alive computed with them, and a second fit would cost as much again.
 """
 
 from __future__ import annotations
@@ -30,13 +35,14 @@ log = logging.getLogger(__name__)
 
 TIMING_COLUMNS = ("p_alive", "expected_purchases", "p_quiet_if_alive")
 PENALTIES = (0.001, 0.0, 0.01)
+FIT_SAMPLE = 30_000
 
 
 class Timing:
     """A BG/NBD fit as of a day and its per-customer timing (see the module docstring); ``error`` says why
     there is none when the fit failed."""
 
-    def __init__(self, con, day, window_days: int):
+    def __init__(self, con, day, window_days: int, params: dict | None = None):
         self.day = pd.Timestamp(day)
         self.window_days = int(window_days)
         self.params: dict | None = None
@@ -52,7 +58,7 @@ class Timing:
         if summary.empty:
             self.error = "no purchases before this day"
             return
-        model = _fit(summary)
+        model = BetaGeoModel.from_params(params) if params else _fit(_sample(summary))
         if isinstance(model, str):
             self.error = model
             log.info("BG/NBD for churn timing not fitted: %s", model)
@@ -79,6 +85,13 @@ class Timing:
         frame = self.frame.set_index("customer_id")
         return frame.reindex(pd.Index(np.asarray(customer_ids, dtype=object)))[list(TIMING_COLUMNS)].reset_index(
             drop=True)
+
+
+def _sample(summary: pd.DataFrame) -> pd.DataFrame:
+    if len(summary) <= FIT_SAMPLE:
+        return summary
+    keep = np.random.default_rng(0).choice(len(summary), size=FIT_SAMPLE, replace=False)
+    return summary.iloc[np.sort(keep)]
 
 
 def _fit(summary: pd.DataFrame):

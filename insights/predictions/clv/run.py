@@ -144,6 +144,8 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     if not verdict.applies:
         return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate, applicability=verdict)
     models = cached_models(ws, end, time_unit_days, penalizer)
+    if models is not None and bool(getattr(models.bgnbd, "modified", False)) != verdict.modified:
+        models = None                     # stored before the variant was chosen by the share of one-time buyers
     from_cache = models is not None
     if models is None:
         step(0.2, f"Fitting the models on {len(summary):,} customers")

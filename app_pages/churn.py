@@ -198,9 +198,10 @@ st.dataframe(
         "segment": "Segment", "channel": "Channel", "country": "Country"})
 st.caption(f"{len(shown):,} customers match the filters" + (" (first 500 shown)." if len(shown) > 500 else "."))
 
-data, written, left_out = export_for_email(shown)
+data, written, left_out = export_for_email(shown, ws)
 st.download_button(f"Export {written:,} customers for the email tool (CSV)", data=data,
                    file_name="churn_watchlist.csv", mime="text/csv", key="churn_export",
                    disabled=written == 0)
-st.caption(f"Only customers who agreed to email and have an address are exported; {left_out:,} left out. "
+st.caption(f"Only customers who agreed to email, have an address and are not on the suppression list (Privacy "
+           f"page) are exported; {left_out:,} left out. "
            "Cells that a spreadsheet would run as a formula are made safe.")

@@ -195,11 +195,12 @@ else:
                        "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0,
                                                                   max_value=1.0, format="percent"),
                        "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
-    data, kept, no_consent, no_email = clv_cache.next_orders_file(ws, result)
+    data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
     st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
                        file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
                        disabled=kept == 0)
-    st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address.")
+    st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address, "
+               f"{suppressed:,} on the suppression list.")
 
 with st.expander("How these numbers are computed"):
     st.markdown(

@@ -8,8 +8,8 @@ from insights.ingest import health_report, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
-from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_preview,
-                         upload_widgets)
+from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_limit,
+                         upload_preview, upload_widgets)
 from insights.ui import revenue as revenue_ui
 
 st.title("📤 Upload data")
@@ -23,7 +23,9 @@ undo_load.undo_last_load_control(ws)
 
 uploads = st.file_uploader("Drop your files here", accept_multiple_files=True,
                            type=["csv", "tsv", "txt", "xlsx", "xls", "xlsm", "parquet"],
-                           help="Up to 500 MB per file.")
+                           help=f"Up to {upload_limit.upload_limit_mb():,} MB per file; a larger file "
+                                "loads from the command line (below).")
+upload_limit.larger_files_note(ws.path)
 
 plans, outcomes = [], []
 for upload in uploads or []:

@@ -1,7 +1,8 @@
 """Command line: ``python -m insights <command> ...``.
 
 Each command is a module in :mod:`insights.commands` with ``add_arguments(parser)`` and ``run(args) -> int``;
-the first line of its docstring is its help.
+the first line of its docstring is its help. A module's underscores are hyphens on the command line
+(``export_parquet.py`` is ``python -m insights export-parquet``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ def _commands() -> dict[str, object]:
     found = {}
     for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda i: i.name):
         if not info.name.startswith("_"):
-            found[info.name] = importlib.import_module(f"insights.commands.{info.name}")
+            found[info.name.replace("_", "-")] = importlib.import_module(f"insights.commands.{info.name}")
     return found
 
 

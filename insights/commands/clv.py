@@ -77,13 +77,13 @@ def _write_next_orders(ws, result, path: str) -> dict:
     table = next_orders(ws, result.scores, as_of)
     late = overdue(table)
     fmt = "xlsx" if path.lower().endswith(".xlsx") else "csv"
-    data, kept, no_consent, no_email = export_next_orders(late, fmt)
+    data, kept, no_consent, no_email, suppressed = export_next_orders(ws, late, fmt)
     Path(path).write_bytes(data)
     return {"file": path, "customers": len(table), "overdue": len(late), "written": kept,
-            "left_out_no_consent": no_consent, "left_out_no_email": no_email,
+            "left_out_no_consent": no_consent, "left_out_no_email": no_email, "left_out_suppressed": suppressed,
             "message": (f"{len(late):,} of {len(table):,} customers are overdue for their next order; wrote {kept:,} "
                         f"to {path} ({no_consent:,} left out without e-mail consent, {no_email:,} without an "
-                        "address).")}
+                        f"address, {suppressed:,} on the suppression list).")}
 
 
 def _as_json(result, top: int) -> dict:

@@ -47,7 +47,8 @@ def next_orders(ws, result: clv.ClvResult) -> pd.DataFrame:
     return session.memo("clv.next_orders", compute, ws, result.horizon_days, result.annual_discount_rate)
 
 
-def next_orders_file(ws, result: clv.ClvResult) -> tuple[bytes, int, int, int]:
-    """The overdue customers' CSV, consent honoured: (bytes, written, left out for consent, without address)."""
+def next_orders_file(ws, result: clv.ClvResult) -> tuple[bytes, int, int, int, int]:
+    """The overdue customers' CSV, consent and the suppression list honoured: (bytes, written, left out for
+    consent, without address, suppressed)."""
     table = next_orders(ws, result)
-    return export_next_orders(table[table["status"] == "overdue"], "csv")
+    return export_next_orders(ws, table[table["status"] == "overdue"], "csv")

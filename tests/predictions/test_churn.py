@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from insights.core.spreadsheet import neutralise_cell as safe_cell
+from insights.core.workspace import Workspace
 from insights.predictions.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
                                         score_workspace, suggest_actions, watchlist_rows)
 from insights.predictions.churn.reasons import explain, split_reasons
@@ -304,7 +305,9 @@ def test_export_honours_consent_and_defuses_formulas():
         "name": ["+Ann", "@Bob", "Cy", "\tDee"], "consent_email": [True, True, True, False],
         "action": ["Win-back offer"] * 4, "churn_probability": [0.9, 0.8, 0.7, 0.6],
         "value_at_risk": [-5.0, 4.0, 3.0, 2.0], "reasons": ["-late", "ok", "", ""]})
-    data, written, left_out = export_for_email(scores)
+    ws = Workspace.in_memory()
+    data, written, left_out = export_for_email(scores, ws)
+    ws.close()
     assert (written, left_out) == (2, 2)                         # no address (c), no consent (d)
     table = pd.read_csv(io.BytesIO(data), dtype=str)
     assert list(table["customer_id"]) == ["a", "b"]

@@ -36,8 +36,8 @@ def test_status_ranking_and_export_by_hand():
     assert table.loc["A", "overdue_days"] > 0 and table.loc["D", "status"] in ("not yet due", "due soon")
     late = overdue(next_orders(ws, scores, "2024-03-21"))
     assert list(late["customer_id"]) == ["B", "A"]                        # ranked by CLV
-    data, kept, no_consent, no_email = export_next_orders(late)
-    assert (kept, no_consent, no_email) == (1, 1, 0)                       # B did not agree to e-mail
+    data, kept, no_consent, no_email, suppressed = export_next_orders(ws, late)
+    assert (kept, no_consent, no_email, suppressed) == (1, 1, 0, 0)                       # B did not agree to e-mail
     text = data.decode("utf-8-sig")
     assert "a@example.com" in text and "b@example.com" not in text
     assert "'=HYPERLINK" in text                                           # never a live formula

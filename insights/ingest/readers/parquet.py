@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from insights.ingest.errors import IngestError, UnsupportedFile
 from insights.ingest.readers.cells import excel_text, to_text
-from insights.ingest.readers.file_bytes import DEFAULT_MAX_BYTES, too_large
+from insights.ingest.readers.file_bytes import DEFAULT_MAX_BYTES, check_size
 from insights.ingest.readers.layout import unique_headers
 from insights.ingest.readers.table import RawTable
 
@@ -19,8 +19,7 @@ def read_parquet(data: bytes, name: str) -> RawTable:
     try:
         meta = pq.ParquetFile(io.BytesIO(data)).metadata
         unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if unpacked > 4 * DEFAULT_MAX_BYTES:
-            raise too_large(name, unpacked, 4 * DEFAULT_MAX_BYTES, " once unpacked")
+        check_size(name, unpacked, DEFAULT_MAX_BYTES, " once unpacked")
         table = pq.read_table(io.BytesIO(data))
     except IngestError:
         raise

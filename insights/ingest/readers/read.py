@@ -9,8 +9,8 @@ from insights.ingest.errors import EmptyFile
 from insights.ingest.readers.delimiters import detect_delimiter
 from insights.ingest.readers.encoding import decode
 from insights.ingest.readers.excel import excel_reader, read_excel
-from insights.ingest.readers.file_bytes import (DEFAULT_MAX_BYTES, OLE_MAGIC, file_size_within, format_of, gunzip,
-                                                load_bytes, too_large)
+from insights.ingest.readers.file_bytes import (DEFAULT_MAX_BYTES, OLE_MAGIC, check_size, file_size_within, format_of,
+                                                gunzip, load_bytes)
 from insights.ingest.readers.parquet import read_parquet
 from insights.ingest.readers.table import FileInfo, Progress, RawTable
 from insights.ingest.readers.text import read_text
@@ -74,8 +74,7 @@ def sniff(path_or_bytes, name: str | None = None, *, max_bytes: int = DEFAULT_MA
         data = bytes(path_or_bytes)
         name = name or "upload"
         size = len(data)
-        if size > max_bytes:
-            raise too_large(name, size, max_bytes)
+        check_size(name, size, max_bytes)
     else:
         path = Path(path_or_bytes)
         name = name or path.name

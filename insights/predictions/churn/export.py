@@ -9,9 +9,10 @@ from insights.core.spreadsheet import write_table
 from insights.customers.export import to_email_csv
 
 
-def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
-    """CSV for the email tool: customers who consented to email and have an address, cells made safe by the
-    shared exporter (:func:`insights.customers.export.to_email_csv`).
+def export_for_email(scores: pd.DataFrame, ws) -> tuple[bytes, int, int]:
+    """CSV for the email tool: customers of ``ws`` who consented to email, have an address and are not on the
+    suppression list (:func:`consent_filter`), cells made safe by the shared exporter
+    (:func:`insights.customers.export.to_email_csv`).
 
     Returns (csv bytes, rows written, customers left out for lack of consent or address)."""
     cols = ["email", "name", "customer_id", "action", "churn_probability", "value_at_risk", "reasons"]
@@ -19,8 +20,9 @@ def export_for_email(scores: pd.DataFrame) -> tuple[bytes, int, int]:
     frame["reasons"] = frame["reasons"].fillna("")
     frame["churn_probability"] = frame["churn_probability"].round(4)
     frame["value_at_risk"] = frame["value_at_risk"].round(2)
-    kept, no_consent, no_email = consent_filter(frame)
-    return to_email_csv(kept[cols]), len(kept), no_consent + no_email
+    filtered = consent_filter(ws, frame)
+    left_out = filtered.left_for_consent + filtered.left_without_email + filtered.left_suppressed
+    return to_email_csv(filtered.kept[cols]), len(filtered.kept), left_out
 
 
 ANALYST_COLUMNS = ("customer_id", "churn_probability", "p_alive", "value_at_risk", "reasons")

@@ -58,12 +58,14 @@ def overdue(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["status"] == "overdue"].reset_index(drop=True)
 
 
-def export_next_orders(table: pd.DataFrame, fmt: str = "csv",
-                       include_without_consent: bool = False) -> tuple[bytes, int, int, int]:
-    """(file bytes, customers written, left out for consent, left out without an e-mail address) of ``table``
-    (e.g. :func:`overdue`), through the one consent rule and the safe writer."""
-    kept, no_consent, no_email = consent_filter(table, include_without_consent)
-    out = kept.copy()
+def export_next_orders(ws, table: pd.DataFrame, fmt: str = "csv",
+                       include_without_consent: bool = False) -> tuple[bytes, int, int, int, int]:
+    """(file bytes, customers written, left out for consent, left out without an e-mail address, left out on the
+    suppression list) of ``table`` (e.g. :func:`overdue`), through the one consent rule of ``ws`` and the safe
+    writer."""
+    filtered = consent_filter(ws, table, include_without_consent)
+    out = filtered.kept.copy()
     for column in ("last_order_date", "next_order_expected_at"):
         out[column] = pd.to_datetime(out[column]).dt.date
-    return write_table(out, fmt, sheet="Next orders"), len(kept), no_consent, no_email
+    return (write_table(out, fmt, sheet="Next orders"), len(out), filtered.left_for_consent,
+            filtered.left_without_email, filtered.left_suppressed)

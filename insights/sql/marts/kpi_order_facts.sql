@@ -58,14 +58,21 @@ priced as (
 ),
 
 orders as (
-    select * replace (
+    -- the columns named (not select * replace): the same SQL runs on Spark (insights/scale/portable.py)
+    select
+        order_id,
+        customer_id,
+        is_order and not is_left_out                                                 as is_order,
         local_at                                                                     as ordered_at,
         cast(local_at as date)                                                       as order_date,
         case when is_left_out then 0::decimal(18,4)
              when not has_money then net_revenue
              when refund_at is not null then sold
              else sold - given_back end                                              as net_revenue,
-        is_order and not is_left_out                                                 as is_order)
+        items,
+        channel,
+        country,
+        currency
     from priced
 ),
 

@@ -1,0 +1,1 @@
+"""Past one machine: the SQL files as Spark SQL, the canonical tables as Parquet."""

@@ -1,0 +1,79 @@
+"""Every packaged SQL file translates to Spark SQL (tests/scale/test_spark_marts.py runs the marts on Spark)."""
+
+from __future__ import annotations
+
+import unicodedata as u
+
+import pytest
+
+from insights.scale import portable
+from insights.scale.portable import LOCAL_ONLY, NotPortable, problems, spark_sql, sql_files
+
+
+def test_every_sql_file_translates_to_spark():
+    found = [p for path in sql_files() if path not in LOCAL_ONLY for p in problems(path)]
+    assert found == [], "SQL that Spark cannot run:\n" + "\n".join(found)
+
+
+def test_files_kept_local_exist_are_ingest_queries_and_still_need_to_be():
+    for path in LOCAL_ONLY:
+        assert path in sql_files()
+        assert path.startswith("queries/ingest/"), f"{path}: only the reading of uploaded cells may stay local"
+        assert problems(path), f"{path} translates now: take it off LOCAL_ONLY"
+        with pytest.raises(NotPortable, match="where the file is read"):
+            spark_sql(path)
+
+
+def test_every_mart_has_spark_sql_naming_its_tables():
+    sql = spark_sql("marts/orders.sql")
+    assert "FROM order_lines" in sql and "MODE(channel)" in sql
+    assert spark_sql("queries/performance/kpis/macros.sql") == ""     # macros are expanded where called
+
+
+@pytest.mark.parametrize("duckdb_sql, complaint", [
+    ("select quantile_disc(x, 0.5) from t", "quantile_disc"),
+    ("select percentile_cont(0.5) within group (order by x) from t", "percentile_approx, an estimate"),
+    ("select * replace (1 as a) from t", "star modifiers"),
+    ("select * exclude (a) from t", "star modifiers"),
+    ("select list_reverse(a) from t", "list_reverse(): a function SQLGlot does not know"),
+    ("select regexp_replace(a, 'x', 'y') from t", "first match in DuckDB"),
+    ("select date_diff('month', a, b) from t", "only days are translated"),
+])
+def test_constructs_spark_cannot_run_are_named(monkeypatch, duckdb_sql, complaint):
+    monkeypatch.setattr(portable, "sql_text", lambda path: "-- grain: test\n" + duckdb_sql)
+    found = problems("queries/test/case.sql")
+    assert any(complaint in p for p in found), found
+    with pytest.raises(NotPortable, match="queries/test/case.sql"):
+        spark_sql("queries/test/case.sql")
+
+
+@pytest.mark.parametrize("duckdb_sql, spark_part", [
+    ("select quantile_cont(x, 0.9) from t", "PERCENTILE(x, 0.9)"),
+    ("select arg_min(a, v) from t", "MIN_BY(a, v) FILTER(WHERE NOT a IS NULL)"),
+    ("select arg_max(a, v) filter (where k) from t", "MAX_BY(a, v) FILTER(WHERE (k) AND NOT a IS NULL)"),
+    ("select arg_max_null(a, v) from t", "MAX_BY(a, v) FROM"),
+    ("select date_diff('day', a, b) from t", "DATEDIFF(DAY, CAST(a AS DATE), CAST(b AS DATE))"),
+    ("select timezone(z, timezone('UTC', a)) from t", "FROM_UTC_TIMESTAMP(FROM_UTC_TIMESTAMP(a, 'UTC'), z)"),
+    ("select list_position(l, x) from t", "NULLIF(ARRAY_POSITION(l, x), 0)"),
+    ("select a + to_seconds($w) from t", "a + ((:w) * INTERVAL '1' SECOND)"),
+    ("select regexp_full_match(a, '[0-9]+') from t", "a RLIKE '^(?:[0-9]+)$'"),
+    ("select regexp_replace(a, '^(x)y', '\\1', 'g') from t", "REGEXP_REPLACE(a, '^(x)y', '$1')"),
+    ("select strip_accents(a) from t", "TRANSLATE(a, 'ÀÁ"),
+])
+def test_duckdb_functions_are_rewritten_to_what_spark_means_the_same_by(monkeypatch, duckdb_sql, spark_part):
+    monkeypatch.setattr(portable, "sql_text", lambda path: "-- grain: test\n" + duckdb_sql)
+    assert "".join(spark_part.split()) in "".join(spark_sql("queries/test/case.sql").split())
+
+
+def test_strip_accents_translation_matches_unicode_on_names():
+    letters, bases = portable.spark_rewrites.accents()
+    table = str.maketrans(letters[:len(bases)], bases, letters[len(bases):])
+    for name in ("Zoë Škrlj", "José Ñúñez", "Łukasz Żółć", "Nguyễn Thị Ánh", "Ærøskøbing"):
+        stripped = "".join(c for c in u.normalize("NFD", name) if not u.combining(c))
+        assert name.translate(table) == stripped
+
+
+def test_markers_and_conditions_are_checked_as_code_fills_them():
+    sql = spark_sql("queries/customers/segments/category_filter.sql")
+    assert " ".join(sql.split()).startswith("NOT customer_id IN ( SELECT customer_id FROM order_lines")
+    assert "ARRAY_CONTAINS(?, category)" in sql

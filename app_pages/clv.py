@@ -68,8 +68,13 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("Value of all customers", format_money(scores["clv"].sum(), currency),
           help=f"Sum of every customer's CLV over the next {horizon_days} days, discounted.")
 c2.metric("Repeat purchases expected", f"{scores['expected_purchases'].sum():,.0f}")
+# BG/NBD calls every one-time buyer certainly active (it cannot see them leave): their P(alive) is not shown
+blind = not models.bgnbd.modified and bool((scores["frequency"] == 0).any())
+scores = scores.assign(p_alive=scores["p_alive"].where(scores["frequency"] > 0)) if blind else scores
 c3.metric("Probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
-          help="Customers with at least an even chance of still being active customers (buying again).")
+          help="Customers with at least an even chance of still being active customers (buying again)."
+               + (" Customers who bought once are not counted: this model cannot tell whether they are still "
+                  "customers." if blind else ""))
 c4.metric("Average value per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
 
 with st.expander("What the model learned, in plain words", expanded=False):
@@ -105,6 +110,8 @@ else:
 
 st.subheader("Most valuable customers")
 top = result.top_customers(50)
+if blind:
+    top["p_alive"] = top["p_alive"].where(top["frequency"] > 0)
 top["profile"] = "/profile?customer=" + top["customer_id"].astype(str).map(urllib.parse.quote)
 st.dataframe(
     top[["customer_id", "profile", "clv", "clv_low", "clv_high", "expected_purchases", "p_alive", "expected_spend",
@@ -164,6 +171,8 @@ else:
 st.subheader("Who is due to order again")
 due = clv_cache.next_orders(ws, result)
 late = due[due["status"] == "overdue"]
+if blind:
+    late = late.assign(p_alive=late["customer_id"].map(scores.set_index("customer_id")["p_alive"]))
 d1, d2, d3 = st.columns(3)
 d1.metric("Overdue for their next order", f"{len(late):,}",
           help="Their expected next order (from their own buying rhythm) has passed, but it is less than three "

@@ -47,6 +47,11 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     assert table["profile"].str.startswith("/profile?customer=").all()
     assert table["clv"].is_monotonic_decreasing
     assert clv.load_scores(ws) is not None                  # scores stored for the profile and segment pages
+    stored = clv.load_scores(ws)
+    summary = clv.customer_summary(ws).set_index("customer_id")
+    repeat = stored["customer_id"].map(summary["frequency"]).to_numpy() > 0
+    active = next(m for m in at.metric if m.label == "Probably still active")   # one-time buyers not counted
+    assert int(active.value.replace(",", "")) == int(((stored["p_alive"] >= 0.5) & repeat).sum()) > 0
     overdue = next(m for m in at.metric if m.label == "Overdue for their next order")
     assert int(overdue.value.replace(",", "")) > 0 and at.get("download_button")
     total = next(m for m in at.metric if m.label == "Value of all customers").value

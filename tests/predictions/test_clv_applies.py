@@ -47,6 +47,7 @@ def test_too_few_repeat_buyers_does_not_apply(one_time_lines, tmp_path, capsys):
     numbers = result.applicability.numbers
     assert (numbers["customers"], numbers["repeat_buyers"]) == (1500, 40)
     assert "only 40 of your 1,500 customers (2.7%) have bought on more than one day" in result.reason
+    assert len(clv.load_scores(ws)) == 0 and clv.stored_value_by_group(ws) == (None, None)   # nobody has a value
     ws.close()
     assert main(["clv", "--workspace", str(tmp_path / "market"), "--json", "--no-backtest"]) == 0
     out = json.loads(capsys.readouterr().out)

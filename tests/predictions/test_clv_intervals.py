@@ -113,3 +113,14 @@ def test_interval_coverage_with_the_modified_model():
     assert 0.72 <= coverage(scores, realised) <= 0.92          # most one-time buyers are gone: 0–0, and right
     one_time = summary["frequency"] == 0
     assert scores.loc[one_time, "p_alive"].max() < 1          # MBG/NBD: one-time buyers may have left
+
+
+def test_without_a_spend_model_the_interval_counts_orders_at_the_mean_spend(shop):
+    summary, models, _ = shop
+    plain = clv.ClvModels(models.bgnbd, None, models.calibration_end, 7.0, models.customers_fitted,
+                          models.repeat_customers_fitted, 50.0)
+    s = clv.score_customers(plain, summary, horizon_days=HORIZON_WEEKS * 7, annual_discount_rate=0.0)
+    assert (s["clv_low"] <= s["clv_high"]).all()
+    orders = s["clv_high"] / 50.0
+    np.testing.assert_allclose(orders, np.round(orders), atol=1e-9)      # whole numbers of orders
+    assert 0.72 <= coverage(s, summary["holdout_purchases"].to_numpy() * 50.0, only_open=True) <= 0.9

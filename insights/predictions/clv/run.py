@@ -81,8 +81,9 @@ def _fit_key(calibration_end: dt.date, time_unit_days: float, penalizer: float) 
     return json.dumps([calibration_end.isoformat(), time_unit_days, penalizer])
 
 
-def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame | None, penalizer: float = 0.0,
-             applicability: Applicability | None = None, extra: dict | None = None) -> None:
+def save_fit(ws: Workspace, models: ClvModels | None, scores_frame: pd.DataFrame | None, penalizer: float = 0.0,
+             applicability: Applicability | None = None, extra: dict | None = None,
+             calibration_end: dt.date | None = None, time_unit_days: float = TIME_UNIT_DAYS) -> None:
     """Store ``clv_scores`` (one row per customer) and the fitted parameters with the data's version, through
     the one store of model outputs (:mod:`insights.core.scores`). When the model does not apply, the table is
     stored empty (no customer gets a value) and the report says why (``applies``, ``reason``, ``numbers``)."""
@@ -97,10 +98,13 @@ def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame | None
         "next_order_expected_at": pd.to_datetime(scores_frame["next_order_expected_at"]).dt.date.to_numpy(),
     })[SCORE_COLUMNS]
     verdict = applicability.as_dict() if applicability is not None else {"applies": True, "reason": ""}
+    end = models.calibration_end if models is not None else as_date(calibration_end)
+    unit = models.time_unit_days if models is not None else time_unit_days
     score_store.write(ws, "clv", frame, params={"penalizer": penalizer},
-                      report={"calibration_end": models.calibration_end.isoformat(),
-                              "models": json.loads(models.to_json()), **verdict, **(extra or {})},
-                      run_key=_fit_key(models.calibration_end, models.time_unit_days, penalizer))
+                      report={"calibration_end": end.isoformat(),
+                              "models": json.loads(models.to_json()) if models is not None else None,
+                              **verdict, **(extra or {})},
+                      run_key=_fit_key(end, unit, penalizer))
 
 
 def load_scores(ws_or_con) -> pd.DataFrame | None:
@@ -142,8 +146,12 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     summary = customer_summary(ws, end, time_unit_days=time_unit_days)
     verdict = check_data(summary)
     if not verdict.applies:
+        if save:                          # no customer keeps a value from older data
+            save_fit(ws, None, None, penalizer, verdict, calibration_end=end, time_unit_days=time_unit_days)
         return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate, applicability=verdict)
     models = cached_models(ws, end, time_unit_days, penalizer)
+    if models is not None and bool(getattr(models.bgnbd, "modified", False)) != verdict.modified:
+        models = None                     # stored before the variant was chosen by the share of one-time buyers
     from_cache = models is not None
     if models is None:
         step(0.2, f"Fitting the models on {len(summary):,} customers")

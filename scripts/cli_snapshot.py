@@ -73,6 +73,7 @@ def record_shop(tag: str, files: list[str], out_dir: Path, work: Path, segment: 
     _run(["clv", "--workspace", ws, "--json"], out_dir / f"{tag}_clv.json")
     _run(["churn", "--workspace", ws, "--json"], out_dir / f"{tag}_churn.json")
     _run(["feed", "--workspace", ws, "--json"], out_dir / f"{tag}_feed.json")
+    _run(["second-purchase", "--workspace", ws, "--json"], out_dir / f"{tag}_second_purchase.json")
     _export(ws, segment, out_dir, tag)
 
 

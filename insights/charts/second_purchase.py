@@ -71,5 +71,6 @@ def groups_chart(groups: pd.DataFrame, average: float | None, top: int = 20) -> 
         fig.add_vline(x=average, line_dash="dot", line_color="#444", annotation_text="all customers")
     fig.update_layout(title="Bought again within 90 days, by group",
                       xaxis_tickformat=share_format(shown["ci_high"].max()),
+                      yaxis_type="category",          # "2017-04" is a group, not a date to put on a time axis
                       height=max(260, 30 * len(shown) + 120), margin=dict(t=50, l=10, r=10, b=10))
     return fig

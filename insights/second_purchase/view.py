@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from insights.products.gateways import Gateways, gateways
-from insights.products.lines import history_end, kept_lines
+from insights.products.lines import history_end, item_column, kept_lines
 from insights.second_purchase.buyers import first_time_buyers
 from insights.second_purchase.groups import DIMENSIONS, by_dimension
 from insights.second_purchase.rates import HEADLINE_DAYS, days_to_second_orders, median_days, return_rates
@@ -83,7 +83,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _gateway_level(lines: pd.DataFrame, end: pd.Timestamp, level: str) -> Gateways | None:
-    code = "product_id" if level == "product" else "category"
+    code, _ = item_column(level)
     if lines.empty or lines[code].isna().all():
         return None
     return gateways(lines, end, level=level, window_days=HEADLINE_DAYS)

@@ -96,7 +96,8 @@ def render(ws, currency_unit: str) -> None:
             "- A window's rate counts only buyers whose first order is at least that many days before the end of "
             "the data; Wilson 95% score intervals.\n"
             "- By group: the 90-day rate of each group against the other buyers of its dimension (Fisher's exact "
-            "test; groups under 30 customers not tested). *Clearly different*: p-value after "
+            "test; groups under 30 customers not tested; the history's first month is left out of the month "
+            "comparison, as its buyers may have bought before the data begins). *Clearly different*: p-value after "
             "Holm's adjustment across every group of every dimension ≤ 0.05. First category and product are the "
             "Products page's first-order items (a customer counts in each item of the first order).\n"
             f"- Days to the second order: {view.timing_basis}; the window is their median.")

@@ -37,6 +37,9 @@ def test_the_cohorts_page_opens_on_the_second_purchase_view(olist_server, page):
     assert "Half of second orders come within" in text
     assert "This is a one-time-buyer shop" in text          # why the page opened here
     assert "Days from the first order to the second" in text or main.locator(".js-plotly-plot").count() >= 2
+    page.set_viewport_size({"width": 1400, "height": 2600})      # the whole view in one screenshot
+    page.wait_for_timeout(1000)
+    assert "Who to follow up now" in main.inner_text()
     screenshot(page, "second-purchase-olist")
 
 

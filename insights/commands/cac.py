@@ -71,10 +71,14 @@ def run(args: argparse.Namespace) -> int:
         print("No marketing spend is loaded yet: load a spend file (a monthly budget sheet, a Google Ads, Meta Ads "
               "or Microsoft Advertising report) with `python -m insights ingest`.")
         return 0
-    print(result.headline())
+    if result.headline():
+        print(result.headline())
+    if not len(result.channels):
+        print("\n".join(result.notes))
+        return 0
     cur = result.currency
     for row in result.channels.itertuples(index=False):
-        cac = format_money(row.cac, cur) if row.cac is not None else "no spend"
+        cac = format_money(row.cac, cur) if row.cac == row.cac else "no spend"      # NaN: no spend recorded
         print(f"{row.channel:<24}{format_money(row.spend, cur):>12}{row.new_customers:>8,} new   CAC {cac}")
     print(f"Blended CAC {format_money(result.blended['cac'], cur, 2)} · paid CAC {format_money(result.paid['cac'], cur, 2)}")
     for item in result.unmatched_spend:

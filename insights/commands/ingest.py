@@ -152,6 +152,10 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
                        + (f" + not counted (cancelled/returned status) {_fmt_money(f.revenue_excluded_by_status)}"
                           if f.revenue_excluded_by_status else "")
                        + (f" + refunded {_fmt_money(f.revenue_refunded)}" if f.revenue_refunded else ""))
+        if f.kind == "spend":
+            out.append(f"  spend read {_fmt_money(f.spend_read)} = loaded {_fmt_money(f.spend_loaded)} + set aside "
+                       f"{_fmt_money(f.spend_set_aside)} + rejected {_fmt_money(f.spend_rejected)}; loaded by currency: "
+                       + ", ".join(f"{_fmt_money(v)} {c}" for c, v in f.spend_by_currency.items()))
         if f.order_date_column:
             out.append(f"  orders dated by: {f.order_date_column}")
         if f.attributes:

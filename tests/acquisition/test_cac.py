@@ -52,6 +52,15 @@ def test_cac_json_recovers_the_planted_cost_and_new_customers_of_every_channel(s
         "Google Ads Search": "Paid Search", "Meta Ads": "Paid Social", "influencers": "Influencer"}
 
 
+def test_cac_in_words_for_the_owner(simulated, capsys):
+    _, ws_path = simulated
+    capsys.readouterr()
+    assert main(["cac", "--workspace", str(ws_path), "--since", "2024-03-01", "--until", "2024-04-30"]) == 0
+    text = capsys.readouterr().out
+    assert " customers cost €" in text.splitlines()[0] and "CAC €80" in text and "CAC €51" in text
+    assert "Organic" in text and "no spend" in text and "Blended CAC €" in text
+
+
 def test_payback_months_match_a_hand_computation():
     # Paid Social brought A and B in January. A: 30 in Jan, 40 in Mar. B: 20 in Jan, 25 in Feb. Spend 60: CAC 30.
     # Cumulative revenue per customer: month 1 (Jan) (30 + 20) / 2 = 25 < 30; month 2 (Feb) (30 + 45) / 2 = 37.5.

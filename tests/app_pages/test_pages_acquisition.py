@@ -61,3 +61,22 @@ def test_with_spend_the_page_says_what_customers_cost_and_remembers_a_channel_ed
     assert not at.exception
     assert at.dataframe[0].value.set_index("channel").loc["Organic", "spend"] == 20.0
     ws.close()
+
+
+def test_a_spend_file_uploads_on_the_upload_page_as_marketing_spend(tmp_path, monkeypatch):
+    from insights.core.workspace import Workspace
+    from insights.ui.session import SAMPLE_FLAG_KEY
+    monkeypatch.setenv("CLUEBOARD_HOME", str(tmp_path / "home"))
+    ws = Workspace.create("Shop", root=tmp_path / "home" / "workspaces")
+    at = AppTest.from_file(str(ROOT / "app_pages" / "upload.py"), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = ws
+    at.session_state[SAMPLE_FLAG_KEY] = False
+    at.run()
+    budget = (ROOT / "tests" / "ingest" / "vendor_exports" / "monthly_marketing_budget.csv").read_bytes()
+    at.file_uploader[0].set_value([("budget.csv", budget, "text/csv")]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert next(s for s in at.selectbox if s.label == "This file is").value == "spend"
+    next(b for b in at.button if b.label.startswith("Load")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert ws.row_counts()["spend"] == 8
+    ws.close()

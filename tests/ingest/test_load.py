@@ -184,7 +184,7 @@ def test_bundled_sample_loads_without_rejects(tmp_workspace):
     report = ingest_files(tmp_workspace, files)
     kinds = {f.name: f.kind for f in report.files}
     assert kinds == {"customers.csv": "customers", "orders.csv": "transactions", "web_events.csv": "events",
-                     "feedback.csv": "feedback"}
+                     "feedback.csv": "feedback", "marketing_spend.csv": "spend"}
     for f in report.files:
         assert _accounted(f) and f.rows_rejected == 0, (f.name, f.rejected_by_reason)
     by_name = {f.name: f for f in report.files}

@@ -53,6 +53,8 @@ class FileReport:
     # rows whose money could not be read (an unreadable amount or quantity): not in revenue_read, as the text
     rows_amount_unreadable: int = 0
     amounts_unreadable: list[dict] = field(default_factory=list)     # {"row", "column", "text"}, the first 20
+    # a catalog: products, categories, products with a cost, repeated in the file, replacing earlier ones
+    catalog: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

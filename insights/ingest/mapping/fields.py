@@ -1,15 +1,16 @@
-"""The canonical fields: the four kinds of file, the fields of each (in the order the mapping editor shows them),
+"""The canonical fields: the kinds of file, the fields of each (in the order the mapping editor shows them),
 their labels in the owner's words, what kind of value each holds, and what a kind cannot be loaded without."""
 
 from __future__ import annotations
 
-KINDS = ("transactions", "customers", "events", "feedback")
+KINDS = ("transactions", "customers", "events", "feedback", "catalog")
 
 KIND_LABELS = {
     "transactions": "orders / order lines",
     "customers": "customer list",
     "events": "web or app events",
     "feedback": "surveys and reviews",
+    "catalog": "product catalog",
 }
 
 # Canonical fields per kind, in the order the mapping editor shows them. Most are columns of the canonical
@@ -20,6 +21,8 @@ KIND_LABELS = {
 #   customer_ref -> a second customer id (e.g. Olist's per-order customer_id beside customer_unique_id),
 #                   used to link order files to the person; kept in attributes too
 #   feedback_kind -> feedback.kind (nps, csat, review, survey)
+#   category_name -> a catalog's translated or display name of its category (Olist's category translation)
+#   margin_pct  -> a catalog's gross margin in % (per product, or per category on a row without a product)
 #   source_event_id, response_id -> not stored: an event's or an answer's own id in the file, which makes two
 #                   identical rows one event/answer exported twice (set aside) rather than two (kept)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,6 +36,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                "device", "order_id", "source_event_id"),
     "feedback": ("submitted_at", "score", "text", "feedback_kind", "customer_id", "email", "order_id",
                  "response_id"),
+    # a product catalog (insights/ingest/load/catalog.py): a row per product, or per category without a product
+    "catalog": ("product_id", "product_name", "category", "category_name", "unit_cost", "unit_price", "currency",
+                "margin_pct"),
 }
 
 FIELD_LABELS = {
@@ -47,12 +53,13 @@ FIELD_LABELS = {
     "event_at": "Event time", "event_name": "Event", "page": "Page", "device": "Device",
     "submitted_at": "Submitted at", "score": "Score / rating", "text": "Comment",
     "feedback_kind": "Type (nps/review)", "source_event_id": "Event ID", "response_id": "Response / review ID",
+    "unit_cost": "Unit cost", "category_name": "Category name (translated)", "margin_pct": "Gross margin %",
 }
 
 DATE_FIELDS = frozenset({"ordered_at", "delivered_at", "promised_at", "signed_up_at", "cancelled_at",
                          "event_at", "submitted_at"})
-NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score"})
-MONEY_FIELDS = frozenset({"unit_price", "line_total"})
+NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score", "unit_cost", "margin_pct"})
+MONEY_FIELDS = frozenset({"unit_price", "line_total", "unit_cost"})
 ID_FIELDS = frozenset({"order_id", "customer_id", "customer_ref", "product_id", "session_id", "source_event_id",
                        "response_id"})
 BOOL_FIELDS = frozenset({"consent_email", "consent_sms", "churn"})
@@ -65,6 +72,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "customers": (("customer_id", "email", "phone"),),
     "events": (("event_at",), ("event_name",)),
     "feedback": (("score", "text"),),
+    "catalog": (("product_id", "category"),),
 }
 
 

@@ -1,0 +1,54 @@
+"""AppTest: the KPI page's gross margin card, with no cost data (it says "revenue-based"), with a catalog's unit
+costs (hand-checked), and with a default margin the owner sets on the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from insights.core.workspace import Workspace
+from insights.ingest import ingest_files
+from tests.app_pages.helpers import open_page
+
+CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "vendor_exports"
+# one product only (cost 8.40 in plain_catalog_sheet.csv), so every month's margin is (24 − 8.40) / 24 = 65.0%
+ORDERS = "Order ID,Order Date,Customer ID,SKU,Quantity,Unit price\n" + "".join(
+    f"A{m}{d},2024-0{m}-{d:02d},C{d},MM-MON-6,1,24.00\n" for m in (1, 2, 3) for d in (3, 17))
+
+
+@pytest.fixture
+def orders(tmp_path) -> Path:
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS)
+    return path
+
+
+def _metric(at, label):
+    found = [m for m in at.metric if m.label == label]
+    return found[0] if found else None
+
+
+def test_margin_card_says_revenue_based_without_costs_then_follows_the_default(orders):
+    ws = Workspace.in_memory("no-costs")
+    ingest_files(ws, [orders])
+    at = open_page("kpis.py", ws)
+    assert _metric(at, "Gross margin").value == "revenue-based"
+    assert _metric(at, "Gross margin %") is None
+    assert any("revenue-based" in c.value for c in at.caption)
+    at.number_input(key="kpi_default_margin").set_value(40.0)
+    at.button(key="kpi_default_margin_save").click().run()
+    assert not at.exception
+    assert _metric(at, "Gross margin %").value == "40.0%"
+    assert _metric(at, "Gross margin").value == "19.20"      # no currency in the file; 2 orders × 24.00 × 40% in the month shown
+    ws.close()
+
+
+def test_margin_card_from_unit_costs(orders):
+    ws = Workspace.in_memory("costs")
+    ingest_files(ws, [orders, CORPUS / "plain_catalog_sheet.csv"])
+    at = open_page("kpis.py", ws)
+    assert _metric(at, "Gross margin %").value == "65.0%"
+    assert _metric(at, "Gross margin").value == "31.20"      # 2 × (24.00 − 8.40)
+    assert any("product unit costs \\(100% of product revenue" in c.value for c in at.caption)   # markdown-escaped
+    ws.close()

@@ -52,3 +52,32 @@ def test_margin_card_from_unit_costs(orders):
     assert _metric(at, "Gross margin").value == "31.20"      # 2 × (24.00 − 8.40)
     assert any("product unit costs \\(100% of product revenue" in c.value for c in at.caption)   # markdown-escaped
     ws.close()
+
+
+def test_segment_builder_high_revenue_low_margin_and_gross_margin_by_segment(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("Order ID,Order Date,Customer ID,SKU,Quantity,Unit price\n"
+                    "B1,2024-03-01,BIG-LOW,MM-SOIL-5,10,5.00\n"     # 50.00 spent, cost 46.00: 8%
+                    "B2,2024-03-02,BIG-HIGH,MM-MON-6,2,25.00\n"     # 50.00 spent, cost 16.80: 66.4%
+                    "B3,2024-03-03,SMALL-LOW,MM-SOIL-5,1,5.00\n")   # 5.00 spent: 8%
+    bare = Workspace.in_memory("bare")
+    ingest_files(bare, [path])
+    at = open_page("segments.py", bare)
+    assert any("revenue-based" in c.value for c in at.caption)          # gross margin by segment: none
+    at.session_state["seg_tab"] = "Segment builder & export"
+    at.run()
+    assert not at.exception and not [n for n in at.number_input if n.key == "seg_b_margin_max"]
+    assert any(c.value.startswith("Gross margin filters: Margin: revenue-based") for c in at.caption)
+    costed = Workspace.in_memory("costed")
+    ingest_files(costed, [path, CORPUS / "plain_catalog_sheet.csv"])
+    at = open_page("segments.py", costed)
+    contribution = next(d.value for d in at.dataframe if "gross_margin" in d.value.columns)
+    assert round(contribution["gross_margin"].sum(), 2) == round(50 - 46 + 50 - 16.80 + 5 - 4.60, 2)
+    at.session_state["seg_tab"] = "Segment builder & export"
+    at.run()
+    at.number_input(key="seg_b_spend").set_value(40.0)
+    at.number_input(key="seg_b_margin_max").set_value(20.0).run()
+    assert not at.exception
+    assert at.metric[0].value == "1"                                     # BIG-LOW only
+    bare.close()
+    costed.close()

@@ -17,6 +17,9 @@ from insights.core.workspace import Workspace
 from insights.ingest import ingest_files, prepare_file
 from insights.ingest.errors import IngestError
 from insights.ingest.load.batch import load_prepared
+from insights.ingest.load.health import health_report
+from insights.performance.kpis.movers import largest_movers
+from insights.products.lines import kept_lines
 
 CORPUS = Path(__file__).parent / "vendor_exports"
 
@@ -140,7 +143,6 @@ def test_order_lines_without_names_or_categories_take_the_catalogs(tmp_path):
     by_category = dict(ws.con.execute("select category, sum(net_revenue) from kpi_category_day group by 1").fetchall())
     assert by_category == {"Houseplants": Decimal("24.00"), "Pots & Planters": Decimal("19.00"),
                            "Soil & Care": Decimal("12.00"), "(none)": Decimal("5.00")}
-    from insights.ingest.load.health import health_report
     item = next(i for i in health_report(ws) if i.key == "catalog")
     # 55.00 of 60.00 product revenue is costed
     assert item.value == ("5 products, 4 with a unit cost; 3 of 4 order lines found in it; 92% of product revenue "
@@ -191,11 +193,9 @@ def test_olist_categories_reach_the_kpi_bridge_products_and_customers(olist):
            .sort_values(ascending=False))
     stored = dict(ws.con.execute("select category, sum(net_revenue) from kpi_category_day group by 1").fetchall())
     assert stored[top.index[0]] == top.iloc[0]  # the biggest category's revenue, to the cent
-    from insights.performance.kpis.movers import largest_movers
     movers = largest_movers(ws, (dt.date(2017, 1, 1), dt.date(2017, 7, 1)), (dt.date(2017, 7, 1), dt.date(2018, 1, 1)))
     assert set(movers.loc[movers["dimension"] == "category", "value"]) <= set(english.values()) | {"(none)"}
     assert len(movers[movers["dimension"] == "category"]) == 5
-    from insights.products.lines import kept_lines
     kept = kept_lines(ws)       # what the Products page's baskets, gateways and recommendations read
     assert kept["category"].notna().mean() > 0.98 and set(kept["category"]) & set(english.values())
     filled = ws.con.execute("select count(first_category) * 1.0 / count(*) from customers where orders > 0").fetchone()[0]

@@ -124,10 +124,10 @@ def order_margins(ws) -> pd.DataFrame:
     return query_df(ws.con, _sql("order_margin"), _params(ws))
 
 
-def customer_margins(ws) -> pd.DataFrame:
+def customer_margins(ws, customer_id: str | None = None) -> pd.DataFrame:
     """customer_id, product_revenue, costed_revenue, gross_margin, margin_share (gross margin ÷ costed revenue;
-    null when none of the customer's lines has a known cost). Money as floats."""
-    frame = query_df(ws.con, _sql("customer_margin"), _params(ws))
+    null when none of the customer's lines has a known cost), for every customer or one. Money as floats."""
+    frame = query_df(ws.con, _sql("customer_margin"), _params(ws, customer_id=customer_id))
     for column in ("product_revenue", "costed_revenue", "gross_margin", "margin_share"):
         frame[column] = frame[column].astype(float)
     return frame

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from insights.core.workspace import Workspace
 from insights.ingest import ingest_files
-from tests.app_pages.helpers import open_page
+from insights.ui.session import WORKSPACE_KEY
+from tests.app_pages.helpers import ROOT, open_page
 
 CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "vendor_exports"
 # one product only (cost 8.40 in plain_catalog_sheet.csv), so every month's margin is (24 − 8.40) / 24 = 65.0%
@@ -81,3 +83,18 @@ def test_segment_builder_high_revenue_low_margin_and_gross_margin_by_segment(tmp
     assert at.metric[0].value == "1"                                     # BIG-LOW only
     bare.close()
     costed.close()
+
+
+def test_profile_shows_the_customers_gross_margin_or_revenue_based(orders):
+    ws = Workspace.in_memory("profile-margin")
+    ingest_files(ws, [orders])
+    at = AppTest.from_file(str(ROOT / "app_pages" / "profile.py"), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = ws
+    at.query_params["customer"] = "C3"
+    at.run()
+    assert not at.exception and _metric(at, "Gross margin").value == "revenue-based"
+    ingest_files(ws, [CORPUS / "plain_catalog_sheet.csv"])
+    at.run()
+    shown = _metric(at, "Gross margin")
+    assert shown.value == "47" and shown.delta.startswith("65%")     # C3: 3 orders × (24.00 − 8.40) = 46.80
+    ws.close()

@@ -7,6 +7,7 @@ from insights.ui import session
 import streamlit as st
 
 from insights.charts import clv as charts_clv
+from insights.core import margin
 from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.ui import clv_cache
@@ -76,6 +77,15 @@ c3.metric("Probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
                + (" Customers who bought once are not counted: this model cannot tell whether they are still "
                   "customers." if blind else ""))
 c4.metric("Average value per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
+gross_clv = margin.gross_margin_clv(ws, scores)     # the predicted value × each customer's margin share
+margin_basis = margin.margin_basis(ws)
+if margin_basis.revenue_based:
+    st.metric("Value of all customers in gross margin", margin.REVENUE_BASED,
+              help="No product costs, category margins or default margin are known: value is revenue, not profit.")
+else:
+    st.metric("Value of all customers in gross margin", format_money(gross_clv["gm_clv"].sum(), currency),
+              help="Each customer's CLV × their gross margin share (the shop's share where theirs is unknown).")
+st.caption(escape_markdown(margin_basis.caption()))
 
 with st.expander("What the model learned, in plain words", expanded=False):
     mean_gap_weeks = params["alpha"] / params["r"]
@@ -112,9 +122,11 @@ st.subheader("Most valuable customers")
 top = result.top_customers(50)
 if blind:
     top["p_alive"] = top["p_alive"].where(top["frequency"] > 0)
+top = top.assign(customer_id=top["customer_id"].astype(str)).merge(gross_clv[["customer_id", "gm_clv"]],
+                                                                     on="customer_id", how="left")
 top["profile"] = "/profile?customer=" + top["customer_id"].astype(str).map(urllib.parse.quote)
 st.dataframe(
-    top[["customer_id", "profile", "clv", "clv_low", "clv_high", "expected_purchases", "p_alive", "expected_spend",
+    top[["customer_id", "profile", "clv", "clv_low", "clv_high", "gm_clv", "expected_purchases", "p_alive", "expected_spend",
          "next_order_expected_at"]],
     hide_index=True, width="stretch",
     column_config={
@@ -123,6 +135,7 @@ st.dataframe(
         "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.2f"),
         "clv_low": st.column_config.NumberColumn(f"Low (80 %, {money_unit})", format="%.2f"),
         "clv_high": st.column_config.NumberColumn(f"High (80 %, {money_unit})", format="%.2f"),
+        "gm_clv": st.column_config.NumberColumn(f"CLV in gross margin ({money_unit})", format="%.2f"),
         "expected_purchases": st.column_config.NumberColumn("Expected purchases", format="%.2f"),
         "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0, max_value=1.0,
                                                    format="percent"),

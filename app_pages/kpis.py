@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from insights.charts import kpis as charts_kpis
+from insights.core import margin
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import session
@@ -86,6 +87,29 @@ for group, keys in kpis.KPI_GROUPS.items():
                       chart_data=spark if spark and any(v == v for v in spark) else None, border=True,
                       delta_description="vs previous period")
             st.caption(note)
+
+st.subheader("Gross margin")
+margin_range = ((current[0], current[1] + dt.timedelta(days=1)) if period == "custom"
+                else (current, kpis.shift_period(current, period, 1)))
+gross = margin.period_margin(ws, *margin_range)      # not memoised: the default margin is a setting, not data
+m1, m2 = st.columns(2)
+if gross["basis"].revenue_based:
+    m1.metric("Gross margin", margin.REVENUE_BASED, border=True,
+              help="No product costs, category margins or default margin are known: value is revenue, not profit.")
+else:
+    m1.metric("Gross margin", charts_kpis.format_value(gross["gross_margin"], "money", currency), border=True,
+              help="Product revenue minus the cost of the products sold (postage and fees left out).")
+    m2.metric("Gross margin %", f"{gross['margin_pct']:.1f}%", border=True,
+              help="Gross margin as a share of the product revenue whose cost is known.")
+st.caption(escape_markdown(gross["caption"]))
+with st.expander("Set a default gross margin"):
+    st.caption("Used for products without a unit cost or a category margin in a loaded catalog.")
+    pct = margin.default_margin(ws)
+    chosen = st.number_input("Default gross margin (%)", min_value=0.0, max_value=99.0, step=1.0,
+                             value=float(pct) if pct is not None else None, key="kpi_default_margin")
+    if st.button("Save", key="kpi_default_margin_save"):
+        margin.set_default_margin(ws, chosen)
+        st.rerun()
 
 revenue_ui.revenue_settings(ws)
 

@@ -8,6 +8,7 @@ from insights.charts import segments as charts
 from insights.customers import lifecycle
 from insights.customers import profile
 from insights.customers import segments
+from insights.core import margin
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
 from insights.privacy import consent_history
@@ -88,6 +89,14 @@ with right:
     m1.metric("Orders", f"{card.orders:,}")
     m2.metric("Net revenue", format_money(round(card.net_revenue, 2), currency))
     m3.metric("AOV", format_money(round(card.aov, 2), currency) if card.aov is not None else "—")
+    own_margin = margin.customer_margins(ws, card.customer_id)     # their gross margin (contribution)
+    if own_margin["gross_margin"].notna().any():
+        row = own_margin.iloc[0]
+        st.metric("Gross margin", format_money(round(row["gross_margin"], 2), currency),
+                  delta=f"{row['margin_share']:.0%} of the spend whose cost is known", delta_color="off")
+    else:
+        st.metric("Gross margin", margin.REVENUE_BASED,
+                  help="No cost is known for this customer's products and no default margin is set.")
     first = f"{card.first_order_at:%d %b %Y}" if card.first_order_at is not None else "—"
     last = f"{card.last_order_at:%d %b %Y}" if card.last_order_at is not None else "—"
     tenure = f"{card.tenure_days:,} days" if card.tenure_days is not None else "—"

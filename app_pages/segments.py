@@ -13,6 +13,7 @@ from insights.customers import lifecycle
 from insights.customers import segment_builder
 from insights.customers import saved_segments
 from insights.customers import segments
+from insights.core import margin
 from insights.customers.shop_shape import empty_segments_reason
 from insights.core.markdown import escape_markdown
 from insights.ui import session
@@ -142,6 +143,17 @@ if rfm_tab.open:
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
                          "next_step": st.column_config.TextColumn("Typical next step", width="large")})
+        st.markdown("**Gross margin by segment** (contribution before marketing)")
+        basis = margin.margin_basis(ws)
+        if not basis.revenue_based:
+            contribution = margin.contribution_by_segment(ws, rfm[["customer_id", "segment"]])
+            st.dataframe(contribution, hide_index=True, key="seg_contribution", column_config={
+                "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                "product_revenue": st.column_config.NumberColumn(f"Product revenue ({money_unit})", format="%.2f"),
+                "gross_margin": st.column_config.NumberColumn(f"Gross margin ({money_unit})", format="%.2f"),
+                "margin_pct": st.column_config.NumberColumn("Gross margin %", format="%.1f"),
+                "share_of_gross_margin": st.column_config.NumberColumn("Share of gross margin", format="percent")})
+        st.caption(basis.caption())
         if empty:
             st.caption(empty_segments_reason(rfm, empty))
         if predictions is None:
@@ -257,6 +269,14 @@ if builder_tab.open:
                                     key="seg_b_spend")
         since = f2.date_input("Last order on or after", None, key="seg_b_since")
         consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
+        basis = margin.margin_basis(ws)
+        if basis.revenue_based:
+            choices["margin_pct"] = (None, None)
+            st.caption("Gross margin filters: " + basis.caption())
+        else:   # "high revenue, low margin": Spent at least … and Gross margin at most …
+            choices["margin_pct"] = (None, f1.number_input("Gross margin at most (%)", min_value=-100.0,
+                                                           max_value=100.0, value=None, step=5.0,
+                                                           key="seg_b_margin_max"))
         # order attributes, offered where the shop's files carry them
         tags = session.memo("seg_field_values", segment_builder.field_values, ws, "tag")
         if tags:

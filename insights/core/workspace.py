@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 DB_FILE = "clueboard.duckdb"
 META_FILE = "workspace.json"
 
-# Marts built first, in this order; every other file in sql/marts/ follows alphabetically.
-CORE_MARTS = ("orders", "customers")
+# Marts built first, in this order; every other file in sql/marts/ follows alphabetically. The catalog's marts
+# come before orders and customers, which name and categorise lines through them.
+CORE_MARTS = ("category_catalog", "product_catalog", "line_products", "orders", "customers")
 DATA_TABLES = ("order_lines", "customer_records", "events", "feedback", "spend")
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from insights.core.db import cursor, quote_ident, sql_text
+from insights.core.margin import customer_margins
 from insights.core.money import format_money
 from insights.core.workspace import connection
 from insights.customers.lifecycle import lifecycle_stages
@@ -37,6 +38,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "orders": ("number", "Orders"),
     "net_revenue": ("number", "Spend (net revenue)"),
     "aov": ("number", "Average order value"),
+    "gross_margin": ("number", "Gross margin (spend − product cost)"),
+    "margin_pct": ("number", "Gross margin % of spend"),
     "recency_days": ("number", "Days since last order"),
     "first_order_date": ("date", "First order date"),
     "last_order_date": ("date", "Last order date"),
@@ -218,10 +221,19 @@ def _run_builder(ws, spec, labels: pd.DataFrame | None, keep: str) -> pd.DataFra
         "{keep}", {"segment": "in_segment", "everyone": "true"}[keep])
     cur = cursor(connection(ws))   # own registration scope; the workspace connection's state is untouched
     try:
-        cur.register("_builder_labels", labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]])
+        cur.register("_builder_labels", _with_margins(ws, labels))
         return cur.execute(sql, params).df()
     finally:
         cur.close()
+
+
+def _with_margins(ws, labels: pd.DataFrame) -> pd.DataFrame:
+    """The labels with each customer's gross margin and margin % (``core.margin``; empty without cost data)."""
+    margins = customer_margins(ws)[["customer_id", "gross_margin", "margin_share"]]
+    out = labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]].astype({"customer_id": str})
+    out = out.merge(margins, on="customer_id", how="left")
+    out["margin_pct"] = out.pop("margin_share") * 100
+    return out
 
 
 def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -229,7 +241,8 @@ def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFra
 
     Out columns: customer_id, name, email, phone, country, city, channel, consent_email, consent_sms, orders,
     net_revenue, aov, first_order_date, last_order_date, first_category, rfm_segment, lifecycle_stage,
-    recency_days, last_order_late, in_segment (always true here). ``labels`` (from :func:`customer_labels`) saves recomputing RFM
+    recency_days, last_order_late, gross_margin, margin_pct (both empty without cost data: revenue-based),
+    in_segment (always true here). ``labels`` (from :func:`customer_labels`) saves recomputing RFM
     and lifecycle.
     """
     return _run_builder(ws, spec, labels, "segment")

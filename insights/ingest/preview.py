@@ -45,7 +45,8 @@ REJECT_SHARE = 0.01            # more than 1% of a file's rows rejected for one 
 PREVIEW_ROWS = 10
 KIND_IN_WORDS = {"transactions": "a file of orders or order lines", "customers": "a customer list",
                  "events": "an export of web or app events", "feedback": "a file of survey answers or reviews",
-                 "spend": "a marketing spend report"}
+                 "spend": "a marketing spend report",
+                 "catalog": "a product catalog"}
 
 
 class WorkspaceBusy(RuntimeError):

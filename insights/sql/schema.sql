@@ -142,6 +142,21 @@ create table if not exists spend (
     clicks              bigint,
     impressions         bigint,
     conversions         decimal(18,4),
+-- products: one row per loaded catalog row (insights/ingest/load/catalog.py). A row names a product (product_id:
+-- its SKU or code) or, without a product, a category (category_name: its translation; margin_pct: its gross
+-- margin in %). A product on several rows or files: the row loaded last counts (mart product_catalog).
+create table if not exists products (
+    product_row_id      bigint,
+    source_file         varchar,
+    source_row          bigint,
+    product_id          varchar,
+    name                varchar,
+    category            varchar,
+    category_name       varchar,
+    unit_cost           decimal(18,4),
+    price               decimal(18,4),
+    currency            varchar,
+    margin_pct          decimal(18,4),
     row_hash            uuid
 );
 

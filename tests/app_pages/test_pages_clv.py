@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from insights.core import margin
 from insights.predictions import clv
 from insights.ui.session import WORKSPACE_KEY
 from tests.helpers import workspace_from_tables
@@ -59,6 +60,14 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     assert not at.exception
     shorter = next(m for m in at.metric if m.label == "Value of all customers").value
     assert float(shorter.replace(",", "")) < float(total.replace(",", ""))
+    # no cost data: the value in gross margin says so; a default margin of 25% makes it a quarter of the value
+    assert next(m for m in at.metric if m.label == "Value of all customers in gross margin").value == "revenue-based"
+    margin.set_default_margin(ws, 25)
+    at.run()
+    gross = next(m for m in at.metric if m.label == "Value of all customers in gross margin").value
+    value = next(m for m in at.metric if m.label == "Value of all customers").value
+    assert abs(float(gross.replace(",", "")) - 0.25 * float(value.replace(",", ""))) <= 1
+    assert "CLV in gross margin" not in at.dataframe[0].value.columns and "gm_clv" in at.dataframe[0].value.columns
     ws.close()
 
 

@@ -181,6 +181,7 @@ def health_report(ws) -> list[HealthItem]:
     if other_aside:
         items.append(HealthItem("set_aside_other", "Other rows set aside", f"{other_aside:,}", INFO,
                                 "For example orders without any order lines in the files loaded with them.", ""))
+    items.extend(_catalog(con))
     rejected, = _one(con, "select count(*) from rejects")
     # (the bad values above are among these rejected rows)
     items.append(HealthItem(
@@ -188,6 +189,29 @@ def health_report(ws) -> list[HealthItem]:
         "Rejected rows are not in any number (each has its row, column and reason in the download).",
         "Download the rejected rows, fix them in your file and upload it again."))
     return items
+
+
+def _catalog(con) -> list[HealthItem]:
+    """A loaded product catalog: its products, how many carry a cost, and how much of the product lines' revenue
+    it covers (the rest is named and costed from nothing; see ``load/catalog.py`` and ``core.margin``)."""
+    products, costed = _one(con, "select count(*), count(unit_cost) from product_catalog")
+    if not products:
+        return []
+    lines, found, revenue, with_cost = _one(con, """select count(*), count(p.product_id),
+            coalesce(sum(l.revenue), 0), coalesce(sum(l.revenue) filter (where m.basis is not null), 0)
+        from order_lines l
+        left join product_catalog p on p.product_id = l.product_id
+        left join line_margin m on m.line_id = l.line_id
+        where not l.is_non_product""")
+    share = float(with_cost / revenue) if revenue else 0.0
+    return [HealthItem(
+        "catalog", "Product catalog",
+        f"{products:,} products, {costed:,} with a unit cost; {found:,} of {lines:,} order lines found in it; "
+        f"{share:.0%} of product revenue has a known cost", INFO if lines and share < 0.5 else OK,
+        "The catalog names and categorises order lines that lack them; a line's gross margin needs its product's "
+        "unit cost or a margin % (of the product or its category). Without one, margin is revenue-based.",
+        "Load a catalog with the missing products' costs, a margin % per category, or set a default margin."
+        if share < 0.995 else "")]
 
 
 def _bad_values(con, unreadable: int) -> list[HealthItem]:

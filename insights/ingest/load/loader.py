@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Callable, Sequence
 
 from insights.core.db import cursor, first_row, sql_text
-from insights.ingest.load import payments
+from insights.ingest.load import catalog, payments
 from insights.ingest.load.accounting import account_rows
 from insights.ingest.load.attributes import attribute_columns, attribute_table, insert_attributes
 from insights.ingest.load.classify import classify
@@ -61,6 +61,7 @@ class Loader:
     def drop_tables(self) -> None:
         self.order_headers.drop_tables()
         payments.drop_table(self.con)
+        catalog.drop_table(self.con)
         for tmp in ("_batch_keys", "_batch_hashes"):
             self.con.execute(f"drop table if exists {tmp}")  # fixed names
 
@@ -95,6 +96,8 @@ class Loader:
             hash_cursor.close()
         classify(con, plan, staged, table, self.set_aside_identical)
         account_rows(con, plan, staged, ragged, report)
+        if plan.kind == "catalog":
+            catalog.report_replaced(con, plan, staged, report)
         kept_as = attribute_columns(plan)
         report.attributes = list(dict.fromkeys(c.header for c in kept_as))
         staged.attributes = attribute_table(plan, staged, kept_as)
@@ -144,8 +147,8 @@ class Loader:
 
     def _batch_keys(self, plan) -> None:
         """The customer keys of the rows about to be inserted, for identity resolution (see ``identity._KEYS_SQL``)."""
-        if plan.kind == "spend":        # spend names no customer
-            return
+        if "customer_id" not in FIELDS[plan.kind]:
+            return      # a catalog names no customer
         if plan.kind == "customers":
             self.con.execute("""insert into _batch_keys
                 select distinct f_customer_id, null, f_email, f_phone, 1 from _incoming where _keep

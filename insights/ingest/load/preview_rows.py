@@ -16,7 +16,9 @@ from insights.ingest.mapping.fields import FIELD_LABELS
 # the canonical column a mapped field ends up in, where it is not the field's own name
 STORED_AS = {"customer_id": "source_customer_id", "line_total": "revenue", "first_name": "name",
              "last_name": "name", "churn": "churned", "feedback_kind": "kind", "customer_ref": None}
-MONEY = {"unit_price", "revenue"}
+# a catalog's fields stored under other names (products.name, products.price)
+STORED_AS_IN = {"catalog": {"product_name": "name", "unit_price": "price"}}
+MONEY = {"unit_price", "revenue", "price", "unit_cost"}
 _FIRST_ROWS = {  # fixed text per canonical table (the table name is one of four constants, never user text)
     table: f'select * from "{table}" where source_file = $file_id order by source_row limit $rows'
     for table in TABLE_FOR_KIND.values()}
@@ -84,9 +86,9 @@ def _columns(plan) -> dict[str, str]:
     for fld, idx in plan.mapping.items():
         if idx is None:
             continue
-        column = STORED_AS.get(fld, fld)
+        column = STORED_AS_IN.get(plan.kind, {}).get(fld, STORED_AS.get(fld, fld))
         if column and column not in out:
-            out[column] = "Full name" if column == "name" else FIELD_LABELS.get(fld, fld)
+            out[column] = "Full name" if column == "name" and plan.kind == "customers" else FIELD_LABELS.get(fld, fld)
     if plan.kind == "transactions":
         out["revenue"] = "Revenue"
     return out

@@ -59,6 +59,8 @@ class FileReport:
     spend_rejected: Decimal = Decimal(0)
     spend_set_aside: Decimal = Decimal(0)
     spend_by_currency: dict[str, float] = field(default_factory=dict)   # loaded, per currency
+    # a catalog: products, categories, products with a cost, repeated in the file, replacing earlier ones
+    catalog: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

@@ -4,9 +4,11 @@ order they are checked), and the three fates of a row."""
 from __future__ import annotations
 
 TABLE_FOR_KIND = {"transactions": "order_lines", "customers": "customer_records", "events": "events",
-                  "feedback": "feedback", "spend": "spend"}
+                  "feedback": "feedback", "spend": "spend",
+                  "catalog": "products"}
 ID_COLUMN = {"order_lines": "line_id", "customer_records": "record_id", "events": "event_id",
-             "feedback": "feedback_id", "spend": "spend_id"}
+             "feedback": "feedback_id", "spend": "spend_id",
+             "products": "product_row_id"}
 
 KEEP, REJECTED, SET_ASIDE = 0, 1, 2
 
@@ -41,6 +43,14 @@ CHECKS = {
         ("period_end", ("bad:period_end",), "the period ends before it starts or its end is not a date"),
         ("amount", ("bad:amount",), "spend is not an amount"),
         ("amount", ("null:amount",), "no spend amount"),
+    ],
+    # a catalog row names a product, or a category (a translation or a margin % per category); see load/catalog.py
+    "catalog": [
+        ("product_id", ("bad:product_id",), "a product name without a product code"),
+        ("product_id", ("null:product_id", "null:category"), "no product code and no category"),
+        ("unit_cost", ("bad:unit_cost",), "unit cost is not an amount of zero or more"),
+        ("unit_price", ("bad:unit_price",), "price is not an amount of zero or more"),
+        ("margin_pct", ("bad:margin_pct",), "gross margin is not a percentage below 100"),
     ],
 }
 

@@ -20,6 +20,7 @@ from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import CHECKS
 from insights.ingest.load.spend import derive_spend
 from insights.ingest.load.vendor_rows import derive, fill_from
+from insights.ingest.load.catalog import derive_catalog
 
 
 def _null_mask(values: pa.Array) -> np.ndarray:
@@ -98,6 +99,8 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
         _derive_transactions(plan, report, staged, order_headers)
     if kind == "spend":
         derive_spend(plan, report, staged, raw_columns)
+    if kind == "catalog":
+        derive_catalog(plan, report, staged, raw_columns)
     if "f_email" in columns:
         columns["f_email"] = pc.utf8_lower(columns["f_email"])
     return staged

@@ -1,9 +1,9 @@
-"""The canonical fields: the five kinds of file, the fields of each (in the order the mapping editor shows them),
+"""The canonical fields: the kinds of file, the fields of each (in the order the mapping editor shows them),
 their labels in the owner's words, what kind of value each holds, and what a kind cannot be loaded without."""
 
 from __future__ import annotations
 
-KINDS = ("transactions", "customers", "events", "feedback", "spend")
+KINDS = ("transactions", "customers", "events", "feedback", "spend", "catalog")
 
 KIND_LABELS = {
     "transactions": "orders / order lines",
@@ -11,6 +11,7 @@ KIND_LABELS = {
     "events": "web or app events",
     "feedback": "surveys and reviews",
     "spend": "marketing spend",
+    "catalog": "product catalog",
 }
 
 # Canonical fields per kind, in the order the mapping editor shows them. Most are columns of the canonical
@@ -21,6 +22,8 @@ KIND_LABELS = {
 #   customer_ref -> a second customer id (e.g. Olist's per-order customer_id beside customer_unique_id),
 #                   used to link order files to the person; kept in attributes too
 #   feedback_kind -> feedback.kind (nps, csat, review, survey)
+#   category_name -> a catalog's translated or display name of its category (Olist's category translation)
+#   margin_pct  -> a catalog's gross margin in % (per product, or per category on a row without a product)
 #   source_event_id, response_id -> not stored: an event's or an answer's own id in the file, which makes two
 #                   identical rows one event/answer exported twice (set aside) rather than two (kept)
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -37,6 +40,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     # period_start/period_end are read by load.spend (a day, a week, a month such as "Jan 2024" or a range)
     "spend": ("period_start", "period_end", "platform", "channel", "campaign", "campaign_type", "amount",
               "currency", "clicks", "impressions", "conversions"),
+    # a product catalog (insights/ingest/load/catalog.py): a row per product, or per category without a product
+    "catalog": ("product_id", "product_name", "category", "category_name", "unit_cost", "unit_price", "currency",
+                "margin_pct"),
 }
 
 FIELD_LABELS = {
@@ -54,13 +60,14 @@ FIELD_LABELS = {
     "period_start": "Day, week or month (start)", "period_end": "Period end", "platform": "Ad platform",
     "campaign": "Campaign", "campaign_type": "Campaign type", "amount": "Spend (cost)", "clicks": "Clicks",
     "impressions": "Impressions", "conversions": "Conversions",
+    "unit_cost": "Unit cost", "category_name": "Category name (translated)", "margin_pct": "Gross margin %",
 }
 
 DATE_FIELDS = frozenset({"ordered_at", "delivered_at", "promised_at", "signed_up_at", "cancelled_at",
                          "event_at", "submitted_at"}) | {"period_start", "period_end"}
-NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score"}) | {"amount", "clicks", "impressions",
-                                                                                "conversions"}
-MONEY_FIELDS = frozenset({"unit_price", "line_total"}) | {"amount"}
+NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score", "unit_cost", "margin_pct"}) | {
+    "amount", "clicks", "impressions", "conversions"}
+MONEY_FIELDS = frozenset({"unit_price", "line_total", "unit_cost"}) | {"amount"}
 ID_FIELDS = frozenset({"order_id", "customer_id", "customer_ref", "product_id", "session_id", "source_event_id",
                        "response_id"})
 BOOL_FIELDS = frozenset({"consent_email", "consent_sms", "churn"})
@@ -74,6 +81,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "events": (("event_at",), ("event_name",)),
     "feedback": (("score", "text"),),
     "spend": (("amount",), ("period_start",)),
+    "catalog": (("product_id", "category"),),
 }
 
 

@@ -133,6 +133,28 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "response_id": ("responseid", "reviewid", "submissionid", "surveyresponseid", "feedbackid", "answerid"),
     },
     "spend": SPEND_SYNONYMS,
+    # a product catalog: Shopify's and WooCommerce's products exports, Olist's products and category translation,
+    # a plain SKU / name / category / unit cost sheet, a category / margin % sheet
+    "catalog": {
+        "product_id": ("sku", "variantsku", "productid", "productcode", "itemcode", "itemid", "articlenumber",
+                       "artikelnummer", "stockcode", "productsku", "itemnumber", "partnumber", "ean", "barcode",
+                       "code", "handle", "id"),
+        "product_name": ("productname", "name", "title", "producttitle", "product", "itemname", "item",
+                         "description", "artikel", "bezeichnung", "producto", "articlename"),
+        "category": ("category", "productcategory", "productcategoryname", "categories", "categoryname",
+                     "producttype", "department", "kategorie", "categoria", "categorie", "productgroup",
+                     "collection", "type"),
+        "category_name": ("productcategorynameenglish", "categorynameenglish", "categoryenglish", "englishname",
+                          "categorytranslation", "translatedcategory", "categorylabel", "displayname"),
+        "unit_cost": ("unitcost", "cost", "costperitem", "costprice", "purchaseprice", "cogs", "itemcost",
+                      "landedcost", "wholesaleprice", "buyprice", "einkaufspreis", "inkoopprijs", "costo", "cout",
+                      "metawccogcost", "costofgoods"),
+        "unit_price": ("price", "unitprice", "variantprice", "regularprice", "sellingprice", "retailprice",
+                       "listprice", "rrp", "msrp", "saleprice", "verkaufspreis", "preis", "prix", "precio"),
+        "currency": ("currency", "currencycode", "curr", "waehrung", "wahrung", "moneda", "devise"),
+        "margin_pct": ("margin", "marginpct", "marginpercent", "marginpercentage", "grossmargin",
+                       "grossmarginpct", "grossmarginpercent", "marginrate", "marge", "margen", "margine"),
+    },
 }
 
 # how strongly a recognised field says "this file is of this kind"
@@ -145,6 +167,8 @@ _KIND_EVIDENCE = {
     "events": {"session_id": 4, "event_name": 3, "page": 2, "device": 2},
     "feedback": {"score": 3, "text": 3, "feedback_kind": 1, "submitted_at": 1},
     "spend": SPEND_EVIDENCE,
+    "catalog": {"unit_cost": 4, "category_name": 3, "margin_pct": 3, "category": 2, "product_id": 2,
+                "product_name": 1, "unit_price": 1},
 }
 
 
@@ -227,10 +251,11 @@ def kind_confidence(scores: dict[str, int]) -> tuple[float, str | None]:
 
     The share of the best kind in a softmax of the evidence (``KIND_EVIDENCE_SCALE`` points per factor e): one
     recognised order number alone (3 points against none) gives 0.60, an order file with dates, quantities and
-    prices over 0.99, two kinds with equal evidence at most 0.5. No evidence at all gives 0.25 (four kinds)."""
-    # a kind added later (spend) weighs in only where some evidence points to it, so that it does not make every
-    # other detection less sure
-    kinds = [k for k in KINDS if k not in EVIDENCE_ONLY_KINDS or scores.get(k, 0) > 0]
+    prices over 0.99, two kinds with equal evidence at most 0.5. No evidence at all gives 1 / the kinds scored
+    (0.25 for four). Only the kinds in ``scores`` count (``detect_kind`` scores every kind; a catalog vetoed by
+    an order's or a person's fields weighs nothing), and a kind added later (spend, :data:`EVIDENCE_ONLY_KINDS`)
+    only where some evidence points to it, so that it does not make every other detection less sure."""
+    kinds = [k for k in KINDS if k in scores and (k not in EVIDENCE_ONLY_KINDS or scores.get(k, 0) > 0)]
     order = sorted(kinds, key=lambda k: (-scores.get(k, 0), KINDS.index(k)))
     best = scores.get(order[0], 0)
     weights = [math.exp((scores.get(k, 0) - best) / KIND_EVIDENCE_SCALE) for k in order]

@@ -3,8 +3,8 @@ payment type, instalments, value) and a product catalog (Olist's ``olist_product
 with its category, weight and measurements).
 
 A payments table loads as order attributes (payment type, instalments, value) and is reconciled against the
-items and freight of its orders; a catalog is recognised and refused with a message that says what it is (the
-catalog kind is not loaded yet), not as order lines missing a price.
+items and freight of its orders; a catalog taken for order lines (the owner chose that kind) is refused with a message that says what it is
+and how to load it (the ``catalog`` kind), not as order lines missing a price.
 """
 
 from __future__ import annotations
@@ -54,5 +54,6 @@ def file_role(headers: Sequence[str], mapping: dict[str, int | None]) -> str | N
 def catalog_message(headers: Sequence[str]) -> str:
     """What a product catalog is, for the error that refuses it (the sentence after "got 'a product catalog'")."""
     shown = ", ".join(str(h) for h in headers[:5]) + (" …" if len(headers) > 5 else "")
-    return (f"It holds one row per product ({shown}) and no orders. Product catalogs are not loaded yet: "
-            "load the order, customer and review files without it")
+    return (f"It holds one row per product ({shown}) and no orders: load it as a product catalog (kind "
+            "“catalog”; command line: --kind catalog=FILE), which names and categorises the products of the "
+            "order lines")

@@ -14,6 +14,7 @@ import pyarrow as pa
 from insights.ingest import values as V
 from insights.ingest.mapping.date_roles import order_date_reason, settle_order_date
 from insights.ingest.mapping.order_files import file_role
+from insights.ingest.mapping.catalog import catalog_votes
 from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, answers_scores, map_by_content,
                                              names_events, profile_column)
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
@@ -39,8 +40,11 @@ class Proposal:
 
 def content_votes(headers: Sequence[str], profiles: list[ColumnProfile], has_header: bool) -> dict[str, int]:
     """Evidence for a kind from the values: money and e-mails in a headerless file; a survey question answered
-    on a 0–10 scale (strong: 9) or in sentences (3); an event column holding event names (6)."""
+    on a 0–10 scale (strong: 9) or in sentences (3); an event column holding event names (6); headers naming
+    products and nothing of an order or a person (a catalog, 3; see ``mapping.catalog``)."""
     votes: dict[str, int] = {}
+    if has_header:
+        votes.update(catalog_votes(headers))    # products and nothing of an order or a person: a catalog
     if not has_header:
         if any(p.emails >= 0.8 for p in profiles):
             votes["customers"] = 1

@@ -107,6 +107,21 @@ PROFILES: tuple[Profile, ...] = (
             session_parts=("user_pseudo_id", "ga_session_id"), fallbacks=(("event_at", "event_date"),),
             notes=("GA4: a session is the browser (user_pseudo_id) with its ga_session_id; the channel is the "
                    "traffic source's medium.",)),
+    # product catalogs: their row rules (variants, image rows, parents, category paths) are in load/catalog.py
+    Profile("Shopify products", "catalog",
+            ("Handle", "Title", "Option1 Value", "Variant SKU", "Variant Price"),
+            mapping=(("product_id", "Variant SKU"), ("product_name", "Title"), ("category", "Product Category"),
+                     ("unit_price", "Variant Price"), ("unit_cost", "Cost per item")),
+            fallbacks=(("category", "Type"),),
+            notes=("Shopify products: one row per variant (a product's own details on its first row only); rows "
+                   "holding only an extra image are no product.",)),
+    Profile("WooCommerce products", "catalog",
+            ("ID", "Type", "SKU", "Name", "Regular price", "Categories"),
+            mapping=(("product_id", "SKU"), ("product_name", "Name"), ("category", "Categories"),
+                     ("unit_price", "Regular price")),
+            fallbacks=(("product_id", "ID"),),
+            notes=("WooCommerce products: a variation takes its parent's category; a product without a SKU is "
+                   "known by its ID.",)),
 )
 
 _BY_NAME = {p.name: p for p in PROFILES}

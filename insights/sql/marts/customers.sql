@@ -44,13 +44,20 @@ crm as (
     group by customer_id
 ),
 
+-- a line's category is its own, or the catalog's where it has none (line_products)
+named_lines as (
+    select l.* replace (coalesce(lp.category, l.category) as category)
+    from order_lines l
+    left join line_products lp using (line_id)
+),
+
 first_lines as (
     select
         customer_id,
         arg_min(category, ordered_at) filter (where not is_non_product and category is not null) as first_category,
         arg_min(email, ordered_at) filter (where email is not null)     as order_email,
         arg_min(phone, ordered_at) filter (where phone is not null)     as order_phone
-    from order_lines
+    from named_lines
     where customer_id is not null and not is_cancellation
     group by customer_id
 ),

@@ -3,7 +3,10 @@
 -- compares two periods without scanning the order lines. Lines without a category, and non-product lines
 -- (postage, fees), are grouped under the category '(none)'.
 with lines as (
-    select * from order_lines
+    -- a line's category is its own, or the catalog's where it has none (line_products)
+    select l.* replace (coalesce(lp.category, l.category) as category)
+    from order_lines l
+    left join line_products lp using (line_id)
 ),
 
 final as (

@@ -1,7 +1,7 @@
 -- grain: one row per customer of the customers mart (those matching the filters, or all of them flagged)
 -- One row per customer (customers mart) with their RFM segment, lifecycle stage and recency, for the segment
 -- builder. _builder_labels is a frame registered by insights.segment_builder (customer_id, rfm_segment,
--- lifecycle_stage, recency_days). {where} is replaced by conditions built only from a fixed field list
+-- lifecycle_stage, recency_days, gross_margin, margin_pct). {where} is replaced by conditions built only from a fixed field list
 -- (names quoted by quote_ident), fixed operators and ? placeholders; values are always bound. {keep} is
 -- `in_segment` (the segment only) or `true` (everyone, flagged), chosen in code.
 with customers as (
@@ -51,7 +51,10 @@ base as (
         l.rfm_segment,
         l.lifecycle_stage,
         l.recency_days,
-        late.last_order_late
+        late.last_order_late,
+        -- gross margin and its % of spend (core.margin, registered with the labels; null: revenue-based)
+        cast(l.gross_margin as double)                  as gross_margin,
+        cast(l.margin_pct as double)                    as margin_pct
     from customers c
     left join labels l on l.customer_id = c.customer_id
     left join lateness late on late.customer_id = c.customer_id

@@ -4,8 +4,10 @@
 -- written as a URL slug ("Garden Tools" -> garden-tools) or the id of one of the category's products (as in
 -- /products/sku-123); events whose page names no category (/cart, /checkout) are left out.
 with products as (
+    -- a line's category is its own, or the catalog's where it has none (line_products)
     select distinct category, lower(trim(product_id)) as product_key
-    from order_lines
+    from (select l.* replace (coalesce(lp.category, l.category) as category)
+          from order_lines l left join line_products lp using (line_id))
     where not is_non_product and category is not null and trim(category) <> '' and product_id is not null
 ),
 

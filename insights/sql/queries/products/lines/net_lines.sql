@@ -5,9 +5,12 @@
 -- cancellation filed under an order id of its own, as in the UCI Online Retail export). Guests are netted
 -- within the order only. $as_of is exclusive: no line on or after it is read.
 with product_lines as (
-    select order_id, customer_id, source_customer_id, ordered_at, product_id, product_name, category, quantity,
-           unit_price
-    from order_lines
+    -- a line's name and category are its own, or the catalog's where it has none (line_products)
+    select order_id, customer_id, source_customer_id, ordered_at, product_id,
+           coalesce(lp.product_name, l.product_name) as product_name, coalesce(lp.category, l.category) as category,
+           quantity, unit_price
+    from order_lines l
+    left join line_products lp using (line_id)
     where not is_non_product
       and product_id is not null
       and order_id is not null

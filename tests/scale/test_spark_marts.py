@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from insights.core.workspace import build_steps
+from insights.core.workspace import Workspace, build_steps
 from insights.scale.parquet import canonical_tables, export_parquet
 from insights.scale.portable import NOT_ON_SPARK, spark_functions, spark_sql, sql_files
 
@@ -24,7 +24,6 @@ MARTS = [(folder, name) for folder, name in build_steps()]
 @pytest.fixture(scope="module")
 def exported(sample_workspace_path, tmp_path_factory) -> Path:
     """The sample shop's canonical tables and DuckDB's marts as Parquet."""
-    from insights.core.workspace import Workspace
     folder = tmp_path_factory.mktemp("sample_parquet")
     ws = Workspace.open(sample_workspace_path, read_only=True)
     try:

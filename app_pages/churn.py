@@ -11,6 +11,7 @@ from insights.charts import churn as charts_churn
 from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, export_for_email, filter_watchlist,
                                         headline, quality_sentences, score_workspace)
 from insights.predictions.churn.reasons import reason_counts
+from insights.core.markdown import escape_markdown
 from insights.models.churn_model import ChurnInputError
 
 ws = session.require_workspace_with_orders()
@@ -61,14 +62,39 @@ if definition.gap_percentiles:
     st.caption(f"Gaps between a customer's orders in this shop: half come within {g['p50']:.0f} days, 3 in 4 "
                f"within {g['p75']:.0f}, 9 in 10 within {g['p90']:.0f}, 19 in 20 within {g['p95']:.0f}.")
 
+significant = [d for d in result.drivers if d["significant"]]
+if not result.applies or result.ranked_by is None:
+    st.warning(result.reason)
+    if not result.applies:
+        st.markdown("This page therefore shows **no watchlist**: ranking customers by a churn risk would only "
+                    "sort people who have almost all stopped already. What it shows instead is what the data "
+                    "says about customers who do come back, below.")
+    else:
+        st.markdown("This page therefore shows **no watchlist**; what the data says about who stops buying is "
+                    "below.")
+    if significant:
+        st.subheader("What goes with customers stopping here")
+        for d in significant:
+            st.markdown(f"- **{escape_markdown(d['label'])}**: {escape_markdown(d['sentence'])} "
+                        f"({d['customers']:,} customers).")
+    else:
+        st.caption("Nothing in your files (late deliveries, returns, discount codes, scores, site visits) clearly "
+                   "goes with customers stopping here.")
+    st.stop()
+
 st.subheader("Can you trust the list?")
 m = result.metrics["model"]
-sentence = headline(result)
-if sentence:
-    st.markdown(sentence)
+if result.ranked_by == "model":
+    sentence = headline(result)
+    if sentence:
+        st.markdown(sentence)
+else:
+    st.info(result.reason)
 for note in result.notes:
     st.caption(note)
 with st.expander("For analysts: how the model was checked", expanded=False):
+    if result.detail:
+        st.caption(result.detail)
     baseline_key = next((k for k in ("recency", "tenure") if k in result.metrics), None)
     c1, c2, c3, c4 = st.columns(4)
     base_auc = result.metrics[baseline_key]["roc_auc"] if baseline_key else None
@@ -91,6 +117,17 @@ with st.expander("For analysts: how the model was checked", expanded=False):
         st.plotly_chart(charts_churn.calibration_chart(result.calibration), width="stretch")
 
 st.subheader("What drives the risk")
+for d in significant:
+    st.markdown(f"- **{escape_markdown(d['label'])}**: {escape_markdown(d['sentence'])} "
+                f"({d['customers']:,} customers).")
+if significant:
+    st.caption("Measured on your data: customers with and without it, compared with customers whose buying "
+               "pattern was similar.")
+with st.expander("For analysts: relative risks", expanded=False):
+    st.dataframe([{k: d[k] for k in ("label", "relative_risk", "ci_low", "ci_high", "customers", "significant")}
+                  for d in result.drivers], hide_index=True, width="stretch")
+    st.caption("Mantel–Haenszel relative risk of no order in the window, within ten strata of purchase timing; "
+               "intervals widened for the number of flags tested (Bonferroni).")
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts_churn.drivers_chart(result.importance), width="stretch")
@@ -103,7 +140,9 @@ with right:
 
 scores = result.scores
 st.subheader("Watchlist")
-st.caption(f"Value at risk = churn probability × {result.value_basis}.")
+st.caption(f"Value at risk = churn risk × {result.value_basis}. **Churn risk** is the chance of no order within "
+           f"the next {definition.window_days or 'few'} days; **still a customer** is the chance they have not left "
+           "for good (a customer may simply not need anything for a while).")
 usual = m.get("base_rate")
 FOCUS = 50
 view = st.radio("Show", ["focus", "all"], horizontal=True, key="churn_view",
@@ -140,7 +179,8 @@ with right:
 table = shown.head(500).assign(
     profile=lambda d: "/profile?customer=" + d["customer_id"].astype(str).map(urllib.parse.quote))
 st.dataframe(
-    table[["profile", "name", "churn_probability", "value_at_risk", "reasons", "action", "next_order_expected_at",
+    table[["profile", "name", "churn_probability", "p_alive", "value_at_risk", "reasons", "action",
+           "next_order_expected_at",
            "overdue_days", "segment", "channel", "country"]],
     hide_index=True, width="stretch",
     column_config={
@@ -148,6 +188,8 @@ st.dataframe(
         "name": "Name",
         "churn_probability": st.column_config.ProgressColumn("Churn risk", min_value=0.0, max_value=1.0,
                                                              format="percent"),
+        "p_alive": st.column_config.ProgressColumn("Still a customer", min_value=0.0, max_value=1.0,
+                                                   format="percent"),
         "value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format="%.0f"),
         "reasons": st.column_config.TextColumn("Why", width="large"),
         "action": "Suggested action",
@@ -156,9 +198,10 @@ st.dataframe(
         "segment": "Segment", "channel": "Channel", "country": "Country"})
 st.caption(f"{len(shown):,} customers match the filters" + (" (first 500 shown)." if len(shown) > 500 else "."))
 
-data, written, left_out = export_for_email(shown)
+data, written, left_out = export_for_email(shown, ws)
 st.download_button(f"Export {written:,} customers for the email tool (CSV)", data=data,
                    file_name="churn_watchlist.csv", mime="text/csv", key="churn_export",
                    disabled=written == 0)
-st.caption(f"Only customers who agreed to email and have an address are exported; {left_out:,} left out. "
+st.caption(f"Only customers who agreed to email, have an address and are not on the suppression list (Privacy "
+           f"page) are exported; {left_out:,} left out. "
            "Cells that a spreadsheet would run as a formula are made safe.")

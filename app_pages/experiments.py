@@ -8,6 +8,7 @@ import streamlit as st
 
 from insights.core.markdown import escape_markdown
 from insights.experiments.analysis import analyse
+from insights.experiments.campaign import analyse_campaign, read_assignment
 from insights.experiments.planner import mde_at, users_per_variant
 from insights.experiments.result_file import ExperimentError, read_result_file
 from insights.ingest.errors import IngestError
@@ -16,10 +17,30 @@ from insights.ui import session
 session.page_header(
     "🧪 Experiments",
     "Did the new subject line, the free-shipping threshold or the win-back e-mail really bring more orders — or was "
-    "it chance? Upload a test's result file (one row per customer, which version they got, what they did), or plan "
-    "how many customers a test needs.")
+    "it chance? Upload a test's result file (one row per customer, which version they got, what they did), measure "
+    "a campaign with a held-back group against the orders that followed, or plan how many customers a test needs.")
 
-read_tab, plan_tab = st.tabs(["Read a test's result", "Plan a test"])
+read_tab, campaign_tab, plan_tab = st.tabs(["Read a test's result", "Measure a campaign with your orders",
+                                            "Plan a test"])
+
+
+def show_result(result, labels, exclusions, money_note: str) -> None:
+    """The verdict first, one line per metric, who took part and who was left out, the numbers for analysts."""
+    box = st.error if result.srm.flagged else (st.success if any(
+        result.significant(i) for i in range(len(result.comparisons))) else st.info)
+    box(escape_markdown(result.verdict))
+    for line in result.details:
+        st.markdown("- " + escape_markdown(line))
+    counts = ", ".join(f"{escape_markdown(lab)}: {n:,} customers" for lab, n in zip(labels, result.srm.units))
+    st.markdown(f"**Who took part.** {counts}.")
+    for e in exclusions:
+        st.markdown(f"- Left out {e['rows']:,} rows: {escape_markdown(e['reason'])}.")
+    with st.expander("For analysts"):
+        st.dataframe(pd.DataFrame(result.to_dict()["metrics"]), hide_index=True)
+        st.markdown(f"Sample ratio mismatch: χ² p = {result.srm.p_value:.3g} against the planned split "
+                    f"{', '.join(f'{s:.0%}' for s in result.srm.expected_split)} (flagged below 0.001). "
+                    f"p-values adjusted by Holm over {len(result.comparisons)} comparison(s); " + money_note)
+
 
 with read_tab:
     upload = st.file_uploader("Result file", type=["csv", "tsv", "txt", "xlsx", "xls"], key="experiment_file",
@@ -51,21 +72,64 @@ with read_tab:
         except ExperimentError as exc:
             st.error(escape_markdown(str(exc)))
             st.stop()
-        box = st.error if result.srm.flagged else (st.success if any(
-            result.significant(i) for i in range(len(result.comparisons))) else st.info)
-        box(escape_markdown(result.verdict))
-        for line in result.details:
-            st.markdown("- " + escape_markdown(line))
-        counts = ", ".join(f"{escape_markdown(lab)}: {n:,} customers" for lab, n in zip(data.labels, result.srm.units))
-        st.markdown(f"**Who took part.** {counts}.")
-        for e in data.exclusions:
-            st.markdown(f"- Left out {e['rows']:,} rows: {escape_markdown(e['reason'])}.")
-        with st.expander("For analysts"):
-            st.dataframe(pd.DataFrame(result.to_dict()["metrics"]), hide_index=True)
-            st.markdown(f"Sample ratio mismatch: χ² p = {result.srm.p_value:.3g} against the planned split "
-                        f"{', '.join(f'{s:.0%}' for s in result.srm.expected_split)} (flagged below 0.001). "
-                        f"p-values adjusted by Holm over {len(result.comparisons)} comparison(s); money metrics "
-                        "winsorised at the 99th percentile of buyers' values.")
+        show_result(result, data.labels, data.exclusions,
+                    "money metrics winsorised at the 99th percentile of buyers' values.")
+
+def campaign_section(ws) -> None:
+    """Upload a campaign list; the verdict read from the workspace's orders (returns early, never stops the page:
+    the planner tab comes after)."""
+    listed = st.file_uploader("Campaign list", type=["csv", "tsv", "txt", "xlsx", "xls"], key="campaign_file",
+                              help="One row per customer: a group column (treated / control, A / B …), an e-mail "
+                                   "or customer id column, and a send date column (or give the date below).")
+    w1, w2 = st.columns(2)
+    window = w1.number_input("Orders count for this many days after the send", min_value=1, max_value=365,
+                             value=30, step=1, key="campaign_window")
+    sent = w2.date_input("Sent on (when the list has no date column)", None, key="campaign_sent")
+    if listed is None:
+        return
+    ws.ensure_marts()
+    try:
+        assignment = read_assignment(listed.getvalue(), name=listed.name, sent=sent)
+    except (ExperimentError, IngestError) as exc:
+        st.error(escape_markdown(str(exc)))
+        return
+    digest = hashlib.sha256(listed.getvalue()).hexdigest()[:16]
+    chosen = st.selectbox("Which group was held back (the control)?", assignment.labels,
+                          index=assignment.labels.index(assignment.control) if assignment.control else None,
+                          key=f"campaign_control_{digest}", placeholder="Pick the control")
+    if chosen is None:
+        st.info("Which group did not get the campaign? Pick it above to read the result.")
+        return
+    assignment.control = chosen
+    assignment.labels = [chosen] + [lab for lab in assignment.labels if lab != chosen]
+    try:
+        found = session.memo("campaign_result",
+                             lambda w, _k: analyse_campaign(w, assignment, window_days=int(window),
+                                                            currency=session.currency(w)),
+                             ws, (digest, chosen, int(window), str(sent)))
+    except ExperimentError as exc:
+        st.error(escape_markdown(str(exc)))
+        return
+    show_result(found.result, assignment.labels, found.result.data.exclusions,
+                "outcomes adjusted per group for each customer's orders or revenue in the "
+                f"{found.pre_days} days before the send (regression adjustment, CUPED's idea).")
+    gains = ", ".join(f"{escape_markdown(m)} {share:.0%}" for m, share in found.narrower.items())
+    st.caption(f"Using what each customer bought before the send made the ranges narrower: {gains}.")
+    for note in found.notes:
+        st.warning(escape_markdown(note))
+
+
+with campaign_tab:
+    st.markdown("Sent a campaign to most of a list and held some customers back? Upload the list — who was in which "
+                "group, their e-mail or customer id, and when it went out — and Clueboard reads what each group "
+                "bought afterwards from your orders. Each customer's buying before the send is used to sharpen the "
+                "comparison, so smaller lists can tell.")
+    campaign_ws = session.get_workspace()
+    if campaign_ws.has_orders():
+        campaign_section(campaign_ws)
+    else:
+        st.info("This workspace has no orders yet: load an orders export on the Upload page, then a campaign's "
+                "outcome can be read from it.")
 
 with plan_tab:
     st.markdown("How many customers must each version reach so that a real change is not mistaken for chance?")

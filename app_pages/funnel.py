@@ -5,7 +5,7 @@ import streamlit as st
 
 from insights.charts import funnel as charts_funnel
 from insights.core.markdown import escape_markdown
-from insights.funnel import DIMENSIONS, funnel, parse_steps
+from insights.funnel import DIMENSIONS, event_months, funnel, parse_steps, product_funnel, stand_out
 from insights.ui import session
 
 ws = session.page_header(
@@ -70,9 +70,45 @@ if dims:
     st.caption("Orders lost: the group's visits × how much less often they buy than everyone else. Red: a gap "
                "larger than chance; grey: fewer than 30 visits, or visits nobody can be told apart in.")
 
+st.subheader("Products and categories: viewed, but not carted?")
+level_col, month_col = st.columns(2)
+level = level_col.radio("Per", ["product", "category"], horizontal=True, key="funnel_product_level",
+                        format_func={"product": "Product", "category": "Category"}.get)
+months = session.memo("funnel_months", event_months, ws)
+month = month_col.selectbox("Month", ["All months"] + months, key="funnel_product_month",
+                            format_func=lambda m: m if m == "All months" else pd.Period(m).strftime("%B %Y"))
+since, until = (None, None) if month == "All months" else (pd.Period(month).start_time.date(),
+                                                           (pd.Period(month) + 1).start_time.date())
+pages = session.memo("funnel_products", product_funnel, ws, level, since, until)
+if pages.empty:
+    st.info("No page of your events names a product or a category of your orders (pages are matched by their last "
+            "part, such as /p/te-101 or /products/pillow-large, to product codes, names and categories).")
+else:
+    sentences = stand_out(pages, level)
+    for sentence in sentences:
+        st.warning(escape_markdown(sentence), icon="📦")
+    if not sentences:
+        st.caption(f"No {level} is added to cart clearly less often than the others{'' if since is None else ' in ' + month}.")
+    shown = pages.assign(cart_rate=pages["cart_rate"] * 100, buy_rate=pages["buy_rate"] * 100)
+    st.dataframe(shown[["name", "subject", "sessions", "carted", "cart_rate", "bought", "buy_rate", "carts_lost"]],
+                 hide_index=True, key="funnel_products_table", column_config={
+                     "name": level.capitalize(), "subject": "Code" if level == "product" else None,
+                     "sessions": st.column_config.NumberColumn("Visits that viewed it", format="localized"),
+                     "carted": st.column_config.NumberColumn("…then added to cart", format="localized"),
+                     "cart_rate": st.column_config.NumberColumn("Cart rate", format="%.1f%%"),
+                     "bought": st.column_config.NumberColumn("…then bought", format="localized"),
+                     "buy_rate": st.column_config.NumberColumn("Buy rate", format="%.1f%%"),
+                     "carts_lost": st.column_config.NumberColumn("Carts lost", format="%.0f",
+                                                                 help="Carts it would have had at the others' rate")})
+    st.caption("A visit counts for each product page it viewed; “added to cart” and “bought” mean the visit went on "
+               "to do so afterwards (your events do not say which product a cart holds). Products viewed in fewer "
+               "than 30 visits are listed but not compared.")
+
 with st.expander("For analysts: how the funnel is computed"):
     st.markdown("- A step counts when an event of it follows the previous step's, within the window from the first "
                 "step; sessions are keyed by session id (events without one: per visitor and day).\n"
                 "- Step conversion intervals: Wilson score, 95%.\n"
                 "- A group is called worse by a two-proportion z-test of end-to-end conversion against the rest, "
-                "with Holm's adjustment across every group compared; groups under 30 visits are not tested.")
+                "with Holm's adjustment across every group compared; groups under 30 visits are not tested.\n"
+                "- Products and categories: each one's cart rate against all others' (two-proportion z-test, Holm "
+                "over every product compared); pages matched on their last path segment, letters and digits only.")

@@ -6,13 +6,20 @@ from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
-                           overdue_customers, set_status, window_start, with_current_statuses)
+                           set_status, window_start, with_current_statuses)
+from insights.feed.overdue import overdue_contacts
+from insights.second_purchase.follow_up import follow_up_file, follow_up_list
+from insights.second_purchase.view import second_purchase_view
+from insights.ui import second_purchase as second_purchase_ui
+from insights.feed.digest import KINDS, report_bytes
 from insights.ui import session
 
 TOP = 5
 STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
 BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
-EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist"}
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/feedback": "the customer feedback page",
+            "/funnel": "the funnel page", "/cohorts": "the cohorts page",
+            "/cohorts?view=second-purchase": "the second-purchase view"}
 
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)
@@ -20,6 +27,7 @@ money = lambda v: format_money(v, currency)  # noqa: E731 — a local shorthand
 
 st.title("💡 Insights")
 st.caption("What changed in your shop, why, and what to do about it — the most money at stake first.")
+second_purchase_ui.one_time_buyer_notice(ws)
 
 as_of = session.memo("feed_as_of", default_as_of, ws)
 found = with_current_statuses(ws, session.memo("feed", build_feed, ws))
@@ -33,6 +41,14 @@ wanted = right.multiselect("Status", STATUSES, default=["new", "seen", "acted"],
 since = window_start(window, as_of)
 shown = choose(found, owners, wanted, since)
 unusual = [i for i in choose(found, since=since) if i.kind == "anomaly"]
+
+with st.container(horizontal=True):
+    for kind in KINDS:
+        st.download_button(f"Download the report ({kind.upper()})", key=f"report_{kind}", on_click="ignore",
+                           data=lambda kind=kind: report_bytes(ws, kind, since=since, as_of=as_of, insights=shown),
+                           file_name=f"clueboard-insights-{as_of}.{kind}", mime=KINDS[kind],
+                           help="The insights chosen above, with their charts, for someone who does not open the app"
+                                + (" (opens offline in any browser)." if kind == "html" else "."))
 
 if not unusual:
     st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "
@@ -55,9 +71,22 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             st.caption(f"Likely between {money(insight.impact_low)} and {money(insight.impact_high)}.")
             st.caption(CONFIDENCE_WORDS[insight.confidence])
         if insight.action.get("export") == "overdue":
-            customers = session.memo("feed_overdue", overdue_customers, ws, as_of)
-            st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
-                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
+            contacts = session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of)
+            st.download_button(f"Download the {len(contacts.kept):,} customers you may e-mail (CSV)",
+                               write_table(contacts.kept, "csv"), file_name="overdue_customers.csv",
+                               mime="text/csv", key=f"export_{insight.id}")
+            st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
+                       f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
+                       "suppression list.")
+        if insight.action.get("export") == "second_purchase":
+            view = session.memo("second_purchase_view", second_purchase_view, ws)
+            made = follow_up_file(ws, follow_up_list(view)) if view is not None else None
+            if made is not None:
+                st.download_button(f"Download the {made.written:,} first-time buyers to follow up (CSV)", made.data,
+                                   file_name="second_purchase_follow_up.csv", mime="text/csv",
+                                   key=f"export_{insight.id}", disabled=made.written == 0)
+                st.caption(f"Only customers who agreed to e-mail: {made.without_consent:,} left out, "
+                           f"{made.suppressed:,} on the suppression list.")
         steps = NEXT[insight.status]
         with st.container(horizontal=True):
             for step in [s for s in steps if s != "dismissed"]:

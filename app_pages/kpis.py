@@ -9,10 +9,12 @@ from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
+from insights.ui import second_purchase as second_purchase_ui
 
 ws = session.require_workspace_with_orders()
 st.title("📈 KPI scorecard")
 revenue_ui.revenue_caption(ws, follows_definition=True)   # what revenue means here (tax, shipping, refunds)
+second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in a one-time-buyer shop
 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)

@@ -10,6 +10,8 @@ from insights.customers import profile
 from insights.customers import segments
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
+from insights.privacy import consent_history
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 
@@ -62,18 +64,21 @@ except profile.CustomerNotFound as exc:
 
 md = escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
 st.header(md(card.display_name))
-reveal_key = f"profile_reveal_{card.customer_id}"
-revealed = st.session_state.get(reveal_key, False)
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**Customer id:** {md(card.customer_id)}")
-    st.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
-    st.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
-    if not revealed and st.button("Reveal contact details", key="profile_reveal"):
-        st.session_state[reveal_key] = True
-        st.rerun()
+    email_slot, phone_slot = st.empty(), st.empty()
+    revealed = privacy_ui.reveal_button(ws, card.customer_id)      # a logged, deliberate click
+    email_slot.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
+    phone_slot.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
     consent = {True: "yes", False: "no", None: "unknown (counted as no for exports)"}
     st.markdown(f"**Consent:** email {consent[card.consent_email]}, SMS {consent[card.consent_sms]}")
+    history = session.memo("profile_consent_history", consent_history.consent_history, ws, card.customer_id)
+    with st.expander("Consent history (latest file wins)"):
+        for sentence in consent_history.describe(history):
+            st.markdown(md(sentence))
+        if not history.empty:
+            st.dataframe(history, hide_index=True, key="profile_consent_history")
     st.markdown(f"**Location:** {md(', '.join(v for v in (card.city, card.country) if v)) or '—'}")
     st.markdown(f"**Acquisition channel:** {md(card.channel) or '—'}")
     st.markdown(f"**RFM segment:** {md(card.rfm_segment) or '—'}" + (f" ({card.rfm_code})" if card.rfm_code else "")

@@ -7,17 +7,22 @@ import streamlit as st
 
 from insights.charts import segments as charts
 from insights.customers import clusters
+from insights.customers import email_tools
 from insights.customers import export
 from insights.customers import lifecycle
 from insights.customers import segment_builder
+from insights.customers import saved_segments
 from insights.customers import segments
+from insights.customers.shop_shape import empty_segments_reason
 from insights.core.markdown import escape_markdown
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
+from insights.ui import second_purchase as second_purchase_ui
 
 ws = session.require_workspace_with_orders()
 st.title("🧩 Segmentation explorer")
 revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
+second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in a one-time-buyer shop
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)
@@ -45,11 +50,65 @@ def profile_links(frame):
     return frame.assign(profile="/profile?customer=" + frame["customer_id"].astype(str).map(urllib.parse.quote))
 
 
+def export_block(customers, spec, label, labels, key):
+    """Download buttons for an e-mail tool (its columns, consent honoured) and what was left out."""
+    st.subheader("Export for an email tool")
+    t1, t2 = st.columns([2, 3])
+    layout = t1.radio("For", list(email_tools.LAYOUTS), format_func=email_tools.LAYOUTS.get, horizontal=True,
+                      key=f"{key}_layout")
+    include_all = t2.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
+                              key=f"{key}_all")
+    # a saved segment is exported by its name (the name goes into the file as its tag), any other by its filters
+    contacts = export.segment_contacts(ws, spec if label == "segment" else label, include_all, labels,
+                                       customers=customers)
+    for warning in contacts.warnings:   # fixed text: no consent was ever loaded
+        st.warning(warning, icon="⚠️")
+    formats = ["csv"] if layout in email_tools.CSV_ONLY else ["csv", "xlsx"]
+    for col, fmt in zip(st.columns(2), formats):
+        # the file is written only when the button is clicked (a callable): counts show at once
+        col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
+                            lambda f=fmt: contacts.to_bytes(f, layout),
+                            file_name=email_tools.file_name(label, layout, fmt), key=f"{key}_{fmt}",
+                            on_click="ignore", mime="text/csv" if fmt == "csv" else
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    tool_note = {"mailchimp": " Mailchimp gets Email Address, First Name, Last Name and the segment as a tag (CSV "
+                              "only: Mailchimp does not import Excel files).",
+                 "klaviyo": " Klaviyo gets Email, First Name, Last Name; the other columns become profile "
+                            "properties."}.get(layout, "")
+    st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
+               f"{'' if include_all else ' (tick the box above to include them)'}, "
+               f"{contacts.left_out_without_email:,} without an email address, {contacts.left_out_suppressed:,} on "
+               "the suppression list (never exported, see Privacy). Consent unknown (no CRM record, or "
+               "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
+               "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them."
+               + tool_note)
+
+
+def open_in_builder(name):
+    """Put a saved segment's filters back into the builder's widgets (a button's callback: before they render)."""
+    segment = saved_segments.get(ws, name)
+    state, not_shown = saved_segments.builder_state(segment.spec)
+    # a multiselect refuses values it does not offer (a country no longer in the data): those are named instead
+    offered = {"seg_b_rfm": segment_names, "seg_b_stage": list(lifecycle.STAGES)}
+    for key_, field in (("seg_b_country", "country"), ("seg_b_channel", "channel"), ("seg_b_category", "category"),
+                        ("seg_b_tag", "tag")):
+        offered[key_] = segment_builder.field_values(ws, field)
+    for key_, options in offered.items():
+        missing = [v for v in state[key_] if v not in options]
+        if missing:
+            not_shown.append(f"{key_.removeprefix('seg_b_')}: {', '.join(missing)} (not in the data now)")
+            state[key_] = [v for v in state[key_] if v in options]
+    st.session_state.update(state)
+    st.session_state["seg_opened"] = (segment.name, segment.spec)
+    st.session_state["seg_tab"] = "Segment builder & export"
+    st.session_state["seg_not_shown"] = not_shown
+
+
 PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$")
 
 # Only the open tab runs (tabs keep state): opening the page computes the RFM tab alone.
-TAB_NAMES = ["RFM segments", "Lifecycle", "Customer groups", "Segment builder & export"]
-rfm_tab, life_tab, cluster_tab, builder_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
+TAB_NAMES = ["RFM segments", "Lifecycle", "Customer groups", "Segment builder & export", "Saved segments"]
+rfm_tab, life_tab, cluster_tab, builder_tab, saved_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
 money_column = st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="%.2f")
 
 if rfm_tab.open:
@@ -84,9 +143,7 @@ if rfm_tab.open:
                                                                               format="%.0f"),
                          "next_step": st.column_config.TextColumn("Typical next step", width="large")})
         if empty:
-            st.caption(f"No customer falls in {', '.join(empty)} today. Scores are fifths of your own customers; "
-                       "when many customers have the same number of orders, they share one frequency score and "
-                       "some bands stay empty.")
+            st.caption(empty_segments_reason(rfm, empty))
         if predictions is None:
             st.caption("Predicted value and churn risk per segment appear in this table once the models have run "
                        "on this data: open **Customer value (CLV)** or **Churn watchlist**.")
@@ -195,8 +252,8 @@ if builder_tab.open:
             "rfm_segment": f1.multiselect("RFM segment", segment_names, key="seg_b_rfm"),
             "lifecycle_stage": f2.multiselect("Lifecycle stage", list(lifecycle.STAGES), key="seg_b_stage"),
         }
-        min_orders = f3.number_input("At least this many orders", min_value=0, value=0, step=1, key="seg_b_orders")
-        min_spend = f1.number_input(f"Spent at least ({money_unit})", min_value=0.0, value=0.0, step=50.0,
+        min_orders = f3.number_input("At least this many orders", min_value=0, step=1, key="seg_b_orders")
+        min_spend = f1.number_input(f"Spent at least ({money_unit})", min_value=0.0, step=50.0,
                                     key="seg_b_spend")
         since = f2.date_input("Last order on or after", None, key="seg_b_since")
         consent_only = f3.checkbox("Email consent given", key="seg_b_consent")
@@ -212,6 +269,8 @@ if builder_tab.open:
         choices["consent_email"] = True if consent_only else None
         spec = segment_builder.spec_from_choices(choices)
         st.markdown(f"**Segment:** {escape_markdown(segment_builder.describe_spec(spec))}")
+        for text in st.session_state.pop("seg_not_shown", []):
+            st.warning(f"A filter of the saved segment cannot be shown here and is left out: {escape_markdown(text)}")
         spec_key = repr((spec, segment_map))
         # one query flags every customer: the segment's table and its comparison with the rest both come from it
         flagged = session.memo("seg_builder_flagged", lambda w, _k: segment_builder.flag_customers(w, spec, labels),
@@ -227,22 +286,52 @@ if builder_tab.open:
         st.dataframe(profile_links(chosen_customers.head(500))[table_columns], hide_index=True,
                      key="seg_builder_table", column_config={"profile": PROFILE_COLUMN, "net_revenue": money_column})
 
-        st.subheader("Export for an email tool")
-        include_all = st.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
-                                  key="seg_export_all")
-        contacts = export.segment_contacts(ws, spec, include_all, labels, customers=chosen_customers)
-        for warning in contacts.warnings:   # fixed text: no consent was ever loaded
-            st.warning(warning, icon="⚠️")
-        e1, e2 = st.columns(2)
-        for col, fmt in ((e1, "csv"), (e2, "xlsx")):
-            # the file is written only when the button is clicked (a callable): counts show at once
-            col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
-                                lambda f=fmt: contacts.to_bytes(f), file_name=f"segment.{fmt}",
-                                key=f"seg_export_{fmt}", on_click="ignore",
-                                mime="text/csv" if fmt == "csv" else
-                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"
-                   f"{'' if include_all else ' (tick the box above to include them)'}, "
-                   f"{contacts.left_out_without_email:,} without an email address. Consent unknown (no CRM record, or "
-                   "a CRM file without a consent column) counts as no consent unless you tick the box. Cells starting "
-                   "with = + - @, a tab or a line break are written as text so a spreadsheet cannot run them.")
+        opened = st.session_state.get("seg_opened")     # the saved segment last reopened here, if unchanged
+        label = opened[0] if opened and opened[1] == spec else "segment"
+        with st.expander("💾 Save this segment with a name"):
+            save_name = st.text_input("Segment name", key="seg_save_name", max_chars=saved_segments.MAX_NAME,
+                                      placeholder="e.g. VIP Germany")
+            replace = st.checkbox("Replace a saved segment of the same name", key="seg_save_replace")
+            if st.button("Save segment", key="seg_save", disabled=not spec):
+                try:
+                    kept = saved_segments.save(ws, save_name, spec, replace=replace)
+                except (saved_segments.SavedSegmentError, segment_builder.SegmentSpecError) as exc:
+                    st.error(escape_markdown(str(exc)))
+                else:
+                    st.session_state["seg_opened"] = (kept.name, spec)
+                    label = kept.name
+                    st.success(f"Saved as “{escape_markdown(kept.name)}”. Find it in the Saved segments tab.")
+        export_block(chosen_customers, spec, label, labels, "seg_export")
+
+
+if saved_tab.open:
+    with saved_tab:
+        kept = saved_segments.saved(ws)
+        if not kept:
+            st.info("No saved segments yet. Build one in the Segment builder tab, then save it with a name to "
+                    "reopen, compare and export it later.")
+            st.stop()
+        st.caption("A saved segment keeps its filters, not a list of people: opened after your next upload, it "
+                   "selects the customers who match it then. A customer can be in several segments.")
+        names = [s.name for s in kept]
+        labels = builder_labels()
+        compared = st.multiselect("Compare side by side", names, default=names[:3], key="seg_saved_compare")
+        if compared:
+            figures = session.memo("seg_saved_compare_figures",
+                                   lambda w, _k: saved_segments.compare_saved(w, compared, labels),
+                                   ws, repr((compared, [(s.name, s.spec) for s in kept], segment_map)))
+            st.dataframe(segment_builder.format_comparison(figures, currency), key="seg_saved_table")
+        pick = st.selectbox("Open a saved segment", names, key="seg_saved_pick")
+        chosen = saved_segments.get(ws, pick)
+        st.markdown(f"**{escape_markdown(chosen.name)}** — {escape_markdown(chosen.description)}")
+        st.caption(f"Saved {chosen.created_at:%d %b %Y}" + (f", changed {chosen.updated_at:%d %b %Y}"
+                                                            if chosen.updated_at != chosen.created_at else ""))
+        b1, b2 = st.columns(2)
+        b1.button("Open in the segment builder", key="seg_saved_open", on_click=open_in_builder, args=(chosen.name,))
+        if b2.button("Delete this segment", key="seg_saved_delete"):
+            saved_segments.delete(ws, chosen.name)
+            st.rerun()
+        members = session.memo("seg_saved_members", lambda w, _k: segment_builder.select_customers(w, chosen.spec, labels),
+                               ws, repr((chosen.name, chosen.spec, segment_map)))
+        st.metric("Customers in the segment now", f"{len(members):,}")
+        export_block(members, chosen.spec, chosen.name, labels, "seg_saved_export")

@@ -1,6 +1,6 @@
 """Generate the bundled sample shop: "Gartenhaus & Co", a fictional home & garden shop selling in EUR.
 
-    .venv/bin/python sample_data/generate.py            # rewrites the four CSVs beside this file
+    .venv/bin/python sample_data/generate.py            # rewrites the five CSVs beside this file
 
 Seeded and deterministic: the same seed writes byte-identical files. Dates are fixed (orders from
 2024-11-01 to 2026-10-31), never relative to today. The planted stories and their parameters are listed in
@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,37 @@ DEVICE_CUM = np.cumsum([0.58, 0.36, 0.06])     # mobile, desktop, tablet
 BROWSE_SESSIONS_PER_ORDER = 3.0  # sessions that buy nothing, per order
 
 
+# story 7 (issue 23): what customers cost. The shop's marketing sheet: Meta Ads spend is about PAID_SOCIAL_CAC per
+# new Paid Social customer each month (±15 %), the e-mail tool a flat monthly fee, and one influencer campaign in
+# May 2025 that brought nobody the CRM knows of (its spend shows as unmatched)
+PAID_SOCIAL_CAC = 140.0
+EMAIL_TOOL_FEE = 59.0
+INFLUENCER_MONTH, INFLUENCER_SPEND = (2025, 5), 450.0
+
+
+def _spend_rows(orders: list[dict], seed: int) -> list[list]:
+    """The monthly marketing sheet: Month (``Nov 2024``), Channel, Campaign, Spend, and a Total row."""
+    rng = np.random.default_rng(seed + 23)   # its own stream: the other files stay byte for byte the same
+    first: dict[str, tuple] = {}
+    for o in orders:
+        p = o["person"]
+        if p is not None and (p["id"] not in first or o["at"] < first[p["id"]][0]):
+            first[p["id"]] = (o["at"], p["channel"])
+    new = Counter((at.year, at.month) for at, channel in first.values() if channel == "Paid Social")
+    rows, month, total = [], START.replace(day=1), 0.0
+    while month <= END:
+        key, label = (month.year, month.month), month.strftime("%b %Y")
+        social = round(PAID_SOCIAL_CAC * new.get(key, 0) * rng.uniform(0.85, 1.15), 2)
+        rows.append([label, "Meta Ads", "Always-on prospecting", f"{social:.2f}"])
+        rows.append([label, "email_tool", "Newsletter plan", f"{EMAIL_TOOL_FEE:.2f}"])
+        total += social + EMAIL_TOOL_FEE
+        if key == INFLUENCER_MONTH:
+            rows.append([label, "Influencers", "Garden creators", f"{INFLUENCER_SPEND:.2f}"])
+            total += INFLUENCER_SPEND
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return rows + [["Total", "", "", f"{total:.2f}"]]
+
+
 def _day_weight(day_index: np.ndarray) -> np.ndarray:
     dates = [START + dt.timedelta(days=int(d)) for d in day_index]
     season = np.array([SEASON.get(d.month, 1.0) for d in dates])
@@ -179,7 +211,8 @@ def _ts(at: dt.datetime) -> str:
 
 
 def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
-    """Write orders.csv, customers.csv, web_events.csv and feedback.csv into ``out_dir``; return row counts."""
+    """Write orders.csv, customers.csv, web_events.csv, feedback.csv and marketing_spend.csv into ``out_dir``;
+    return row counts."""
     rng = np.random.default_rng(seed)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -445,6 +478,7 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
                            event_rows),
         "feedback.csv": (["Response ID", "Customer ID", "Submitted At", "Type", "Score", "Comment", "Order ID"],
                          feedback_rows),
+        "marketing_spend.csv": (["Month", "Channel", "Campaign", "Spend"], _spend_rows(orders, seed)),
     }
     counts = {}
     for name, (header, rows) in files.items():

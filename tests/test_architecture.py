@@ -25,7 +25,9 @@ FLOORS = {
     "customers": 2, "performance": 2, "voice": 2, "funnel": 2,
     "experiments": 2,
     "products": 2,
-    "predictions": 3,
+    "acquisition": 2,
+    "privacy": 3,
+    "predictions": 3, "second_purchase": 3,
     "charts": 4, "feed": 4,
     "commands": 5, "ui": 5, "cli": 6, "__main__": 7,
 }

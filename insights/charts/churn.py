@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 MODEL_NAMES = {"model": "Churn model", "recency": "Days since last order alone",
-               "bgnbd": "BG/NBD probability alive", "tenure": "Tenure alone"}
-COLORS = {"model": "#1f77b4", "recency": "#ff7f0e", "bgnbd": "#2ca02c", "tenure": "#9467bd"}
+               "p_alive": "BG/NBD probability alive", "tenure": "Tenure alone"}
+COLORS = {"model": "#1f77b4", "recency": "#ff7f0e", "p_alive": "#2ca02c", "tenure": "#9467bd"}
 
 
 def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
@@ -31,7 +31,7 @@ def calibration_chart(calibration: pd.DataFrame) -> go.Figure:
 
 def quality_chart(metrics: dict) -> go.Figure:
     """ROC AUC and top-decile precision of the model beside each baseline (bars)."""
-    names = [k for k in ("model", "recency", "bgnbd", "tenure") if k in metrics]
+    names = [k for k in ("model", "recency", "p_alive", "tenure") if k in metrics]
     fig = go.Figure()
     for measure, label in (("roc_auc", "ROC AUC"), ("top_decile_precision", "Precision in the top 10%")):
         fig.add_trace(go.Bar(x=[MODEL_NAMES.get(n, n) for n in names],

@@ -72,3 +72,28 @@ def clv_distribution_chart(scores: pd.DataFrame, currency: str = "") -> go.Figur
     fig.update_layout(title="Customers by predicted value", xaxis_title=f"CLV {currency}".strip(),
                       yaxis_title="Customers", bargap=0.05, margin=dict(t=50, b=10), showlegend=False)
     return fig
+
+
+MORE_COLOUR, LESS_COLOUR, SAME_COLOUR = "#2ca02c", "#d62728", "#9aa5b1"
+
+
+def value_by_group_chart(by_group: pd.DataFrame, dimension: str, title: str, currency: str = "") -> go.Figure:
+    """Mean predicted CLV per value of one dimension, with its interval (error bars); green / red bars are
+    clearly worth more / less than the rest, grey ones are not clearly different.
+
+    In: :func:`insights.predictions.clv.value_by_group` (dimension, value, customers, mean_clv, ci_low, ci_high,
+    ratio_to_rest, different, mean_rest)."""
+    rows = by_group[by_group["dimension"] == dimension].sort_values("mean_clv")
+    colours = [SAME_COLOUR if not d else MORE_COLOUR if r > 1 else LESS_COLOUR
+               for d, r in zip(rows["different"], rows["ratio_to_rest"])]
+    fig = go.Figure(go.Bar(
+        x=rows["mean_clv"], y=rows["value"].astype(str), orientation="h", marker_color=colours,
+        error_x=dict(type="data", symmetric=False, array=rows["ci_high"] - rows["mean_clv"],
+                     arrayminus=rows["mean_clv"] - rows["ci_low"], color="#444"),
+        customdata=np.stack([rows["customers"], rows["ci_low"], rows["ci_high"], rows["ratio_to_rest"]], axis=1),
+        hovertemplate="%{y}: %{x:,.0f} per customer (%{customdata[1]:,.0f}–%{customdata[2]:,.0f}), "
+                      "%{customdata[3]:.2f}× the rest, %{customdata[0]:,} customers<extra></extra>"))
+    fig.update_layout(title=title, xaxis_title=f"Average predicted value per customer {currency}".strip(),
+                      yaxis_title=None, showlegend=False, margin=dict(t=50, b=10),
+                      height=max(220, 60 + 40 * len(rows)))
+    return fig

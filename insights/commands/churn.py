@@ -3,18 +3,21 @@
 Shops: churn is "no order for W days", W derived from the customers' own purchase gaps (--percentile) or
 set with --window-days; the model learns with a time split (features before a cutoff, outcome after it).
 Subscription files with a churn label / cancellation column use that label. Scores are written into the
-workspace (table churn_scores).
+workspace (table churn_scores). --out FILE.csv (or .xlsx) writes every scored customer for an analyst:
+customer_id, churn_probability (no order within the window), p_alive (still a customer), value_at_risk,
+reasons — only when a ranking applies (see "ranked_by" and "reason" in --json).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 from insights.models.churn_model import ChurnInputError
-from insights.predictions.churn import (ChurnDataError, action_summary, quality_sentences, score_workspace,
-                                        watchlist_rows)
+from insights.predictions.churn import (ChurnDataError, action_summary, analyst_file, quality_sentences,
+                                        score_workspace, watchlist_rows)
 
 
 def _percentile(text: str) -> float:
@@ -37,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", choices=("logistic", "boosting"), default="logistic",
                         help="logistic regression (default) or gradient boosting")
     parser.add_argument("--top", type=int, default=10, metavar="N", help="watchlist rows to print (default 10)")
+    parser.add_argument("--out", metavar="FILE", help="write every scored customer here (.csv or .xlsx)")
 
 
 def run(args) -> int:
@@ -51,23 +55,40 @@ def run(args) -> int:
             else:
                 sys.stderr.write(f"Cannot fit a churn model: {exc}\n")
             return 1
-        rows = watchlist_rows(result.scores, args.top)
+        listed = result.ranked_by is not None
+        rows = watchlist_rows(result.scores, args.top) if listed else []
+        written = _write_file(args.out, result) if args.out else None
         if args.json:
             report = result.report()
-            print_json({"definition": report["definition"], "metrics": result.metrics,
+            print_json({"definition": report["definition"], "applies": result.applies, "reason": result.reason,
+                        "ranked_by": result.ranked_by, "metrics": result.metrics,
                         "notes": result.notes, "value_basis": result.value_basis,
-                        "customers_scored": int(len(result.scores)), "drivers": result.importance,
-                        "actions": action_summary(result.scores), "watchlist": rows})
+                        "customers_scored": int(len(result.scores)), "drivers": _drivers(result.drivers),
+                        "importance": result.importance, "file": written,
+                        "actions": action_summary(result.scores) if listed else [], "watchlist": rows})
             return 0
         out = sys.stdout
         out.write(result.definition.describe() + "\n\n")
-        out.write("Model quality (held-out customers):\n")
-        for line in quality_sentences(result):
-            out.write(f"  {line}\n")
+        if result.reason:
+            out.write(result.reason + "\n\n")
+        if args.out:
+            out.write(f"Wrote {written['rows']:,} customers to {args.out}.\n\n" if written
+                      else f"No file written to {args.out}: there is no ranking to write.\n\n")
+        if result.metrics:
+            out.write("Model quality (held-out customers):\n")
+            for line in quality_sentences(result):
+                out.write(f"  {line}\n")
         for note in result.notes:
             out.write(f"  Note: {note}\n")
+        for d in result.drivers:
+            if d["significant"]:
+                out.write(f"  Driver: {d['label']} — {d['sentence']} (relative risk {d['relative_risk']:.2f}, "
+                          f"{d['ci_low']:.2f}–{d['ci_high']:.2f}; {d['customers']:,} customers)\n")
+        if not listed:
+            return 0
         out.write(f"\nValue at risk = churn probability × {result.value_basis}.\n")
-        out.write(f"\nWatchlist ({len(result.scores):,} customers scored; top {len(rows)}):\n")
+        out.write(f"\nWatchlist ({len(result.scores):,} customers scored, ranked by {result.ranked_by}; "
+                  f"top {len(rows)}):\n")
         for i, r in enumerate(rows, 1):
             name = f" ({r['name']})" if r.get("name") else ""
             out.write(f"{i:>3}. {r['customer_id']}{name}: {r['churn_probability']:.0%} risk, "
@@ -77,3 +98,18 @@ def run(args) -> int:
         return 0
     finally:
         ws.close()
+
+
+def _drivers(drivers: list[dict]) -> list[dict]:
+    keys = ("feature", "label", "relative_risk", "ci_low", "ci_high", "customers", "significant",
+            "churn_rate_with", "churn_rate_without", "sentence")
+    return [{k: d[k] for k in keys} for d in drivers]
+
+
+def _write_file(path: str, result) -> dict | None:
+    """The analyst file, when a ranking applies; what was written."""
+    if result.ranked_by is None:
+        return None
+    fmt = "xlsx" if Path(path).suffix.lower() == ".xlsx" else "csv"
+    Path(path).write_bytes(analyst_file(result.scores, fmt))
+    return {"path": str(path), "rows": int(len(result.scores)), "format": fmt}

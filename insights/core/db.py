@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import weakref
 from dataclasses import dataclass
@@ -174,3 +175,66 @@ def first_row(result) -> tuple | None:
     connection whose last result was only partly read, as ``fetchone`` leaves it)."""
     rows = result.fetchall()
     return rows[0] if rows else None
+
+
+def rewrite_file(con: duckdb.DuckDBPyConnection) -> bool:
+    """Copy the workspace file of ``con`` into a fresh file and put it in the old one's place, so that no byte of
+    a deleted or overwritten row remains: DuckDB keeps them in freed blocks of the file until it reuses them.
+
+    The other connections of this process to the file keep working (the file is attached again under the same
+    name). Returns False for a database without a file (an in-memory workspace): nothing to rewrite.
+    """
+    rows = con.execute("select path from duckdb_databases() where database_name = ?", [WORKSPACE_DB]).fetchall()
+    if not rows or not rows[0][0]:
+        return False
+    path = Path(rows[0][0])
+    key = str(path.resolve())
+    fresh = path.with_name(path.name + ".rewrite")
+    with _FILES_LOCK:
+        entry = _FILES.get(key)
+        if entry is None or entry.read_only:
+            raise duckdb.ConnectionException(f"{path} is not open for writing in this process")
+        base = entry.base
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        options = f"ROW_GROUP_SIZE {ROW_GROUP_ROWS}"   # fixed text
+        base.execute(f"attach $path as clueboard_rewrite ({options})", {"path": str(fresh)})
+        try:
+            base.execute(f"copy from database {WORKSPACE_DB} to clueboard_rewrite")
+        finally:
+            base.execute("detach clueboard_rewrite")
+        base.execute(f"detach {WORKSPACE_DB}")
+        try:
+            os.replace(fresh, path)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)   # checkpointed at detach
+        finally:
+            base.execute(f"attach $path as {WORKSPACE_DB} ({options})", {"path": str(path)})
+    return True
+
+
+def find_text(con: duckdb.DuckDBPyConnection, needles: list[str], exact: list[str] = ()) -> list[dict]:
+    """Where the texts ``needles`` (contained, case-insensitive) and ``exact`` (a whole value) occur in any text or
+    JSON column of any table of the current database: one ``{"table", "column", "rows"}`` per column that holds
+    one. The check of an erasure (nothing of the person left) and of a pseudonymised export's source."""
+    needles = [n.lower() for n in needles if n]
+    exact = [e for e in exact if e]
+    if not needles and not exact:
+        return []
+    columns = con.execute(
+        "select table_name, column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and (data_type = 'VARCHAR' or data_type = 'JSON') order by 1, 2").fetchall()
+    by_table: dict[str, list[str]] = {}
+    for table, column in columns:
+        by_table.setdefault(table, []).append(column)
+    params = {"exact": exact, **{f"n{i}": n for i, n in enumerate(needles)}}
+    found = []
+    for table, names in by_table.items():      # one scan per table, a count per column
+        counts = []
+        for column in names:
+            c = quote_ident(column, [column]) + "::varchar"      # names from the catalogue itself
+            terms = [f"list_contains($exact::varchar[], {c})"] + [f"contains(lower({c}), $n{i})"
+                                                                   for i in range(len(needles))]
+            counts.append(f"count(*) filter (where {' or '.join(terms)})")
+        row = con.execute(f"select {', '.join(counts)} from {quote_ident(table, [table])}", params).fetchall()[0]
+        found += [{"table": table, "column": column, "rows": int(n)} for column, n in zip(names, row) if n]
+    return found

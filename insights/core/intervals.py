@@ -1,4 +1,5 @@
-"""Intervals and tests shared by the rooms that report shares: Wilson's score interval, a two-proportion z-test
+"""Intervals and tests shared by the rooms that report shares: Wilson's score interval, a two-proportion z-test,
+Fisher's exact test of two shares (for rare events and small groups, where the z-test's normal tail is too thin)
 and Holm's step-down adjustment for several comparisons."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 Z95 = 1.959963984540054
 
@@ -31,6 +32,25 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
     if se == 0:
         return 1.0
     return float(2 * stats.norm.sf(abs(x1 / n1 - x2 / n2) / se))
+
+
+def fisher_p(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test that ``x1`` of ``n1`` and ``x2`` of ``n2`` are the same share."""
+    if not n1 or not n2:
+        return 1.0
+    # the sum of every table with the same margins no likelier than the one seen (as scipy's fisher_exact, whose
+    # search for the tail is many times slower on the tables of one view)
+    successes = x1 + x2
+    k = np.arange(max(0, successes - n2), min(n1, successes) + 1)
+    # log hypergeometric probabilities of every first-row count k (log-gamma: exact enough, and fast)
+    log_p = (_log_choose(successes, k) + _log_choose(n1 + n2 - successes, n1 - k)
+             - _log_choose(n1 + n2, n1))
+    seen = log_p[k == x1][0]
+    return float(min(1.0, np.exp(log_p[log_p <= seen + 1e-7]).sum()))
+
+
+def _log_choose(n, k):
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
 
 
 def holm(p_values: list[float]) -> list[float]:

@@ -133,3 +133,18 @@ def report(ws, model: str) -> dict[str, Any] | None:
     """The report stored with ``model``'s current run; None when stale or absent."""
     stored = run(ws, model)
     return stored.report if stored is not None and stored.data_version == data_version(ws) else None
+
+
+def forget(con, customer_ids: list[str]) -> dict[str, int]:
+    """Remove the stored scores of ``customer_ids`` from every model's table (an erasure, inside the caller's
+    transaction). Returns {table: rows removed}. Run reports keep counts and settings, not customers."""
+    removed = {}
+    for model in MODELS:
+        table = scores_table(model)
+        if not table_exists(con, table) or not customer_ids:
+            continue
+        before = con.execute(f"select count(*) from {table}").fetchall()[0][0]   # fixed name
+        con.execute(f"delete from {table} where customer_id::varchar in (select unnest(?::varchar[]))",
+                    [list(customer_ids)])
+        removed[table] = before - con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    return removed

@@ -38,7 +38,7 @@ META_FILE = "workspace.json"
 
 # Marts built first, in this order; every other file in sql/marts/ follows alphabetically.
 CORE_MARTS = ("orders", "customers")
-DATA_TABLES = ("order_lines", "customer_records", "events", "feedback")
+DATA_TABLES = ("order_lines", "customer_records", "events", "feedback", "spend")
 
 
 def default_root() -> Path:

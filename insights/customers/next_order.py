@@ -26,6 +26,7 @@ from insights.customers.rhythm import customer_gaps
 log = logging.getLogger(__name__)
 
 DEFAULT_PRIOR_GAPS = 2.0
+LAPSED_RATIO = 3.0      # more than 3 × the usual gap since the last order: lapsed, no longer merely overdue
 
 
 def shrunk_gap(own_mean_gap, gaps, shop_gap: float, prior_gaps: float = DEFAULT_PRIOR_GAPS):

@@ -333,7 +333,10 @@ def describe_spec(spec) -> str:
             value = {True: "yes", False: "no", None: "unknown"}[value]
         elif isinstance(value, float) and value.is_integer():
             value = int(value)
-        words.append(f"{FIELDS[f.field][1]} {OPERATOR_LABELS[f.op]} {value}")
+        kind = FIELDS[f.field][0]
+        label = OPERATOR_LABELS[f.op].split(" / ")[kind == "date"] if " / " in OPERATOR_LABELS[f.op] else \
+            OPERATOR_LABELS[f.op]
+        words.append(f"{FIELDS[f.field][1]} {label} {value}")
     return " and ".join(words) or "All customers"
 
 

@@ -106,7 +106,9 @@ def _is_yes_no(arr: pa.Array) -> bool:
     return parsed.error_count == 0 and not parsed.empty.all()
 
 
-def _pick_variant(raw, wanted: str | None) -> str:
+def pick_variant(raw, wanted: str | None) -> str:
+    """The column that says who got what: ``wanted`` when given (it must exist), else the column named like a
+    variant or holding a control label among 2 to :data:`MAX_LABELS` labels; an ExperimentError otherwise."""
     if wanted is not None:
         if wanted not in raw.columns:
             raise ExperimentError(f"{raw.name}: no column {wanted!r} for the variant (columns: "
@@ -140,7 +142,8 @@ def pick_control(labels: list[str], wanted: str | None, file: str = "the file") 
     return found[0] if len(found) == 1 else None
 
 
-def _pick_unit(raw, skip: set[str]) -> str | None:
+def pick_unit(raw, skip: set[str]) -> str | None:
+    """The column naming each unit (an id or e-mail column whose values are mostly distinct), or None."""
     n = raw.num_rows
     for header in raw.columns:
         if header in skip:
@@ -231,8 +234,8 @@ def read_result_file(source, *, name: str | None = None, variant: str | None = N
         missing = [m for m in metrics if m not in raw.columns]
         if missing:
             raise ExperimentError(f"{file}: no column {missing[0]!r} for a metric (columns: {', '.join(raw.columns)})")
-    variant_col = _pick_variant(raw, variant)
-    unit_col = _pick_unit(raw, {variant_col})
+    variant_col = pick_variant(raw, variant)
+    unit_col = pick_unit(raw, {variant_col})
     codes, labels = _codes(pc.utf8_trim_whitespace(raw.column(variant_col)))
     if len(labels) > 50:
         raise ExperimentError(f"{file}: column {variant_col!r} has {len(labels):,} labels; expected a few variants")

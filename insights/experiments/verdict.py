@@ -58,7 +58,7 @@ def verdict_lines(result, alpha: float, causes) -> list[str]:
             lines.append(what + (" — higher, more than chance." if c.diff > 0 else " — lower, more than chance."))
         else:
             lines.append(what + f" — no difference we can tell from chance (the test could only have detected "
-                                f"±{_change(c.kind, detectable(c)).lstrip('+')}).")
+                                f"±{_change(c.kind, detectable(c), cur).lstrip('+')}).")
     wins = [c for i, c in enumerate(result.comparisons) if result.significant(i)]
     if srm.flagged:
         split = " vs ".join(f"{n:,}" for n in srm.units)
@@ -67,7 +67,8 @@ def verdict_lines(result, alpha: float, causes) -> list[str]:
     elif not wins:
         widest = max(result.comparisons, key=lambda c: detectable(c) / (abs(c.control_value) or 1))
         head = (f"No difference we can tell from chance on any metric: with these numbers the test could only have "
-                f"detected a change of ±{_change(widest.kind, detectable(widest)).lstrip('+')} in {widest.metric}.")
+                f"detected a change of ±{_change(widest.kind, detectable(widest), money.get(widest.metric)).lstrip('+')} "
+                f"in {widest.metric}.")
     else:
         parts = []
         for c in wins:

@@ -3,7 +3,9 @@ outside what the days before predict (:mod:`insights.feed.baseline`).
 
 Periods tested: every complete calendar month with at least :data:`MIN_HISTORY_DAYS` ``["month"]`` days of
 history before it, and the last :data:`RECENT_WEEKS` complete ISO weeks with at least ``["week"]`` days.
-A period with fewer than :data:`MIN_ORDERS` expected orders is not tested (too little to tell). Every test of
+A period with fewer than :data:`MIN_ORDERS` expected orders is not tested (too little to tell); new customers are
+tested only after a year of data (:data:`NEW_CUSTOMERS_MIN_DAYS`: before that, regulars whose earlier orders
+predate the data still arrive as "new"). Every test of
 the batch (all series × periods) is corrected together with Benjamini–Hochberg (statsmodels
 ``multipletests``); an anomaly is reported when its adjusted p-value (q) is at most :data:`FALSE_ALARM_RATE`
 and the figure is at least :data:`MIN_CHANGE` away from the expected one. Confidence in words from q: high
@@ -38,6 +40,9 @@ METRICS = {   # name: (words, how, is money)
     "aov": ("Average order value", "mean", True),
 }
 MIN_HISTORY_DAYS = {"week": 56, "month": 182}
+# a customer's first order in the data is not their first order when they bought before the data begins: the
+# "new" customers of the data's first year include regulars seen for the first time, falling away month by month
+NEW_CUSTOMERS_MIN_DAYS = 365
 RECENT_WEEKS = 13
 MIN_ORDERS = 30
 MIN_CHANGE = 0.10
@@ -100,6 +105,8 @@ def run_tests(series: pd.DataFrame, as_of: dt.date) -> list[PeriodTest]:
             continue
         tests.append(PeriodTest("orders", grain, start, stop, orders))
         for metric, (_, how, _) in METRICS.items():
+            if metric == "new_customers" and (start - first).days < NEW_CUSTOMERS_MIN_DAYS:
+                continue
             if metric != "orders":
                 result = expect(columns[metric], start, stop, how, MIN_HISTORY_DAYS[grain])
                 if result is not None:

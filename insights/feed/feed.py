@@ -14,8 +14,12 @@ import pandas as pd
 
 from insights.core.dates import data_end
 from insights.feed.anomalies import kpi_anomalies
+from insights.feed.cohorts import cohort_insights
+from insights.feed.feedback import feedback_insights
+from insights.feed.funnel_leaks import funnel_leaks
 from insights.feed.insight import Insight
 from insights.feed.overdue import overdue_valuable_customers
+from insights.feed.second_purchase import second_purchase_drivers
 from insights.feed.status import statuses
 
 log = logging.getLogger(__name__)
@@ -24,6 +28,10 @@ Detector = Callable[..., list[Insight]]
 DETECTORS: dict[str, Detector] = {
     "anomaly": kpi_anomalies,
     "overdue": overdue_valuable_customers,
+    "second_purchase": second_purchase_drivers,
+    "feedback": feedback_insights,
+    "funnel": funnel_leaks,
+    "cohort": cohort_insights,
 }
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import pandas as pd
 
 from insights.core import scores
+from insights.core.consent import ConsentFiltered, consent_filter
 from insights.core.db import query_df
 from insights.core.money import format_money
 from insights.core.workspace import connection
@@ -50,6 +51,12 @@ def overdue_customers(ws, as_of: dt.date) -> pd.DataFrame:
     due = due[(due["recency_ratio"] >= OVERDUE_RATIO) & (due["recency_ratio"] <= LAPSED_RATIO)]
     out = valuable.merge(due, on="customer_id")
     return out[EXPORT_COLUMNS].sort_values("value", ascending=False).reset_index(drop=True)
+
+
+def overdue_contacts(ws, as_of: dt.date) -> ConsentFiltered:
+    """The overdue list as it may be downloaded to contact them: :func:`overdue_customers` through the one consent
+    rule (:func:`insights.core.consent.consent_filter`: consent yes, an address, not on the suppression list)."""
+    return consent_filter(ws, overdue_customers(ws, as_of))
 
 
 def overdue_valuable_customers(ws, as_of: dt.date) -> list[Insight]:

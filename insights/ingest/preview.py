@@ -44,7 +44,8 @@ KIND_SURE_FROM = GUESS_BELOW   # 0.6: one recognised order number and nothing el
 REJECT_SHARE = 0.01            # more than 1% of a file's rows rejected for one reason needs a look
 PREVIEW_ROWS = 10
 KIND_IN_WORDS = {"transactions": "a file of orders or order lines", "customers": "a customer list",
-                 "events": "an export of web or app events", "feedback": "a file of survey answers or reviews"}
+                 "events": "an export of web or app events", "feedback": "a file of survey answers or reviews",
+                 "spend": "a marketing spend report"}
 
 
 class WorkspaceBusy(RuntimeError):

@@ -17,7 +17,7 @@ from insights.ingest.prepare import ingest_files
 log = logging.getLogger(__name__)
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
-SAMPLE_FILES = ("customers.csv", "orders.csv", "web_events.csv", "feedback.csv")
+SAMPLE_FILES = ("customers.csv", "orders.csv", "web_events.csv", "feedback.csv", "marketing_spend.csv")
 SAMPLE_NAME = "Sample shop"
 
 

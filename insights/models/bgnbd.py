@@ -52,7 +52,7 @@ from insights.models.bgnbd_formulas import (BGNBD_PARAMS, bgnbd_log_likelihood, 
 log = logging.getLogger(__name__)
 
 __all__ = ["BGNBD_PARAMS", "GAMMA_GAMMA_PARAMS", "LOG_PARAM_BOUNDS", "BetaGeoModel", "GammaGammaModel", "ModelFitError",
-           "NotFittedError", "SummaryError", "bgnbd_log_likelihood", "conditional_expected_purchases",
+           "NotFittedError", "SummaryError", "bgnbd_log_likelihood", "conditional_expected_purchases", "log_covariance",
            "probability_alive", "unique_rows", "validate_summary"]
 
 GAMMA_GAMMA_PARAMS = ("p", "q", "gamma")
@@ -140,6 +140,22 @@ def _run_lifetimes_fit(fitter, what: str, *args, **kwargs):
     return fitter
 
 
+def log_covariance(fitter, customers: float) -> list[list[float]] | None:
+    """Covariance of a lifetimes fit's log-parameters: the inverse Hessian of its mean negative log-likelihood
+    (taken at the optimum, in log-parameters) over the number of customers; None when it cannot be inverted."""
+    hessian = getattr(fitter, "_hessian_", None)
+    if hessian is None:
+        return None
+    with np.errstate(all="ignore"):
+        try:
+            cov = np.linalg.inv(np.asarray(hessian, dtype=float)) / customers
+        except np.linalg.LinAlgError:
+            return None
+    if not np.all(np.isfinite(cov)) or np.any(np.diag(cov) < 0):
+        return None
+    return cov.tolist()
+
+
 class _Fitted:
     params_: dict
 
@@ -148,7 +164,7 @@ class _Fitted:
             raise NotFittedError(f"{type(self).__name__} is not fitted yet: call fit(summary) first")
 
     @classmethod
-    def from_params(cls, params: dict, standard_errors: dict | None = None, **kwargs):
+    def from_params(cls, params: dict, standard_errors: dict | None = None, log_covariance_=None, **kwargs):
         """A fitted model from stored parameters (e.g. a fit cached in the workspace), without refitting."""
         model = cls(**kwargs)
         missing = [k for k in cls._param_names if k not in params]
@@ -156,6 +172,7 @@ class _Fitted:
             raise ValueError(f"{cls.__name__} parameters lack {missing}")
         model.params_ = {k: float(params[k]) for k in cls._param_names}
         model.standard_errors_ = dict(standard_errors or {})
+        model.log_covariance_ = log_covariance_
         return model
 
     def get_params(self) -> dict:
@@ -176,34 +193,43 @@ class BetaGeoModel(_Fitted):
 
     ``penalizer`` adds an L2 penalty on the parameters (lifetimes' ``penalizer_coef``): 0 reproduces the
     published estimates; a small value (0.001–0.01) steadies fits on small or odd data.
+
+    ``modified=True`` fits the modified BG/NBD (MBG/NBD, Batislam et al. 2007; lifetimes'
+    ``ModifiedBetaGeoFitter``): the dropout coin is also tossed right after the first purchase, so a one-time
+    buyer is not alive with probability 1 (BG/NBD's known property). Same parameters, same predictions API.
+
+    ``log_covariance_`` (4 × 4, or None) is the covariance of the log-parameters from the inverse Hessian of
+    the likelihood at the optimum; the CLV intervals draw parameters from it.
     """
 
-    _init_args = ("penalizer",)
+    _init_args = ("penalizer", "modified")
     _param_names = BGNBD_PARAMS
 
-    def __init__(self, *, penalizer: float = 0.0):
+    def __init__(self, *, penalizer: float = 0.0, modified: bool = False):
         self.penalizer = penalizer
+        self.modified = modified
 
     def fit(self, summary: pd.DataFrame) -> "BetaGeoModel":
         """Fit on a summary with columns frequency, recency, T (one row per customer). Returns self."""
-        from lifetimes import BetaGeoFitter
+        from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter
 
+        fitter_class = ModifiedBetaGeoFitter if self.modified else BetaGeoFitter
         validate_summary(summary, ("frequency", "recency", "T"))
         if int((summary["frequency"] > 0).sum()) == 0:
             raise ModelFitError("No customer bought more than once, so there is nothing to learn about repeat "
                                 "purchases yet.")
         uniq, _, counts = unique_rows(summary["frequency"], summary["recency"], summary["T"])
-        what = "repeat-purchase model (BG/NBD)"
+        what = "repeat-purchase model (MBG/NBD)" if self.modified else "repeat-purchase model (BG/NBD)"
         args = (uniq[:, 0].astype(int), uniq[:, 1], uniq[:, 2])
         self.bounded_fit_ = False
         try:
-            fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), what, *args, weights=counts)
+            fitter = _run_lifetimes_fit(fitter_class(penalizer_coef=self.penalizer), what, *args, weights=counts)
         except ModelFitError as unbounded:
             # BFGS on the log-parameters can run one of them towards −∞ (a → 0: "nobody ever drops out", as on
             # UCI Online Retail) until the likelihood turns NaN and the fit "fails". The same likelihood with
             # every log-parameter kept in [−12, 12] (L-BFGS-B) stops on that boundary instead.
             try:
-                fitter = _run_lifetimes_fit(BetaGeoFitter(penalizer_coef=self.penalizer), what, *args,
+                fitter = _run_lifetimes_fit(fitter_class(penalizer_coef=self.penalizer), what, *args,
                                             weights=counts, bounds=[LOG_PARAM_BOUNDS] * 4)
             except ModelFitError:
                 raise unbounded from None
@@ -216,6 +242,7 @@ class BetaGeoModel(_Fitted):
         with np.errstate(all="ignore"):
             se = fitter.standard_errors_
         self.standard_errors_ = {k: float(se[k]) for k in BGNBD_PARAMS}
+        self.log_covariance_ = log_covariance(fitter, float(counts.sum()))
         self.log_likelihood_ = -float(fitter._negative_log_likelihood_) * float(counts.sum())
         self.customers_fitted_ = int(counts.sum())
         self.unique_rows_fitted_ = int(len(uniq))
@@ -230,7 +257,8 @@ class BetaGeoModel(_Fitted):
         """
         self._check_fitted()
         uniq, inverse, _ = unique_rows(summary["frequency"], summary["recency"], summary["T"])
-        out = conditional_expected_purchases(self.params_, uniq[:, 0], uniq[:, 1], uniq[:, 2], t)
+        out = conditional_expected_purchases(self.params_, uniq[:, 0], uniq[:, 1], uniq[:, 2], t,
+                                             modified=self.modified)
         return out[inverse]
 
     def cumulative_purchases(self, summary: pd.DataFrame, times) -> np.ndarray:
@@ -239,17 +267,18 @@ class BetaGeoModel(_Fitted):
         times = np.asarray(times, dtype=float)
         uniq, inverse, _ = unique_rows(summary["frequency"], summary["recency"], summary["T"])
         out = conditional_expected_purchases(self.params_, uniq[:, 0, None], uniq[:, 1, None],
-                                             uniq[:, 2, None], times[None, :])
+                                             uniq[:, 2, None], times[None, :], modified=self.modified)
         return out[inverse]
 
     def p_alive(self, summary: pd.DataFrame) -> np.ndarray:
         """Probability each customer is still 'alive' (will buy again) at the end of calibration."""
         self._check_fitted()
-        return probability_alive(self.params_, summary["frequency"].to_numpy(dtype=float),
-                                 summary["recency"].to_numpy(dtype=float), summary["T"].to_numpy(dtype=float))
+        x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+        return probability_alive(self.params_, x, t_x, T, modified=self.modified)
 
     def expected_purchases_new_customer(self, t) -> np.ndarray:
-        """Expected repeat purchases by time ``t`` after a first purchase, for a random new customer (eq. 9)."""
+        """Expected repeat purchases by time ``t`` after a first purchase, for a random new customer (eq. 9;
+        BG/NBD's form, also used for the modified variant)."""
         self._check_fitted()
         r, alpha, a, b = (self.params_[k] for k in BGNBD_PARAMS)
         t = np.asarray(t, dtype=float)
@@ -300,6 +329,7 @@ class GammaGammaModel(_Fitted):
         with np.errstate(all="ignore"):
             se = fitter.standard_errors_
         self.standard_errors_ = {"p": float(se["p"]), "q": float(se["q"]), "gamma": float(se["v"])}
+        self.log_covariance_ = log_covariance(fitter, float(counts.sum()))
         self.customers_fitted_ = int(counts.sum())
         self.params_ = params
         return self

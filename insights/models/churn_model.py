@@ -21,6 +21,14 @@ where the training data had missing values, flagged by an indicator column; ever
 Categorical columns are one-hot encoded on levels seen at least ``min_level_count`` times (rarer and unseen
 levels share one "other" column). A fitted model keeps no copy of the customer data: only medians, scales,
 levels and coefficients.
+
+``kind="alive"`` anchors the model on BG/NBD (see :mod:`insights.predictions.churn.timing`): its log-odds are
+those of the customer being *gone*, with BG/NBD's ``p_alive`` as a feature (taken as logit(1 − p_alive)), and
+the label "no order in the window" is modelled as ``P = gone + (1 − gone) × p_quiet_if_alive`` — a customer
+still alive may simply not need to order within the window; ``p_quiet_if_alive`` (a column of ``X``, not a
+feature) is BG/NBD's chance of that. Fitted by penalised maximum likelihood (L-BFGS, warm-started from the
+plain logistic fit). :meth:`ChurnModel.predict_gone` gives the chance the customer is gone (1 − the model's
+probability alive); :meth:`ChurnModel.predict_proba` the chance of no order in the window.
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ from insights.core.validation import validate_frame
 
 log = logging.getLogger(__name__)
 
-KINDS = ("logistic", "boosting")
+KINDS = ("logistic", "boosting", "alive")
+QUIET_COLUMN = "p_quiet_if_alive"          # kind="alive": the chance of no order in the window while still alive
+ALIVE_FEATURE = "p_alive"                  # taken as logit(1 − p_alive): BG/NBD's log-odds of being gone
 
 
 class ChurnInputError(ValueError):
@@ -113,6 +123,10 @@ class ChurnModel:
             raise ChurnInputError(f"kind must be one of {KINDS}, got {self.kind!r}")
         validate_features(X, y)
         y = np.asarray(y).astype(int)
+        quiet = None
+        if self.kind == "alive":
+            quiet = self._quiet(X, fitting=True)
+            X = X.drop(columns=[QUIET_COLUMN])
         self.features_ = list(X.columns)
         self.categorical_ = [c for c in X.columns if _is_categorical(X[c])]
         self.numeric_ = [c for c in X.columns if c not in self.categorical_]
@@ -122,7 +136,7 @@ class ChurnModel:
         prepared = {}                    # each numeric column as the design needs it, worked out once here
         for col in self.numeric_:
             raw = X[col].to_numpy(dtype=float, na_value=np.nan)
-            if col not in linear and np.nanmin(raw, initial=0.0) >= 0:
+            if col not in linear and col != ALIVE_FEATURE and np.nanmin(raw, initial=0.0) >= 0:
                 self.log_features_.append(col)
             v = self._numeric_values(col, raw)
             miss = np.isnan(v)
@@ -142,7 +156,7 @@ class ChurnModel:
         self.reference_ = {c: self._reference_value(typical[c], c) for c in self.features_}
         Z, self.design_groups_ = self._design(X, prepared)
         del prepared
-        if self.kind == "logistic":
+        if self.kind in ("logistic", "alive"):
             from sklearn.linear_model import LogisticRegression
             est = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="newton-cholesky")
         else:
@@ -152,13 +166,27 @@ class ChurnModel:
                                                  random_state=self.random_state)
         with _few_threads():
             self.estimator_ = est.fit(Z, y)
+            if self.kind == "alive":
+                self.estimator_ = _AliveMixture(self.C, self.max_iter).fit(Z, y, quiet, self.estimator_)
         self.reference_design_ = self._design(pd.DataFrame([self.reference_], columns=self.features_)
                                               .astype({c: X[c].dtype for c in self.numeric_}))[0][0]
         self.base_rate_ = float(y.mean())
         self.n_train_ = int(len(y))
         return self
 
+    def _quiet(self, X: pd.DataFrame, fitting: bool = False) -> np.ndarray:
+        if QUIET_COLUMN not in X.columns:
+            raise ChurnInputError(f"a model of kind 'alive' needs the column {QUIET_COLUMN} (BG/NBD's chance of no "
+                                  "order in the window while still alive)")
+        q = X[QUIET_COLUMN].to_numpy(dtype=float, na_value=np.nan)
+        if fitting:
+            self.quiet_median_ = float(np.nanmedian(q)) if np.isfinite(q).any() else 0.0
+        return np.clip(np.where(np.isnan(q), self.quiet_median_, q), 0.0, 1.0 - 1e-9)
+
     def _numeric_values(self, col: str, raw: np.ndarray) -> np.ndarray:
+        if col == ALIVE_FEATURE:
+            p = np.clip(raw, 1e-6, 1 - 1e-6)
+            return np.log((1 - p) / p)
         if col in self.log_features_:
             return np.sign(raw) * np.log1p(np.abs(raw))
         return raw
@@ -224,14 +252,24 @@ class ChurnModel:
             return self._logit(Z)
 
     def _logit(self, Z: np.ndarray) -> np.ndarray:
-        if self.kind == "logistic":
+        if self.kind in ("logistic", "alive"):
             return Z @ self.estimator_.coef_[0] + self.estimator_.intercept_[0]
         p = np.clip(self.estimator_.predict_proba(Z)[:, 1], 1e-9, 1 - 1e-9)
         return np.log(p / (1 - p))
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = self._label_probability(X, 1.0 / (1.0 + np.exp(-self.decision_function(X))))
         return np.column_stack([1 - p, p])
+
+    def _label_probability(self, X: pd.DataFrame, gone: np.ndarray) -> np.ndarray:
+        if self.kind != "alive":
+            return gone
+        return gone + (1.0 - gone) * self._quiet(X)
+
+    def predict_gone(self, X: pd.DataFrame) -> np.ndarray:
+        """kind="alive": the chance each customer is gone for good (1 − probability alive); other kinds: the
+        same as the churn probability (they model only the label)."""
+        return 1.0 / (1.0 + np.exp(-self.decision_function(X)))
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per customer and feature: how much this feature moves the churn log-odds away from the reference.
@@ -249,11 +287,12 @@ class ChurnModel:
         probability of churn per row, and the (rows × features_) log-odds contributions."""
         Z = self._check(X)
         with _few_threads():
-            return 1.0 / (1.0 + np.exp(-self._logit(Z))), self._contributions(Z)
+            gone = 1.0 / (1.0 + np.exp(-self._logit(Z)))
+            return self._label_probability(X, gone), self._contributions(Z)
 
     def _contributions(self, Z: np.ndarray) -> np.ndarray:
         out = np.empty((Z.shape[0], len(self.features_)))
-        if self.kind == "logistic":
+        if self.kind in ("logistic", "alive"):
             coef = self.estimator_.coef_[0]
             for j, col in enumerate(self.features_):
                 g = self.design_groups_[col]
@@ -273,7 +312,41 @@ class ChurnModel:
         (logistic: largest |coefficient| among its design columns; boosting: NaN)."""
         if not hasattr(self, "estimator_"):
             raise RuntimeError("ChurnModel is not fitted yet")
-        if self.kind != "logistic":
+        if self.kind not in ("logistic", "alive"):
             return pd.Series(np.nan, index=self.features_)
         coef = self.estimator_.coef_[0]
         return pd.Series({c: float(np.abs(coef[g]).max()) for c, g in self.design_groups_.items()})
+
+
+class _AliveMixture:
+    """Penalised maximum likelihood of ``P(label) = d + (1 − d) q`` with ``d = σ(Z β + c)``; ``coef_`` and
+    ``intercept_`` shaped like scikit-learn's LogisticRegression (``coef_[0]``, ``intercept_[0]``)."""
+
+    def __init__(self, C: float, max_iter: int):
+        self.C, self.max_iter = C, max_iter
+
+    def fit(self, Z: np.ndarray, y: np.ndarray, q: np.ndarray, start) -> "_AliveMixture":
+        from scipy.optimize import minimize
+
+        y = y.astype(float)
+        one_minus_q = 1.0 - q
+
+        def loss(theta):
+            eta = Z @ theta[1:] + theta[0]
+            d = 1.0 / (1.0 + np.exp(-eta))
+            p = np.clip(d + (1.0 - d) * q, 1e-12, 1 - 1e-12)
+            # 1 − p = (1 − d)(1 − q): d log-lik / d eta = y d (1 − d)(1 − q) / p − (1 − y) d
+            value = -(y * np.log(p) + (1 - y) * np.log1p(-p)).sum() + theta[1:] @ theta[1:] / (2 * self.C)
+            g_eta = -(y * d * (1 - d) * one_minus_q / p - (1 - y) * d)
+            grad = np.concatenate([[g_eta.sum()], Z.T @ g_eta + theta[1:] / self.C])
+            return value, grad
+
+        theta0 = np.concatenate([start.intercept_, start.coef_[0]])
+        res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": self.max_iter})
+        if not np.all(np.isfinite(res.x)):
+            res.x = theta0
+            log.warning("the alive-anchored churn fit did not converge; the plain logistic fit is used")
+        self.intercept_ = res.x[:1].copy()
+        self.coef_ = res.x[None, 1:].copy()
+        self.converged_ = bool(res.success)
+        return self

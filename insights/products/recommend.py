@@ -76,10 +76,10 @@ def recommend(ws_or_con, as_of=None, top: int = 10, method: str = "auto",
 
 
 def consented_rows(ws_or_con, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """(rows of customers who consented to e-mail and have an address, customers left out). Only TRUE is
-    consent; unknown (no CRM record) is not."""
+    """(rows of customers who consented to e-mail, have an address and are not on the suppression list, customers
+    left out). Only TRUE is consent; unknown (no CRM record) is not (:func:`consent_filter`)."""
     contacts = query_df(connection(ws_or_con), "queries/products/customers/contacts.sql")
-    allowed = set(consent_filter(contacts)[0]["customer_id"].astype(str))
+    allowed = set(consent_filter(ws_or_con, contacts).kept["customer_id"].astype(str))
     keep = rows["_customer"].isin(allowed)
     return rows[keep], int(rows.loc[~keep, "_customer"].nunique())
 

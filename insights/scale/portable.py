@@ -71,6 +71,11 @@ NOT_ON_SPARK = {
     "queries/feed/status/write.sql":
         "writes the owner's status of an insight into the workspace (insert or replace): the app's own state, kept "
         "with the workspace, not in a warehouse",
+    "queries/customers/saved_segments/write.sql":
+        "saves the owner's named segment in the workspace (insert or replace): the app's own state",
+    "queries/privacy/retention/prepare.sql":
+        "holds the retention cut-offs of a clean-up of the workspace in a scratch table made with bound values "
+        "(Spark allows none there): a change to the workspace itself",
     "queries/funnel/steps/step_events.sql":
         "builds the funnel's scratch table from a query with bound values (Spark allows none there); the funnel "
         "runs on one machine over the events it reads",

@@ -126,6 +126,25 @@ create table if not exists feedback (
     row_hash            uuid
 );
 
+create table if not exists spend (
+    spend_id            bigint,
+    source_file         varchar,
+    source_row          bigint,
+    period_start        date,
+    period_end          date,
+    platform            varchar,
+    channel_label       varchar,
+    channel             varchar,
+    campaign            varchar,
+    campaign_type       varchar,
+    amount              decimal(18,4),
+    currency            varchar,
+    clicks              bigint,
+    impressions         bigint,
+    conversions         decimal(18,4),
+    row_hash            uuid
+);
+
 create table if not exists identity_merges (
     customer_id  varchar,
     merged_key   varchar,
@@ -172,4 +191,26 @@ create table if not exists order_money (
     shipping            decimal(18,4),
     shipping_returned   decimal(18,4),
     taxes_returned      decimal(18,4)
+);
+
+-- privacy (insights/core/suppression.py, insights/privacy/). suppression: identifiers never to load again
+-- (scope 'erased') or never to export (scope 'do_not_contact': unsubscribed, bounced, asked not to be contacted),
+-- kept as keyed hashes (HMAC-SHA256 with the workspace's own key of "kind:value"), never as the address itself.
+create table if not exists suppression (
+    identifier_hash     varchar not null,
+    kind                varchar not null,      -- email, phone, customer_id
+    scope               varchar not null,      -- erased, do_not_contact
+    reason              varchar,
+    source              varchar,               -- an erasure's receipt id or the list's file name
+    added_at            timestamp
+);
+
+-- privacy_log: who did what to personal data, and when (erasures, reveals, exports, retention runs, lists);
+-- subject is a pseudonym or a count, never a name, address or phone.
+create table if not exists privacy_log (
+    logged_at           timestamp not null,
+    action              varchar not null,
+    actor               varchar,
+    subject             varchar,
+    detail              json
 );

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+import pandas as pd
+
 from insights.predictions import clv
+from insights.predictions.clv.next_orders import export_next_orders, next_orders as next_orders_table
 from insights.models.readiness import Readiness
 from insights.ui import session
 
@@ -34,3 +37,18 @@ def backtest(ws) -> tuple[clv.Backtest | None, str | None]:
         except (clv.ClvDataError, clv.ModelFitError) as exc:
             return None, str(exc)
     return session.memo("clv.backtest", compute, ws)
+
+
+def next_orders(ws, result: clv.ClvResult) -> pd.DataFrame:
+    """Every customer's expected next order, ranked by CLV (:func:`insights.predictions.clv.next_orders.next_orders`)."""
+    def compute(ws, horizon_days, annual_discount_rate):
+        as_of = pd.Timestamp(result.models.calibration_end) + pd.Timedelta(days=1)
+        return next_orders_table(ws, result.scores, as_of)
+    return session.memo("clv.next_orders", compute, ws, result.horizon_days, result.annual_discount_rate)
+
+
+def next_orders_file(ws, result: clv.ClvResult) -> tuple[bytes, int, int, int, int]:
+    """The overdue customers' CSV, consent and the suppression list honoured: (bytes, written, left out for
+    consent, without address, suppressed)."""
+    table = next_orders(ws, result)
+    return export_next_orders(ws, table[table["status"] == "overdue"], "csv")

@@ -47,9 +47,21 @@ def test_page_fits_backtests_and_links_to_profiles(shop_lines):
     assert table["profile"].str.startswith("/profile?customer=").all()
     assert table["clv"].is_monotonic_decreasing
     assert clv.load_scores(ws) is not None                  # scores stored for the profile and segment pages
+    overdue = next(m for m in at.metric if m.label == "Overdue for their next order")
+    assert int(overdue.value.replace(",", "")) > 0 and at.get("download_button")
     total = next(m for m in at.metric if m.label == "Value of all customers").value
     at.select_slider(key="clv_horizon").set_value(90).run()
     assert not at.exception
     shorter = next(m for m in at.metric if m.label == "Value of all customers").value
     assert float(shorter.replace(",", "")) < float(total.replace(",", ""))
+    ws.close()
+
+
+def test_a_one_time_buyer_shop_is_told_the_model_does_not_apply():
+    from tests.predictions.test_clv_applies import one_time_shop_lines
+    ws = workspace_from_tables(order_lines=one_time_shop_lines())
+    at = open_page(ws)
+    assert any("does not apply here" in w.value and "40 of your 1,500 customers" in w.value for w in at.warning)
+    assert not at.metric and not at.dataframe                # no per-customer values
+    assert any("cohort tables" in m.value for m in at.markdown)
     ws.close()

@@ -52,7 +52,7 @@ def _texts(at: AppTest) -> list[str]:
 
 
 PAGES = ["../app.py", "home.py", "kpis.py", "cohorts.py", "segments.py", "profile.py", "churn.py", "clv.py",
-         "upload.py", "feedback.py", "funnel.py"]
+         "upload.py", "feedback.py", "funnel.py", "privacy.py"]
 
 
 @pytest.mark.parametrize("page", PAGES)

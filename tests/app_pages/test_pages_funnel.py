@@ -20,3 +20,18 @@ def test_planted_story_in_words():
     outside = " ".join(m.value for m in list(at.markdown) + list(at.caption) if id(m) not in inside)
     assert not [t for t in ("Wilson", "Holm", "z-test") if t in outside]
     ws.close()
+
+
+def test_a_product_viewed_but_never_carted_is_named_on_the_page():
+    from tests.funnel.test_product_funnel import EVENTS, LINES as PRODUCT_LINES
+    ws = workspace_from_tables(order_lines=PRODUCT_LINES, events=EVENTS)
+    at = open_page("funnel.py", ws)
+    assert any(w.value.startswith(r"Hose reel \(GA-107\)\: viewed in 60 sessions") for w in at.warning)
+    at.selectbox(key="funnel_product_month").set_value("2024-04").run()
+    assert not at.exception and not at.warning                 # April: one small product, nothing compared
+    at.radio(key="funnel_product_level").set_value("category").run()
+    assert "names a product or a category" in at.info[0].value      # no category page was viewed in April
+    at.selectbox(key="funnel_product_month").set_value("All months").run()
+    table = [d.value for d in at.dataframe if "carts_lost" in d.value.columns][-1]
+    assert table["name"].tolist() == ["Garden Tools"]
+    ws.close()

@@ -22,6 +22,7 @@ PAGES = {
     "funnel": "reached “Purchase”",
     "products": "Products",
     "experiments": "Experiments",
+    "privacy": "Erase a customer",
 }
 
 

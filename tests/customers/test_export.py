@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from insights.core.spreadsheet import neutralise_cell, neutralise_frame, write_table as write_contacts
+from insights.core.workspace import Workspace
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+49 30 1234", "-2", "@SUM(A1)", "\tX", "\rX",
@@ -143,12 +144,14 @@ def test_consent_filter_is_generic_for_any_contacts_frame():
     from insights.customers.export import consent_filter
     frame = pd.DataFrame({"email": ["a@x.com", "b@x.com", None, "c@x.com"], "consent_email": [True, False, True, None],
                           "churn_probability": [0.9, 0.8, 0.7, 0.6]})
-    kept, no_consent, no_email = consent_filter(frame)
-    assert kept["email"].tolist() == ["a@x.com"] and (no_consent, no_email) == (2, 1)
-    kept, no_consent, _ = consent_filter(frame, include_without_consent=True)
+    ws = Workspace.in_memory()
+    kept, no_consent, no_email, suppressed, _rule = consent_filter(ws, frame)
+    assert kept["email"].tolist() == ["a@x.com"] and (no_consent, no_email, suppressed) == (2, 1, 0)
+    kept, no_consent, *_ = consent_filter(ws, frame, include_without_consent=True)
     assert len(kept) == 3 and no_consent == 0
-    kept, no_consent, _ = consent_filter(frame.drop(columns=["consent_email"]))   # no consent column: unknown = no
+    kept, no_consent, *_ = consent_filter(ws, frame.drop(columns=["consent_email"]))   # no consent column: no
     assert kept.empty and no_consent == 3
+    ws.close()
 
 
 def test_no_consent_ever_loaded_is_said_apart_from_customers_who_said_no(shop, tmp_path, capsys):

@@ -2,17 +2,26 @@
 
 Orders arrive each day at a rate with a weekday pattern, a linear trend and day-to-day swings (a Poisson count
 around a gamma-distributed rate); each order has 1–3 lines from 5 categories of 8 products with fixed prices,
-a channel, a country and a customer (new with probability 0.35, else one who bought before). Web visits
-(4 per order) view 1–3 products of one category and add one to the cart in 10 % of visits.
+a channel, a country and a customer: new with probability 0.35, else one who bought before — a customer who
+arrived an exponential gap (mean :data:`REPEAT_GAP_DAYS`) earlier, so that how often a customer comes back
+does not depend on when they arrived (the same in every cohort: no story). Web visits (4 per order, on mobile,
+desktop or tablet) view 1–3 products of one category, add one to the cart in 10 % of visits; 60 % of carts go to
+checkout and 70 % of checkouts to a purchase. With ``feedback``, 30 % of orders get an NPS answer five days
+later, its score and comment drawn independently of everything else.
 
-Stories, in the month ``story_month``:
+Stories (in the month ``story_month`` where they have one):
 - ``stockout``: one category (``STOCKOUT_CATEGORY``) cannot be bought — its order lines vanish, an order left
   with no line is not placed, its add-to-carts stop — while its product views go on;
-- ``demand_drop``: visits from one channel (``DROP_CHANNEL``, 35 % of visits) fall by 90 %, and its orders with them.
+- ``demand_drop``: visits from one channel (``DROP_CHANNEL``, 35 % of visits) fall by 90 %, and its orders with them;
+- ``late_feedback``: a quarter of orders arrive late; answers about them score 0–4 with a comment about the late
+  parcel, and their customers come back a tenth as often afterwards;
+- ``mobile_checkout``: on mobile only 25 % of checkouts end in a purchase (70 % elsewhere);
+- ``better_cohort``: customers who first buy from ``GOOD_COHORT_START`` on come back four times as often.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import numpy as np
@@ -24,12 +33,25 @@ CATEGORIES = ("Garden Tools", "Kitchen", "Textiles", "Lighting", "Plants")
 CHANNELS = ("Organic Search", "Paid Social", "Email", "Referral")
 CHANNEL_SHARES = (0.30, 0.35, 0.20, 0.15)
 COUNTRIES = ("DE", "AT", "NL")
+DEVICES = ("mobile", "desktop", "tablet")
+DEVICE_SHARES = (0.5, 0.4, 0.1)
 STOCKOUT_CATEGORY = "Garden Tools"
 DROP_CHANNEL = "Paid Social"
 DROP_SHARE = 0.9                 # the share of its visits (and orders) the channel loses
 START = dt.date(2024, 1, 1)
 DAYS = 425                       # to 2025-02-28
 STORY_MONTH = (2024, 10)
+GOOD_COHORT_START = dt.date(2024, 9, 1)
+REPEAT_GAP_DAYS = 60
+LATE_SHARE = 0.25
+HAPPY = ("Lovely products, will order again.", "Great quality and a fair price.", "Exactly as described, thanks.",
+         "Friendly service when I had a question.", "Beautiful packaging, very happy with my order.",
+         "Good value for money, highly recommended.", "The size chart could be clearer.",
+         "Colour a bit different from the photo.", "Website was slow but the product is fine.")
+LATE = ("Delivery was {d} days late.", "The parcel came {d} days after the promised date.",
+        "Late delivery again, {d} days of waiting.", "Still waiting, the delivery is {d} days late.")
+NPS_SCORES = np.arange(11)
+NPS_WEIGHTS = np.array([1, 1, 1, 2, 2, 4, 6, 10, 16, 20, 17], dtype=float) / 80
 
 
 def _in_month(days: np.ndarray, month: tuple[int, int]) -> np.ndarray:
@@ -38,10 +60,57 @@ def _in_month(days: np.ndarray, month: tuple[int, int]) -> np.ndarray:
     return (days >= first) & (days < last)
 
 
+def _customers(rng, order_day: np.ndarray, story: str | None, late: np.ndarray, new_per_day: float) -> np.ndarray:
+    """The customer number of each order (see the module docstring). A repeat order looks back an exponential
+    gap and takes the customer who arrived nearest after the moment it lands on,
+    accepted with that customer's weight (redrawn up to 12 times); an order whose look-back lands more than a
+    year before the first day is a new customer's. Customers who arrived in the year before the data (``new_per_day`` a day)
+    come back too: their first order is not in the data. So a customer's chance to come back depends on the time
+    since they arrived, never on when that was, and new customers arrive at a steady rate from the first day."""
+    n = len(order_day)
+    is_new = rng.random(n) < 0.35
+    tries = 12
+    lookback = rng.exponential(REPEAT_GAP_DAYS, size=(n, tries))
+    accept = rng.random((n, tries))
+    good_day = (GOOD_COHORT_START - START).days
+    before = np.sort(rng.uniform(-365, 0, size=rng.poisson(new_per_day * 365)))
+    arrived: list[float] = before.tolist()      # the first-order moment of customer k + 1
+    weight = [1.0] + [1.0 if story != "better_cohort" else 0.25] * len(arrived)   # by customer number (0 unused)
+    day_start = np.searchsorted(order_day, order_day)              # spread each day's orders over the day
+    day_size = np.searchsorted(order_day, order_day, side="right") - day_start
+    day_float = (order_day + (np.arange(n) - day_start) / day_size).tolist()
+    lookback, accept, is_new, late_list = lookback.tolist(), accept.tolist(), is_new.tolist(), late.tolist()
+    story_day = order_day.tolist()
+    chosen_list = [0] * n
+    for i in range(n):
+        chosen = 0
+        weighed = story != "better_cohort" or story_day[i] >= good_day     # the better cohort exists from then on
+        if arrived and not is_new[i]:
+            for t in range(tries):
+                target = day_float[i] - lookback[i][t]
+                if target < -365:
+                    chosen = 0
+                    break
+                chosen = min(bisect.bisect_left(arrived, target), len(arrived) - 1) + 1
+                if not weighed or accept[i][t] < weight[chosen]:
+                    break
+            else:
+                if story == "better_cohort":      # every candidate was an older customer: the newest one comes
+                    chosen = len(arrived)
+        if chosen == 0:
+            weight.append(1.0 if story != "better_cohort" or story_day[i] >= good_day else 0.25)
+            arrived.append(day_float[i])
+            chosen = len(weight) - 1
+        chosen_list[i] = chosen
+        if story == "late_feedback" and late_list[i]:
+            weight[chosen] = min(weight[chosen], 0.1)
+    return np.array(chosen_list, dtype=np.int64)
+
+
 def simulate(seed: int, story: str | None = None, events: bool = False, story_month=STORY_MONTH,
-             orders_per_day: float | None = None) -> dict:
-    """Canonical frames {order_lines, events} of one shop (``orders_per_day`` at the start; default: drawn
-    between 8 and 25)."""
+             orders_per_day: float | None = None, feedback: bool = False) -> dict:
+    """Canonical frames {order_lines, events, feedback} of one shop (``orders_per_day`` at the start; default:
+    drawn between 8 and 25)."""
     rng = np.random.default_rng(seed)
     base = rng.uniform(8, 25)
     base = orders_per_day or base
@@ -61,10 +130,8 @@ def simulate(seed: int, story: str | None = None, events: bool = False, story_mo
                   & (rng.random(n) < DROP_SHARE))
     order_day, channel = order_day[keep], channel[keep]
     n = len(order_day)
-    is_new = rng.random(n) < 0.35
-    is_new[0] = True
-    new_so_far = np.cumsum(is_new)
-    customer = np.where(is_new, new_so_far, np.floor(rng.random(n) * new_so_far).astype(int) + 1)
+    late = rng.random(n) < (LATE_SHARE if story == "late_feedback" else 0.0)
+    customer = _customers(rng, order_day, story, late, 0.35 * base)
     seconds = rng.integers(8 * 3600, 22 * 3600, size=n)
     popularity = rng.dirichlet(np.full(len(CATEGORIES), 8.0))
     if story == "stockout":         # the stock-out hits the best seller
@@ -94,10 +161,36 @@ def simulate(seed: int, story: str | None = None, events: bool = False, story_mo
         "country": rng.choice(COUNTRIES, size=len(line_order), p=(0.6, 0.25, 0.15)),
     })
     lines["revenue"] = (lines["quantity"] * lines["unit_price"]).round(4)
-    out = {"order_lines": lines, "events": pd.DataFrame()}
+    if story == "late_feedback":
+        promised = ordered_at.normalize() + pd.Timedelta(days=4)
+        delay = np.where(late[line_order], rng.integers(2, 9, size=len(line_order)), -1)
+        lines["promised_at"] = promised
+        lines["delivered_at"] = promised + pd.to_timedelta(delay, unit="D")
+    out = {"order_lines": lines, "events": pd.DataFrame(), "feedback": pd.DataFrame()}
     if events:
         out["events"] = _events(rng, counts, story, story_month, popularity)
+    if feedback:
+        out["feedback"] = _feedback(rng, seed, order_day, seconds, customer, late, story)
     return out
+
+
+def _feedback(rng, seed, order_day, seconds, customer, late, story) -> pd.DataFrame:
+    """An NPS answer five days after 30 % of orders; with ``late_feedback`` the late orders' answers complain."""
+    asked = np.flatnonzero(rng.random(len(order_day)) < 0.3)
+    scores = rng.choice(NPS_SCORES, size=len(asked), p=NPS_WEIGHTS)
+    texts = np.array(HAPPY)[rng.integers(len(HAPPY), size=len(asked))].astype(object)
+    complaining = late[asked]
+    if story == "late_feedback":
+        scores = np.where(complaining, rng.integers(0, 5, size=len(asked)), scores)
+        written = [LATE[k].format(d=d) for k, d in zip(rng.integers(len(LATE), size=len(asked)),
+                                                        rng.integers(2, 9, size=len(asked)))]
+        texts = np.where(complaining, np.array(written, dtype=object), texts)
+    at = (pd.Timestamp(START) + pd.to_timedelta(order_day[asked] + 5, unit="D")
+          + pd.to_timedelta(seconds[asked], unit="s"))
+    keep = at < pd.Timestamp(START) + pd.Timedelta(days=DAYS)
+    return pd.DataFrame({"feedback_id": np.arange(len(asked)), "customer_id": [f"C{seed}-{c:05d}" for c in customer[asked]],
+                         "submitted_at": at, "kind": "nps", "score": scores.astype(float), "text": texts,
+                         "order_id": [f"O{seed}-{i:06d}" for i in asked]})[keep].reset_index(drop=True)
 
 
 def _events(rng, counts, story, story_month, popularity) -> pd.DataFrame:
@@ -112,29 +205,38 @@ def _events(rng, counts, story, story_month, popularity) -> pd.DataFrame:
     v = len(visit_day)
     category = rng.choice(len(CATEGORIES), size=v, p=popularity)
     product = rng.integers(0, 8, size=v)
+    device = rng.choice(len(DEVICES), size=v, p=DEVICE_SHARES)
     views = rng.integers(1, 4, size=v)
     carted = rng.random(v) < 0.10
     if story == "stockout":
         carted &= ~(_in_month(visit_day, story_month) & (category == CATEGORIES.index(STOCKOUT_CATEGORY)))
-    steps = views + carted
+    checkout = carted & (rng.random(v) < 0.6)
+    buy_rate = np.where((device == DEVICES.index("mobile")) & (story == "mobile_checkout"), 0.25, 0.7)
+    bought = checkout & (rng.random(v) < buy_rate)
+    steps = views + carted + checkout + bought
     visit = np.repeat(np.arange(v), steps)
     step = np.arange(len(visit)) - np.repeat(np.cumsum(steps) - steps, steps)
-    is_cart = step >= views[visit]
+    after = step - views[visit]            # 0: cart, 1: checkout, 2: purchase; negative: a view
+    kind = np.select([after == 0, after == 1, after == 2], ["cart", "checkout", "purchase"], "view")
+    name = np.select([after == 0, after == 1, after == 2], ["add_to_cart", "begin_checkout", "purchase"], "page_view")
+    page = np.array([f"/products/sku-{c}{p}" for c, p in zip(category, product)], dtype=object)[visit]
+    page = np.where(after == 1, "/checkout", np.where(after == 2, "/checkout/thank-you", page))
     at = (pd.Timestamp(START) + pd.to_timedelta(visit_day[visit], unit="D")
           + pd.to_timedelta(rng.integers(8 * 3600, 22 * 3600, size=v)[visit] + 60 * step, unit="s"))
     return pd.DataFrame({
         "event_id": np.arange(1, len(visit) + 1),
         "session_id": [f"S{i}" for i in visit],
         "event_at": at,
-        "event_type": np.where(is_cart, "cart", "view"),
-        "event_name": np.where(is_cart, "add_to_cart", "page_view"),
-        "page": [f"/products/sku-{category[i]}{product[i]}" for i in visit],
+        "event_type": kind,
+        "event_name": name,
+        "page": page,
         "channel": [CHANNELS[c] for c in channel[visit]],
-        "device": "mobile",
+        "device": np.array(DEVICES)[device[visit]],
     })
 
 
 def simulated_workspace(seed: int, story: str | None = None, events: bool = False,
-                        orders_per_day: float | None = None):
-    frames = simulate(seed, story, events, orders_per_day=orders_per_day)
-    return workspace_from_tables(order_lines=frames["order_lines"], events=frames["events"])
+                        orders_per_day: float | None = None, feedback: bool = False):
+    frames = simulate(seed, story, events, orders_per_day=orders_per_day, feedback=feedback)
+    return workspace_from_tables(order_lines=frames["order_lines"], events=frames["events"],
+                                 feedback=frames["feedback"])

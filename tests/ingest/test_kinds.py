@@ -158,7 +158,7 @@ CORPUS_KINDS = {
     "feedback": ["formula_cells.csv", "quoted_newlines.csv"],
 }
 SAMPLE_KINDS = {"orders.csv": "transactions", "customers.csv": "customers", "web_events.csv": "events",
-                "feedback.csv": "feedback"}
+                "feedback.csv": "feedback", "marketing_spend.csv": "spend"}
 VENDOR_KINDS = {
     "transactions": ["etsy_sold_order_items.csv", "etsy_sold_orders.csv", "lightspeed_vend_sales_history.csv",
                      "shopify_orders.csv", "square_items.csv", "square_transactions.csv",
@@ -171,6 +171,8 @@ VENDOR_KINDS = {
     "events": ["ga4_bigquery_events_flat.csv", "matomo_visits_log.csv"],
     "feedback": ["typeform_nps_responses.csv", "surveymonkey_nps_single_header.csv",
                  "surveymonkey_nps_tworow_header.csv", "trustpilot_reviews.csv"],
+    "spend": ["google_ads_campaign_report.csv", "meta_ads_manager_export.csv",
+              "microsoft_ads_campaign_performance.csv", "monthly_marketing_budget.csv"],
 }
 SHARED_KINDS = {
     "amazon_alexa_reviews/amazon_alexa.tsv": "feedback",

@@ -20,6 +20,7 @@ HEADERS = {
                       "Acquisition Channel", "Email Opt-In", "SMS Opt-In"],
     "web_events.csv": ["Session ID", "Customer ID", "Timestamp", "Event", "Page", "Source", "Device"],
     "feedback.csv": ["Response ID", "Customer ID", "Submitted At", "Type", "Score", "Comment", "Order ID"],
+    "marketing_spend.csv": ["Month", "Channel", "Campaign", "Spend"],
 }
 REGIONS = {"Germany": "DE", "Austria": "AT", "Netherlands": "NL", "France": "FR", "Belgium": "BE"}
 LATE_WORDS = "late|waiting|slow|forever|days after|over a week"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from insights.core.spreadsheet import neutralise_cell as safe_cell
+from insights.core.workspace import Workspace
 from insights.predictions.churn import (ChurnDataError, action_summary, export_for_email, fit_churn, load_churn_scores,
                                         score_workspace, suggest_actions, watchlist_rows)
 from insights.predictions.churn.reasons import explain, split_reasons
@@ -196,7 +197,7 @@ def test_quality_is_measured_on_held_out_customers_against_baselines(result):
     assert m["model"]["roc_auc"] > 0.75
     assert "recency" in m and m["recency"]["customers"] == m["model"]["customers"]
     assert m["model"]["customers"] < len(result.scores) / 2       # only the held-out quarter
-    assert "bgnbd" in m or any("BG/NBD" in n for n in result.notes)
+    assert "p_alive" in m or any("BG/NBD" in n for n in result.notes)
     cal = result.calibration
     assert set(cal["model"]) >= {"model", "recency"}
     assert cal.groupby("model")["customers"].sum()["model"] == m["model"]["customers"]
@@ -304,7 +305,9 @@ def test_export_honours_consent_and_defuses_formulas():
         "name": ["+Ann", "@Bob", "Cy", "\tDee"], "consent_email": [True, True, True, False],
         "action": ["Win-back offer"] * 4, "churn_probability": [0.9, 0.8, 0.7, 0.6],
         "value_at_risk": [-5.0, 4.0, 3.0, 2.0], "reasons": ["-late", "ok", "", ""]})
-    data, written, left_out = export_for_email(scores)
+    ws = Workspace.in_memory()
+    data, written, left_out = export_for_email(scores, ws)
+    ws.close()
     assert (written, left_out) == (2, 2)                         # no address (c), no consent (d)
     table = pd.read_csv(io.BytesIO(data), dtype=str)
     assert list(table["customer_id"]) == ["a", "b"]

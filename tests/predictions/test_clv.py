@@ -87,7 +87,9 @@ def test_scores_by_hand():
     assert s.loc["x", "expected_purchases"] == pytest.approx(expected[0])
     assert s.loc["x", "clv"] == pytest.approx(expected[0] * spend)          # one month, no discount
     assert s.loc["y", "expected_spend"] == pytest.approx(30.0)
-    assert (s["clv_low"] <= s["clv"]).all() and (s["clv"] <= s["clv_high"]).all()
+    assert (s["clv_low"] <= s["clv_high"]).all() and (s["clv_low"] <= s["clv"]).all()
+    # y (a one-time buyer, 30 days ahead) most likely buys nothing: the 80 % range is 0–0 although the mean is not
+    assert s.loc["y", "p_nothing"] > 0.8 and s.loc["y", "clv_high"] == 0 < s.loc["y", "clv"]
     discounted = clv.score_customers(models, summary, horizon_days=730, annual_discount_rate=0.2)
     plain = clv.score_customers(models, summary, horizon_days=730, annual_discount_rate=0.0)
     assert (discounted["clv"] < plain["clv"]).all()

@@ -99,3 +99,10 @@ def test_raw_file_through_ingest_gives_the_same_summary():
         models = clv.fit_models(summary, CALIBRATION_END)
     for name, value in PUBLISHED.items():
         assert models.params[name] == pytest.approx(value, rel=0.01), name
+
+
+def test_cdnow_is_described_by_bgnbd(fitted):
+    from insights.predictions.clv import applies
+    summary, models = fitted
+    verdict = applies.check_fit(summary, models)
+    assert verdict.applies and not verdict.modified            # 60 % one-time buyers: plain BG/NBD

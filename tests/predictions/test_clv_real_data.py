@@ -62,3 +62,13 @@ def test_bgnbd_fits_online_retail_at_any_cutoff(retail, cutoff):
     model = BetaGeoModel(penalizer=0.001).fit(clv.customer_summary(retail, calibration_end=day))
     assert model.bounded_fit_                           # the free fit fails here: the retry is what is tested
     assert all(np.isfinite(v) and v > 0 for v in model.params_.values())
+
+
+def test_online_retail_is_reported_as_not_described_by_the_model(retail):
+    """On UCI Online Retail the fit's dropout is ~0 (every customer "probably still active"): the model says it
+    does not describe the shop, with the numbers that decide, and gives nobody a value."""
+    result = clv.run_clv(retail, with_backtest=False, save=False)
+    assert result.fitted and not result.applies and result.scores is None
+    numbers = result.applicability.numbers
+    assert numbers["customers"] == 4339 and numbers["mean_dropout"] < 0.005
+    assert "almost never stop buying" in result.reason

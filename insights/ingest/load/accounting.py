@@ -12,10 +12,11 @@ from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import KEEP, REJECTED, ROW_ID_FIELD, checks_for
 from insights.ingest.load.stage import Staged
+from insights.ingest.load.suppressed import scrub_ragged
 
 FIRST_IDENTICAL = 5          # identical rows kept: how many the report lists
 FIRST_UNREADABLE = 20        # unreadable amounts: how many texts the report lists
-_WHAT_ROWS_ARE = {"transactions": "purchase", "events": "event", "feedback": "answer"}
+_WHAT_ROWS_ARE = {"transactions": "purchase", "events": "event", "feedback": "answer", "spend": "spend row"}
 
 
 def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) -> None:
@@ -24,8 +25,9 @@ def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) ->
     fid = report.file_id
     # rejects: ragged rows from the reader, then unreadable or missing required values
     if ragged:
+        kept = scrub_ragged(con, [(_ragged_row(r), _ragged_reason(r), _ragged_value(r)) for r in ragged])
         con.executemany("insert into rejects values (?, ?, ?, ?, ?)",
-                        [(fid, _ragged_row(r), None, _ragged_value(r), _ragged_reason(r)) for r in ragged])
+                        [(fid, row, None, value, reason) for row, reason, value in kept])
     _insert_rejects(con, plan, staged, fid)
     if staged.aside:
         _insert_frame(con, "set_aside", pd.DataFrame(

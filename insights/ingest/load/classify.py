@@ -15,6 +15,7 @@ from insights.ingest.load.bad_values import bad_value_checks
 from insights.ingest.load.hashing import already_loaded, earlier_copies
 from insights.ingest.load.rules import KEEP, REJECTED, SET_ASIDE, checks_for, identical_rows_are_duplicates
 from insights.ingest.load.stage import Staged
+from insights.ingest.load.suppressed import REASON as SUPPRESSED, suppressed_mask
 
 
 def classify(con, plan, staged: Staged, table: str, set_aside_identical: bool = False) -> None:
@@ -41,10 +42,15 @@ def classify(con, plan, staged: Staged, table: str, set_aside_identical: bool = 
         check[failing] = i
     preset = np.fromiter(staged.preset_aside, dtype=np.int64, count=len(staged.preset_aside))
     check[preset] = -1                            # a vendor rule set the row aside: no check applies
+    erased = suppressed_mask(con, staged)         # a person erased at their request: not loaded again
+    check[erased] = -1
     staged.check = check
     state = np.where(check >= 0, REJECTED, KEEP).astype(np.int8)
     state[preset] = SET_ASIDE                     # e.g. a till's summary rows, a failed payment
     aside: list[tuple[int, str]] = sorted(staged.preset_aside.items())
+    if erased.any():
+        state[erased] = SET_ASIDE
+        aside = sorted(dict(aside) | {int(i): SUPPRESSED for i in np.flatnonzero(erased)}.items())
     duplicates = set_aside_identical or identical_rows_are_duplicates(plan)
     if duplicates:
         earlier = earlier_copies(staged, state == KEEP)

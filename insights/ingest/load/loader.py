@@ -20,6 +20,7 @@ from insights.ingest.load.order_headers import OrderHeaders
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
 from insights.ingest.load.shopify import store_order_money
+from insights.ingest.load.spend import account_spend
 from insights.ingest.load.stage import stage
 from insights.ingest.mapping.fields import FIELDS
 from insights.ingest.values.labels import LabelBook
@@ -115,6 +116,8 @@ class Loader:
                 store_order_money(con, plan, report)
                 if self.has_payments:
                     payments.remember_line_money(con, staged)
+            if plan.kind == "spend":
+                account_spend(con, report)
         finally:
             unregister(con)
         self.later_files[table] = self.later_files.get(table, 0) - 1
@@ -141,6 +144,8 @@ class Loader:
 
     def _batch_keys(self, plan) -> None:
         """The customer keys of the rows about to be inserted, for identity resolution (see ``identity._KEYS_SQL``)."""
+        if plan.kind == "spend":        # spend names no customer
+            return
         if plan.kind == "customers":
             self.con.execute("""insert into _batch_keys
                 select distinct f_customer_id, null, f_email, f_phone, 1 from _incoming where _keep

@@ -53,6 +53,12 @@ class FileReport:
     # rows whose money could not be read (an unreadable amount or quantity): not in revenue_read, as the text
     rows_amount_unreadable: int = 0
     amounts_unreadable: list[dict] = field(default_factory=list)     # {"row", "column", "text"}, the first 20
+    # a spend file's money (load.spend): spend_read = spend_loaded + spend_rejected + spend_set_aside
+    spend_read: Decimal = Decimal(0)
+    spend_loaded: Decimal = Decimal(0)
+    spend_rejected: Decimal = Decimal(0)
+    spend_set_aside: Decimal = Decimal(0)
+    spend_by_currency: dict[str, float] = field(default_factory=dict)   # loaded, per currency
 
     def to_dict(self) -> dict:
         out = dataclasses.asdict(self)

@@ -4,9 +4,9 @@ order they are checked), and the three fates of a row."""
 from __future__ import annotations
 
 TABLE_FOR_KIND = {"transactions": "order_lines", "customers": "customer_records", "events": "events",
-                  "feedback": "feedback"}
+                  "feedback": "feedback", "spend": "spend"}
 ID_COLUMN = {"order_lines": "line_id", "customer_records": "record_id", "events": "event_id",
-             "feedback": "feedback_id"}
+             "feedback": "feedback_id", "spend": "spend_id"}
 
 KEEP, REJECTED, SET_ASIDE = 0, 1, 2
 
@@ -34,6 +34,13 @@ CHECKS = {
     "feedback": [
         ("score", ("bad:score",), "score is not a number"),
         ("score", ("null:score", "null:text"), "no score and no comment"),
+    ],
+    "spend": [
+        ("period_start", ("bad:period_start",), "date or month is not one Clueboard can read"),
+        ("period_start", ("null:period_start",), "no date or month"),
+        ("period_end", ("bad:period_end",), "the period ends before it starts or its end is not a date"),
+        ("amount", ("bad:amount",), "spend is not an amount"),
+        ("amount", ("null:amount",), "no spend amount"),
     ],
 }
 

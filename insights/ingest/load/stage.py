@@ -18,6 +18,7 @@ from insights.ingest.load.identity import normalise_phone
 from insights.ingest.load.parse import ARROW_TYPES, field_type, parse_field
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import CHECKS
+from insights.ingest.load.spend import derive_spend
 from insights.ingest.load.vendor_rows import derive, fill_from
 
 
@@ -95,6 +96,8 @@ def stage(plan, report: FileReport, order_headers) -> Staged:
     derive(plan, report, staged, raw_columns, order_headers)
     if kind == "transactions" and plan.role != "payments":
         _derive_transactions(plan, report, staged, order_headers)
+    if kind == "spend":
+        derive_spend(plan, report, staged, raw_columns)
     if "f_email" in columns:
         columns["f_email"] = pc.utf8_lower(columns["f_email"])
     return staged

@@ -118,7 +118,7 @@ def map_by_content(profiles: list[ColumnProfile], kind: str, mapping: dict[str, 
         if cols:
             assign("email", cols[0])
     date_field = {"transactions": "ordered_at", "customers": "signed_up_at", "events": "event_at",
-                  "feedback": "submitted_at"}[kind]
+                  "feedback": "submitted_at", "spend": "period_start"}[kind]
     if mapping.get(date_field) is None:
         cols = free(lambda p: p.dates >= 0.9)
         if cols:

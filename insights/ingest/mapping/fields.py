@@ -1,15 +1,16 @@
-"""The canonical fields: the four kinds of file, the fields of each (in the order the mapping editor shows them),
+"""The canonical fields: the five kinds of file, the fields of each (in the order the mapping editor shows them),
 their labels in the owner's words, what kind of value each holds, and what a kind cannot be loaded without."""
 
 from __future__ import annotations
 
-KINDS = ("transactions", "customers", "events", "feedback")
+KINDS = ("transactions", "customers", "events", "feedback", "spend")
 
 KIND_LABELS = {
     "transactions": "orders / order lines",
     "customers": "customer list",
     "events": "web or app events",
     "feedback": "surveys and reviews",
+    "spend": "marketing spend",
 }
 
 # Canonical fields per kind, in the order the mapping editor shows them. Most are columns of the canonical
@@ -33,6 +34,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
                "device", "order_id", "source_event_id"),
     "feedback": ("submitted_at", "score", "text", "feedback_kind", "customer_id", "email", "order_id",
                  "response_id"),
+    # period_start/period_end are read by load.spend (a day, a week, a month such as "Jan 2024" or a range)
+    "spend": ("period_start", "period_end", "platform", "channel", "campaign", "campaign_type", "amount",
+              "currency", "clicks", "impressions", "conversions"),
 }
 
 FIELD_LABELS = {
@@ -47,12 +51,16 @@ FIELD_LABELS = {
     "event_at": "Event time", "event_name": "Event", "page": "Page", "device": "Device",
     "submitted_at": "Submitted at", "score": "Score / rating", "text": "Comment",
     "feedback_kind": "Type (nps/review)", "source_event_id": "Event ID", "response_id": "Response / review ID",
+    "period_start": "Day, week or month (start)", "period_end": "Period end", "platform": "Ad platform",
+    "campaign": "Campaign", "campaign_type": "Campaign type", "amount": "Spend (cost)", "clicks": "Clicks",
+    "impressions": "Impressions", "conversions": "Conversions",
 }
 
 DATE_FIELDS = frozenset({"ordered_at", "delivered_at", "promised_at", "signed_up_at", "cancelled_at",
-                         "event_at", "submitted_at"})
-NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score"})
-MONEY_FIELDS = frozenset({"unit_price", "line_total"})
+                         "event_at", "submitted_at"}) | {"period_start", "period_end"}
+NUMBER_FIELDS = frozenset({"quantity", "unit_price", "line_total", "score"}) | {"amount", "clicks", "impressions",
+                                                                                "conversions"}
+MONEY_FIELDS = frozenset({"unit_price", "line_total"}) | {"amount"}
 ID_FIELDS = frozenset({"order_id", "customer_id", "customer_ref", "product_id", "session_id", "source_event_id",
                        "response_id"})
 BOOL_FIELDS = frozenset({"consent_email", "consent_sms", "churn"})
@@ -65,6 +73,7 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "customers": (("customer_id", "email", "phone"),),
     "events": (("event_at",), ("event_name",)),
     "feedback": (("score", "text"),),
+    "spend": (("amount",), ("period_start",)),
 }
 
 

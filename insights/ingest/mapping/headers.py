@@ -11,6 +11,7 @@ import unicodedata
 from typing import Sequence
 
 from insights.ingest.mapping.fields import KINDS
+from insights.ingest.mapping.spend_files import SPEND_EVIDENCE, SPEND_SYNONYMS, map_spend_headers
 from insights.ingest.mapping.words import CORE_FIELDS, STAFF_HEADERS, header_cores
 
 _ID = ("customerid", "customer", "customerno", "customernumber", "customernr", "custid", "clientid", "client",
@@ -131,6 +132,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "order_id": ("orderid", "ordernumber", "invoiceno", "orderno", "transactionid", "referenceid"),
         "response_id": ("responseid", "reviewid", "submissionid", "surveyresponseid", "feedbackid", "answerid"),
     },
+    "spend": SPEND_SYNONYMS,
 }
 
 # how strongly a recognised field says "this file is of this kind"
@@ -142,6 +144,7 @@ _KIND_EVIDENCE = {
                   "cancelled_at": 2},
     "events": {"session_id": 4, "event_name": 3, "page": 2, "device": 2},
     "feedback": {"score": 3, "text": 3, "feedback_kind": 1, "submitted_at": 1},
+    "spend": SPEND_EVIDENCE,
 }
 
 
@@ -162,6 +165,8 @@ _CORE_RANK = 1000   # a qualified header ranks after every exact spelling
 
 def map_by_name(headers: Sequence[str], kind: str) -> dict[str, tuple[int, int]]:
     """field -> (column index, rank of the synonym matched); best (lowest) rank wins, then leftmost column."""
+    if kind == "spend":     # headers compared without the currency they name ("Cost (EUR)")
+        return map_spend_headers(headers)
     found: dict[str, tuple[int, int]] = {}
     taken: set[int] = set()
     norm = [normalise_header(h) for h in headers]
@@ -209,6 +214,8 @@ def detect_kind(headers: Sequence[str], content_kinds: dict[str, int] | None = N
     return best, scores
 
 
+# kinds counted by kind_confidence only when some evidence points to them
+EVIDENCE_ONLY_KINDS = frozenset({"spend"})
 # evidence points that make the winning kind e (2.72) times as likely per point over the others' (a softmax)
 KIND_EVIDENCE_SCALE = 2.0
 # below this the report calls the kind a guess and says how to force it
@@ -221,7 +228,10 @@ def kind_confidence(scores: dict[str, int]) -> tuple[float, str | None]:
     The share of the best kind in a softmax of the evidence (``KIND_EVIDENCE_SCALE`` points per factor e): one
     recognised order number alone (3 points against none) gives 0.60, an order file with dates, quantities and
     prices over 0.99, two kinds with equal evidence at most 0.5. No evidence at all gives 0.25 (four kinds)."""
-    order = sorted(KINDS, key=lambda k: (-scores.get(k, 0), KINDS.index(k)))
+    # a kind added later (spend) weighs in only where some evidence points to it, so that it does not make every
+    # other detection less sure
+    kinds = [k for k in KINDS if k not in EVIDENCE_ONLY_KINDS or scores.get(k, 0) > 0]
+    order = sorted(kinds, key=lambda k: (-scores.get(k, 0), KINDS.index(k)))
     best = scores.get(order[0], 0)
     weights = [math.exp((scores.get(k, 0) - best) / KIND_EVIDENCE_SCALE) for k in order]
     runner_up = order[1] if scores.get(order[1], 0) > 0 else None

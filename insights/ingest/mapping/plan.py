@@ -19,6 +19,7 @@ from insights.ingest.mapping.content import (ColumnProfile, answers_in_words, an
 from insights.ingest.mapping.fields import DATE_FIELDS, FIELDS, KINDS, REQUIRED
 from insights.ingest.mapping.headers import (detect_kind, is_question, kind_confidence, layout_signature,
                                              map_by_name, normalise_header)
+from insights.ingest.mapping.spend_files import spend_votes
 from insights.ingest.mapping.profiles import (apply_people_rules, apply_profile, contact_fallbacks, profile_fallbacks,
                                               recognise)
 
@@ -56,6 +57,7 @@ def content_votes(headers: Sequence[str], profiles: list[ColumnProfile], has_hea
         event_columns.add(named[0])
     if any(names_events(p) for p in profiles if p.index in event_columns):
         votes["events"] = 6
+    votes.update(spend_votes(headers))
     return votes
 
 

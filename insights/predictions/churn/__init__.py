@@ -38,7 +38,7 @@ from insights.predictions.churn.definition import (CANCELLED_STATUSES, GAP_QUANT
                                                   ChurnDefinition, churn_definition, churn_window, detect_kind,
                                                   gap_quantiles)
 from insights.predictions.churn.evaluation import calibration, headline, quality, quality_sentences
-from insights.predictions.churn.export import export_for_email
+from insights.predictions.churn.export import ANALYST_COLUMNS, analyst_file, export_for_email
 from insights.predictions.churn.features import (LEAKY_NAME_PARTS, SHOP_MODEL_FEATURES, model_columns, shop_features,
                                                  shop_labels, subscription_table)
 from insights.predictions.churn.fit import MIN_CUSTOMERS, MIN_PER_CLASS, TEST_SHARE, fit_churn
@@ -49,7 +49,7 @@ from insights.predictions.churn.watchlist import (ACTIONS, action_summary, expec
                                                   suggest_actions, value_tiers, watchlist_rows)
 
 __all__ = [
-    "ACTIONS", "CANCELLED_STATUSES", "GAP_QUANTILES", "LEAKY_NAME_PARTS", "MIN_CUSTOMERS", "MIN_PER_CLASS",
+    "ACTIONS", "ANALYST_COLUMNS", "CANCELLED_STATUSES", "analyst_file", "GAP_QUANTILES", "LEAKY_NAME_PARTS", "MIN_CUSTOMERS", "MIN_PER_CLASS",
     "MIN_WINDOW_DAYS", "REASON_LABELS", "SCORE_COLUMNS", "SHOP_MODEL_FEATURES", "TEST_SHARE",
     "ChurnDataError", "ChurnDefinition", "ChurnResult",
     "action_summary", "calibration", "churn_definition", "churn_window", "detect_kind", "expected_values", "explain",

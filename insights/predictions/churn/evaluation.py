@@ -10,9 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from insights.models.bgnbd import ModelFitError
 from insights.predictions.churn.result import ChurnResult
-from insights.predictions.clv import ClvDataError, probability_alive_as_of
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +50,6 @@ def calibration(churned, probability, name: str, bins: int = 10) -> pd.DataFrame
     return out
 
 
-def bgnbd_baseline(con, cutoff, customer_ids) -> tuple[np.ndarray | None, str | None]:
-    """1 − P(alive) from a BG/NBD model fitted on purchases before ``cutoff``, for ``customer_ids``.
-
-    Returns (None, reason) when the BG/NBD fit fails on this data (a convergence failure must not break the
-    churn page: the comparison is then left out and the reason shown)."""
-    try:
-        # its cutoff is a day included in the fit: the last day strictly before ours
-        alive = probability_alive_as_of(con, (pd.Timestamp(cutoff) - pd.Timedelta(days=1)).date())
-    except (ClvDataError, ModelFitError, ValueError, ArithmeticError, RuntimeError) as exc:
-        log.warning("BG/NBD baseline failed: %s", exc)
-        return None, f"BG/NBD baseline skipped: the BG/NBD fit failed ({exc})."
-    alive = pd.Series(alive["p_alive"].to_numpy(), index=alive["customer_id"].to_numpy())
-    p = 1.0 - alive.reindex(customer_ids).to_numpy(dtype=float)
-    if np.isnan(p).any():
-        p = np.where(np.isnan(p), np.nanmean(p), p)
-    return p, None
-
-
 def headline(result: ChurnResult) -> str | None:
     """The model's worth in one plain sentence, from the customers held out of fitting: how many of those it
     flags first really stopped buying, against a random pick."""
@@ -87,7 +67,7 @@ def quality_sentences(result: ChurnResult) -> list[str]:
     m = result.metrics
     out = []
     model = m["model"]
-    names = {"recency": "days since last order alone", "bgnbd": "BG/NBD's probability alive",
+    names = {"recency": "days since last order alone", "p_alive": "BG/NBD's probability alive",
              "tenure": "tenure alone"}
     if model.get("roc_auc") is not None:
         out.append(f"On {model['customers']:,} customers held out from fitting, the model ranks a churner above a "

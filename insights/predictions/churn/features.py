@@ -15,6 +15,7 @@ from insights.predictions.churn.definition import CANCELLED_STATUSES, ChurnDataE
 
 SHOP_MODEL_FEATURES = ("recency_days", "recency_ratio", "tenure_days", "orders", "avg_order_value",
                        "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "last_order_late",
+                       "late_share", "discount_orders", "p_alive", "expected_purchases",
                        "sessions_90d",
                        "sessions_prev_90d", "cart_abandons_90d", "days_since_last_session", "last_nps",
                        "last_rating", "negative_feedback")

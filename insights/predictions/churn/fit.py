@@ -12,14 +12,17 @@ import pandas as pd
 
 from insights.core.dates import data_end
 from insights.core.db import cursor
-from insights.models.churn_model import ChurnModel
+from insights.models.churn_model import QUIET_COLUMN, ChurnModel
 from insights.predictions.churn.definition import ChurnDataError, ChurnDefinition, churn_definition
-from insights.predictions.churn.evaluation import bgnbd_baseline, calibration, quality
+from insights.predictions.churn.drivers import annotate_reasons, relative_risks
+from insights.predictions.churn.evaluation import calibration, quality
 from insights.predictions.churn.features import (SHOP_MODEL_FEATURES, model_columns, shop_features, shop_labels,
                                                  subscription_table, tenure_column)
 from insights.predictions.churn.joins import arrow_keys, strictly_increasing
 from insights.predictions.churn.reasons import REASON_LABELS, explain_columns, reason_groups
 from insights.predictions.churn.result import ChurnResult
+from insights.predictions.churn.timing import TIMING_COLUMNS, Timing, chance_of_no_order
+from insights.predictions.churn.verdict import does_not_apply, verdict
 from insights.predictions.churn.watchlist import Lookups, add_value_and_context
 
 MIN_CUSTOMERS = 100
@@ -82,51 +85,78 @@ class _Reads:
 
 def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, with_bgnbd: bool, reads: _Reads,
               lookups: Future) -> ChurnResult:
-    cutoff, as_of = definition.cutoff, definition.as_of
+    cutoff, as_of, window = definition.cutoff, definition.as_of, definition.window_days
     step(0.15, f"Computing features as of {cutoff:%d %b %Y}")
     labels = reads.submit(shop_labels, cutoff, as_of)       # read while this thread reads the features
     train_features = shop_features(con, cutoff)
     # today's features need nothing from the model: read while it is fitted, then joined to the lookups
     today = reads.submit(shop_features, as_of)
     joined = reads.submit(lambda _cur: lookups.result().joined(today.result()["customer_id"]))
+    timing_then = reads.submit(Timing, cutoff, window) if with_bgnbd else None
+    timing_now = reads.submit(Timing, as_of, window) if with_bgnbd else None
     train = _with_labels(train_features, labels.result())
     y = train["churned"].to_numpy(dtype=int)
+    one_time = float((train["orders"] <= 1).mean()) if len(train) else 1.0
+    reason = does_not_apply(one_time, float(y.mean())) if len(y) >= MIN_CUSTOMERS else None
+    if reason:
+        return _not_applicable(definition, reason, relative_risks(train, y))
     _check_trainable(y, f"had ordered before {cutoff:%d %b %Y}")
+    notes = []
+    then = timing_then.result() if timing_then is not None else None
+    if then is not None and then.fitted:
+        _add_timing(train, then)
+    else:
+        notes.append("BG/NBD's probability alive is left out: " + (
+            f"the BG/NBD fit failed ({then.error})." if then is not None else "switched off."))
     cols = model_columns(train, SHOP_MODEL_FEATURES)
+    anchored = "p_alive" in cols and kind == "logistic"
+    model_kind = "alive" if anchored else kind
+    fit_cols = cols + [QUIET_COLUMN] if anchored else cols
     held_out = _split(train["customer_id"], y, TEST_SHARE, random_state)
 
     step(0.35, "Fitting the churn model on training customers")
-    linear = ()
-    evaluated = ChurnModel(kind=kind, linear_features=linear, random_state=random_state)
-    evaluated.fit(train.loc[~held_out, cols], y[~held_out])
-    p_model = evaluated.predict_proba(train.loc[held_out, cols])[:, 1]
+    evaluated = ChurnModel(kind=model_kind, random_state=random_state)
+    evaluated.fit(train.loc[~held_out, fit_cols], y[~held_out])
+    p_model = evaluated.predict_proba(train.loc[held_out, fit_cols])[:, 1]
     recency = ChurnModel(kind="logistic").fit(train.loc[~held_out, ["recency_days"]], y[~held_out])
     p_recency = recency.predict_proba(train.loc[held_out, ["recency_days"]])[:, 1]
     y_test = y[held_out]
-    metrics = {"model": quality(y_test, p_model), "recency": quality(y_test, p_recency)}
-    cal = [calibration(y_test, p_model, "model"), calibration(y_test, p_recency, "recency")]
-    notes = []
-    if with_bgnbd:
-        step(0.5, "Comparing with BG/NBD's probability alive")
-        p_bgnbd, why = bgnbd_baseline(con, cutoff, train.loc[held_out, "customer_id"].to_numpy())
-    else:
-        p_bgnbd, why = None, "BG/NBD baseline not computed (switched off)."
-    if p_bgnbd is not None:
-        metrics["bgnbd"] = quality(y_test, p_bgnbd)
-        cal.append(calibration(y_test, p_bgnbd, "bgnbd"))
-    else:
-        notes.append(why)
+    held = {"model": p_model, "recency": p_recency}
+    if "p_alive" in train:
+        held["p_alive"] = 1.0 - train.loc[held_out, "p_alive"].fillna(1.0).to_numpy(dtype=float)
+    metrics = {k: quality(y_test, v) for k, v in held.items()}
+    cal = [calibration(y_test, v, k) for k, v in held.items()]
+    decision = verdict(y_test, held, one_time)
+    _add_intervals(metrics, decision)
+    step(0.5, "Measuring what drives churn here")
+    timing_score = chance_of_no_order(train) if "p_alive" in train else None
+    drivers = relative_risks(train, y, timing_score)
 
     # the model that scores is the one whose quality was measured: no refit on the held-out customers
     step(0.65, "Scoring today's customers")
     model = evaluated
     current = today.result()
-    prob, contrib = model.score(current[cols])
+    now = timing_now.result() if timing_now is not None else None
+    if now is not None and now.fitted:
+        _add_timing(current, now)
+    elif anchored:
+        raise ChurnDataError(f"BG/NBD could be fitted up to the cutoff but not up to today ({now.error}).")
+    prob, contrib = model.score(current[fit_cols])
+    p_alive = (1.0 - model.predict_gone(current[fit_cols]) if anchored
+               else current["p_alive"].to_numpy(dtype=float) if "p_alive" in current
+               else np.full(len(current), np.nan))
+    ranked = decision["ranked_by"]
+    if ranked == "recency":
+        prob = recency.predict_proba(current[["recency_days"]])[:, 1]
+    elif ranked == "p_alive":
+        prob = 1.0 - current["p_alive"].fillna(1.0).to_numpy(dtype=float)
     step(0.8, "Working out reasons")
     reasons, reason_keys, top_reason = explain_columns(contrib, current, as_of, columns=model.features_)
+    reasons = annotate_reasons(reasons, pd.Series(reason_keys), current, drivers)
     scores = {
         "customer_id": current["customer_id"],
         "churn_probability": prob,
+        "p_alive": p_alive,
         "reasons": reasons,
         "reason_keys": reason_keys,
         "top_reason": top_reason,
@@ -141,8 +171,43 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     wait([joined])          # (a failure there is met again, and raised, below)
     scores, basis = add_value_and_context(con, scores, as_of, lookups.result())
     importance = _importance(contrib, model.features_)
-    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
-                       notes, model)
+    result = ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores, importance, basis,
+                         notes, model)
+    _set_verdict(result, decision)
+    result.drivers = drivers
+    return result
+
+
+def _not_applicable(definition: ChurnDefinition, reason: str, drivers: list) -> ChurnResult:
+    """What a shop gets when churn prediction does not apply: the reason, the drivers measured, no model and no
+    scores (an empty watchlist, so no stale list outlives the data)."""
+    scores = pd.DataFrame({"customer_id": pd.Series(dtype=str), "churn_probability": pd.Series(dtype=float),
+                           "p_alive": pd.Series(dtype=float), "value_at_risk": pd.Series(dtype=float),
+                           "reasons": pd.Series(dtype=str), "reason_keys": pd.Series(dtype=str),
+                           "next_order_expected_at": pd.Series(dtype="datetime64[ns]")})
+    result = ChurnResult(definition, {}, pd.DataFrame(), scores, {}, "", [], None)
+    result.applies, result.reason, result.ranked_by, result.drivers = False, reason, None, drivers
+    return result
+
+
+def _set_verdict(result: ChurnResult, decision: dict) -> None:
+    result.applies, result.reason, result.ranked_by = decision["applies"], decision["reason"], decision["ranked_by"]
+    result.detail = decision.get("detail", "")
+
+
+def _add_intervals(metrics: dict, decision: dict) -> None:
+    """Each score's ROC AUC interval, and the model's difference to each baseline, into ``metrics``."""
+    for k, a in decision["auc"].items():
+        metrics[k]["roc_auc_ci"] = [a["ci_low"], a["ci_high"]]
+        if "model_minus_this" in a:
+            metrics[k]["model_minus_this"] = a["model_minus_this"]
+
+
+def _add_timing(frame: pd.DataFrame, timing: Timing) -> None:
+    """BG/NBD's p_alive, expected_purchases and p_quiet_if_alive as columns of ``frame`` (in place)."""
+    values = timing.for_customers(frame["customer_id"])
+    for col in TIMING_COLUMNS:
+        frame[col] = values[col].to_numpy()
 
 
 def _with_labels(features: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
@@ -178,9 +243,10 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     notes = ["A customers file without dates cannot be split in time: quality is measured on a random 25% "
              "of customers held out from fitting."]
     tenure = tenure_column(cols)
+    held = {"model": p_model}
     if tenure:
         base = ChurnModel(kind="logistic").fit(table.loc[~held_out, [tenure]], y[~held_out])
-        p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
+        held["tenure"] = p_tenure = base.predict_proba(table.loc[held_out, [tenure]])[:, 1]
         metrics["tenure"] = quality(y_test, p_tenure)
         cal.append(calibration(y_test, p_tenure, "tenure"))
     else:
@@ -191,6 +257,10 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
     # score customers still active: the ones who have churned are gone already
     active = table[table["churned"] == 0].reset_index(drop=True)
     prob, contrib = model.score(active[cols])
+    decision = verdict(y_test, held, one_time_share=0.0)
+    _add_intervals(metrics, decision)
+    if decision["ranked_by"] == "tenure":
+        prob = base.predict_proba(active[[tenure]])[:, 1]
     reasons, reason_keys, top_reason = explain_columns(contrib, active, definition.as_of or pd.Timestamp.today(),
                                                       columns=model.features_)
     scores = {
@@ -199,13 +269,16 @@ def _fit_subscription(con, definition: ChurnDefinition, kind: str, random_state,
         "reasons": reasons,
         "reason_keys": reason_keys,
         "top_reason": top_reason,
+        "p_alive": np.full(len(active), np.nan),      # no purchase timing in a subscription file
         "next_order_expected_at": np.full(len(active), None, dtype=object),
         "overdue_days": np.zeros(len(active), dtype=int),
     }
     scores, basis = add_value_and_context(con, scores, definition.as_of,
                                            lookups.result() if lookups is not None else None)
-    return ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
-                       _importance(contrib, model.features_), basis, notes, model)
+    result = ChurnResult(definition, metrics, pd.concat(cal, ignore_index=True), scores,
+                         _importance(contrib, model.features_), basis, notes, model)
+    _set_verdict(result, decision)
+    return result
 
 
 def _split(ids: pd.Series, y: np.ndarray, test_share: float, random_state) -> np.ndarray:

@@ -13,13 +13,18 @@ from insights.predictions.churn.definition import ChurnDefinition
 @dataclass
 class ChurnResult:
     definition: ChurnDefinition
-    metrics: dict                  # {"model": {...}, "recency": {...}, "bgnbd": {...}}
+    metrics: dict                  # {"model": {...}, "recency": {...}, "p_alive": {...}}
     calibration: pd.DataFrame      # model, bin, predicted, observed, customers
     scores: pd.DataFrame           # the watchlist, one row per scored customer, by value at risk
     importance: dict               # reason label -> mean positive contribution (log-odds)
     value_basis: str
     notes: list = field(default_factory=list)
     model: ChurnModel | None = None
+    applies: bool = True           # does churn prediction apply to this shop (see .verdict)
+    reason: str = ""               # the verdict in words
+    detail: str = ""               # the numbers behind it, for analysts (ROC AUC intervals)
+    ranked_by: str | None = "model"    # what ranks the watchlist: "model", "recency", "p_alive" or None (no list)
+    drivers: list = field(default_factory=list)   # relative risks per flag (see .drivers)
 
     def report(self) -> dict:
         """JSON-able summary (without the per-customer table)."""
@@ -34,6 +39,11 @@ class ChurnResult:
             "importance": self.importance,
             "value_basis": self.value_basis,
             "notes": self.notes,
+            "applies": self.applies,
+            "reason": self.reason,
+            "detail": self.detail,
+            "ranked_by": self.ranked_by,
+            "drivers": self.drivers,
         }
 
 

@@ -12,7 +12,7 @@ from insights.predictions.churn.fit import fit_churn
 from insights.predictions.churn.result import ChurnResult
 
 
-SCORE_COLUMNS = ("customer_id", "churn_probability", "value_at_risk", "reasons", "next_order_expected_at",
+SCORE_COLUMNS = ("customer_id", "churn_probability", "p_alive", "value_at_risk", "reasons", "next_order_expected_at",
                  "overdue_days", "expected_value", "top_reason", "action", "segment", "channel", "country")
 
 

@@ -23,15 +23,15 @@ Per-customer outputs (:func:`score_customers`, :mod:`.score`):
   month is 365.25/12 days, the last month may be partial, and d is the monthly rate equivalent to the annual
   discount rate ((1 + annual)^(1/12) − 1). This is lifetimes' ``customer_lifetime_value`` arithmetic,
   vectorised over the unique (frequency, recency, T) rows;
-- ``clv_low``/``clv_high``: an 80 % **predictive** interval for the customer's value over the horizon. The
-  number of purchases is drawn from the model's posterior: the customer is alive with probability
-  ``p_alive``, and if alive buys as a Poisson process whose rate has the posterior Gamma(r + x, α + T), so
-  N ~ NegBin(r + x, (α + T)/(α + T + t)) (dropping out *during* the horizon is ignored here, which makes the
-  upper end slightly generous). The interval's purchase counts are turned into money with the customer's
-  expected spend and the same discounting as ``clv``. Spend per order is held at its expectation, and
-  parameter uncertainty is not included (it is small next to an individual's randomness).
-- ``next_order_expected_at``: calibration end + (α + T)/(r + x) time units — the mean gap between this
-  customer's purchases if they are still active — for customers with p_alive ≥ 0.5; empty otherwise.
+- ``clv_low``/``clv_high``: an 80 % **predictive** interval for the customer's value over the horizon, simulated
+  from the fitted models with both the parameters' uncertainty (draws from the fit's covariance) and the customer's
+  own randomness (alive or not; purchases from the posterior of their rate and dropout; spend from Gamma-Gamma's
+  posterior) — :mod:`.intervals` states the method. Where the chance of buying nothing at all is 10 % or more,
+  the interval starts at 0 and runs to the 80th percentile. On simulated shops about 80 % of customers' realised
+  value falls inside it (``tests/predictions/test_clv_intervals.py``).
+- ``next_order_expected_at``: from the customer's own buying rhythm (:mod:`insights.customers.next_order`, the
+  one next-order date of the app), filled in by :func:`run_clv`; :mod:`.next_orders` lists who is overdue,
+  ranked by CLV, and exports them with consent honoured.
 
 Backtest (:func:`backtest`, :mod:`.backtesting`): the last part of the history is held out, the models are fitted
 on the rest, and predicted repeat purchase days of the calibration customers are compared with the actual ones,
@@ -39,7 +39,9 @@ in total, week by week and by number of calibration purchases.
 
 The package, one module per step: :mod:`.summary` (the SQL reads: customer summary, history bounds, readiness),
 :mod:`.fit` (the fitted pair :class:`ClvModels`; P(alive) at a cutoff for the churn baseline), :mod:`.score`,
-:mod:`.backtesting`, :mod:`.run` (the whole run, cached through :mod:`insights.core.scores`) and
+:mod:`.intervals`,
+:mod:`.backtesting`, :mod:`.applies` (does the model describe the shop, and which variant), :mod:`.groups` (value
+by where customers come from), :mod:`.run` (the whole run, cached through :mod:`insights.core.scores`) and
 :mod:`.cohort_cells` (predicted cells of the cohort heatmap). Import from the package: ``clv.run_clv(ws)``.
 """
 
@@ -48,17 +50,20 @@ from insights.predictions.clv.backtesting import (MAX_HOLDOUT_DAYS, MIN_HOLDOUT_
                                                   backtest_sentences, default_holdout_days)
 from insights.predictions.clv.cohort_cells import predicted_cohort_cells
 from insights.predictions.clv.fit import ClvModels, fit_models, probability_alive_as_of
-from insights.predictions.clv.run import ClvResult, cached_models, current_scores, load_scores, run_clv, save_fit
+from insights.predictions.clv.groups import DIMENSIONS, customer_groups, headline, value_by_group
+from insights.predictions.clv.run import (ClvResult, cached_models, current_scores, load_scores, run_clv, save_fit,
+                                          stored_value_by_group)
 from insights.predictions.clv.score import (DAYS_PER_MONTH, DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS,
                                             DEFAULT_INTERVAL, SCORE_COLUMNS, monthly_rate, score_customers)
 from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary,
                                               customer_to_date_revenue, history_bounds, readiness)
 
 __all__ = [
-    "DAYS_PER_MONTH", "DEFAULT_ANNUAL_DISCOUNT", "DEFAULT_HORIZON_DAYS", "DEFAULT_INTERVAL", "MAX_HOLDOUT_DAYS",
-    "MIN_HOLDOUT_DAYS", "SCORE_COLUMNS", "TIME_UNIT_DAYS",
+    "DAYS_PER_MONTH", "DEFAULT_ANNUAL_DISCOUNT", "DEFAULT_HORIZON_DAYS", "DEFAULT_INTERVAL", "DIMENSIONS",
+    "MAX_HOLDOUT_DAYS", "MIN_HOLDOUT_DAYS", "SCORE_COLUMNS", "TIME_UNIT_DAYS",
     "Backtest", "ClvDataError", "ClvModels", "ClvResult", "ModelFitError",
-    "backtest", "backtest_sentences", "cached_models", "current_scores", "customer_summary", "customer_to_date_revenue",
+    "backtest", "backtest_sentences", "cached_models", "current_scores", "customer_groups", "customer_summary",
+    "customer_to_date_revenue", "headline", "stored_value_by_group", "value_by_group",
     "default_holdout_days", "fit_models", "history_bounds", "load_scores", "monthly_rate", "predicted_cohort_cells",
     "probability_alive_as_of", "readiness", "run_clv", "save_fit", "score_customers",
 ]

@@ -15,6 +15,7 @@ from insights.core.db import query_df
 from insights.core.money import format_money
 from insights.core.workspace import connection
 from insights.performance.kpis import data_currency
+from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.fit import fit_models
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds
 
@@ -122,7 +123,7 @@ def backtest(ws_or_con, holdout_days: int | None = None, time_unit_days: float =
                            f"little to fit on (at least {2 * MIN_HOLDOUT_DAYS} days are needed before it).")
     calibration_end = last - dt.timedelta(days=holdout_days)
     summary = customer_summary(con, calibration_end, last, time_unit_days)
-    models = fit_models(summary, calibration_end, time_unit_days, penalizer)
+    models = fit_models(summary, calibration_end, time_unit_days, penalizer, modified=use_modified(summary))
     unit = float(time_unit_days)
 
     weeks = math.ceil(holdout_days / 7)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from insights.core.workspace import connection
+from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.fit import ClvModels, fit_models
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, customer_summary, customer_to_date_revenue, history_bounds
 
@@ -37,7 +38,7 @@ def predicted_cohort_cells(ws_or_con, grain: str = "month", months_ahead: int = 
         return pd.DataFrame(columns=columns)
     summary = customer_summary(con, last, time_unit_days=time_unit_days)
     if models is None:
-        models = fit_models(summary, last, time_unit_days)
+        models = fit_models(summary, last, time_unit_days, modified=use_modified(summary))
     unit = models.time_unit_days
     freq = _GRAIN_FREQ[grain]
     last_period = pd.Period(last, freq=freq)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from insights.core.dates import as_date
 from insights.models.bgnbd import BGNBD_PARAMS, GAMMA_GAMMA_PARAMS, BetaGeoModel, GammaGammaModel, ModelFitError
+from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, customer_summary
 
 
@@ -49,27 +50,34 @@ class ClvModels:
                            "time_unit_days": self.time_unit_days, "customers_fitted": self.customers_fitted,
                            "repeat_customers_fitted": self.repeat_customers_fitted, "mean_spend": self.mean_spend,
                            "notes": self.notes, "bgnbd_se": self.bgnbd.standard_errors_,
-                           "gamma_gamma_se": self.gamma_gamma.standard_errors_ if self.gamma_gamma else None})
+                           "gamma_gamma_se": self.gamma_gamma.standard_errors_ if self.gamma_gamma else None,
+                           "modified": bool(getattr(self.bgnbd, "modified", False)),
+                           "bgnbd_log_covariance": getattr(self.bgnbd, "log_covariance_", None),
+                           "gamma_gamma_log_covariance": (getattr(self.gamma_gamma, "log_covariance_", None)
+                                                          if self.gamma_gamma else None)})
 
     @classmethod
     def from_json(cls, text: str) -> "ClvModels":
         d = json.loads(text)
-        bg = BetaGeoModel.from_params({k: d["params"][k] for k in BGNBD_PARAMS}, d.get("bgnbd_se"))
+        bg = BetaGeoModel.from_params({k: d["params"][k] for k in BGNBD_PARAMS}, d.get("bgnbd_se"),
+                                      d.get("bgnbd_log_covariance"), modified=bool(d.get("modified", False)))
         gg = None
         if d["params"].get("p") is not None:
-            gg = GammaGammaModel.from_params({k: d["params"][k] for k in GAMMA_GAMMA_PARAMS}, d.get("gamma_gamma_se"))
+            gg = GammaGammaModel.from_params({k: d["params"][k] for k in GAMMA_GAMMA_PARAMS}, d.get("gamma_gamma_se"),
+                                             d.get("gamma_gamma_log_covariance"))
         return cls(bg, gg, as_date(d["calibration_end"]), float(d["time_unit_days"]), int(d["customers_fitted"]),
                    int(d["repeat_customers_fitted"]), float(d["mean_spend"]), list(d.get("notes", [])))
 
 
 def fit_models(summary: pd.DataFrame, calibration_end, time_unit_days: float = TIME_UNIT_DAYS,
-               penalizer: float = 0.0) -> ClvModels:
-    """Fit BG/NBD on every customer and Gamma-Gamma on repeat customers with positive spend.
+               penalizer: float = 0.0, modified: bool = False) -> ClvModels:
+    """Fit BG/NBD (MBG/NBD with ``modified``) on every customer and Gamma-Gamma on repeat customers with positive
+    spend.
 
     Raises :class:`ModelFitError` (plain message) when BG/NBD cannot be fitted. A Gamma-Gamma failure is
     not fatal: expected spend falls back to the mean spend of repeat purchase days, and ``notes`` says so.
     """
-    bgnbd = BetaGeoModel(penalizer=penalizer).fit(summary)
+    bgnbd = BetaGeoModel(penalizer=penalizer, modified=modified).fit(summary)
     repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
     notes: list[str] = []
     weights = repeat["frequency"].to_numpy(dtype=float)
@@ -88,7 +96,9 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
                             penalizer: float = 0.001) -> pd.DataFrame:
     """P(alive) at ``cutoff`` from a BG/NBD model fitted on purchases up to ``cutoff`` only (no leakage).
 
-    Out: customer_id, p_alive — one row per customer with a purchase day on or before ``cutoff``.
+    Out: customer_id, p_alive — one row per customer with a purchase day on or before ``cutoff``. Where one-time
+    buyers are many (:func:`insights.predictions.clv.applies.use_modified`) the modified BG/NBD gives it, so that
+    one-time buyers are not all alive with probability 1.
     Tries ``penalizer``, then no penalty, then 0.01; raises :class:`ModelFitError` when none converges.
     (Used as the churn page's baseline.)
     """
@@ -98,9 +108,10 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
     # lifetimes' optimiser is sensitive to the penalty: on UCI Online Retail it converges with 0 and fails with
     # 0.001, on other shops the other way round. A baseline should exist whenever some penalty gives one.
     error = None
+    modified = use_modified(summary)
     for coef in dict.fromkeys((penalizer, 0.0, 0.01)):
         try:
-            model = BetaGeoModel(penalizer=coef).fit(summary)
+            model = BetaGeoModel(penalizer=coef, modified=modified).fit(summary)
         except ModelFitError as exc:
             error = exc
             continue

@@ -14,10 +14,14 @@ import pandas as pd
 from insights.core import scores as score_store
 from insights.core.dates import as_date
 from insights.core.workspace import Workspace
+from insights.customers.next_order import next_orders_for_workspace
+from insights.performance.kpis import data_currency
 from insights.models.bgnbd import ModelFitError
 from insights.models.readiness import Readiness
+from insights.predictions.clv.applies import Applicability, check_data, check_fit
 from insights.predictions.clv.backtesting import Backtest, backtest
 from insights.predictions.clv.fit import ClvModels, fit_models
+from insights.predictions.clv.groups import as_records, customer_groups, headline, value_by_group
 from insights.predictions.clv.score import (DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS, SCORE_COLUMNS,
                                             score_customers)
 from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds,
@@ -34,10 +38,25 @@ class ClvResult:
     horizon_days: int
     annual_discount_rate: float
     from_cache: bool = False
+    applicability: Applicability | None = None
+    by_group: pd.DataFrame | None = None     # value by where customers come from (:mod:`.groups`)
+    by_group_headline: str | None = None
 
     @property
     def fitted(self) -> bool:
         return self.models is not None
+
+    @property
+    def applies(self) -> bool:
+        """True when the model describes the shop and per-customer values are shown."""
+        return self.applicability is not None and self.applicability.applies and self.scores is not None
+
+    @property
+    def reason(self) -> str:
+        """Why the model does not apply (empty when it does)."""
+        if self.applicability is None:
+            return self.readiness.message() if not self.readiness.can_fit else " ".join(self.readiness.problems)
+        return self.applicability.reason
 
     def top_customers(self, n: int = 20) -> pd.DataFrame:
         if self.scores is None:
@@ -53,6 +72,8 @@ def cached_models(ws: Workspace, calibration_end, time_unit_days: float = TIME_U
         return None
     if stored.run_key != _fit_key(as_date(calibration_end), time_unit_days, penalizer):
         return None
+    if not (stored.report or {}).get("models"):
+        return None
     return ClvModels.from_json(json.dumps(stored.report["models"]))
 
 
@@ -60,24 +81,40 @@ def _fit_key(calibration_end: dt.date, time_unit_days: float, penalizer: float) 
     return json.dumps([calibration_end.isoformat(), time_unit_days, penalizer])
 
 
-def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame, penalizer: float = 0.0) -> None:
+def save_fit(ws: Workspace, models: ClvModels, scores_frame: pd.DataFrame | None, penalizer: float = 0.0,
+             applicability: Applicability | None = None, extra: dict | None = None) -> None:
     """Store ``clv_scores`` (one row per customer) and the fitted parameters with the data's version, through
-    the one store of model outputs (:mod:`insights.core.scores`)."""
+    the one store of model outputs (:mod:`insights.core.scores`). When the model does not apply, the table is
+    stored empty (no customer gets a value) and the report says why (``applies``, ``reason``, ``numbers``)."""
+    if scores_frame is None:
+        scores_frame = pd.DataFrame({c: pd.Series(dtype=float) for c in SCORE_COLUMNS})
+        scores_frame["customer_id"] = pd.Series(dtype=str)
+        scores_frame["next_order_expected_at"] = pd.Series(dtype="datetime64[s]")
     frame = pd.DataFrame({
         "customer_id": scores_frame["customer_id"].astype(str).to_numpy(),
         **{c: scores_frame[c].astype(float).to_numpy() for c in SCORE_COLUMNS
            if c not in ("customer_id", "next_order_expected_at")},
         "next_order_expected_at": pd.to_datetime(scores_frame["next_order_expected_at"]).dt.date.to_numpy(),
     })[SCORE_COLUMNS]
+    verdict = applicability.as_dict() if applicability is not None else {"applies": True, "reason": ""}
     score_store.write(ws, "clv", frame, params={"penalizer": penalizer},
-                 report={"calibration_end": models.calibration_end.isoformat(),
-                         "models": json.loads(models.to_json())},
-                 run_key=_fit_key(models.calibration_end, models.time_unit_days, penalizer))
+                      report={"calibration_end": models.calibration_end.isoformat(),
+                              "models": json.loads(models.to_json()), **verdict, **(extra or {})},
+                      run_key=_fit_key(models.calibration_end, models.time_unit_days, penalizer))
 
 
 def load_scores(ws_or_con) -> pd.DataFrame | None:
     """The ``clv_scores`` table written by the latest fit, or None if no fit has been saved."""
     return score_store.load(ws_or_con, "clv")
+
+
+def stored_value_by_group(ws: Workspace) -> tuple[pd.DataFrame | None, str | None]:
+    """(value by group, its headline sentence) stored with the current CLV run — for readers such as the insight
+    feed; (None, None) when the run is stale or absent, or the model does not apply."""
+    report = score_store.report(ws, "clv")
+    if not report or not report.get("applies") or report.get("by_group") is None:
+        return None, None
+    return pd.DataFrame(report["by_group"]), report.get("by_group_headline")
 
 
 def current_scores(ws: Workspace) -> pd.DataFrame | None:
@@ -103,20 +140,35 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     if not ready.can_fit:
         return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate)
     summary = customer_summary(ws, end, time_unit_days=time_unit_days)
+    verdict = check_data(summary)
+    if not verdict.applies:
+        return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate, applicability=verdict)
     models = cached_models(ws, end, time_unit_days, penalizer)
     from_cache = models is not None
     if models is None:
         step(0.2, f"Fitting the models on {len(summary):,} customers")
         try:
-            models = fit_models(summary, end, time_unit_days, penalizer)
+            models = fit_models(summary, end, time_unit_days, penalizer, modified=verdict.modified)
         except ModelFitError as exc:
             failed = Readiness(ready.status, ready.customers, ready.repeat_buyers, ready.history_days,
                                ready.problems + [str(exc)], ready.can_show)
             return ClvResult(failed, None, None, None, str(exc), horizon_days, annual_discount_rate)
+    verdict = check_fit(summary, models)
+    if not verdict.applies:
+        if save:
+            save_fit(ws, models, None, penalizer, verdict)
+        return ClvResult(ready, models, None, None, None, horizon_days, annual_discount_rate, from_cache, verdict)
     step(0.5, "Scoring every customer")
     scores = score_customers(models, summary, horizon_days, annual_discount_rate)
+    due = next_orders_for_workspace(ws, pd.Timestamp(end) + pd.Timedelta(days=1))
+    expected = pd.to_datetime(due.set_index(due["customer_id"].astype(str))["next_order_expected_at"])
+    scores["next_order_expected_at"] = scores["customer_id"].astype(str).map(expected).astype("datetime64[s]")
+    by_group = value_by_group(scores, customer_groups(ws))
+    sentence = headline(by_group, data_currency(ws.con))
     if save:
-        save_fit(ws, models, scores, penalizer)
+        save_fit(ws, models, scores, penalizer, verdict,
+                 extra={"by_group": as_records(by_group), "by_group_headline": sentence,
+                        "horizon_days": horizon_days})
     bt, bt_error = None, None
     if with_backtest:
         step(0.7, "Backtesting on the held-out last part of the history")
@@ -127,4 +179,5 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
         except (ClvDataError, ModelFitError) as exc:
             bt_error = str(exc)
     step(1.0, "Done")
-    return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache)
+    return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache, verdict,
+                     by_group, sentence)

@@ -1,8 +1,8 @@
 """Per-customer CLV scores over a horizon, with an 80 % predictive interval (see :mod:`insights.predictions.clv`).
 
 ``clv`` = Σ over months m = 1..M of (expected purchases in month m) × expected spend / (1 + d)^m; the interval
-draws the number of purchases from the BG/NBD posterior (alive with probability ``p_alive``, then a negative
-binomial), at the customer's expected spend and the same discounting.
+is simulated from the fitted models with their parameter uncertainty and the customer's own purchase and spend
+randomness (:mod:`insights.predictions.clv.intervals`), at the same discounting.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from insights.models.bgnbd import conditional_expected_purchases, probability_alive, unique_rows
 from insights.predictions.clv.fit import ClvModels
+from insights.predictions.clv.intervals import predictive_interval
 
 DAYS_PER_MONTH = 365.25 / 12       # an average month; lifetimes uses 4.345 weeks (30.4 days)
 DEFAULT_HORIZON_DAYS = 365
@@ -32,21 +33,19 @@ def monthly_rate(annual_discount_rate: float) -> float:
 
 def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int = DEFAULT_HORIZON_DAYS,
                     annual_discount_rate: float = DEFAULT_ANNUAL_DISCOUNT,
-                    interval: float = DEFAULT_INTERVAL) -> pd.DataFrame:
+                    interval: float = DEFAULT_INTERVAL, random_state: int | None = 0) -> pd.DataFrame:
     """Per-customer predictions over ``horizon_days`` after the calibration end (see the module docstring).
 
-    Out: one row per summary row, columns :data:`SCORE_COLUMNS` plus frequency, recency, T, monetary_value.
-    Vectorised: the BG/NBD formulas run once per unique (frequency, recency, T) row.
+    Out: one row per summary row, columns :data:`SCORE_COLUMNS` plus frequency, recency, T, monetary_value and
+    p_nothing (the chance of no purchase in the horizon). Vectorised: the BG/NBD formulas run once per unique
+    (frequency, recency, T) row; the interval's simulation is seeded by ``random_state``.
     """
     if horizon_days <= 0:
         raise ValueError(f"horizon must be at least one day, got {horizon_days}")
     if not 0 < interval < 1:
         raise ValueError(f"interval must be between 0 and 1 (e.g. 0.8), got {interval}")
-    from scipy.stats import nbinom      # heavy (0.5 s): imported when scores are computed, not with the package
-
     unit = models.time_unit_days
     params = models.bgnbd.params_
-    r, alpha = params["r"], params["alpha"]
     months = math.ceil(horizon_days / DAYS_PER_MONTH)
     ends = np.minimum(np.arange(1, months + 1) * DAYS_PER_MONTH, horizon_days) / unit
     d = monthly_rate(annual_discount_rate)
@@ -55,23 +54,15 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     uniq, inverse, _ = unique_rows(x, t_x, T)
     ux, utx, uT = uniq[:, 0], uniq[:, 1], uniq[:, 2]
-    cumulative = conditional_expected_purchases(params, ux[:, None], utx[:, None], uT[:, None], ends[None, :])
+    modified = bool(getattr(models.bgnbd, "modified", False))
+    cumulative = conditional_expected_purchases(params, ux[:, None], utx[:, None], uT[:, None], ends[None, :],
+                                                modified=modified)
     per_month = np.diff(cumulative, axis=1, prepend=0.0)
     purchases = cumulative[:, -1]
     discounted = per_month @ discounts
-    alive = probability_alive(params, ux, utx, uT)
-
-    # predictive interval on the number of purchases (NegBin mixed with "no longer a customer")
-    t_h = horizon_days / unit
-    shape = r + ux
-    prob = (alpha + uT) / (alpha + uT + t_h)
-    tail = (1.0 - interval) / 2.0
-    dead = 1.0 - alive
+    alive = probability_alive(params, ux, utx, uT, modified=modified)
     with np.errstate(all="ignore"):
-        n_low = np.where(dead >= tail, 0.0, nbinom.ppf(np.clip((tail - dead) / alive, 0, 1), shape, prob))
-        n_high = np.where(dead >= 1 - tail, 0.0, nbinom.ppf(np.clip((1 - tail - dead) / alive, 0, 1), shape, prob))
         effective_discount = np.where(purchases > 0, discounted / purchases, discounts.mean())
-    gap_units = (alpha + uT) / (r + ux)
 
     spend = models.expected_spend(summary)
     out = pd.DataFrame({"customer_id": summary["customer_id"].to_numpy()})
@@ -81,11 +72,11 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     out["p_alive"] = alive[inverse]
     out["expected_spend"] = spend
     out["clv"] = discounted[inverse] * spend
-    low = n_low[inverse] * effective_discount[inverse] * spend
-    high = n_high[inverse] * effective_discount[inverse] * spend
-    out["clv_low"] = np.minimum(low, out["clv"].to_numpy())
-    out["clv_high"] = np.maximum(high, out["clv"].to_numpy())
-    gap_days = gap_units[inverse] * unit
-    due = pd.Timestamp(models.calibration_end) + pd.to_timedelta(np.round(np.nan_to_num(gap_days)), unit="D")
-    out["next_order_expected_at"] = pd.Series(due).where(out["p_alive"].to_numpy() >= 0.5)
+    bounds = predictive_interval(models, summary, horizon_days / unit, effective_discount[inverse], interval,
+                                 random_state=random_state)
+    out["clv_low"] = bounds["clv_low"].to_numpy()
+    out["clv_high"] = bounds["clv_high"].to_numpy()
+    out["p_nothing"] = bounds["p_nothing"].to_numpy()
+    # filled by the run from the customer's own buying rhythm (insights.customers.next_order): one next-order date
+    out["next_order_expected_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[s]")
     return out

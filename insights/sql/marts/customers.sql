@@ -3,6 +3,28 @@ with records as (
     select * from customer_records where customer_id is not null
 ),
 
+-- consent as data: the latest upload that says anything of a channel wins (a later file that withdraws consent,
+-- or gives it again); within one upload a person is contactable only if no record of theirs withholds it
+consent_said as (
+    select r.customer_id, r.consent_email, r.consent_sms, f.loaded_at
+    from records r left join files f on f.file_id = r.source_file
+),
+
+latest_consent as (
+    select customer_id,
+           bool_and(consent_email) filter (where email_latest)             as consent_email,
+           bool_and(consent_sms) filter (where sms_latest)                 as consent_sms
+    from (
+        select *,
+               consent_email is not null and loaded_at is not distinct from
+                   max(loaded_at) filter (where consent_email is not null) over (partition by customer_id) as email_latest,
+               consent_sms is not null and loaded_at is not distinct from
+                   max(loaded_at) filter (where consent_sms is not null) over (partition by customer_id)   as sms_latest
+        from consent_said
+    )
+    group by customer_id
+),
+
 orders as (
     select * from orders where customer_id is not null
 ),
@@ -17,9 +39,6 @@ crm as (
         arg_min(city, source_row) filter (where city is not null)       as city,
         arg_min(channel, source_row) filter (where channel is not null) as channel,
         min(signed_up_at)                                               as signed_up_at,
-        -- consent: a person is contactable only if no record of theirs withholds consent
-        bool_and(consent_email)                                         as consent_email,
-        bool_and(consent_sms)                                           as consent_sms,
         count(*)                                                        as crm_records
     from records
     group by customer_id
@@ -68,8 +87,8 @@ final as (
         crm.city,
         coalesce(crm.channel, pc.first_order_channel)               as channel,
         crm.signed_up_at,
-        crm.consent_email,
-        crm.consent_sms,
+        lc.consent_email,
+        lc.consent_sms,
         coalesce(crm.crm_records, 0)                                as crm_records,
         pc.first_order_at,
         pc.last_order_at,
@@ -79,6 +98,7 @@ final as (
         fl.first_category
     from all_ids ids
     left join crm on crm.customer_id = ids.customer_id
+    left join latest_consent lc on lc.customer_id = ids.customer_id
     left join per_customer pc on pc.customer_id = ids.customer_id
     left join first_lines fl on fl.customer_id = ids.customer_id
 )

@@ -23,7 +23,8 @@ CONTEXT_COLUMNS = ("recency_days", "recency_ratio", "orders", "tenure_days", "la
                    "earlier_order_value", "late_deliveries", "last_delivery_late_days", "last_order_late",
                    "sessions_90d",
                    "sessions_prev_90d", "last_nps", "last_nps_at", "last_rating", "last_rating_at",
-                   "last_negative_word", "last_negative_at", "cart_abandons_90d", "returns", "avg_order_value")
+                   "last_negative_word", "last_negative_at", "cart_abandons_90d", "returns", "avg_order_value",
+                   "p_alive", "discount_orders")
 
 
 class Facts:
@@ -196,10 +197,24 @@ def _complaint(f, as_of):
     return lazy_select(len(f), [(text != "", say)])
 
 
+def _timing(f, as_of):
+    alive = f.num("p_alive", np.nan)
+    pct = np.round(100 * alive).astype("float")
+    return lazy_select(len(f), [(alive < 0.5, lambda r: format_each(
+        lambda a: f"their buying pattern says they have likely stopped: {int(a)}% chance they are still a customer",
+        pct[r]))])
+
+
+def _discount(f, as_of):
+    n = _ints(f.num("discount_orders", 0))
+    return lazy_select(len(f), [(n > 0, lambda r: format_each(
+        lambda a: f"{a} {'order' if a == 1 else 'orders'} with a discount code", n[r]))])
+
+
 WORDINGS: dict[str, Callable] = {
     "recency": _recency, "history": _history, "order_value": _order_value, "trend": _trend,
     "returns": _returns, "late_delivery": _late, "web_visits": _web, "carts": _carts, "nps": _nps,
-    "rating": _rating, "complaint": _complaint,
+    "rating": _rating, "complaint": _complaint, "timing": _timing, "discount": _discount,
 }
 
 

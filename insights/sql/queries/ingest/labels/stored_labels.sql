@@ -6,6 +6,8 @@ select 'channel', channel, count(*) from customer_records where channel is not n
 union all
 select 'channel', channel, count(*) from events where channel is not null group by all
 union all
+select 'channel', channel, count(*) from spend where channel is not null group by all
+union all
 select 'country', country, count(*) from order_lines where country is not null group by all
 union all
 select 'country', country, count(*) from customer_records where country is not null group by all

@@ -35,9 +35,15 @@ straddling_orders as (
     group by order_id
 ),
 
+discount_orders as (
+    -- orders whose files name a discount code (order_attributes, issue 10 item 4)
+    select distinct order_id from order_attributes
+    where name = 'discount_code' and coalesce(trim(value), '') <> ''
+),
+
 orders_known as materialized (
     select
-        k.customer_id, k.ordered_at, k.net_revenue, k.has_return, k.promised_at,
+        k.customer_id, k.ordered_at, d.order_id is not null as has_discount, k.net_revenue, k.has_return, k.promised_at,
         -- a delivery is known only once it has arrived
         case when k.delivered_at < $cutoff then k.delivered_at end            as delivered_at,
         case when k.delivered_at < $cutoff and k.promised_at is not null
@@ -47,6 +53,7 @@ orders_known as materialized (
         f.flagged_late
     from (select * from settled_orders union all select * from straddling_orders) k
     left join order_late_flags f on f.order_id = k.order_id
+    left join discount_orders d on d.order_id = k.order_id
     where k.is_order
 ),
 
@@ -87,6 +94,9 @@ order_totals as (
         count(*) filter (where has_return)                          as returns,
         count(late_days)                                            as deliveries,
         count(*) filter (where late_days > 0)                       as late_deliveries,
+        -- orders late by their dates or by a late flag or tag
+        count(*) filter (where coalesce(late_days, 0) > 0 or coalesce(flagged_late, false)) as late_orders,
+        count(*) filter (where has_discount)                        as discount_orders,
         -- late days of the most recent delivery with a promised date
         arg_max(late_days, delivered_at) filter (where late_days is not null) as last_delivery_late_days,
         max(delivered_at) filter (where late_days is not null)      as last_delivered_at,
@@ -168,6 +178,9 @@ final as (
         ot.returns,
         ot.deliveries,
         ot.late_deliveries,
+        ot.late_orders,
+        cast(ot.late_orders as double) / ot.orders                          as late_share,
+        ot.discount_orders,
         ot.last_delivery_late_days,
         ot.max_late_days,
         ot.last_delivered_at,

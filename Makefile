@@ -1,13 +1,15 @@
 # Clueboard — two commands do all the set-up on a fresh machine:
 #   make run    create .venv, install the pinned requirements, start the app on the bundled sample data
 #   make test   install what the tests need (dev requirements; Debian chromium if missing) and run every test
+#   make test-spark  install pyspark and Java (Debian's openjdk-17-jre-headless, if java is missing) and run every
+#               mart on local Spark against DuckDB's results (the tests marked spark, which make test leaves out)
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test chromium bench sample clean
+.PHONY: run test test-spark chromium java bench sample clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +32,19 @@ chromium:
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest -q
+
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "Installing Debian's openjdk-17-jre-headless for the Spark tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	fi
+
+$(VENV)/.spark: $(VENV)/.dev requirements-spark.txt
+	$(PY) -m pip install --quiet -r requirements-spark.txt
+	touch $@
+
+test-spark: $(VENV)/.spark java
+	$(PY) -m pytest -q -m spark tests/scale
 
 bench: $(VENV)/.dev
 	$(PY) bench/ingest.py

@@ -13,6 +13,8 @@ Each rewrite keeps DuckDB's meaning exactly (the Spark test compares every mart 
 * ``list_position`` is ``array_position`` (0, not null, when absent: nullif puts DuckDB's null back);
   ``to_seconds``/``to_days``/``to_microseconds`` are an interval times a number.
 * a ``regexp_replace`` replacement's ``\\1`` is Java's ``$1``.
+* ``JSON`` and ``UUID`` columns are text (as the Parquet export writes them); ``as materialized`` (a hint to
+  DuckDB's planner) is dropped.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def _skip_null_args(node: exp.Expression) -> exp.Expression:
     parent = node.parent
     if isinstance(parent, exp.Filter) and parent.this is node:
         where = parent.expression
+        if any(part == condition for part in where.this.find_all(exp.Not)):
+            return node                 # the filter says so already
         where.set("this", exp.and_(exp.paren(where.this.copy()), condition))
         return node
     return exp.Filter(this=node.copy(), expression=exp.Where(this=condition))
@@ -96,6 +100,10 @@ def _interval(amount: exp.Expression, unit: str) -> exp.Expression:
 
 def _one(node: exp.Expression) -> exp.Expression:
     """One node rewritten (its arguments already are)."""
+    if isinstance(node, exp.DataType) and node.this in (exp.DataType.Type.JSON, exp.DataType.Type.UUID):
+        return exp.DataType.build("text")       # as the Parquet export writes them
+    if isinstance(node, exp.CTE) and node.args.get("materialized"):
+        node.set("materialized", None)          # a hint to DuckDB's planner; the result is the same
     if isinstance(node, exp.Anonymous):
         return _anonymous(node)
     if isinstance(node, exp.ToDays):

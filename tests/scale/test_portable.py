@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata as u
 
 import pytest
 
+from insights.cli import main
+from insights.core.workspace import build_steps
 from insights.scale import portable
-from insights.scale.portable import LOCAL_ONLY, NotPortable, problems, spark_sql, sql_files
+from insights.scale.portable import NOT_ON_SPARK, NotPortable, problems, spark_sql, sql_files
 
 
 def test_every_sql_file_translates_to_spark():
-    found = [p for path in sql_files() if path not in LOCAL_ONLY for p in problems(path)]
+    found = [p for path in sql_files() if path not in NOT_ON_SPARK for p in problems(path)]
     assert found == [], "SQL that Spark cannot run:\n" + "\n".join(found)
 
 
-def test_files_kept_local_exist_are_ingest_queries_and_still_need_to_be():
-    for path in LOCAL_ONLY:
+def test_files_not_on_spark_are_no_mart_and_still_need_to_be_listed():
+    for path, reason in NOT_ON_SPARK.items():
         assert path in sql_files()
-        assert path.startswith("queries/ingest/"), f"{path}: only the reading of uploaded cells may stay local"
-        assert problems(path), f"{path} translates now: take it off LOCAL_ONLY"
-        with pytest.raises(NotPortable, match="where the file is read"):
+        assert not path.startswith(("marts/", "intermediate/", "staging/")), f"{path}: every table must run on Spark"
+        assert problems(path), f"{path} translates now: take it off NOT_ON_SPARK"
+        with pytest.raises(NotPortable, match=reason[:30]):
             spark_sql(path)
 
 
@@ -38,6 +41,10 @@ def test_every_mart_has_spark_sql_naming_its_tables():
     ("select list_reverse(a) from t", "list_reverse(): a function SQLGlot does not know"),
     ("select regexp_replace(a, 'x', 'y') from t", "first match in DuckDB"),
     ("select date_diff('month', a, b) from t", "only days are translated"),
+    ("select * from a asof left join b on a.k = b.k and a.t >= b.t", "asof join"),
+    ("insert or replace into t values (1)", "insert or replace"),
+    ("select cast(t as time) from t", "type TIME"),
+    ("create temp table x as select $a", "no parameter markers"),
 ])
 def test_constructs_spark_cannot_run_are_named(monkeypatch, duckdb_sql, complaint):
     monkeypatch.setattr(portable, "sql_text", lambda path: "-- grain: test\n" + duckdb_sql)
@@ -59,6 +66,8 @@ def test_constructs_spark_cannot_run_are_named(monkeypatch, duckdb_sql, complain
     ("select regexp_full_match(a, '[0-9]+') from t", "a RLIKE '^(?:[0-9]+)$'"),
     ("select regexp_replace(a, '^(x)y', '\\1', 'g') from t", "REGEXP_REPLACE(a, '^(x)y', '$1')"),
     ("select strip_accents(a) from t", "TRANSLATE(a, 'ÀÁ"),
+    ("select cast(a as json), cast(b as uuid) from t", "CAST(a AS STRING), CAST(b AS STRING)"),
+    ("with c as materialized (select 1 as x) select x from c", "WITH c AS (SELECT 1 AS x)"),
 ])
 def test_duckdb_functions_are_rewritten_to_what_spark_means_the_same_by(monkeypatch, duckdb_sql, spark_part):
     monkeypatch.setattr(portable, "sql_text", lambda path: "-- grain: test\n" + duckdb_sql)
@@ -77,3 +86,11 @@ def test_markers_and_conditions_are_checked_as_code_fills_them():
     sql = spark_sql("queries/customers/segments/category_filter.sql")
     assert " ".join(sql.split()).startswith("NOT customer_id IN ( SELECT customer_id FROM order_lines")
     assert "ARRAY_CONTAINS(?, category)" in sql
+
+
+def test_spark_sql_command_writes_every_mart_in_build_order(tmp_path, capsys):
+    assert main(["spark-sql", "--out", str(tmp_path), "--json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert files == [f"{n:02d}_{name}.sql" for n, (_, name) in enumerate(build_steps(), start=1)]
+    assert files[:2] == ["01_orders.sql", "02_customers.sql"]
+    assert "FROM order_lines" in (tmp_path / "01_orders.sql").read_text()

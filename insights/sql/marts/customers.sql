@@ -46,17 +46,21 @@ crm as (
 
 -- a line's category is its own, or the catalog's where it has none (line_products)
 named_lines as (
-    select l.* replace (coalesce(lp.category, l.category) as category)
+    select l.customer_id, l.line_id, l.ordered_at, l.email, l.phone, l.is_non_product, l.is_cancellation,
+           coalesce(lp.category, l.category) as category
     from order_lines l
     left join line_products lp using (line_id)
 ),
 
+-- the first line is the earliest, and of lines placed at the same moment (an order's lines) the first loaded:
+-- line_id breaks the tie, so every engine picks the same line (docs/SCALE.md)
 first_lines as (
     select
         customer_id,
-        arg_min(category, ordered_at) filter (where not is_non_product and category is not null) as first_category,
-        arg_min(email, ordered_at) filter (where email is not null)     as order_email,
-        arg_min(phone, ordered_at) filter (where phone is not null)     as order_phone
+        arg_min(category, struct_pack(at := ordered_at, line := line_id))
+            filter (where not is_non_product and category is not null)                 as first_category,
+        arg_min(email, struct_pack(at := ordered_at, line := line_id)) filter (where email is not null) as order_email,
+        arg_min(phone, struct_pack(at := ordered_at, line := line_id)) filter (where phone is not null) as order_phone
     from named_lines
     where customer_id is not null and not is_cancellation
     group by customer_id
@@ -69,8 +73,8 @@ per_customer as (
         max(ordered_at) filter (where is_order)  as last_order_at,
         count(*) filter (where is_order)         as orders,
         sum(net_revenue)                         as net_revenue,
-        arg_min(channel, ordered_at) filter (where is_order) as first_order_channel,
-        arg_min(country, ordered_at) filter (where is_order) as first_order_country
+        arg_min(channel, struct_pack(at := ordered_at, id := order_id)) filter (where is_order) as first_order_channel,
+        arg_min(country, struct_pack(at := ordered_at, id := order_id)) filter (where is_order) as first_order_country
     from orders
     group by customer_id
 ),

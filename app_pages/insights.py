@@ -8,6 +8,7 @@ from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            overdue_customers, set_status, window_start, with_current_statuses)
 from insights.feed.digest import KINDS, report_bytes
+from insights.feed.outcome import CONTROL_SHARE, outcome_words, plan_export, record_export
 from insights.ui import session
 
 TOP = 5
@@ -64,10 +65,18 @@ for rank, insight in enumerate(shown[:TOP], start=1):
                       help="Money this is worth, with its likely range below.")
             st.caption(f"Likely between {money(insight.impact_low)} and {money(insight.impact_high)}.")
             st.caption(CONFIDENCE_WORDS[insight.confidence])
+        result = outcome_words(insight.details.get("outcome"), currency)
+        if result:
+            st.info(f"**Result.** {escape_markdown(result)}", icon="📏")
         if insight.action.get("export") == "overdue":
             customers = session.memo("feed_overdue", overdue_customers, ws, as_of)
-            st.download_button(f"Download the {len(customers):,} customers (CSV)", write_table(customers, "csv"),
-                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}")
+            hold = st.checkbox(f"Hold back {CONTROL_SHARE:.0%} as a control", key=f"hold_{insight.id}",
+                               help="A random tenth of the list is left out and remembered; after your next upload "
+                                    "this card shows what the contacted customers bought against them.")
+            rows, chosen = plan_export(ws, insight, customers, hold)
+            st.download_button(f"Download the {len(rows):,} customers (CSV)", write_table(rows, "csv"),
+                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}",
+                               on_click=record_export, args=(ws, insight, chosen))
         steps = NEXT[insight.status]
         with st.container(horizontal=True):
             for step in [s for s in steps if s != "dismissed"]:

@@ -47,7 +47,7 @@ with st.container(horizontal=True):
 
 if not unusual:
     st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "
-               "new customers and order value were where the weeks before predict.", icon="✅")
+               "new customers, order value and conversion were where the weeks before predict.", icon="✅")
 if not shown:
     st.info("No insight matches these choices. Widen “About”, or include other statuses.")
 

@@ -110,7 +110,7 @@ def insight_chart(insight: Insight, series: pd.DataFrame | None, currency) -> Fi
     if insight.kind == "anomaly" and series is not None and insight.metric in METRICS:
         return _anomaly(series, insight, currency)
     if insight.kind == "feedback" and "detractor_share" in d:
-        return _pair("Share of answers that are detractors (0–6)", [f"About {insight.subject['value']}", "Other answers"],
+        return _pair("Share of answers scoring you 0–6", [f"About {insight.subject['value']}", "Other answers"],
                      [d["detractor_share"], d["rest_detractor_share"]], [RED, GREY])
     if insight.kind == "feedback" and "detractor_rate" in d:
         return _pair("Share who have since lapsed", ["Scored you 0–6", "Scored you 9–10"],

@@ -14,7 +14,7 @@ Stories (in the month ``story_month`` where they have one):
   with no line is not placed, its add-to-carts stop — while its product views go on;
 - ``demand_drop``: visits from one channel (``DROP_CHANNEL``, 35 % of visits) fall by 90 %, and its orders with them;
 - ``late_feedback``: a quarter of orders arrive late; answers about them score 0–4 with a comment about the late
-  parcel, and their customers come back a tenth as often afterwards;
+  parcel, and their customers (nearly) never come back afterwards;
 - ``mobile_checkout``: on mobile only 25 % of checkouts end in a purchase (70 % elsewhere);
 - ``checkout_outage``: in ``story_month`` only 30 % of checkouts end in a purchase, on every device (the orders
   file is not touched: only the web conversion shows it);
@@ -110,7 +110,7 @@ def _customers(rng, order_day: np.ndarray, story: str | None, late: np.ndarray, 
                 heapq.heappush(waiting, (moment[i] + promise_delay[i], chosen))
         chosen_list[i] = chosen
         if story == "late_feedback" and late_list[i]:
-            weight[chosen] = min(weight[chosen], 0.1)
+            weight[chosen] = 0.0
     return np.array(chosen_list, dtype=np.int64)
 
 

@@ -34,7 +34,7 @@ def test_late_deliveries_behind_low_scores_are_named_as_the_topic():
     assert topic.subject["dimension"] == "topic" and "late" in topic.subject["value"]
     assert topic.confidence == "high" and topic.owner == "operations" and topic.evidence_url == "/feedback"
     assert topic.details["detractor_share"] > 0.9 > 0.5 > topic.details["rest_detractor_share"]
-    assert 0 < topic.impact_low <= topic.impact <= topic.impact_high
+    assert 0 <= topic.impact_low <= topic.impact <= topic.impact_high and topic.impact > 0
     assert len([i for i in feed if i.kind == "feedback" and i.subject["dimension"] == "topic"]) == 1   # one story
 
 

@@ -12,6 +12,7 @@ from insights.second_purchase.follow_up import follow_up_file, follow_up_list
 from insights.second_purchase.view import second_purchase_view
 from insights.ui import second_purchase as second_purchase_ui
 from insights.feed.digest import KINDS, report_bytes
+from insights.feed.outcome import CONTROL_SHARE, outcome_words, plan_export, record_export
 from insights.ui import session
 
 TOP = 5
@@ -52,7 +53,7 @@ with st.container(horizontal=True):
 
 if not unusual:
     st.success(f"Nothing unusual {window if window.startswith('this') else 'in ' + window}: revenue, orders, "
-               "new customers and order value were where the weeks before predict.", icon="✅")
+               "new customers, order value and conversion were where the weeks before predict.", icon="✅")
 if not shown:
     st.info("No insight matches these choices. Widen “About”, or include other statuses.")
 
@@ -70,11 +71,19 @@ for rank, insight in enumerate(shown[:TOP], start=1):
                       help="Money this is worth, with its likely range below.")
             st.caption(f"Likely between {money(insight.impact_low)} and {money(insight.impact_high)}.")
             st.caption(CONFIDENCE_WORDS[insight.confidence])
+        result = outcome_words(insight.details.get("outcome"), currency)
+        if result:
+            st.info(f"**Result.** {escape_markdown(result)}", icon="📏")
         if insight.action.get("export") == "overdue":
+            # the split is drawn among the customers who may be e-mailed, so the control is like the treated
             contacts = session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of)
-            st.download_button(f"Download the {len(contacts.kept):,} customers you may e-mail (CSV)",
-                               write_table(contacts.kept, "csv"), file_name="overdue_customers.csv",
-                               mime="text/csv", key=f"export_{insight.id}")
+            hold = st.checkbox(f"Hold back {CONTROL_SHARE:.0%} as a control", key=f"hold_{insight.id}",
+                               help="A random tenth of the list is left out and remembered; after your next upload "
+                                    "this card shows what the contacted customers bought against them.")
+            rows, chosen = plan_export(ws, insight, contacts.kept, hold)
+            st.download_button(f"Download the {len(rows):,} customers you may e-mail (CSV)", write_table(rows, "csv"),
+                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}",
+                               on_click=record_export, args=(ws, insight, chosen))
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
                        "suppression list.")

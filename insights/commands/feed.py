@@ -14,6 +14,7 @@ import argparse
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
 from insights.core.money import format_money
 from insights.feed import build_feed, feed_json
+from insights.feed.outcome import outcome_words
 from insights.performance.kpis import workspace_currency
 from insights.performance.kpis.periods import checked_date
 
@@ -52,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"{rank}. [{insight.status}] {insight.title}")
         print(f"   Why: {insight.why}")
         print(f"   Do: {insight.action['text']}" + (f" (cause: {cause})" if cause else ""))
+        result = outcome_words(insight.details.get("outcome"), currency)
+        if result:
+            print(f"   Result: {result}")
         print(f"   Owner: {insight.owner} · at stake {format_money(insight.impact, currency)} "
               f"({format_money(insight.impact_low, currency)}–{format_money(insight.impact_high, currency)}) · "
               f"confidence {insight.confidence} · id {insight.id}")

@@ -1,5 +1,7 @@
-"""Detector 1: KPI anomalies — a week or month whose net revenue, orders, new customers or AOV lies clearly
-outside what the days before predict (:mod:`insights.feed.baseline`).
+"""Detector 1: KPI anomalies — a week or month whose net revenue, orders, new customers, AOV or conversion (web
+visits ending in a purchase, where events are loaded) lies clearly outside what the days before predict
+(:mod:`insights.feed.baseline`). (NPS is not watched here: a day holds too few answers for a daily series; the
+feedback detector reads it.)
 
 Periods tested: every complete calendar month with at least :data:`MIN_HISTORY_DAYS` ``["month"]`` days of
 history before it, and the last :data:`RECENT_WEEKS` complete ISO weeks with at least ``["week"]`` days.
@@ -12,7 +14,7 @@ and the figure is at least :data:`MIN_CHANGE` away from the expected one. Confid
 ≤ 0.001, medium ≤ 0.01, low otherwise.
 
 One story, one insight: metrics that moved together in the same period are folded into the first of
-net revenue, orders, new customers, AOV; a week inside a flagged month moving the same way is folded into it.
+net revenue, orders, new customers, AOV, conversion; a week inside a flagged month moving the same way is folded into it.
 Revenue and order anomalies are attributed (:mod:`insights.feed.attribution`).
 """
 
@@ -38,7 +40,9 @@ METRICS = {   # name: (words, how, is money)
     "orders": ("Orders", "sum", False),
     "new_customers": ("New customers", "sum", False),
     "aov": ("Average order value", "mean", True),
+    "conversion": ("Conversion", "mean", False),
 }
+MIN_DAILY_VISITS = 20      # a day with fewer web visits has no conversion figure (one visit more moves it too much)
 MIN_HISTORY_DAYS = {"week": 56, "month": 182}
 # a customer's first order in the data is not their first order when they bought before the data begins: the
 # "new" customers of the data's first year include regulars seen for the first time, falling away month by month
@@ -59,7 +63,8 @@ class PeriodTest:
 
 
 def daily_series(con, as_of: dt.date) -> pd.DataFrame | None:
-    """Daily net_revenue, orders, new_customers and aov from the first order day to the day before ``as_of``."""
+    """Daily net_revenue, orders, new_customers, aov, visits and conversion (visits with a purchase / visits, on
+    days with at least :data:`MIN_DAILY_VISITS` visits) from the first order day to the day before ``as_of``."""
     first, _ = query_rows(con, "queries/feed/anomalies/order_days.sql")[0]
     if first is None or first >= as_of:
         return None
@@ -67,6 +72,13 @@ def daily_series(con, as_of: dt.date) -> pd.DataFrame | None:
     frame.index = pd.DatetimeIndex(pd.to_datetime(frame.pop("order_date")))
     frame = frame.astype(float)
     frame["aov"] = frame["net_revenue"] / frame["orders"].where(frame["orders"] > 0)
+    web = query_df(con, "queries/feed/anomalies/daily_web.sql", {"start": first, "end": as_of})
+    web.index = pd.DatetimeIndex(pd.to_datetime(web.pop("order_date")))
+    web = web.reindex(frame.index).astype(float)
+    frame["visits"] = web["visits"].fillna(0.0)
+    frame["conversion"] = (web["buying_visits"] / web["visits"]).where(web["visits"] >= MIN_DAILY_VISITS)
+    if not web["buying_visits"].fillna(0).sum():       # no purchase events: the shop's web data has no conversion
+        frame["conversion"] = np.nan
     return frame
 
 
@@ -163,6 +175,11 @@ def _money_at_stake(test: PeriodTest, series: pd.DataFrame) -> tuple[float, floa
     gap = abs(r.actual - r.expected)
     if test.metric == "net_revenue":
         factor = 1.0
+    elif test.metric == "conversion":          # the rate's gap × the period's visits × the order value before it
+        period = (series.index >= pd.Timestamp(test.start)) & (series.index < pd.Timestamp(test.stop))
+        before = series[series.index < pd.Timestamp(test.start)].iloc[-91:]
+        value = float(before["net_revenue"].sum() / before["orders"].sum()) if before["orders"].sum() else 0.0
+        factor = float(series.loc[period & series["conversion"].notna(), "visits"].sum()) * value
     elif test.metric == "aov":
         factor = float(series["orders"][(series.index >= pd.Timestamp(test.start))
                                         & (series.index < pd.Timestamp(test.stop))].sum())
@@ -173,6 +190,8 @@ def _money_at_stake(test: PeriodTest, series: pd.DataFrame) -> tuple[float, floa
 
 
 def _figure(metric: str, value: float, currency) -> str:
+    if metric == "conversion":
+        return f"{value:.2%}"
     return format_money(value, currency) if METRICS[metric][2] else f"{value:,.0f}"
 
 
@@ -211,6 +230,11 @@ def kpi_anomalies(ws, as_of: dt.date) -> list[Insight]:
             action = {"text": attribution.action, "cause": attribution.cause}
             subject = {"dimension": attribution.dimension, "value": attribution.value}
             owner = attribution.owner
+        elif lead.metric == "conversion":
+            action = {"text": "Open the funnel page for this period: find the step and the visitors that changed, "
+                              "and check what changed on the site then (a release, a payment method, prices).",
+                      "cause": "demand"}
+            subject, owner = {"dimension": "shop", "value": "all"}, "manager"
         else:
             action = {"text": "See which customers and products moved on the KPI page before acting.",
                       "cause": "demand"}
@@ -224,5 +248,6 @@ def kpi_anomalies(ws, as_of: dt.date) -> list[Insight]:
         out.append(Insight(kind="anomaly", title=title, why=" ".join(why), action=action, owner=owner,
                            period=period_key(lead.grain, lead.start), metric=lead.metric, subject=subject,
                            impact=round(impact, 2), impact_low=round(low, 2), impact_high=round(high, 2),
-                           confidence=confidence_of(q), evidence_url="/kpis", details=details))
+                           confidence=confidence_of(q), details=details,
+                           evidence_url="/funnel" if lead.metric == "conversion" else "/kpis"))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import replace
 from typing import Callable
 
 import pandas as pd
@@ -18,6 +19,7 @@ from insights.feed.cohorts import cohort_insights
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
 from insights.feed.insight import Insight
+from insights.feed.outcome import acted_insights, exports, measured_lift
 from insights.feed.overdue import overdue_valuable_customers
 from insights.feed.second_purchase import second_purchase_drivers
 from insights.feed.status import statuses
@@ -55,7 +57,9 @@ def default_as_of(ws) -> dt.date | None:
 def build_feed(ws, as_of=None, since=None, detectors: dict[str, Detector] | None = None) -> list[Insight]:
     """Every insight as of ``as_of`` (default: the end of the data) whose period ends after ``since`` (a date;
     None: all), each with its stored status, best first (impact × confidence weight; ties by period, newest
-    first, then id)."""
+    first, then id). An insight whose list was exported with a control group stays (as it read when acted on,
+    whatever its period) with its measured outcome in ``details["outcome"]``
+    (:func:`insights.feed.outcome.measured_lift`)."""
     as_of = pd.Timestamp(as_of).date() if as_of is not None else default_as_of(ws)
     if as_of is None:
         return []
@@ -65,10 +69,15 @@ def build_feed(ws, as_of=None, since=None, detectors: dict[str, Detector] | None
         for insight in detector(ws, as_of):
             found.setdefault(insight.id, insight)
         log.info("detector %s: %d insights", name, len(found))
+    for insight in acted_insights(ws):          # acted on with a control: kept as it read then, with its outcome
+        found.setdefault(insight.id, insight)
+    exported = set(exports(ws)["insight_id"])
     marked = statuses(ws)
     out = []
     for insight in found.values():
-        if since is not None and period_range(insight.period)[1] <= since:
+        if insight.id in exported:
+            insight = replace(insight, details={**insight.details, "outcome": measured_lift(ws, insight.id, as_of)})
+        elif since is not None and period_range(insight.period)[1] <= since:
             continue
         stored = marked.get(insight.id)
         out.append(insight.with_status(stored["status"]) if stored else insight)
@@ -98,8 +107,9 @@ def with_current_statuses(ws, insights: list[Insight]) -> list[Insight]:
 
 
 def choose(insights: list[Insight], owners=None, wanted_statuses=None, since=None) -> list[Insight]:
-    """The insights for these owners and statuses (None: any) about periods ending after ``since``; rank kept."""
+    """The insights for these owners and statuses (None: any) about periods ending after ``since`` (or with a
+    measured outcome); rank kept."""
     since = pd.Timestamp(since).date() if since is not None else None
     return [i for i in insights
             if (not owners or i.owner in owners) and (not wanted_statuses or i.status in wanted_statuses)
-            and (since is None or period_range(i.period)[1] > since)]
+            and (since is None or period_range(i.period)[1] > since or "outcome" in i.details)]

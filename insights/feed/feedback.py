@@ -13,8 +13,8 @@ Two kinds of finding, each only past its bar:
   gap of at least :data:`MIN_DETRACTOR_GAP`.
 
 Money at stake: the last 12 months' revenue of the detractors concerned × how much more often detractors lapse
-than promoters (for a topic: × the share of detractors who lapse — the value at risk); the interval from the
-Wilson interval of the detractors' lapse rate. Topics sharing a keyword word are one story (one insight). Answers submitted on or
+than promoters (the value at risk — × the share of detractors who lapse — is told in the why); the interval
+from the Wilson interval of the detractors' lapse rate. Topics sharing a keyword word are one story (one insight). Answers submitted on or
 after ``as_of`` are left out; lapses are counted to the end of the data.
 """
 
@@ -162,16 +162,18 @@ def feedback_insights(ws, as_of: dt.date) -> list[Insight]:
             details={k: v for k, v in lapse.items() if k != "detractor_ids"} | {"test": "two-proportion z"}))
     for topic in _topics(answers):
         revenue = _recent_revenue(ws, topic["customer_ids"], as_of)
-        impact, low, high = _at_risk(revenue, lapse)
+        impact, low, high = _at_stake(revenue, lapse)
+        at_risk = _at_risk(revenue, lapse)[0]
         examples = "; ".join(f"“{e}”" for e in topic["examples"][:2])
         out.append(Insight(
             kind="feedback", period=period, metric="detractor_share", owner="operations", evidence_url="/feedback",
             title=(f"Comments about “{topic['label']}” come with low scores: {topic['detractor_share']:.0%} of them "
-                   f"are from detractors, against {topic['rest_detractor_share']:.0%} of the other answers"),
-            why=(f"{topic['answers']:,} scored answers mention it, for example {examples}. Detractors lapse at "
-                 f"{lapse['detractor_rate']:.0%} against {lapse['promoter_rate']:.0%} for promoters; {share_words}. "
-                 f"The detractors behind this topic spent {format_money(revenue, currency)} in the last 12 months: "
-                 f"that is the value at risk if they lapse like other detractors."),
+                   f"scored you 0–6, against {topic['rest_detractor_share']:.0%} of the other answers"),
+            why=(f"{topic['answers']:,} scored answers mention it, for example {examples}. Customers who scored you "
+                 f"0–6 have lapsed at {lapse['detractor_rate']:.0%}, against {lapse['promoter_rate']:.0%} of those who "
+                 f"scored 9–10; {share_words}. Those behind this topic who scored 0–6 spent {format_money(revenue, currency)} in the last 12 months; "
+                 f"{format_money(at_risk, currency)} of it is at risk if they lapse like the others who scored 0–6; "
+                 f"the amount at stake is what they lapse more than those who scored 9–10."),
             action={"text": f"Fix the cause behind “{topic['label']}” and tell the customers who raised it."},
             subject={"dimension": "topic", "value": topic["label"]},
             impact=round(impact, 2), impact_low=round(low, 2), impact_high=round(high, 2),

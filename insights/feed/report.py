@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from insights.core.money import format_money
 from insights.feed.feed import build_feed, default_as_of
 from insights.feed.insight import CONFIDENCE_WORDS, Insight
+from insights.feed.outcome import outcome_words
 from insights.feed.report_charts import figure_bytes, insight_chart, shop_series, stakes_chart
 from insights.performance.kpis import workspace_currency
 
@@ -86,9 +87,15 @@ h1{font-size:1.6em;margin-bottom:.2em}.sub{color:#52606d;margin-top:0}
 .card h2{font-size:1.1em;margin:.1em 0 .6em}.meta{color:#52606d;font-size:.9em}
 .stake{float:right;text-align:right;margin-left:1em}.stake b{font-size:1.3em;display:block}
 .chart{width:100%;max-width:640px;display:block;margin:.6em 0}
+.outcome{background:#f0f4f8;border-left:4px solid #3d6fb6;padding:.5em .8em}
 .empty{background:#e3f9e5;border-radius:8px;padding:1em}
 footer{color:#7b8794;font-size:.8em;margin-top:2em}
 """
+
+
+def _outcome(insight: Insight, report: FeedReport) -> str:
+    words = outcome_words(insight.details.get("outcome"), report.currency)
+    return f'<p class="outcome"><strong>Result.</strong> {html.escape(words)}</p>\n' if words else ""
 
 
 def _card(rank: int, insight: Insight, report: FeedReport) -> str:
@@ -100,7 +107,7 @@ def _card(rank: int, insight: Insight, report: FeedReport) -> str:
 <h2>{rank}. {e(insight.title)}</h2>
 <p><strong>Why.</strong> {e(insight.why)}</p>
 <p><strong>What to do.</strong> {e(insight.action['text'])}{e(f' (cause: {cause})') if cause else ''}</p>
-{_image(report.charts.get(insight.id))}
+{_outcome(insight, report)}{_image(report.charts.get(insight.id))}
 <p class="meta">Who acts: {e(OWNER_WORDS.get(insight.owner, insight.owner))} · Status: {e(STATUS_WORDS.get(insight.status, insight.status))}
 · {e(CONFIDENCE_WORDS[insight.confidence])} · Evidence in Clueboard: {e(insight.evidence_url)} · id {e(insight.id)}</p>
 </section>"""

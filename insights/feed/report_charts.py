@@ -38,8 +38,11 @@ def _figure(size=SIZE) -> tuple[Figure, object]:
 def _anomaly(series: pd.DataFrame, insight: Insight, currency) -> Figure | None:
     weekly = "-W" in insight.period
     index = series.index.to_period("W-SUN" if weekly else "M")
-    grouped = series[["net_revenue", "orders", "new_customers"]].groupby(index).sum()
+    counted = series[["net_revenue", "orders", "new_customers"]].assign(
+        buying=series["conversion"] * series["visits"], seen=series["visits"].where(series["conversion"].notna()))
+    grouped = counted.groupby(index).sum()
     grouped["aov"] = grouped["net_revenue"] / grouped["orders"].where(grouped["orders"] > 0)
+    grouped["conversion"] = grouped["buying"] / grouped["seen"].where(grouped["seen"] > 0)
     values = grouped[insight.metric].dropna()
     if weekly:
         year, week = (int(p) for p in insight.period.split("-W"))
@@ -63,7 +66,8 @@ def _anomaly(series: pd.DataFrame, insight: Insight, currency) -> Figure | None:
         ax.legend(fontsize=7, frameon=False, loc="lower left")
     ax.set_xticks(range(len(values)), labels, rotation=0, fontsize=7)
     money = METRICS[insight.metric][2]
-    ax.yaxis.set_major_formatter(lambda v, _: format_money(v, currency) if money else f"{v:,.0f}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:.1%}" if insight.metric == "conversion"
+                                 else format_money(v, currency) if money else f"{v:,.0f}")
     ax.set_title(METRICS[insight.metric][0] + (" by week" if weekly else " by month"), fontsize=9, loc="left")
     return fig
 
@@ -106,7 +110,7 @@ def insight_chart(insight: Insight, series: pd.DataFrame | None, currency) -> Fi
     if insight.kind == "anomaly" and series is not None and insight.metric in METRICS:
         return _anomaly(series, insight, currency)
     if insight.kind == "feedback" and "detractor_share" in d:
-        return _pair("Share of answers that are detractors (0–6)", [f"About {insight.subject['value']}", "Other answers"],
+        return _pair("Share of answers scoring you 0–6", [f"About {insight.subject['value']}", "Other answers"],
                      [d["detractor_share"], d["rest_detractor_share"]], [RED, GREY])
     if insight.kind == "feedback" and "detractor_rate" in d:
         return _pair("Share who have since lapsed", ["Scored you 0–6", "Scored you 9–10"],

@@ -11,6 +11,7 @@ import matplotlib
 from fpdf import FPDF
 
 from insights.feed.insight import CONFIDENCE_WORDS
+from insights.feed.outcome import outcome_words
 from insights.feed.report import OWNER_WORDS, STATUS_WORDS, FeedReport
 from insights.feed.report_charts import figure_bytes
 
@@ -69,6 +70,9 @@ def render_pdf(report: FeedReport) -> bytes:
         _text(pdf, f"Why. {insight.why}")
         cause = insight.action.get("cause")
         _text(pdf, f"What to do. {insight.action['text']}" + (f" (cause: {cause})" if cause else ""))
+        result = outcome_words(insight.details.get("outcome"), report.currency)
+        if result:
+            _text(pdf, f"Result. {result}", colour=(61, 111, 182))
         _chart(pdf, report.charts.get(insight.id))
         _text(pdf, f"Who acts: {OWNER_WORDS.get(insight.owner, insight.owner)} · Status: "
                    f"{STATUS_WORDS.get(insight.status, insight.status)} · Evidence in Clueboard: {insight.evidence_url} "

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from insights.feed import statuses
+from insights.feed import build_feed, statuses
+from insights.feed.outcome import export_list
+from insights.feed.overdue import overdue_customers
 from insights.ui.session import WORKSPACE_KEY
 from tests.feed.shops import simulate
-from tests.helpers import workspace_from_tables
+from tests.helpers import insert_rows, workspace_from_tables
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,3 +81,25 @@ def test_filters_by_owner_and_says_nothing_unusual_when_that_is_the_truth(shop):
 
 def statuses_keys(at) -> list[str]:
     return [b.key for b in at.button if b.key and b.key.startswith("status_")]
+
+
+def test_an_export_with_a_control_shows_its_result_on_the_card_after_the_next_orders(lines):
+    full = simulate(1, "stockout", orders_per_day=40)["order_lines"]
+    ws = workspace_from_tables(order_lines=lines)
+    try:
+        at = open_page(ws)
+        [overdue_key] = [c.key for c in at.checkbox if c.key and c.key.startswith("hold_")]
+        at.checkbox(key=overdue_key).check().run()
+        assert not at.exception
+        insight_id = overdue_key.split("_")[1]
+        [overdue] = [i for i in build_feed(ws) if i.id == insight_id]
+        customers = overdue_customers(ws, dt.date(2024, 12, 1))
+        export_list(ws, overdue, customers, hold_back=True, at=dt.datetime(2024, 12, 1))   # what the click records
+        later = full[(full["ordered_at"] >= pd.Timestamp("2024-12-01"))]
+        insert_rows(ws, "order_lines", later.assign(line_id=range(10 ** 6, 10 ** 6 + len(later))))
+        ws.build_marts()
+        at = open_page(ws)
+        assert any("Result." in i.value and "held back" in i.value for i in at.info)
+        assert statuses(ws)[insight_id]["status"] == "acted"
+    finally:
+        ws.close()

@@ -14,15 +14,18 @@ Stories (in the month ``story_month`` where they have one):
   with no line is not placed, its add-to-carts stop — while its product views go on;
 - ``demand_drop``: visits from one channel (``DROP_CHANNEL``, 35 % of visits) fall by 90 %, and its orders with them;
 - ``late_feedback``: a quarter of orders arrive late; answers about them score 0–4 with a comment about the late
-  parcel, and their customers come back a tenth as often afterwards;
+  parcel, and their customers (nearly) never come back afterwards;
 - ``mobile_checkout``: on mobile only 25 % of checkouts end in a purchase (70 % elsewhere);
-- ``better_cohort``: customers who first buy from ``GOOD_COHORT_START`` on come back four times as often.
+- ``checkout_outage``: in ``story_month`` only 30 % of checkouts end in a purchase, on every device (the orders
+  file is not touched: only the web conversion shows it);
+- ``better_cohort``: half the customers who first buy from ``GOOD_COHORT_START`` on buy again about 20 days later.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 
 import numpy as np
 import pandas as pd
@@ -42,7 +45,7 @@ START = dt.date(2024, 1, 1)
 DAYS = 425                       # to 2025-02-28
 STORY_MONTH = (2024, 10)
 GOOD_COHORT_START = dt.date(2024, 9, 1)
-REPEAT_GAP_DAYS = 60
+REPEAT_GAP_DAYS = 30
 LATE_SHARE = 0.25
 HAPPY = ("Lovely products, will order again.", "Great quality and a fair price.", "Exactly as described, thanks.",
          "Friendly service when I had a question.", "Beautiful packaging, very happy with my order.",
@@ -62,48 +65,52 @@ def _in_month(days: np.ndarray, month: tuple[int, int]) -> np.ndarray:
 
 def _customers(rng, order_day: np.ndarray, story: str | None, late: np.ndarray, new_per_day: float) -> np.ndarray:
     """The customer number of each order (see the module docstring). A repeat order looks back an exponential
-    gap and takes the customer who arrived nearest after the moment it lands on,
-    accepted with that customer's weight (redrawn up to 12 times); an order whose look-back lands more than a
-    year before the first day is a new customer's. Customers who arrived in the year before the data (``new_per_day`` a day)
-    come back too: their first order is not in the data. So a customer's chance to come back depends on the time
-    since they arrived, never on when that was, and new customers arrive at a steady rate from the first day."""
+    gap and takes the customer who arrived nearest after the moment it lands on, accepted with that customer's
+    weight (redrawn up to 12 times); an order whose look-back lands more than a year before the first day is a
+    new customer's. Customers who arrived in the year before the data (``new_per_day`` a day) come back too:
+    their first order is not in the data. So a customer's chance to come back depends on the time since they
+    arrived, never on when that was, and new customers arrive at a steady rate from the first day.
+
+    ``better_cohort``: half the customers who arrive from :data:`GOOD_COHORT_START` on are promised a second
+    order about 20 days later: the first repeat order placed after that day is theirs (the number of orders
+    does not change, only who places them)."""
     n = len(order_day)
-    is_new = rng.random(n) < 0.35
+    is_new = (rng.random(n) < 0.35).tolist()
     tries = 12
-    lookback = rng.exponential(REPEAT_GAP_DAYS, size=(n, tries))
-    accept = rng.random((n, tries))
+    lookback, accept = rng.exponential(REPEAT_GAP_DAYS, size=(n, tries)).tolist(), rng.random((n, tries)).tolist()
+    promised, promise_delay = (rng.random(n) < 0.5).tolist(), rng.exponential(20, size=n).tolist()
     good_day = (GOOD_COHORT_START - START).days
-    before = np.sort(rng.uniform(-365, 0, size=rng.poisson(new_per_day * 365)))
-    arrived: list[float] = before.tolist()      # the first-order moment of customer k + 1
-    weight = [1.0] + [1.0 if story != "better_cohort" else 0.25] * len(arrived)   # by customer number (0 unused)
+    arrived: list[float] = np.sort(rng.uniform(-365, 0, size=rng.poisson(new_per_day * 365))).tolist()
+    weight = [1.0] * (len(arrived) + 1)            # by customer number (0 unused); customer k + 1 arrived[k]
     day_start = np.searchsorted(order_day, order_day)              # spread each day's orders over the day
     day_size = np.searchsorted(order_day, order_day, side="right") - day_start
-    day_float = (order_day + (np.arange(n) - day_start) / day_size).tolist()
-    lookback, accept, is_new, late_list = lookback.tolist(), accept.tolist(), is_new.tolist(), late.tolist()
-    story_day = order_day.tolist()
+    moment = (order_day + (np.arange(n) - day_start) / day_size).tolist()
+    late_list = late.tolist()
+    waiting: list[tuple[float, int]] = []          # (from when, customer) promised a second order
     chosen_list = [0] * n
     for i in range(n):
         chosen = 0
-        weighed = story != "better_cohort" or story_day[i] >= good_day     # the better cohort exists from then on
-        if arrived and not is_new[i]:
-            for t in range(tries):
-                target = day_float[i] - lookback[i][t]
-                if target < -365:
-                    chosen = 0
-                    break
-                chosen = min(bisect.bisect_left(arrived, target), len(arrived) - 1) + 1
-                if not weighed or accept[i][t] < weight[chosen]:
-                    break
+        if not is_new[i]:
+            if waiting and waiting[0][0] <= moment[i]:
+                chosen = heapq.heappop(waiting)[1]
             else:
-                if story == "better_cohort":      # every candidate was an older customer: the newest one comes
-                    chosen = len(arrived)
+                for t in range(tries):
+                    target = moment[i] - lookback[i][t]
+                    if target < -365:
+                        chosen = 0
+                        break
+                    chosen = min(bisect.bisect_left(arrived, target), len(arrived) - 1) + 1
+                    if accept[i][t] < weight[chosen]:
+                        break
         if chosen == 0:
-            weight.append(1.0 if story != "better_cohort" or story_day[i] >= good_day else 0.25)
-            arrived.append(day_float[i])
+            arrived.append(moment[i])
+            weight.append(1.0)
             chosen = len(weight) - 1
+            if story == "better_cohort" and moment[i] >= good_day and promised[i]:
+                heapq.heappush(waiting, (moment[i] + promise_delay[i], chosen))
         chosen_list[i] = chosen
         if story == "late_feedback" and late_list[i]:
-            weight[chosen] = min(weight[chosen], 0.1)
+            weight[chosen] = 0.0
     return np.array(chosen_list, dtype=np.int64)
 
 
@@ -212,6 +219,8 @@ def _events(rng, counts, story, story_month, popularity) -> pd.DataFrame:
         carted &= ~(_in_month(visit_day, story_month) & (category == CATEGORIES.index(STOCKOUT_CATEGORY)))
     checkout = carted & (rng.random(v) < 0.6)
     buy_rate = np.where((device == DEVICES.index("mobile")) & (story == "mobile_checkout"), 0.25, 0.7)
+    if story == "checkout_outage":
+        buy_rate = np.where(_in_month(visit_day, story_month), 0.3, buy_rate)
     bought = checkout & (rng.random(v) < buy_rate)
     steps = views + carted + checkout + bought
     visit = np.repeat(np.arange(v), steps)

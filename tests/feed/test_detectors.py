@@ -34,7 +34,7 @@ def test_late_deliveries_behind_low_scores_are_named_as_the_topic():
     assert topic.subject["dimension"] == "topic" and "late" in topic.subject["value"]
     assert topic.confidence == "high" and topic.owner == "operations" and topic.evidence_url == "/feedback"
     assert topic.details["detractor_share"] > 0.9 > 0.5 > topic.details["rest_detractor_share"]
-    assert 0 < topic.impact_low <= topic.impact <= topic.impact_high
+    assert 0 <= topic.impact_low <= topic.impact <= topic.impact_high and topic.impact > 0
     assert len([i for i in feed if i.kind == "feedback" and i.subject["dimension"] == "topic"]) == 1   # one story
 
 
@@ -76,3 +76,11 @@ def test_no_feedback_funnel_or_cohort_insight_on_a_shop_without_a_story(seed):
     finally:
         ws.close()
     assert found == [], [(i.kind, i.confidence, i.title) for i in found]
+
+
+def test_a_month_when_checkouts_failed_is_a_conversion_anomaly_sent_to_the_funnel_page():
+    feed = _feed(3, "checkout_outage", events=True, orders_per_day=40)
+    [drop] = [i for i in feed if i.kind == "anomaly" and i.metric == "conversion" and i.period == "2024-10"]
+    assert "Conversion in October 2024 was" in drop.title and "below" in drop.title
+    assert drop.evidence_url == "/funnel" and drop.confidence == "high" and drop.impact > 0
+    assert feed.index(drop) < 5

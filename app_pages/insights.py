@@ -8,6 +8,7 @@ from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            set_status, window_start, with_current_statuses)
 from insights.feed.overdue import overdue_contacts
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
 TOP = 5
@@ -59,7 +60,8 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             contacts = session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of)
             st.download_button(f"Download the {len(contacts.kept):,} customers you may e-mail (CSV)",
                                write_table(contacts.kept, "csv"), file_name="overdue_customers.csv",
-                               mime="text/csv", key=f"export_{insight.id}")
+                               mime="text/csv", key=f"export_{insight.id}",
+                               on_click=privacy_ui.export_logger(ws, "overdue customers", len(contacts.kept)))
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
                        "suppression list.")

@@ -12,6 +12,7 @@ from insights.customers import lifecycle
 from insights.customers import segment_builder
 from insights.customers import segments
 from insights.core.markdown import escape_markdown
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 
@@ -238,7 +239,9 @@ if builder_tab.open:
             # the file is written only when the button is clicked (a callable): counts show at once
             col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
                                 lambda f=fmt: contacts.to_bytes(f), file_name=f"segment.{fmt}",
-                                key=f"seg_export_{fmt}", on_click="ignore",
+                                key=f"seg_export_{fmt}",
+                                on_click=privacy_ui.export_logger(ws, "segment contacts", len(contacts.rows),
+                                                                  {"segment": contacts.segment, "format": fmt}),
                                 mime="text/csv" if fmt == "csv" else
                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         st.caption(f"Left out: {contacts.left_out_for_consent:,} without email consent"

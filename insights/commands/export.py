@@ -13,6 +13,7 @@ from pathlib import Path
 
 from insights.customers import export
 from insights.commands._common import add_workspace_arguments, open_workspace
+from insights.core import audit
 from insights.privacy.analyst import analyst_customers
 
 
@@ -47,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent)
+        audit.record(ws, "export", "command line", f"{result.rows:,} customers",
+                     {"what": "segment contacts", "segment": result.segment, "file": Path(args.out).name,
+                      "left_out_suppressed": result.left_out_suppressed})
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     finally:

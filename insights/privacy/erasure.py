@@ -36,6 +36,7 @@ from insights.privacy.scan import scan
 
 log = logging.getLogger(__name__)
 
+NEVER_MATCHES = r"[^\s\S]"     # no character is neither space nor not space (RE2 has no lookahead)
 SUPPRESSION_KINDS = ("email", "phone", "customer_id")
 
 
@@ -128,7 +129,7 @@ def _pattern(identifiers: dict[str, set[str]]) -> str:
     """One regular expression matching any of the person's e-mails, phones or names (a never-matching one when
     there are none)."""
     texts = sorted(identifiers["email"] | identifiers["phone"] | {n for n in identifiers["name"] if len(n) >= 4})
-    return "|".join(re.escape(t) for t in texts) or "(?!)"
+    return "|".join(re.escape(t) for t in texts) or NEVER_MATCHES
 
 
 def erase(ws, email: str | None = None, phone: str | None = None, customer_id: str | None = None,

@@ -1,5 +1,6 @@
 """Churn watchlist: who is slipping away, why, how much value is at risk, and what to do about it."""
 
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 
@@ -199,6 +200,7 @@ st.caption(f"{len(shown):,} customers match the filters" + (" (first 500 shown).
 data, written, left_out = export_for_email(shown, ws)
 st.download_button(f"Export {written:,} customers for the email tool (CSV)", data=data,
                    file_name="churn_watchlist.csv", mime="text/csv", key="churn_export",
+                   on_click=privacy_ui.export_logger(ws, "churn watchlist", written),
                    disabled=written == 0)
 st.caption(f"Only customers who agreed to email, have an address and are not on the suppression list (Privacy "
            f"page) are exported; {left_out:,} left out. "

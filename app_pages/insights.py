@@ -13,6 +13,7 @@ from insights.second_purchase.view import second_purchase_view
 from insights.ui import second_purchase as second_purchase_ui
 from insights.feed.digest import KINDS, report_bytes
 from insights.feed.outcome import CONTROL_SHARE, outcome_words, plan_export, record_export
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
 TOP = 5
@@ -81,9 +82,15 @@ for rank, insight in enumerate(shown[:TOP], start=1):
                                help="A random tenth of the list is left out and remembered; after your next upload "
                                     "this card shows what the contacted customers bought against them.")
             rows, chosen = plan_export(ws, insight, contacts.kept, hold)
+
+            def exported(insight=insight, chosen=chosen,
+                         log=privacy_ui.export_logger(ws, "overdue customers", len(rows))) -> None:
+                record_export(ws, insight, chosen)      # the split, remembered once the list really leaves
+                log()                                   # and the download in the privacy log
+
             st.download_button(f"Download the {len(rows):,} customers you may e-mail (CSV)", write_table(rows, "csv"),
                                file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}",
-                               on_click=record_export, args=(ws, insight, chosen))
+                               on_click=exported)
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
                        "suppression list.")

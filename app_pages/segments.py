@@ -16,6 +16,7 @@ from insights.customers import segments
 from insights.core import margin
 from insights.customers.shop_shape import empty_segments_reason
 from insights.core.markdown import escape_markdown
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 from insights.ui import second_purchase as second_purchase_ui
@@ -70,7 +71,10 @@ def export_block(customers, spec, label, labels, key):
         col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
                             lambda f=fmt: contacts.to_bytes(f, layout),
                             file_name=email_tools.file_name(label, layout, fmt), key=f"{key}_{fmt}",
-                            on_click="ignore", mime="text/csv" if fmt == "csv" else
+                            on_click=privacy_ui.export_logger(ws, "segment contacts", len(contacts.rows),
+                                                              {"segment": contacts.segment, "format": fmt,
+                                                               "tool": layout}),
+                            mime="text/csv" if fmt == "csv" else
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     tool_note = {"mailchimp": " Mailchimp gets Email Address, First Name, Last Name and the segment as a tag (CSV "
                               "only: Mailchimp does not import Excel files).",

@@ -18,6 +18,7 @@ from pathlib import Path
 from insights.customers import export
 from insights.customers.email_tools import LAYOUTS
 from insights.commands._common import add_workspace_arguments, open_workspace
+from insights.core import audit
 from insights.privacy.analyst import analyst_customers
 
 
@@ -56,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = export.export_segment(ws, args.name, fmt, include_without_consent=args.include_without_consent,
                                       layout=args.layout)
+        audit.record(ws, "export", "command line", f"{result.rows:,} customers",
+                     {"what": "segment contacts", "segment": result.segment, "file": Path(args.out).name,
+                      "left_out_suppressed": result.left_out_suppressed, "tool": args.layout})
     except export.ExportError as exc:
         raise SystemExit(str(exc)) from None
     finally:

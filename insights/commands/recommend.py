@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from insights.core import audit
 from insights.commands._common import add_workspace_arguments, at_least_one, open_workspace, print_json
 from insights.products.backtest import TOP_K, evaluate
 from insights.products.lines import history_end, kept_lines
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             recs = recommend(ws, args.as_of, args.top, args.method, args.holdout_weeks)
             data, written, left_out = recommendations_file(ws, recs, fmt)
+            audit.record(ws, "export", "command line", f"{written:,} customers",
+                         {"what": "product recommendations", "file": Path(args.out).name, "left_out": left_out})
     finally:
         ws.close()
     if args.evaluate:
@@ -63,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
     Path(args.out).write_bytes(data)
     note = f" (restricted to the {MAX_ITEMS:,} most bought products)" if recs.restricted else ""
     print(f"Wrote {written:,} customers' top {args.top} ({recs.method}{note}) to {args.out}.")
-    print(f"Left out: {left_out:,} customers without e-mail consent or an address.")
+    print(f"Left out: {left_out:,} customers without e-mail consent or an address, or on the suppression list.")
     return 0

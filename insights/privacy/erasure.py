@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from insights.core import audit, scores, suppression
@@ -32,6 +34,9 @@ from insights.core.db import query_rows, rewrite_file, sql_text
 from insights.ingest.load.identity import normalise_email, normalise_phone
 from insights.privacy.scan import scan
 
+log = logging.getLogger(__name__)
+
+NEVER_MATCHES = r"[^\s\S]"     # no character is neither space nor not space (RE2 has no lookahead)
 SUPPRESSION_KINDS = ("email", "phone", "customer_id")
 
 
@@ -74,7 +79,8 @@ class Receipt:
                        "later upload will not load them.")
         else:
             held = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in self.removed.items() if n) or "no rows"
-            out.append(f"{self.customers} customer record(s) merged into one person; rows that held them: {held}.")
+            out.append(f"{self.customers} customer id(s) of this person (merged identities); rows that held them: "
+                       f"{held}.")
             if any(self.scores_removed.values()):
                 out.append("Stored scores removed: " + ", ".join(f"{n} from {t}" for t, n in
                                                                  self.scores_removed.items() if n) + ".")
@@ -86,7 +92,11 @@ class Receipt:
             out.append(f"Scan: nothing of the person in any table, nor in the bytes of the {scanned} files of the "
                        "workspace folder" + (" (file rewritten)." if self.file_rewritten else "."))
         else:
-            out.append(f"Scan: still found in {self.scan.get('tables')} {self.scan.get('files')}.")
+            where = [f"{t['table']}.{t['column']} ({t['rows']:,} rows)" for t in self.scan.get("tables", [])]
+            where += [f"the bytes of {f['file']} ({', '.join(f['kinds'])})" for f in self.scan.get("files", [])]
+            out.append("Scan: something of the person is still in " + "; ".join(where) + "."
+                       + ("" if self.file_rewritten else " The file could not be rewritten now (another tab may be "
+                          "loading): erase again later to rewrite it."))
         if self.scan.get("names_elsewhere"):
             rows = sum(n["rows"] for n in self.scan["names_elsewhere"])
             out.append(f"Their name still appears in {rows:,} row(s) of other records (another customer of the same "
@@ -119,7 +129,7 @@ def _pattern(identifiers: dict[str, set[str]]) -> str:
     """One regular expression matching any of the person's e-mails, phones or names (a never-matching one when
     there are none)."""
     texts = sorted(identifiers["email"] | identifiers["phone"] | {n for n in identifiers["name"] if len(n) >= 4})
-    return "|".join(re.escape(t) for t in texts) or "(?!)"
+    return "|".join(re.escape(t) for t in texts) or NEVER_MATCHES
 
 
 def erase(ws, email: str | None = None, phone: str | None = None, customer_id: str | None = None,
@@ -152,7 +162,11 @@ def erase(ws, email: str | None = None, phone: str | None = None, customer_id: s
         audit.record(con, "erase", actor, receipt_id, {"asked_by": asked_by, "customers": len(ids),
                                                         "removed": removed, "scores_removed": removed_scores,
                                                         "suppressed": added}, at)
-    rewritten = rewrite_file(con)
+    try:
+        rewritten = rewrite_file(con)
+    except duckdb.Error as exc:     # e.g. another tab mid-load: the rows are gone, their bytes wait for a rewrite
+        log.warning("erasure %s: the workspace file could not be rewritten now: %s", receipt_id, exc)
+        rewritten = False
     found = scan(ws, identifiers)
     return Receipt(receipt_id, at.isoformat(sep=" "), asked_by or "—", bool(ids), len(ids),
                    {k: len(v) for k, v in identifiers.items()}, removed, removed_scores, added, rewritten,

@@ -13,6 +13,8 @@ a person — and ``retention_feedback_text_months`` — how long the free text o
 - feedback older than its own cut-off loses its text (scores stay);
 - marts are rebuilt, the file rewritten (deleted bytes gone), and the run logged with its counts.
 
+Every upload applies the same retention to what it brings (:func:`insights.ingest.load.retention.retain_on_load`).
+
 Customer-level history older than the cut-off is gone by design: an old customer's first orders become
 anonymous, so RFM, cohorts and CLV see only the kept period.
 """
@@ -22,13 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
+from insights.core import audit
+from insights.core.db import rewrite_file
+from insights.ingest.load.retention import (LINES_SETTING, TEXT_SETTING, changed, cutoffs, retain_in,
+                                              settings)
 
-from insights.core import audit, scores
-from insights.core.db import query_rows, rewrite_file, sql_text
-
-LINES_SETTING = "retention_months"
-TEXT_SETTING = "retention_feedback_text_months"
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,6 @@ class RetentionPolicy:
     """Months to keep (None: keep for ever)."""
     months: int | None = None
     feedback_text_months: int | None = None
-
-    def cutoffs(self, today: dt.date) -> tuple[dt.datetime | None, dt.datetime | None]:
-        def back(months):
-            if months is None:
-                return None
-            return (pd.Timestamp(today) - pd.DateOffset(months=int(months))).to_pydatetime()
-        return back(self.months), back(self.feedback_text_months)
 
     def describe(self) -> str:
         lines = f"{self.months} months" if self.months else "for ever"
@@ -52,10 +45,7 @@ class RetentionPolicy:
 
 def policy(ws) -> RetentionPolicy:
     """The workspace's retention settings."""
-    def months(key):
-        value = ws.setting(key)
-        return int(value) if value else None
-    return RetentionPolicy(months(LINES_SETTING), months(TEXT_SETTING))
+    return RetentionPolicy(*settings(ws.con))
 
 
 def set_policy(ws, months: int | None, feedback_text_months: int | None, actor: str = "owner") -> RetentionPolicy:
@@ -107,24 +97,15 @@ def apply_retention(ws, dry_run: bool = False, today: dt.date | None = None, act
                     override: RetentionPolicy | None = None) -> RetentionResult:
     """Apply the workspace's retention (or ``override``) as of ``today`` (default: the clock's date)."""
     rules = override or policy(ws)
-    lines_cutoff, text_cutoff = rules.cutoffs(today or dt.date.today())
+    lines_cutoff, text_cutoff = cutoffs(rules.months, rules.feedback_text_months, today)
     con = ws.con
     with ws.transaction():
-        con.execute(sql_text("queries/privacy/retention/prepare.sql"),
-                    {"lines_cutoff": lines_cutoff, "text_cutoff": text_cutoff})
-        con.execute(sql_text("queries/privacy/retention/working_sets.sql"))
-        row = con.execute(sql_text("queries/privacy/retention/counts.sql")).df().iloc[0]
-        counts = {k: (int(v) if k != "oldest_line" else (None if pd.isna(v) else str(v))) for k, v in row.items()}
-        changes = any(v for k, v in counts.items() if k != "oldest_line")
-        if not dry_run and changes:
-            people = [r[0] for r in query_rows(con, "queries/privacy/retention/people.sql")]
-            con.execute(sql_text("queries/privacy/retention/apply.sql"))
-            counts["scores_removed"] = sum(scores.forget(con, people).values())
+        counts = retain_in(con, lines_cutoff, text_cutoff, dry_run)
+        if not dry_run and changed(counts):
             ws.build_marts_in(con)
-        con.execute(sql_text("queries/privacy/retention/cleanup.sql"))
         if not dry_run:
             audit.record(con, "retain", actor, f"{counts['order_lines_anonymised']:,} lines",
                          {"policy": rules.describe(), "counts": counts})
-    rewritten = rewrite_file(con) if not dry_run and changes else False
+    rewritten = rewrite_file(con) if not dry_run and changed(counts) else False
     return RetentionResult(dry_run, rules, lines_cutoff.isoformat(sep=" ") if lines_cutoff else None,
                            text_cutoff.isoformat(sep=" ") if text_cutoff else None, counts, rewritten)

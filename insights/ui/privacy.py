@@ -39,3 +39,11 @@ def reveal_button(ws, customer_id: str, what: str = "contact details", key: str 
         st.session_state[state_key] = True
         st.rerun()
     return False
+
+
+def export_logger(ws, what: str, rows: int, detail: dict | None = None):
+    """An ``on_click`` for a download button that writes personal data: the download is recorded in the privacy
+    log when clicked (who, when, what, how many — not the rows)."""
+    def log() -> None:
+        audit.record(ws, "export", actor(), f"{rows:,} customers", {"what": what, **(detail or {})})
+    return log

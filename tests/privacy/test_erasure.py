@@ -19,6 +19,7 @@ from insights.core.workspace import Workspace
 from insights.ingest.load.suppressed import RAGGED_NOTE, REASON
 from insights.privacy.erasure import ErasureError, allow_again, erase
 from insights.privacy.scan import scan
+from tests.helpers import workspace_from_tables
 from tests.privacy import canary
 
 IDENTIFIERS = {"email": {canary.EMAIL}, "phone": {canary.PHONE}, "customer_id": {canary.CUSTOMER_ID},
@@ -138,3 +139,17 @@ def test_erase_command_prints_a_receipt(shop, capsys):
     receipt = json.loads(out)
     assert receipt["found"] and receipt["clean"] and receipt["removed"]["customer_records"] == 1
     assert canary.EMAIL not in out
+
+
+def test_erasure_by_id_in_a_shop_without_emails_or_names():
+    """A purchase log such as Online Retail's: customer ids only (the pattern of e-mails and names is empty)."""
+    lines = [dict(order_id=f"o{i}", customer_id=c, source_customer_id=c, ordered_at=f"2024-01-0{1 + i}",
+                  quantity=1, unit_price=5) for i, c in enumerate(["17850", "17850", "12347"])]
+    ws = workspace_from_tables(order_lines=lines)
+    try:
+        receipt = erase(ws, customer_id="17850")
+        assert receipt.found and receipt.removed["order_lines"] == 2 and receipt.clean
+        assert not receipt.file_rewritten                     # an in-memory workspace has no file
+        assert find_text(ws.con, [], ["17850"]) == []
+    finally:
+        ws.close()

@@ -10,6 +10,9 @@ import json
 from insights.commands import retain as retain_command
 from insights.core import audit
 from insights.core.db import find_text
+from insights.core.workspace import Workspace
+from insights.ingest.load.health import health_report
+from insights.privacy.erasure import erase
 from insights.privacy.retention import RetentionPolicy, apply_retention, policy, set_policy
 from tests.privacy import canary
 
@@ -61,3 +64,29 @@ def test_retain_command_dry_run(tmp_path, capsys):
                                                  "--json"])) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["dry_run"] and out["counts"]["order_lines_anonymised"] > 0 and out["lines_cutoff"]
+
+
+def test_an_upload_applies_the_retention_and_the_health_report_says_so(tmp_path):
+    ws = Workspace.create("Retained", root=tmp_path / "ws")
+    try:
+        set_policy(ws, 12, None)         # a year: the canary shop's 2025 data is older than that today (2026-12)
+        report = canary.load(ws, canary.write_files(tmp_path / "files"))
+        assert report.retention["order_lines_anonymised"] == report.files[1].rows_loaded > 0
+        assert report.to_dict()["retention"]["customer_records_removed"] == 13
+        # only the rejected row is left: it is dated by its load (today), not by what it holds
+        assert [f["table"] for f in find_text(ws.con, [canary.EMAIL, canary.PHONE], [canary.CUSTOMER_ID])] == \
+            ["rejects"]
+        item = {i.key: i for i in health_report(ws)}["retention"]
+        assert item.value == "personal data 12 months" and "customer records removed" in item.meaning
+    finally:
+        ws.close()
+
+
+def test_the_health_report_counts_rows_of_erased_people_not_loaded(tmp_path):
+    ws = canary.canary_workspace(tmp_path)
+    try:
+        erase(ws, email=canary.EMAIL)
+        canary.load(ws, canary.write_files(tmp_path / "later", 1))
+        assert {i.key: i for i in health_report(ws)}["erased_skipped"].value == "9"   # 4 lines, 1, 3 events, 1
+    finally:
+        ws.close()

@@ -18,6 +18,7 @@ from insights.ingest.load.identity import finish_identities, resolve_identities
 from insights.ingest.load.loader import Loader
 from insights.ingest.load.memory import remember_mapping
 from insights.ingest.load.report import FileReport, IngestReport, workspace_summary
+from insights.ingest.load.retention import retain_on_load
 from insights.ingest.load.undo import record_last_load
 from insights.ingest.load.vendor_rows import pair_itemised
 from insights.ingest.mapping.fields import FIELD_LABELS
@@ -107,8 +108,9 @@ def _load_prepared(ws, plans: Sequence, progress: Progress | None, set_aside_ide
         loader.insert_pending(lambda share, name: progress(0.4 + 0.35 * share, f"Saving {name}…"))
         finish_identities(con)
         loader.drop_tables()
+        retention = retain_on_load(con)      # the owner's retention, applied to what this upload brought
         progress(0.75, "Building summaries…")
         ws.build_marts_in(con)       # the same transaction: data and marts reach the file together
         progress(0.95, "Writing to disk…")
     progress(1.0, "Done")
-    return IngestReport([reports[id(p)] for p in plans], workspace_summary(ws), identity)
+    return IngestReport([reports[id(p)] for p in plans], workspace_summary(ws), identity, retention)

@@ -8,6 +8,7 @@ numbers (``meaning``) and what the owner can do about it (``action``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,8 @@ from insights.ingest.load.bad_values import BAD_VALUE_REASONS, CSAT_PREFIX
 from insights.ingest.load.foreign import order_gap, unlike_the_rest
 from insights.ingest.load.merges import accounts_joined
 from insights.ingest.load.consent import consent_state
+from insights.ingest.load.retention import settings as retention_settings
+from insights.ingest.load.suppressed import REASON as SUPPRESSED
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +191,37 @@ def health_report(ws) -> list[HealthItem]:
         "rejected", "Rows rejected", f"{rejected:,}", WARNING if rejected else OK,
         "Rejected rows are not in any number (each has its row, column and reason in the download).",
         "Download the rejected rows, fix them in your file and upload it again."))
+    items.extend(_privacy(con))
+    return items
+
+
+def _privacy(con) -> list[HealthItem]:
+    """What the owner's privacy settings removed: the retention (its setting and last run) and the rows of erased
+    people set aside at load. Nothing when neither is in use."""
+    items = []
+    months, text_months = retention_settings(con)
+    if months or text_months:
+        last = first_row(con.execute("select logged_at, detail from privacy_log where action = 'retain' "
+                                     "and subject <> 'settings' order by logged_at desc limit 1"))
+        counts = json.loads(last[1]).get("counts", {}) if last else {}
+        done = (f"Last applied {last[0]:%d %b %Y}: {counts.get('order_lines_anonymised', 0):,} order lines, "
+                f"{counts.get('events_anonymised', 0):,} web events and {counts.get('feedback_anonymised', 0):,} "
+                f"answers kept without their customer, {counts.get('customer_records_removed', 0):,} customer "
+                f"records removed, {counts.get('feedback_texts_removed', 0):,} comments' text removed."
+                if last else "Not applied yet.")
+        kept = ", ".join(part for part in (f"personal data {months} months" if months else "",
+                                           f"feedback text {text_months} months" if text_months else "") if part)
+        items.append(HealthItem("retention", "Retention", kept, INFO,
+                                done + " Revenue is unchanged: old order lines keep their money.",
+                                "Change it on the Privacy page (python -m insights retain)."))
+    reports = [json.loads(r[0]) for r in con.execute("select report from files where report is not null").fetchall()]
+    skipped = sum(int(r.get("set_aside_by_reason", {}).get(SUPPRESSED, 0)) for r in reports)
+    if skipped:
+        items.append(HealthItem("erased_skipped", "Rows of erased people not loaded", f"{skipped:,}", INFO,
+                                "People erased at their request are on the suppression list: rows of theirs in "
+                                "later files are set aside, so they do not come back.",
+                                "To let someone back, take them off the list (python -m insights erase "
+                                "--allow-again)."))
     return items
 
 

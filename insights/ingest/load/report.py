@@ -75,11 +75,12 @@ class IngestReport:
     files: list[FileReport]
     workspace: dict
     identity: dict = field(default_factory=dict)
+    retention: dict = field(default_factory=dict)     # what the workspace's retention removed (empty: none set)
 
     def to_dict(self) -> dict:
         return {"files": [f.to_dict() for f in self.files],
                 "workspace": {k: float(v) if isinstance(v, Decimal) else v for k, v in self.workspace.items()},
-                "identity": dict(self.identity)}
+                "identity": dict(self.identity), "retention": dict(self.retention)}
 
 
 def workspace_summary(ws) -> dict:

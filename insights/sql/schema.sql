@@ -142,6 +142,9 @@ create table if not exists spend (
     clicks              bigint,
     impressions         bigint,
     conversions         decimal(18,4),
+    row_hash            uuid
+);
+
 -- products: one row per loaded catalog row (insights/ingest/load/catalog.py). A row names a product (product_id:
 -- its SKU or code) or, without a product, a category (category_name: its translation; margin_pct: its gross
 -- margin in %). A product on several rows or files: the row loaded last counts (mart product_catalog).

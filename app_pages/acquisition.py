@@ -5,6 +5,7 @@ import streamlit as st
 
 from insights.acquisition import acquisition
 from insights.acquisition import channels as channel_map
+from insights.acquisition.display import channel_table
 from insights.charts import acquisition as charts_acquisition
 from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
@@ -47,23 +48,9 @@ cols[2].metric("Blended CAC", format_money(result.blended["cac"], cur, 2),
 cols[3].metric("Paid CAC", format_money(result.paid["cac"], cur, 2),
                help="Spend matched to a channel ÷ the new customers of those channels.")
 
-table = result.channels.copy()
 value_word = "Value per customer" + (" (predicted)" if result.value_source == "predicted" else " (so far)")
-table["value_range"] = [None if pd.isna(lo) or result.value_source != "predicted"
-                        else f"{format_money(lo, cur)} – {format_money(hi, cur)}"
-                        for lo, hi in zip(table["clv_low"], table["clv_high"])]
-table["payback"] = [("not yet" if pd.notna(c) else "") if pd.isna(m) else f"{int(m)}" + (" (predicted)" if p else "")
-                    for m, p, c in zip(table["payback_months"], table["payback_predicted"], table["cac"])]
-money = st.column_config.NumberColumn
-st.dataframe(table[["channel", "spend", "new_customers", "cac", "clv", "value_range", "ltv_cac", "payback", "roas"]],
-             hide_index=True, column_config={
-                 "channel": "Channel", "spend": money("Spend", format="localized"),
-                 "new_customers": money("New customers", format="localized"),
-                 "cac": money("Cost per new customer", format="%.2f"),
-                 "clv": money(value_word, format="%.2f"), "value_range": "Likely range",
-                 "ltv_cac": money("Value ÷ cost", format="%.1f×"),
-                 "payback": st.column_config.TextColumn("Paid back in (months)"),
-                 "roas": money("Revenue per 1 spent", format="%.2f")})
+st.dataframe(channel_table(result).rename(columns={"Value per customer": value_word}), hide_index=True,
+             column_config={"New customers": st.column_config.NumberColumn(format="localized")})
 if len(result.by_month):
     st.plotly_chart(charts_acquisition.cac_by_month_chart(result.by_month, cur), key="acq_by_month")
 for note in result.notes:

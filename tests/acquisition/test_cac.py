@@ -6,13 +6,16 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from insights.acquisition import acquisition
 from insights.acquisition import channels as channel_map
+from insights.acquisition.display import channel_table
 from insights.acquisition.payback import payback_months
 from insights.acquisition.spend import allocate
 from insights.cli import main
+from insights.core import scores
 from tests.acquisition.simulate import PLANTED_CAC, simulate
 from tests.helpers import insert_rows, workspace_from_tables
 
@@ -147,3 +150,27 @@ def test_the_sample_shop_recovers_its_planted_paid_social_cost(sample_workspace)
     assert result.unmatched_spend == [{"label": "Influencers", "spend": 450.0}]
     assert {c.label: c.channel for c in result.mapping} == {"Meta Ads": "Paid Social", "email_tool": "Email",
                                                             "Influencers": None}
+
+
+def test_stored_predictions_give_value_with_its_interval_and_a_predicted_payback():
+    # one Paid Social customer: 20 in January, nothing since (data to March); spend 80: CAC 80
+    lines = [dict(order_id="1", customer_id="A", ordered_at=dt.datetime(2024, 1, 5), quantity=1, unit_price=20,
+                  revenue=20, currency="EUR"),
+             dict(order_id="2", customer_id="B", ordered_at=dt.datetime(2024, 3, 5), quantity=1, unit_price=10,
+                  revenue=10, currency="EUR")]
+    ws = workspace_from_tables(order_lines=lines, customer_records=[dict(customer_id="A", channel="Paid Social")])
+    insert_rows(ws, "spend", [dict(spend_id=1, source_file="f", source_row=2, period_start=dt.date(2024, 1, 1),
+                                   period_end=dt.date(2024, 1, 31), channel="Facebook Ads", amount=Decimal(80),
+                                   currency="EUR")])
+    assert acquisition(ws).value_source == "realised"
+    # a year ahead: 120 expected (80–200): 10 a month after the 3 months seen, 20 + 10 k >= 80 at k = 6 -> month 9
+    scores.write(ws, "clv", pd.DataFrame({"customer_id": ["A", "B"], "clv": [120.0, 5.0], "clv_low": [80.0, 1.0],
+                                          "clv_high": [200.0, 9.0]}))
+    result = acquisition(ws)
+    row = result.channels.set_index("channel").loc["Paid Social"]
+    assert result.value_source == "predicted"
+    assert (row["clv"], row["clv_low"], row["clv_high"]) == (140.0, 100.0, 220.0)      # bought 20 + predicted
+    assert (row["ltv_cac"], row["payback_months"], row["payback_predicted"]) == (1.75, 9, True)
+    assert "are expected to bring €140 each: paid back in 9 months (predicted)" in result.headline()
+    shown = channel_table(result).set_index("Channel").loc["Paid Social"]
+    assert shown["Likely range"] == "€100 – €220" and shown["Paid back in (months)"] == "9 (predicted)"

@@ -51,15 +51,17 @@ def test_with_spend_the_page_says_what_customers_cost_and_remembers_a_channel_ed
     at = open_page(ws)
     # the files state no currency: amounts are shown without a symbol
     assert any(m.value.startswith("#### Paid Social customers cost 25 and have brought 45 each") for m in at.markdown)
-    table = at.dataframe[0].value.set_index("channel")
-    assert table.loc["Paid Social", "cac"] == 25.0 and table.loc["Paid Search", "cac"] == 45.0
+    table = at.dataframe[0].value.set_index("Channel")
+    assert table.loc["Paid Social", "Cost per new customer"] == "25.00"
+    assert table.loc["Paid Search", "Cost per new customer"] == "45.00"
+    assert table.loc["Organic", "Cost per new customer"] == "no spend" and table.loc["Organic", "Value ÷ cost"] == ""
     assert any("“Podcast”" in c.value and "matches none of the shop" in c.value for c in at.caption)
     assert [m.label for m in at.metric] == ["Marketing spend", "New customers", "Blended CAC", "Paid CAC"]
     assert channel_map.choose(["Podcast"], ["Organic"], channel_map.saved_map(ws))["Podcast"].channel is None
     channel_map.remember(ws, "Podcast", "Organic")     # as the editor does on a change
     at.run()
     assert not at.exception
-    assert at.dataframe[0].value.set_index("channel").loc["Organic", "spend"] == 20.0
+    assert at.dataframe[0].value.set_index("Channel").loc["Organic", "Spend"] == "20"
     ws.close()
 
 

@@ -23,3 +23,6 @@ def test_acquisition_page_shows_what_the_sample_customers_cost(app_server, page)
     assert main.locator(".js-plotly-plot").count() == 1
     assert "Which channel each spend label pays for" in text
     screenshot(page, "acquisition")
+    main.get_by_text("Which channel each spend label pays for").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "acquisition-channel-map")

@@ -69,7 +69,7 @@ if not result.applies:
     st.markdown("This page therefore shows **no watchlist**: ranking customers by a churn risk would only sort "
                 "people who have almost all stopped already. What matters for this shop is turning first-time "
                 "buyers into second-time buyers: how many come back, how soon, and what their first order was "
-                "like.")
+                "like — see the second-purchase view on [Cohort heatmaps](/cohorts).")
     st.stop()
 if result.ranked_by is None:
     st.warning(result.reason)

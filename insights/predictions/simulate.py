@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from insights.core.spreadsheet import write_table
 
@@ -177,6 +179,27 @@ def _customer_ids(numbers: np.ndarray) -> np.ndarray:
     return np.char.add("S", (100000 + numbers).astype(str))
 
 
+def _numbered(prefix: str, numbers: np.ndarray) -> pa.Array:
+    """``prefix`` followed by each number, as an Arrow string array (no Python string per row)."""
+    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "")
+
+
+def _dates(values: pd.DatetimeIndex, fmt: str) -> pa.Array:
+    return pc.strftime(pa.array(values.to_numpy(dtype="datetime64[s]")), format=fmt)
+
+
+def _money(amounts: np.ndarray) -> pa.Array:
+    """Amounts as text with two decimals ("12.50")."""
+    cents = np.round(amounts * 100).astype(np.int64)
+    whole = pc.cast(pa.array(cents // 100), pa.string())
+    part = pc.utf8_lpad(pc.cast(pa.array(cents % 100), pa.string()), width=2, padding="0")
+    return pc.binary_join_element_wise(whole, part, ".")
+
+
+def _pick(options, codes: np.ndarray) -> pa.Array:
+    return pa.array(list(options), pa.string()).take(pa.array(codes))
+
+
 def _order_lines(rng, who, at, late, index, value, channel, start, driver_column, days) -> pd.DataFrame:
     """One to three lines per order whose amounts add up to the order's value (to the cent, before rounding
     of the last line)."""
@@ -196,36 +219,38 @@ def _order_lines(rng, who, at, late, index, value, channel, start, driver_column
     late_days = np.where(late, rng.integers(3, 10, size=n_orders), -rng.integers(0, 2, size=n_orders))
     delivered = promised + pd.to_timedelta(late_days, unit="D")
     end = start + pd.Timedelta(days=days)
-    delivered_text = np.where(delivered < end, delivered.strftime("%Y-%m-%d"), "")
-    cid = _customer_ids(who)
+    lines = pa.array(order_of_line)
+    customer = _numbered("S", 100000 + who)
     numbered_by_time = np.argsort(np.argsort(at, kind="stable"), kind="stable")
-    order_id = np.char.add("SO-", (1000000 + numbered_by_time).astype(str))
-    discount = np.where(rng.random(n_orders) < 0.1, "WELCOME10", "")
-    discount = np.where(index == 0, discount, np.where(rng.random(n_orders) < 0.05, "SPRING15", ""))
+    discount = np.where(rng.random(n_orders) < 0.1, 1, 0)
+    discount = np.where(index == 0, discount, np.where(rng.random(n_orders) < 0.05, 2, 0))
     frame = {
-        "Order ID": order_id[order_of_line],
-        "Order Date": ordered_at.strftime("%Y-%m-%d %H:%M:%S")[order_of_line],
-        "Customer ID": cid[order_of_line],
-        "Customer Email": np.char.add(np.char.lower(cid), "@example.com")[order_of_line],
-        "SKU": np.char.add("SK-", (100 + product).astype(str)),
-        "Product": np.char.add("Item ", (100 + product).astype(str)),
-        "Category": np.asarray(CATEGORIES)[product % len(CATEGORIES)],
-        "Quantity": quantity,
-        "Unit Price": np.char.mod("%.2f", unit_price),
-        "Currency": "EUR",
-        "Channel": np.asarray(SALES_CHANNELS)[(who + index) % 2][order_of_line],
-        "Country": np.asarray(COUNTRIES)[who % len(COUNTRIES)][order_of_line],
-        "Status": "completed",
-        "Discount Code": discount[order_of_line],
+        "Order ID": _numbered("SO-", 1000000 + numbered_by_time).take(lines),
+        "Order Date": _dates(ordered_at, "%Y-%m-%d %H:%M:%S").take(lines),
+        "Customer ID": customer.take(lines),
+        "Customer Email": _numbered("s", 100000 + who).take(lines),
+        "SKU": _numbered("SK-", 100 + product),
+        "Product": _numbered("Item ", 100 + product),
+        "Category": _pick(CATEGORIES, product % len(CATEGORIES)),
+        "Quantity": pa.array(quantity),
+        "Unit Price": _money(unit_price),
+        "Currency": _pick(("EUR",), np.zeros(len(order_of_line), dtype=np.int64)),
+        "Channel": _pick(SALES_CHANNELS, ((who + index) % 2)[order_of_line]),
+        "Country": _pick(COUNTRIES, (who % len(COUNTRIES))[order_of_line]),
+        "Status": _pick(("completed",), np.zeros(len(order_of_line), dtype=np.int64)),
+        "Discount Code": _pick(("", "WELCOME10", "SPRING15"), discount[order_of_line]),
     }
+    frame["Customer Email"] = pc.binary_join_element_wise(frame["Customer Email"], "@example.com", "")
     if driver_column == "dates":
-        frame["Promised Date"] = promised.strftime("%Y-%m-%d")[order_of_line]
-        frame["Delivered Date"] = delivered_text[order_of_line]
+        frame["Promised Date"] = _dates(promised, "%Y-%m-%d").take(lines)
+        arrived = pa.array(np.asarray(delivered < end))
+        frame["Delivered Date"] = pc.if_else(arrived, _dates(delivered, "%Y-%m-%d"), "").take(lines)
     elif driver_column == "flag":
-        frame["late_delivery"] = np.where(late, "true", "false")[order_of_line]
+        frame["late_delivery"] = _pick(("false", "true"), late.astype(np.int64)[order_of_line])
     elif driver_column == "tags":
-        frame["Tags"] = np.where(late, "late delivery", np.where(index == 0, "first order", ""))[order_of_line]
-    return pd.DataFrame(frame)
+        tag = np.where(late, 1, np.where(index == 0, 2, 0))
+        frame["Tags"] = _pick(("", "late delivery", "first order"), tag[order_of_line])
+    return pa.table(frame).to_pandas()
 
 
 def _crm(rng, n, channel, acquired, start) -> pd.DataFrame:

@@ -4,6 +4,7 @@ python -m insights second-purchase --workspace W [--by first_category] [--json]
 
 Rates are shares of first-time buyers whose first order is at least that many days before the end of the data
 (the others are too recent to know; ``too_recent`` counts them for the 90-day window), with Wilson 95% intervals.
+Customers whose first order falls in the data's first month are left out (they may have bought before it began).
 ``by`` gives the 90-day rate per group of each dimension the data has (first_month, channel, country,
 first_category, first_product, value_band, delivery, review_score), or of the one named with ``--by``; a group
 marked * differs from the other buyers after Holm's adjustment across every group. With --json:
@@ -49,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"{view.first_time_buyers:,} first-time buyers; {view.too_recent:,} bought first less than 90 days ago "
           f"(too recent to know).")
+    if view.before_data:
+        print(f"Left out: {view.before_data:,} customer{'s' if view.before_data != 1 else ''} whose first order "
+              f"falls in the data's first month (they may have bought before it begins).")
     print(f"{'within':>8}  {'rate':>6}  {'95% interval':>15}  {'customers':>9}")
     for row in view.rates.itertuples(index=False):
         print(f"{row.days:>5} d  {_share(row.rate)}  {_share(row.ci_low)}–{_share(row.ci_high).strip():<7}  "

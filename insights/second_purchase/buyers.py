@@ -3,6 +3,10 @@ their second — the table every part of the second-purchase view reads.
 
 Every identified customer with a purchase day is a first-time buyer once; ``days_to_second`` is null for those
 who have not bought again (yet). Nothing on or after ``as_of`` is read.
+
+A trap of every export: customers whose first order in the data falls in the history's first month may have
+bought before the data begins — they are not known to be first-time buyers (an old customer looks like a loyal new
+one). :func:`before_the_data` marks them; the view leaves them out and counts them.
 """
 
 from __future__ import annotations
@@ -43,3 +47,12 @@ def eligible(buyers: pd.DataFrame, end: pd.Timestamp, days: int) -> pd.Series:
 def came_back(buyers: pd.DataFrame, days: int) -> pd.Series:
     """Buyers whose second purchase day is at most ``days`` after their first."""
     return buyers["days_to_second"].le(days).fillna(False).astype(bool)
+
+
+def before_the_data(buyers: pd.DataFrame) -> pd.Series:
+    """Buyers whose first order falls in the calendar month of the earliest first order: they may have bought
+    before the data begins."""
+    if buyers.empty:
+        return pd.Series(False, index=buyers.index)
+    month = buyers["first_order_date"].dt.to_period("M")
+    return month == month.min()

@@ -50,17 +50,12 @@ def value_bands(values: pd.Series, bands: int = VALUE_BANDS) -> pd.Series:
     return cut.cat.rename_categories(labels).reindex(values.index)
 
 
-def buyer_dimensions(buyers: pd.DataFrame, history_start: pd.Timestamp | None = None) -> pd.DataFrame:
-    """One column per buyer-level dimension (text, value bands in order; missing where the data does not say).
-    ``history_start``: the first day of the data; first orders in its month get no month."""
+def buyer_dimensions(buyers: pd.DataFrame) -> pd.DataFrame:
+    """One column per buyer-level dimension (text, value bands in order; missing where the data does not say)."""
     late = buyers["late"].map({True: "late", False: "on time"})
     review = buyers["review_score"].round().map(lambda s: f"{int(s)} of 5", na_action="ignore")
-    month = buyers["first_order_date"].dt.to_period("M")
-    # the history's first month holds customers who had bought before the data begins, not first-time buyers:
-    # it is left out of the month comparison (it would always look loyal)
-    month = month.where(month > history_start.to_period("M")) if history_start is not None else month
     return pd.DataFrame({
-        "first_month": month.dt.strftime("%Y-%m").astype(object).where(month.notna(), None),
+        "first_month": buyers["first_order_date"].dt.strftime("%Y-%m").astype(object),
         "channel": buyers["channel"].astype(object), "country": buyers["country"].astype(object),
         "value_band": value_bands(buyers["first_order_value"]),
         "delivery": late.astype(object), "review_score": review.astype(object),
@@ -112,7 +107,7 @@ def by_dimension(buyers: pd.DataFrame, end: pd.Timestamp, categories: Gateways |
     known = eligible(buyers, end, HEADLINE_DAYS)
     base = buyers[known]
     returned = came_back(base, HEADLINE_DAYS)
-    dims = buyer_dimensions(base, buyers["first_order_date"].min() if len(buyers) else None)
+    dims = buyer_dimensions(base)
     rows = []
     for dimension in DIMENSIONS:
         if dimension == "first_category":

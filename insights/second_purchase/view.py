@@ -14,7 +14,7 @@ import pandas as pd
 
 from insights.products.gateways import Gateways, gateways
 from insights.products.lines import history_end, item_column, kept_lines
-from insights.second_purchase.buyers import first_time_buyers
+from insights.second_purchase.buyers import before_the_data, first_time_buyers
 from insights.second_purchase.groups import DIMENSIONS, by_dimension
 from insights.second_purchase.rates import HEADLINE_DAYS, days_to_second_orders, median_days, return_rates
 
@@ -26,13 +26,16 @@ BY_KEYS = ["dimension", "value", "customers", "rate_90d", "ci_low", "ci_high"]
 class SecondPurchaseView:
     """``buyers``: one row per first-time buyer (:data:`insights.second_purchase.buyers.BUYER_COLUMNS`);
     ``rates``: one row per window; ``by``: one row per group (:data:`insights.second_purchase.groups.BY_COLUMNS`);
-    ``days_to_second``: the days before the second orders the window is read from (``timing_basis`` says which)."""
+    ``days_to_second``: the days before the second orders the window is read from (``timing_basis`` says which);
+    ``before_data``: customers left out because their first order falls in the history's first month (they may have
+    bought before the data begins)."""
     end: pd.Timestamp
     buyers: pd.DataFrame
     rates: pd.DataFrame
     by: pd.DataFrame
     days_to_second: pd.Series
     timing_basis: str
+    before_data: int = 0
 
     @property
     def first_time_buyers(self) -> int:
@@ -90,13 +93,17 @@ def _gateway_level(lines: pd.DataFrame, end: pd.Timestamp, level: str) -> Gatewa
 
 
 def second_purchase_view(ws, as_of=None) -> SecondPurchaseView | None:
-    """The view over the orders before ``as_of`` (default: all of them); None without identified customers."""
+    """The view over the orders before ``as_of`` (default: all of them), without the customers whose first order
+    falls in the history's first month; None without identified customers after it."""
     end = history_end(ws, as_of)
-    buyers = first_time_buyers(ws, as_of)
+    everyone = first_time_buyers(ws, as_of)
+    early = before_the_data(everyone)
+    buyers = everyone[~early].reset_index(drop=True)
     if end is None or buyers.empty:
         return None
     lines = kept_lines(ws, as_of)
+    lines = lines[lines["customer_id"].isin(buyers["customer_id"])]    # the gateways count the same customers
     by = by_dimension(buyers, end, categories=_gateway_level(lines, end, "category"),
                       products=_gateway_level(lines, end, "product"))
     days, basis = days_to_second_orders(buyers, end)
-    return SecondPurchaseView(end, buyers, return_rates(buyers, end), by, days, basis)
+    return SecondPurchaseView(end, buyers, return_rates(buyers, end), by, days, basis, int(early.sum()))

@@ -45,6 +45,11 @@ def render(ws, currency_unit: str) -> None:
                     f"{HEADLINE_DAYS} days old, **{head['rate']:.1%}** bought again within {HEADLINE_DAYS} days "
                     f"(likely between {head['ci_low']:.1%} and {head['ci_high']:.1%}). "
                     f"{view.too_recent:,} more bought for the first time too recently to know.")
+    if view.before_data:
+        plural = "s" if view.before_data != 1 else ""
+        st.caption(f"Left out: {view.before_data:,} customer{plural} whose first order falls in the first month of "
+                   f"your data — they may have bought before it begins, so they are not known to be first-time "
+                   f"buyers.")
     sentence = window_sentence(view)
     if sentence:
         st.markdown(f"**{sentence}**")

@@ -11,6 +11,7 @@ from insights.core import margin
 from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
 from insights.ui import clv_cache
+from insights.ui import privacy as privacy_ui
 from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
@@ -211,7 +212,8 @@ else:
     data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
     st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
                        file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
-                       disabled=kept == 0)
+                       disabled=kept == 0,
+                       on_click=privacy_ui.export_logger(ws, "overdue customers (CLV)", kept))
     st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address, "
                f"{suppressed:,} on the suppression list.")
 

@@ -1,5 +1,7 @@
 """Insights: what happened in the shop, why, what to do and who does it — the five that matter most."""
 
+from functools import partial
+
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
@@ -82,15 +84,11 @@ for rank, insight in enumerate(shown[:TOP], start=1):
                                help="A random tenth of the list is left out and remembered; after your next upload "
                                     "this card shows what the contacted customers bought against them.")
             rows, chosen = plan_export(ws, insight, contacts.kept, hold)
-
-            def exported(insight=insight, chosen=chosen,
-                         log=privacy_ui.export_logger(ws, "overdue customers", len(rows))) -> None:
-                record_export(ws, insight, chosen)      # the split, remembered once the list really leaves
-                log()                                   # and the download in the privacy log
-
+            # logged in the privacy log when clicked; then the split is remembered, once the list really leaves
             st.download_button(f"Download the {len(rows):,} customers you may e-mail (CSV)", write_table(rows, "csv"),
                                file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}",
-                               on_click=exported)
+                               on_click=privacy_ui.export_logger(ws, "overdue customers", len(rows),
+                                                                 then=partial(record_export, ws, insight, chosen)))
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
                        "suppression list.")
@@ -100,7 +98,8 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             if made is not None:
                 st.download_button(f"Download the {made.written:,} first-time buyers to follow up (CSV)", made.data,
                                    file_name="second_purchase_follow_up.csv", mime="text/csv",
-                                   key=f"export_{insight.id}", disabled=made.written == 0)
+                                   key=f"export_{insight.id}", disabled=made.written == 0,
+                                   on_click=privacy_ui.export_logger(ws, "second-purchase follow-up", made.written))
                 st.caption(f"Only customers who agreed to e-mail: {made.without_consent:,} left out, "
                            f"{made.suppressed:,} on the suppression list.")
         steps = NEXT[insight.status]

@@ -41,9 +41,12 @@ def reveal_button(ws, customer_id: str, what: str = "contact details", key: str 
     return False
 
 
-def export_logger(ws, what: str, rows: int, detail: dict | None = None):
+def export_logger(ws, what: str, rows: int, detail: dict | None = None, then=None):
     """An ``on_click`` for a download button that writes personal data: the download is recorded in the privacy
-    log when clicked (who, when, what, how many — not the rows)."""
+    log when clicked (who, when, what, how many — not the rows); ``then``, a callable, runs after (e.g. the
+    insight feed remembering the control group an export held back)."""
     def log() -> None:
         audit.record(ws, "export", actor(), f"{rows:,} customers", {"what": what, **(detail or {})})
+        if then is not None:
+            then()
     return log

@@ -13,6 +13,7 @@ from insights.second_purchase.groups import DIMENSIONS
 from insights.second_purchase.rates import HEADLINE_DAYS
 from insights.second_purchase.view import second_purchase_view
 from insights.second_purchase.words import driver_sentence, window_sentence
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
 TAB_LABEL = "Second purchase"
@@ -90,7 +91,8 @@ def render(ws, currency_unit: str) -> None:
         made = follow_up_file(ws, customers, "csv", include_without_consent=anyway)
         st.download_button(f"Download {made.written:,} customers to follow up (CSV)", data=made.data,
                            file_name="second_purchase_follow_up.csv", mime="text/csv", key="second_follow_up",
-                           disabled=made.written == 0)
+                           disabled=made.written == 0,
+                           on_click=privacy_ui.export_logger(ws, "second-purchase follow-up", made.written))
         st.caption(f"Left out: {made.without_consent:,} without consent to e-mail, {made.without_email:,} without an "
                    f"address, {made.suppressed:,} on the suppression list. Amounts in {currency_unit}. Cells a spreadsheet would run as a formula are made safe.")
 

@@ -15,11 +15,12 @@ from tests.privacy import canary
 
 ROOT = Path(__file__).resolve().parents[2]
 # download buttons whose file holds customers' contact details (by the file name they offer)
-CONTACT_FILES = ("segment", "churn_watchlist", "overdue_customers", "customers_pseudonymised")
+CONTACT_FILES = ("segment", "churn_watchlist", "overdue_customers", "customers_pseudonymised",
+                 "second_purchase_follow_up", "email_tools.file_name")
 
 
 def _download_buttons():
-    for page in sorted((ROOT / "app_pages").glob("*.py")):
+    for page in sorted((ROOT / "app_pages").glob("*.py")) + sorted((ROOT / "insights" / "ui").glob("*.py")):
         for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "download_button":
                 yield page.name, node

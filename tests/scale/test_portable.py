@@ -85,12 +85,14 @@ def test_strip_accents_translation_matches_unicode_on_names():
 def test_markers_and_conditions_are_checked_as_code_fills_them():
     sql = spark_sql("queries/customers/segments/category_filter.sql")
     assert " ".join(sql.split()).startswith("NOT customer_id IN ( SELECT customer_id FROM order_lines")
-    assert "ARRAY_CONTAINS(?, category)" in sql
+    assert "ARRAY_CONTAINS(?, COALESCE(lp.category, l.category))" in sql     # the catalog's category where a line has none
 
 
 def test_spark_sql_command_writes_every_mart_in_build_order(tmp_path, capsys):
     assert main(["spark-sql", "--out", str(tmp_path), "--json"]) == 0
     files = json.loads(capsys.readouterr().out)["files"]
     assert files == [f"{n:02d}_{name}.sql" for n, (_, name) in enumerate(build_steps(), start=1)]
-    assert files[:2] == ["01_orders.sql", "02_customers.sql"]
-    assert "FROM order_lines" in (tmp_path / "01_orders.sql").read_text()
+    # the catalog's marts come first (orders and customers name and categorise lines through them)
+    assert files[:5] == ["01_category_catalog.sql", "02_product_catalog.sql", "03_line_products.sql",
+                         "04_orders.sql", "05_customers.sql"]
+    assert "FROM order_lines" in (tmp_path / "04_orders.sql").read_text()

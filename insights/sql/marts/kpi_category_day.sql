@@ -4,7 +4,7 @@
 -- (postage, fees), are grouped under the category '(none)'.
 with lines as (
     -- a line's category is its own, or the catalog's where it has none (line_products)
-    select l.* replace (coalesce(lp.category, l.category) as category)
+    select l.ordered_at, l.is_non_product, l.revenue, coalesce(lp.category, l.category) as category
     from order_lines l
     left join line_products lp using (line_id)
 ),

@@ -6,7 +6,8 @@ with orders as (
 
 categories as (
     select order_id, string_agg(distinct category, ', ' order by category) as categories
-    from (select l.* replace (coalesce(lp.category, l.category) as category)     -- the catalog's where it has none
+    from (select l.order_id, l.customer_id, l.is_non_product,
+                 coalesce(lp.category, l.category) as category      -- the catalog's where it has none
           from order_lines l left join line_products lp using (line_id))
     where customer_id = $customer_id and category is not null and not is_non_product
     group by order_id

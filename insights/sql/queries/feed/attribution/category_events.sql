@@ -6,7 +6,7 @@
 with products as (
     -- a line's category is its own, or the catalog's where it has none (line_products)
     select distinct category, lower(trim(product_id)) as product_key
-    from (select l.* replace (coalesce(lp.category, l.category) as category)
+    from (select l.product_id, l.is_non_product, coalesce(lp.category, l.category) as category
           from order_lines l left join line_products lp using (line_id))
     where not is_non_product and category is not null and trim(category) <> '' and product_id is not null
 ),

@@ -57,6 +57,9 @@ MARKER_SAMPLES = {
     "{where}": "true", "{keep}": "in_segment", "{negate}": "not ",
     "{table}": '"rfm_segments"', "{column}": '"country"', "{split}": '"channel"', "{dimension}": '"channel"',
 }
+# Markers that code replaces with another packaged file's text (a query composed of two files).
+MARKER_FILES = {"{margin_lines}": "queries/core/margin/margin_lines.sql"}
+_MARKER = re.compile(r"\{[a-z_]+\}")
 # Files that define DuckDB macros; calls to them are expanded in the Spark SQL of every other file.
 MACRO_FILES = ("queries/performance/kpis/macros.sql", "staging/order_line_flags.sql")
 # Files that do not run on Spark, with why. Never a mart, intermediate or staging file (a test says so); each
@@ -126,9 +129,19 @@ def sql_files() -> list[str]:
 
 def _filled(relative_path: str) -> tuple[str, bool]:
     """The file's text with its markers filled, and whether it is a whole statement (else a condition)."""
-    text = sql_text(relative_path)
-    for marker, sample in MARKER_SAMPLES.items():
-        text = text.replace(marker, sample)
+    lines = []
+    for line in sql_text(relative_path).splitlines():
+        code, dashes, comment = line.partition("--")          # markers in comments stay as they are
+        for marker, sample in MARKER_SAMPLES.items():
+            code = code.replace(marker, sample)
+        for marker, path in MARKER_FILES.items():
+            code = code.replace(marker, sql_text(path))
+        lines.append(code + dashes + comment)
+    text = "\n".join(lines) + "\n"          # SQLGlot cannot read a file ending in '' without its newline
+    left = sorted(set(_MARKER.findall("\n".join(line.split("--")[0] for line in text.splitlines()))))
+    if left:
+        raise NotPortable(f"{relative_path}: marker {', '.join(left)} has no sample in MARKER_SAMPLES or MARKER_FILES "
+                          "(insights/scale/portable.py): say what code puts there")
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     return text, bool(_STATEMENT_START.match(body))
 

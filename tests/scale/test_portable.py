@@ -97,3 +97,13 @@ def test_spark_sql_command_writes_every_mart_in_build_order(tmp_path, capsys):
     names = [f[3:-4] for f in files]
     assert names.index("orders") < names.index("customers") < names.index("cohort_customer")
     assert "FROM order_lines" in (tmp_path / files[names.index("orders")]).read_text()
+
+
+def test_a_marker_without_a_sample_is_named(monkeypatch):
+    monkeypatch.setattr(portable, "sql_text", lambda path: "-- grain: {fine} in a comment\nselect {mystery} from t\n")
+    with pytest.raises(NotPortable, match="marker {mystery} has no sample"):
+        spark_sql("queries/test/case.sql")
+
+
+def test_a_composed_query_is_checked_with_the_file_code_puts_in():
+    assert "FROM line_margin" in spark_sql("queries/core/margin/order_margin.sql")

@@ -57,6 +57,9 @@ MARKER_SAMPLES = {
     "{where}": "true", "{keep}": "in_segment", "{negate}": "not ",
     "{table}": '"rfm_segments"', "{column}": '"country"', "{split}": '"channel"', "{dimension}": '"channel"',
 }
+# Markers that code replaces with another packaged file's text (a query composed of two files).
+MARKER_FILES = {"{margin_lines}": "queries/core/margin/margin_lines.sql"}
+_MARKER = re.compile(r"\{[a-z_]+\}")
 # Files that define DuckDB macros; calls to them are expanded in the Spark SQL of every other file.
 MACRO_FILES = ("queries/performance/kpis/macros.sql", "staging/order_line_flags.sql")
 # Files that do not run on Spark, with why. Never a mart, intermediate or staging file (a test says so); each
@@ -80,6 +83,10 @@ NOT_ON_SPARK = {
     "queries/privacy/retention/prepare.sql":
         "holds the retention cut-offs of a clean-up of the workspace in a scratch table made with bound values "
         "(Spark allows none there): a change to the workspace itself",
+    "queries/feed/outcome/write_export.sql":
+        "records an exported list with its control group in the workspace (insert or ignore): the app's own state",
+    "queries/feed/outcome/write_holdouts.sql":
+        "records who was held back from an exported list (insert or ignore): the app's own state",
     "queries/funnel/steps/step_events.sql":
         "builds the funnel's scratch table from a query with bound values (Spark allows none there); the funnel "
         "runs on one machine over the events it reads",
@@ -126,9 +133,19 @@ def sql_files() -> list[str]:
 
 def _filled(relative_path: str) -> tuple[str, bool]:
     """The file's text with its markers filled, and whether it is a whole statement (else a condition)."""
-    text = sql_text(relative_path)
-    for marker, sample in MARKER_SAMPLES.items():
-        text = text.replace(marker, sample)
+    lines = []
+    for line in sql_text(relative_path).splitlines():
+        code, dashes, comment = line.partition("--")          # markers in comments stay as they are
+        for marker, sample in MARKER_SAMPLES.items():
+            code = code.replace(marker, sample)
+        for marker, path in MARKER_FILES.items():
+            code = code.replace(marker, sql_text(path))
+        lines.append(code + dashes + comment)
+    text = "\n".join(lines) + "\n"          # SQLGlot cannot read a file ending in '' without its newline
+    left = sorted(set(_MARKER.findall("\n".join(line.split("--")[0] for line in text.splitlines()))))
+    if left:
+        raise NotPortable(f"{relative_path}: marker {', '.join(left)} has no sample in MARKER_SAMPLES or MARKER_FILES "
+                          "(insights/scale/portable.py): say what code puts there")
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     return text, bool(_STATEMENT_START.match(body))
 
@@ -157,6 +174,16 @@ def macros() -> dict[str, tuple[list[str], exp.Expression]]:
             if _is_macro(tree):
                 udf = tree.this
                 found[udf.this.name.lower()] = ([p.name for p in udf.expressions], tree.expression)
+    return found
+
+
+@lru_cache(maxsize=1)
+def canonical_columns() -> dict[str, list[str]]:
+    """The columns of every table ``sql/schema.sql`` creates, in order."""
+    found = {}
+    for tree in sqlglot.parse(sql_text("schema.sql"), read=READ):
+        if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
+            found[tree.this.this.name] = [c.name for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
     return found
 
 
@@ -204,9 +231,9 @@ def _function_problems(tree: exp.Expression) -> list[str]:
     return found
 
 
-def _construct_problems(duckdb_tree: exp.Expression) -> list[str]:
+def _construct_problems(duckdb_tree: exp.Expression, spark_tree: exp.Expression) -> list[str]:
     found = []
-    for node in duckdb_tree.find_all(exp.Star):
+    for node in spark_tree.find_all(exp.Star):
         for key, modifier in STAR_MODIFIERS.items():
             if node.args.get(key):
                 found.append(f"select * {modifier} (…): Spark has no star modifiers; name the columns")
@@ -246,7 +273,8 @@ def _type_problems(spark_tree: exp.Expression) -> list[str]:
 
 
 def _spark_trees(relative_path: str) -> list[exp.Expression]:
-    return [spark_rewrites.rewrite(_expand_macros(tree)) for tree in _parse(relative_path) if not _is_macro(tree)]
+    return [spark_rewrites.rewrite(_expand_macros(tree), canonical_columns()) for tree in _parse(relative_path)
+            if not _is_macro(tree)]
 
 
 def problems(relative_path: str) -> list[str]:
@@ -261,8 +289,8 @@ def problems(relative_path: str) -> list[str]:
     for tree in trees:
         if _is_macro(tree):        # its body is checked here, and expanded wherever it is called
             tree = tree.expression
-        found += _construct_problems(tree)
-        spark_tree = spark_rewrites.rewrite(_expand_macros(tree))
+        spark_tree = spark_rewrites.rewrite(_expand_macros(tree), canonical_columns())
+        found += _construct_problems(tree, spark_tree)
         found += _function_problems(spark_tree) + _type_problems(spark_tree)
         try:
             spark_tree.sql(dialect=WRITE, unsupported_level=ErrorLevel.RAISE)

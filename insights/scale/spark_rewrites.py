@@ -13,6 +13,7 @@ Each rewrite keeps DuckDB's meaning exactly (the Spark test compares every mart 
 * ``list_position`` is ``array_position`` (0, not null, when absent: nullif puts DuckDB's null back);
   ``to_seconds``/``to_days``/``to_microseconds`` are an interval times a number.
 * a ``regexp_replace`` replacement's ``\\1`` is Java's ``$1``.
+* ``l.* replace (expr as c)`` over a canonical table lists the table's columns (from ``sql/schema.sql``).
 * ``JSON`` and ``UUID`` columns are text (as the Parquet export writes them); ``as materialized`` (a hint to
   DuckDB's planner) is dropped.
 """
@@ -127,9 +128,39 @@ def _one(node: exp.Expression) -> exp.Expression:
     return node
 
 
-def rewrite(tree: exp.Expression) -> exp.Expression:
+def _source_table(select: exp.Select, qualifier: str | None) -> str | None:
+    """The table a (qualified) star of ``select`` reads: the table of that alias, or the only table."""
+    tables = [t for part in (select.args.get("from_"), *(select.args.get("joins") or [])) if part is not None
+              for t in ([part.this] if isinstance(part.this, exp.Table) else [])]
+    if qualifier:
+        return next((t.name for t in tables if t.alias_or_name == qualifier), None)
+    return tables[0].name if len(tables) == 1 else None
+
+
+def expand_star_replace(tree: exp.Expression, columns_of: dict[str, list[str]]) -> exp.Expression:
+    """``select l.* replace (expr as c)`` over a table whose columns are known (``columns_of``: the canonical
+    tables of schema.sql) becomes the table's columns in order, ``c`` replaced; Spark has no star modifiers."""
+    for star in list(tree.find_all(exp.Star)):
+        replaced = star.args.get("replace")
+        select = star.find_ancestor(exp.Select)
+        node = star.parent if isinstance(star.parent, exp.Column) else star
+        if not replaced or select is None or node not in select.expressions:
+            continue
+        qualifier = node.table if isinstance(node, exp.Column) else None
+        table = _source_table(select, qualifier)
+        if table not in columns_of:
+            continue
+        by_name = {e.alias_or_name: e for e in replaced}
+        columns = [by_name[c].copy() if c in by_name else exp.column(c, table=qualifier or None)
+                   for c in columns_of[table]]
+        at = select.expressions.index(node)
+        select.set("expressions", select.expressions[:at] + columns + select.expressions[at + 1:])
+    return tree
+
+
+def rewrite(tree: exp.Expression, columns_of: dict[str, list[str]] | None = None) -> exp.Expression:
     """The tree with every rewrite above applied (a copy), innermost calls first."""
-    tree = tree.copy()
+    tree = expand_star_replace(tree.copy(), columns_of or {})
     for node in list(tree.find_all(exp.ArgMin, exp.ArgMax)):     # before arg_max_null becomes max_by
         replacement = _skip_null_args(node)
         if replacement is not node:

@@ -76,10 +76,6 @@ NOT_ON_SPARK = {
         "with the workspace, not in a warehouse",
     "queries/customers/saved_segments/write.sql":
         "saves the owner's named segment in the workspace (insert or replace): the app's own state",
-    "queries/feed/outcome/write_export.sql":
-        "remembers an insight's export in the workspace (insert or ignore): the app's own state",
-    "queries/feed/outcome/write_holdouts.sql":
-        "remembers who an export held back as a control (insert or ignore): the app's own state",
     "queries/privacy/retention/prepare.sql":
         "holds the retention cut-offs of a clean-up of the workspace in a scratch table made with bound values "
         "(Spark allows none there): a change to the workspace itself",

@@ -16,7 +16,7 @@ import pytest
 from insights.core.workspace import Workspace
 from insights.experiments.campaign import analyse_campaign, read_assignment
 from insights.experiments.result_file import ExperimentError
-from tests.helpers import insert_rows, workspace_from_tables
+from tests.helpers import file_workspace_copy, insert_rows, workspace_from_tables
 
 SENT = dt.datetime(2024, 6, 1, 9, 0)
 
@@ -157,16 +157,7 @@ def test_ids_as_the_files_write_them_name_customers_too(tmp_path):
 
 def test_cli_reads_a_campaign_list_against_the_workspace(planted, tmp_path):
     ws, assignment = planted
-    path = tmp_path / "ws"
-    copy = Workspace.create("Campaign", root=path)
-    for table in ("order_lines", "customer_records"):
-        frame = ws.con.execute(f"select * from {table}").df()
-        copy.con.register("_copy", frame)
-        copy.con.execute(f"insert into {table} select * from _copy")
-        copy.con.unregister("_copy")
-    copy.build_marts()
-    folder = copy.path
-    copy.close()
+    folder = file_workspace_copy(ws, tmp_path / "ws", "Campaign", ("order_lines", "customer_records"))
     listed = tmp_path / "list.xlsx"
     assignment.to_excel(listed, index=False)
     done = subprocess.run([sys.executable, "-m", "insights", "experiment", "--workspace", str(folder), "--treated",

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from insights.funnel import product_funnel, stand_out
-from tests.helpers import workspace_from_tables
+from tests.helpers import file_workspace_copy, workspace_from_tables
 
 
 def line(order, sku, name, category, non_product=False):
@@ -95,18 +95,7 @@ def test_nothing_is_called_worse_when_every_product_converts_alike():
 
 
 def test_cli_json_carries_products(shop, tmp_path):
-    from insights.core.workspace import Workspace
-    ws = Workspace.create("Pages", root=tmp_path)
-    try:
-        for table in ("order_lines", "events"):
-            frame = shop.con.execute(f"select * from {table}").df()
-            ws.con.register("_copy", frame)
-            ws.con.execute(f"insert into {table} select * from _copy")
-            ws.con.unregister("_copy")
-        ws.build_marts()
-        folder = ws.path
-    finally:
-        ws.close()
+    folder = file_workspace_copy(shop, tmp_path, "Pages", ("order_lines", "events"))
     done = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder), "--json",
                            "--product-level", "product"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

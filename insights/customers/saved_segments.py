@@ -12,13 +12,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from insights.core.db import query_df, sql_text, table_exists
 from insights.core.workspace import connection
 from insights.customers.lifecycle import STAGES
-from insights.customers.segment_builder import describe_spec, flag_customers, validate_spec
+from insights.customers.segment_builder import describe_spec, flag_customers, segment_figures, validate_spec
 from insights.customers.segments import default_segment_map
 
 TABLE = "saved_segments"
@@ -128,30 +127,15 @@ def delete(ws, name: str) -> None:
 
 
 def compare_saved(ws, names: list[str], labels: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Side-by-side figures of saved segments (index = figure, one column per segment, as the builder's
-    comparison): how many customers, their share of customers and revenue, revenue per customer, orders per
-    customer, repeat-purchase rate and how many may be e-mailed. A customer may be in several segments."""
+    """Side-by-side figures of saved segments (index = figure, one column per segment): the builder's comparison
+    figures (:func:`insights.customers.segment_builder.segment_figures`). A customer may be in several segments."""
     columns = {}
     for name in names:
         segment = get(ws, name)
         everyone = flag_customers(ws, segment.spec, labels)
         inside = everyone[everyone["in_segment"].astype(bool)]
-        total_n = len(everyone)
         total_revenue = float(everyone["net_revenue"].fillna(0).sum())
-        n = len(inside)
-        revenue = float(inside["net_revenue"].fillna(0).sum())
-        orders = float(inside["orders"].fillna(0).sum())
-        buyers = inside[inside["orders"].fillna(0) > 0]
-        columns[segment.name] = {
-            "Customers": n,
-            "Share of customers": n / total_n if total_n else np.nan,
-            "Net revenue": revenue,
-            "Share of revenue": revenue / total_revenue if total_revenue else np.nan,
-            "Revenue per customer": revenue / n if n else np.nan,
-            "Orders per customer": orders / n if n else np.nan,
-            "Repeat-purchase rate": float((buyers["orders"] >= 2).mean()) if len(buyers) else np.nan,
-            "Email consent": float(inside["consent_email"].fillna(False).astype(bool).mean()) if n else np.nan,
-        }
+        columns[segment.name] = segment_figures(inside, len(everyone), total_revenue)
     figures = list(next(iter(columns.values()))) if columns else []
     # built row by row as objects: counts stay whole numbers beside the shares
     return pd.DataFrame([[columns[name][f] for name in columns] for f in figures], index=figures,

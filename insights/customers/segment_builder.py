@@ -278,7 +278,9 @@ def late_known(ws) -> bool:
     return bool(connection(ws).execute(sql_text("queries/customers/segments/late_known.sql")).fetchall()[0][0])
 
 
-def _figures(group: pd.DataFrame, total_customers: int, total_revenue: float) -> dict:
+def segment_figures(group: pd.DataFrame, total_customers: int, total_revenue: float) -> dict:
+    """The figures a comparison shows for one group of customers (builder rows), against the whole shop's
+    customers and revenue."""
     n = len(group)
     orders = float(group["orders"].sum())
     revenue = float(group["net_revenue"].fillna(0).sum())
@@ -307,8 +309,8 @@ def compare_segment(ws, spec, labels: pd.DataFrame | None = None,
     everyone = flag_customers(ws, spec, labels) if flagged is None else flagged
     inside = everyone["in_segment"].astype(bool)
     total_n, total_rev = len(everyone), float(everyone["net_revenue"].fillna(0).sum())
-    return pd.DataFrame({"segment": _figures(everyone[inside], total_n, total_rev),
-                         "rest": _figures(everyone[~inside], total_n, total_rev)})
+    return pd.DataFrame({"segment": segment_figures(everyone[inside], total_n, total_rev),
+                         "rest": segment_figures(everyone[~inside], total_n, total_rev)})
 
 
 SHARE_FIGURES = ("Share of customers", "Share of revenue", "Repeat-purchase rate", "Email consent")

@@ -26,6 +26,7 @@ from insights.acquisition import channels as channel_map
 from insights.acquisition.payback import (cumulative_margin, customer_values, margin_label, payback_months)
 from insights.acquisition.spend import monthly_spend
 from insights.core.db import first_row, query_df, sql_text
+from insights.core.margin import shop_margin_rate
 from insights.core.money import format_money
 
 NO_CHANNEL = "(no channel)"
@@ -114,7 +115,11 @@ def _month_text(month: dt.date) -> str:
 
 def acquisition(ws, since=None, until=None, margin_rate: float | None = None) -> Acquisition:
     """Cost beside value per channel over the whole months from ``since`` to ``until`` (see the module docstring).
-    ``margin_rate``: the share of revenue that is gross margin; None = revenue-based (said in ``margin``)."""
+    ``margin_rate``: the share of revenue that is gross margin; None = the shop's own margin where costs are known
+    (:func:`insights.core.margin.shop_margin_rate`: a catalog's unit costs, margin %s or the default margin), else
+    revenue-based (said in ``margin``)."""
+    if margin_rate is None:
+        margin_rate = shop_margin_rate(ws)
     span = first_row(ws.con.execute(sql_text("queries/acquisition/orders_span.sql")))
     first_month, last_month, currency = (span or (None, None, None))
     notes: list[str] = []

@@ -6,7 +6,7 @@ payback months and ROAS, from the loaded spend files.
 
 Months are whole calendar months (``--since`` and ``--until`` name the first and last). ``--map-channel`` remembers
 which of the shop's acquisition channels a spend label pays for (``"Podcast="``: none of them); ``--forget-channel``
-drops that choice. ``--gross-margin`` counts that share of revenue as margin (default: revenue-based).
+drops that choice. ``--gross-margin`` counts that share of revenue as margin (default: the margin of the catalog's costs or the default margin set with `settings --default-margin`, else revenue-based).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--forget-channel", action="append", default=[], metavar="LABEL",
                         help="forget the remembered channel of a spend label")
     parser.add_argument("--gross-margin", type=_percent, metavar="PCT",
-                        help="gross margin as a share of revenue, e.g. 40 (default: revenue-based)")
+                        help="gross margin as a share of revenue, e.g. 40 (default: the shop's own margin where costs are known, else revenue-based)")
 
 
 def run(args: argparse.Namespace) -> int:

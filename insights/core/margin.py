@@ -193,3 +193,13 @@ def contribution_by_segment(ws, segments: pd.DataFrame) -> pd.DataFrame:
     grouped["share_of_gross_margin"] = grouped["gross_margin"] / total if total else float("nan")
     return (grouped.reset_index().sort_values("gross_margin", ascending=False, na_position="last")
             .drop(columns="costed_revenue").reset_index(drop=True))
+
+
+def shop_margin_rate(ws) -> float | None:
+    """The shop's gross margin as a share of the revenue whose cost is known (unit costs, margin %s or the default
+    margin), for a figure that needs one rate (payback, LTV:CAC); None when no cost is known (revenue-based)."""
+    orders = order_margins(ws)
+    costed = float(orders["costed_revenue"].astype(float).sum()) if len(orders) else 0.0
+    if costed <= 0:
+        return None
+    return float(orders["gross_margin"].astype(float).sum()) / costed

@@ -57,6 +57,7 @@ with heat_tab:
     st.caption(f"Rows: customers grouped by the {grain} of their first order. Columns: {period_word} since then. "
                f"Greyed cells with a × belong to cohorts of fewer than {cohorts.MIN_COHORT_CUSTOMERS} customers: "
                f"unreliable. The last column of each row is usually incomplete. Amounts in {money_unit}.")
+    st.caption(cohorts.first_cohort_note(view))
 
     predicted = None
     if metric == "ltv" and not split:

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.charts import products as charts_products
+from insights.core.dates import before_data_sentence
 from insights.core.markdown import escape_markdown
 from insights.products.backtest import METHOD_NAMES, TOP_K, evaluate
 from insights.products.lines import history_end, kept_lines
@@ -59,6 +60,8 @@ if not back.customers:
 else:
     st.markdown(f"Of **{back.customers:,}** first-time customers, **{back.average:.0%}** ordered again within "
                 f"{back.window_days} days.")
+    if back.before_data:
+        st.caption(before_data_sentence(back.before_data))
     for row in back.found.head(3).itertuples():
         st.markdown(f"- Customers whose first order included “{escape_markdown(row.name or row.product)}” came back "
                     f"**{row.vs_average:.1f}×** as often ({row.repeat_rate:.0%}): about "

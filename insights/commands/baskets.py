@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from insights.commands._common import add_workspace_arguments, at_least_one, open_workspace, print_json
+from insights.core.dates import before_data_sentence
 from insights.products.lines import LEVELS
 from insights.products.summary import product_summary
 
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
               f"{row.lift:.1f}× as often as chance")
     print(f"{found.customers:,} first-time customers; {found.average:.0%} ordered again within "
           f"{found.window_days} days.")
+    if found.before_data:
+        print(f"  {before_data_sentence(found.before_data)}")
     for row in found.found.head(10).itertuples():
         print(f"  first order with {row.name or row.product}: {row.repeat_rate:.0%} came back "
               f"({row.vs_average:.1f}× the average; {row.extra_repeat:,.0f} extra repeat customers)")

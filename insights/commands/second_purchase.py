@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.core.dates import before_data_sentence
 from insights.second_purchase.groups import DIMENSIONS
 from insights.second_purchase.view import second_purchase_view
 from insights.second_purchase.words import window_sentence
@@ -51,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{view.first_time_buyers:,} first-time buyers; {view.too_recent:,} bought first less than 90 days ago "
           f"(too recent to know).")
     if view.before_data:
-        print(f"Left out: {view.before_data:,} customer{'s' if view.before_data != 1 else ''} whose first order "
-              f"falls in the data's first month (they may have bought before it begins).")
+        print(before_data_sentence(view.before_data))
     print(f"{'within':>8}  {'rate':>6}  {'95% interval':>15}  {'customers':>9}")
     for row in view.rates.itertuples(index=False):
         print(f"{row.days:>5} d  {_share(row.rate)}  {_share(row.ci_low)}–{_share(row.ci_high).strip():<7}  "

@@ -41,3 +41,25 @@ def as_timestamp(as_of) -> dt.datetime:
 def as_date(value) -> dt.date:
     """The calendar day of a date, datetime, Timestamp or ISO text."""
     return pd.Timestamp(value).date()
+
+
+def in_first_month(first_days: pd.Series, start=None) -> pd.Series:
+    """True where a customer's first order (``first_days``) falls in the calendar month of ``start`` — the data's
+    earliest first order, by default the earliest of ``first_days``. Such a customer may have bought before the
+    data begins: an old customer looks like a new one, so first-time-buyer figures (second purchase, gateway
+    products) leave them out and say how many."""
+    days = pd.to_datetime(first_days)
+    if days.empty or (start is None and days.isna().all()):
+        return pd.Series(False, index=first_days.index)
+    month = pd.Timestamp(days.min() if start is None else start).to_period("M")
+    return (days.dt.to_period("M") == month).fillna(False).astype(bool)
+
+
+def before_data_sentence(customers: int) -> str:
+    """The one sentence every first-time-buyer figure says about the customers :func:`in_first_month` leaves out
+    ("" when none is)."""
+    if not customers:
+        return ""
+    plural = "s" if customers != 1 else ""
+    return (f"Left out: {customers:,} customer{plural} whose first order falls in the first month of your data — "
+            f"they may have bought before it begins, so they are not known to be first-time buyers.")

@@ -184,3 +184,19 @@ def cohort_cells_for_download(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out["cohort"] = out["cohort"].dt.date
     return out
+
+
+def first_cohort_note(cells: pd.DataFrame) -> str:
+    """What the heatmap's first row holds ("" without cohorts): the customers whose first order *in the data*
+    falls in its first period — some of them bought before the data begins, so they are not all new customers and
+    the row's later cells can look better than a new cohort's (the rule the second-purchase view and the gateway
+    products apply by leaving them out: :func:`insights.core.dates.in_first_month`)."""
+    rows = cells[~cells["is_average"] & (cells["period_index"] == 0)]
+    if rows.empty:
+        return ""
+    first = rows[rows["cohort"] == rows["cohort"].min()]
+    customers = int(first["customers"].sum())
+    return (f"The first row ({first['cohort_label'].iloc[0]}, {customers:,} customer"
+            f"{'s' if customers != 1 else ''}) starts with your data: some of its customers may have bought before "
+            f"it begins, so they are not all new customers and its later cells can look better than a new "
+            f"cohort's. The second-purchase view leaves them out.")

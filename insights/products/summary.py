@@ -29,6 +29,7 @@ class ProductSummary:
             "pairs": self.pairs.associated[PAIR_FIELDS].head(limit).to_dict("records"),
             "first_time_customers": self.gateways.customers, "average_repeat_rate": self.gateways.average,
             "repeat_window_days": self.gateways.window_days,
+            "left_out_first_month": self.gateways.before_data,
             "gateways": self.gateways.found[GATEWAY_FIELDS].head(limit).to_dict("records"),
         }
 

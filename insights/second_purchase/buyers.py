@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from insights.core.dates import in_first_month
 from insights.core.db import query_df
 from insights.core.workspace import connection
 from insights.products.lines import FAR_FUTURE
@@ -52,7 +53,4 @@ def came_back(buyers: pd.DataFrame, days: int) -> pd.Series:
 def before_the_data(buyers: pd.DataFrame) -> pd.Series:
     """Buyers whose first order falls in the calendar month of the earliest first order: they may have bought
     before the data begins."""
-    if buyers.empty:
-        return pd.Series(False, index=buyers.index)
-    month = buyers["first_order_date"].dt.to_period("M")
-    return month == month.min()
+    return in_first_month(buyers["first_order_date"])

@@ -85,11 +85,11 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return clean.to_dict(orient="records")
 
 
-def _gateway_level(lines: pd.DataFrame, end: pd.Timestamp, level: str) -> Gateways | None:
+def _gateway_level(lines: pd.DataFrame, end: pd.Timestamp, level: str, start: pd.Timestamp) -> Gateways | None:
     code, _ = item_column(level)
     if lines.empty or lines[code].isna().all():
         return None
-    return gateways(lines, end, level=level, window_days=HEADLINE_DAYS)
+    return gateways(lines, end, level=level, window_days=HEADLINE_DAYS, start=start)
 
 
 def second_purchase_view(ws, as_of=None) -> SecondPurchaseView | None:
@@ -103,7 +103,8 @@ def second_purchase_view(ws, as_of=None) -> SecondPurchaseView | None:
         return None
     lines = kept_lines(ws, as_of)
     lines = lines[lines["customer_id"].isin(buyers["customer_id"])]    # the gateways count the same customers
-    by = by_dimension(buyers, end, categories=_gateway_level(lines, end, "category"),
-                      products=_gateway_level(lines, end, "product"))
+    start = everyone["first_order_date"].min()                          # the data's first month, as for the buyers
+    by = by_dimension(buyers, end, categories=_gateway_level(lines, end, "category", start),
+                      products=_gateway_level(lines, end, "product", start))
     days, basis = days_to_second_orders(buyers, end)
     return SecondPurchaseView(end, buyers, return_rates(buyers, end), by, days, basis, int(early.sum()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.charts import second_purchase as charts
+from insights.core.dates import before_data_sentence
 from insights.core.markdown import escape_markdown
 from insights.customers.shop_shape import one_time_buyer_sentence, shop_shape
 from insights.second_purchase.follow_up import follow_up_file, follow_up_list
@@ -47,10 +48,7 @@ def render(ws, currency_unit: str) -> None:
                     f"(likely between {head['ci_low']:.1%} and {head['ci_high']:.1%}). "
                     f"{view.too_recent:,} more bought for the first time too recently to know.")
     if view.before_data:
-        plural = "s" if view.before_data != 1 else ""
-        st.caption(f"Left out: {view.before_data:,} customer{plural} whose first order falls in the first month of "
-                   f"your data — they may have bought before it begins, so they are not known to be first-time "
-                   f"buyers.")
+        st.caption(before_data_sentence(view.before_data))
     sentence = window_sentence(view)
     if sentence:
         st.markdown(f"**{sentence}**")

@@ -158,3 +158,12 @@ def test_heatmap_stays_readable_on_a_big_weekly_grid():
 def test_week_cohorts_are_named_by_their_sunday():
     assert cohorts.cohort_label(pd.Timestamp("2022-12-26"), "week") == "wk to 01 Jan 2023"   # not 2022-W52
     assert cohorts.cohort_label(pd.Timestamp("2024-01-01"), "week") == "wk to 07 Jan 2024"
+
+
+def test_first_row_is_said_to_start_with_the_data(shop):
+    """The January 2024 cohort (c1, c2) is the data's first month: its customers may have bought before."""
+    note = cohorts.first_cohort_note(cohorts.cohort_table(shop, "month"))
+    assert note.startswith("The first row (2024-01, 2 customers) starts with your data")
+    split = cohorts.first_cohort_note(cohorts.cohort_table(shop, "month", split="channel"))
+    assert "(2024-01, 2 customers)" in split
+    assert cohorts.first_cohort_note(cohorts.cohort_table(shop, "month").iloc[0:0]) == ""

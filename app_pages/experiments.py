@@ -7,9 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
+from insights.core.money import format_money
 from insights.experiments.analysis import analyse
 from insights.experiments.campaign import analyse_campaign, read_assignment
 from insights.experiments.planner import mde_at, users_per_variant
+from insights.experiments.revenue_plan import plan_revenue, revenue_spread
 from insights.experiments.result_file import ExperimentError, read_result_file
 from insights.ingest.errors import IngestError
 from insights.ui import session
@@ -131,8 +133,57 @@ with campaign_tab:
         st.info("This workspace has no orders yet: load an orders export on the Upload page, then a campaign's "
                 "outcome can be read from it.")
 
+def revenue_plan_section(ws) -> None:
+    """The planner for revenue per customer, from the spread of the shop's own customers' spending."""
+    if not ws.has_orders():
+        st.info("Planning for revenue reads how much your customers' spending varies: load an orders export on the "
+                "Upload page first.")
+        return
+    a, b, c = st.columns(3)
+    window = a.number_input("Revenue counted for this many days after the send", min_value=7, max_value=365,
+                            value=30, step=1, key="plan_revenue_window")
+    lift = b.number_input("Smallest rise worth knowing (% of today's revenue per customer)", min_value=1.0,
+                          max_value=500.0, value=10.0, step=1.0, key="plan_revenue_lift")
+    held = c.number_input("Held back as the control (%)", min_value=5, max_value=50, value=50, step=5,
+                          key="plan_revenue_held")
+    spread = session.memo("revenue_spread", revenue_spread, ws, int(window))
+    if spread is None:
+        st.info(f"Fewer than two customers had bought before the last {int(window)} days of your data: there is no "
+                "spending to read a spread from yet.")
+        return
+    money = session.currency(ws)
+    found = plan_revenue(spread, lift / 100, control_share=held / 100)
+    st.metric("Customers needed in all", f"{found.total_users:,}",
+              help=f"{found.control_users:,} of them held back. Without using each customer's past spending: "
+                   f"{found.total_unadjusted:,}.")
+    st.markdown(f"In your last {spread.window_days} days a customer spent **{format_money(spread.mean, money, 2)}** on "
+                f"average, but it varies a lot from one customer to the next. What each customer bought in the year "
+                f"before explains **{spread.r_squared:.0%}** of that, so Clueboard's reading of the campaign needs "
+                f"**{found.total_users:,}** customers instead of {found.total_unadjusted:,} to tell a rise of "
+                f"{lift:g}% ({format_money(found.difference, money, 2)} per customer) from chance.")
+    list_size = st.number_input("Customers you can include", min_value=0, value=2000, step=100,
+                                key="plan_revenue_list")
+    if list_size >= 4:
+        at = plan_revenue(spread, lift / 100, control_share=held / 100, list_size=int(list_size))
+        st.markdown(f"With your **{int(list_size):,}** customers and {held}% held back, the smallest rise in revenue "
+                    f"per customer you can detect is **{at.mde_at_list_size:.0%}** "
+                    f"({at.mde_unadjusted:.0%} without using their past).")
+    with st.expander("For analysts"):
+        st.markdown(f"Revenue per customer over the {spread.window_days} days from {spread.as_of:%d %b %Y} among "
+                    f"{spread.customers:,} customers who had bought before: mean {spread.mean:,.2f}, sd "
+                    f"{spread.sd:,.2f}; ρ² with the {spread.pre_days} days before = {spread.r_squared:.3f}, so the "
+                    f"regression adjustment's sd is {spread.adjusted_sd:,.2f}. Total N = (z₀.₉₇₅ + z₀.₈)² σ² "
+                    f"(1/s + 1/(1−s)) / δ², normal approximation; `python -m insights plan --revenue` takes other "
+                    f"settings.")
+
+
 with plan_tab:
     st.markdown("How many customers must each version reach so that a real change is not mistaken for chance?")
+    measure = st.radio("What the test is judged on", ["Share who buy", "Revenue per customer"], horizontal=True,
+                       key="plan_measure")
+    if measure == "Revenue per customer":
+        revenue_plan_section(session.get_workspace())
+        st.stop()
     a, b, c = st.columns(3)
     baseline = a.number_input("How many buy today (%)", min_value=0.1, max_value=99.0, value=5.0, step=0.5,
                               key="plan_baseline")

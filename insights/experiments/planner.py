@@ -31,6 +31,11 @@ class Plan:
 def _check(baseline: float, alpha: float, power: float, sides: int, variants: int) -> None:
     if not 0 < baseline < 1:
         raise ValueError(f"baseline {baseline}: expected a rate between 0 and 1 (5% is 0.05)")
+    check_settings(alpha, power, sides, variants)
+
+
+def check_settings(alpha: float, power: float, sides: int, variants: int) -> None:
+    """Alpha, power, sides and variants as every planner takes them (a ValueError says what was expected)."""
     if not 0 < alpha < 1 or not 0 < power < 1:
         raise ValueError("alpha and power are between 0 and 1 (such as 0.05 and 0.8)")
     if sides not in (1, 2):
@@ -39,7 +44,7 @@ def _check(baseline: float, alpha: float, power: float, sides: int, variants: in
         raise ValueError(f"variants {variants}: a test has at least 2 (the control and one change)")
 
 
-def _z(alpha: float, power: float, sides: int, variants: int) -> tuple[float, float]:
+def z_values(alpha: float, power: float, sides: int, variants: int) -> tuple[float, float]:
     return float(stats.norm.ppf(1 - alpha / (variants - 1) / sides)), float(stats.norm.ppf(power))
 
 
@@ -56,7 +61,7 @@ def users_per_variant(baseline: float, mde: float, *, absolute: bool = False, al
     target = baseline + mde if absolute else baseline * (1 + mde)
     if mde == 0 or not 0 < target < 1:
         raise ValueError(f"mde {mde}: the changed rate must differ from the baseline and stay between 0 and 1")
-    return math.ceil(_n_exact(baseline, target, *_z(alpha, power, sides, variants)) - 1e-9)
+    return math.ceil(_n_exact(baseline, target, *z_values(alpha, power, sides, variants)) - 1e-9)
 
 
 def mde_at(users: int, baseline: float, *, absolute: bool = False, alpha: float = 0.05, power: float = 0.8,
@@ -65,7 +70,7 @@ def mde_at(users: int, baseline: float, *, absolute: bool = False, alpha: float 
     _check(baseline, alpha, power, sides, variants)
     if users < 2:
         raise ValueError(f"{users} users per variant: too few for any test")
-    z_a, z_b = _z(alpha, power, sides, variants)
+    z_a, z_b = z_values(alpha, power, sides, variants)
     hi = 1 - 1e-9
     if _n_exact(baseline, hi, z_a, z_b) > users:
         return float("inf")

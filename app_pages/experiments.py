@@ -28,7 +28,7 @@ read_tab, campaign_tab, plan_tab = st.tabs(["Read a test's result", "Measure a c
 
 def show_result(result, labels, exclusions, money_note: str) -> None:
     """The verdict first, one line per metric, who took part and who was left out, the numbers for analysts."""
-    box = st.error if result.srm.flagged else (st.success if any(
+    box = st.error if result.srm.flagged else (st.info if result.final is False else st.success if any(
         result.significant(i) for i in range(len(result.comparisons))) else st.info)
     box(escape_markdown(result.verdict))
     for line in result.details:
@@ -66,11 +66,16 @@ with read_tab:
         split = right.text_input("Planned split (control first)", placeholder="50/50", key=f"experiment_split_{digest}")
         peeking = st.checkbox("I look at this test while it is still running", key=f"experiment_peek_{digest}",
                               help="Then the intervals are widened so that looking every day does not fool you.")
+        planned = st.number_input("Customers the test was planned for (all versions together; 0 if not planned)",
+                                  min_value=0, value=0, step=100, key=f"experiment_planned_{digest}",
+                                  help="Read before that many are in, the result is provisional and its ranges are "
+                                       "widened for looking early; it is final once they are.")
         if chosen is None:
             st.info("Which version did customers get before the test? Pick it above to read the result.")
             st.stop()
         try:
-            result = analyse(data.with_control(chosen), split=split or None, sequential=peeking, robust=True)
+            result = analyse(data.with_control(chosen), split=split or None, sequential=peeking, robust=True,
+                             planned_units=int(planned) or None)
         except ExperimentError as exc:
             st.error(escape_markdown(str(exc)))
             st.stop()

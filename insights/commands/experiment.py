@@ -1,7 +1,7 @@
 """Did the change work? Analyse an A/B test's result file, or a campaign list against the orders that followed.
 
     python -m insights experiment --file F [--variant COL] [--control LABEL] [--metric COL ...] [--split 50/50]
-                                  [--sequential] [--robust] [--json]
+                                  [--sequential] [--robust] [--planned N] [--json]
     python -m insights experiment --workspace W --treated LIST [--window-days 30] [--pre-days 365]
                                   [--sent YYYY-MM-DD] [--variant COL] [--control LABEL] [--split 90/10] [--json]
 
@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", metavar="SPLIT", help="the planned split, control first (default equal: 50/50)")
     parser.add_argument("--sequential", action="store_true",
                         help="always-valid intervals and p-values, safe to look at every day (mixture SPRT)")
+    parser.add_argument("--planned", type=int, metavar="N",
+                        help="the test's planned size, all variants together: before it is reached the result is "
+                             "provisional (always-valid intervals); final once it is")
     parser.add_argument("--robust", action="store_true",
                         help="cap amounts at the 99th percentile of buyers' values (and refunds below)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         return _campaign(args)
     try:
         data = read_result_file(args.file, variant=args.variant, control=args.control, metrics=args.metric)
-        result = analyse(data, split=args.split, sequential=args.sequential, robust=args.robust)
+        result = analyse(data, split=args.split, sequential=args.sequential, robust=args.robust,
+                         planned_units=args.planned)
     except (ExperimentError, IngestError) as exc:
         raise SystemExit(str(exc)) from None
     if args.json:

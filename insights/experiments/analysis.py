@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from insights.core.intervals import holm
 from insights.experiments.comparisons import Comparison, compare_means, compare_rates, winsorise
@@ -33,6 +34,17 @@ class ExperimentResult:
     caps: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     verdict: str = ""
     details: list[str] = field(default_factory=list)
+    planned_units: int | None = None      # the test's planned size, all variants together (None: not given)
+
+    @property
+    def units(self) -> int:
+        return int(sum(self.srm.units))
+
+    @property
+    def final(self) -> bool | None:
+        """True once the planned size is reached, False before it (an early look: provisional), None when no
+        size was planned."""
+        return None if self.planned_units is None else self.units >= self.planned_units
 
     def significant(self, i: int) -> bool:
         return self.p_adjusted[i] < ALPHA
@@ -52,6 +64,7 @@ class ExperimentResult:
                          "p_adjusted": self.p_adjusted[i], "significant": self.significant(i), "method": c.method}
                         for i, c in enumerate(self.comparisons)],
             "verdict": self.verdict,
+            "planned_units": self.planned_units, "final": self.final,
             "exclusions": [{"reason": e["reason"], "rows": e["rows"]} for e in self.data.exclusions],
         }
 
@@ -65,16 +78,32 @@ def _sequential(c: Comparison, per_unit_variance: float) -> Comparison:
     return c
 
 
+def provisional_lines(lines: list[str], units: int, planned: int, sequential: bool) -> list[str]:
+    """The verdict and detail lines of an early look, labelled provisional (the verdict says how far the test is
+    and whether its ranges were widened for looking early)."""
+    widened = ("; its ranges are widened so that looking early and often does not fool you" if sequential else "")
+    head = (f"Provisional — {units:,} of the {planned:,} planned customers so far, so this can still change"
+            f"{widened}: {lines[0]}")
+    return [head] + [f"{line} (provisional)" for line in lines[1:]]
+
+
 def analyse(data: ExperimentData, *, split: str | None = None, sequential: bool = False, robust: bool = False,
-            percentile: float = 99.0) -> ExperimentResult:
+            percentile: float = 99.0, planned_units: int | None = None) -> ExperimentResult:
     """Compare every variant with the control on every metric. ``robust`` winsorises money metrics at
-    ``percentile`` of the buyers' values (refunds capped below the same way). Raises ExperimentError when the
-    control is not known (ask the owner) or a variant has no units."""
+    ``percentile`` of the buyers' values (refunds capped below the same way). ``planned_units``: the test's
+    planned size (all variants together); read before it is reached, the result is an early look — always-valid
+    (sequential) intervals and p-values, verdict and lines labelled provisional — and the fixed-horizon result is
+    shown as final only once it is. Raises ExperimentError when the control is not known (ask the owner) or a
+    variant has no units."""
+    if planned_units is not None and planned_units < 2:
+        raise ExperimentError(f"planned size {planned_units}: expected the number of customers the test was "
+                              "planned for, all versions together")
     if data.control is None:
         raise ExperimentError(f"{data.file}: which label is the control? The labels are "
                               f"{', '.join(data.labels)}; name it with --control")
     frame = data.units
-    groups = {lab: np.flatnonzero((frame["variant"] == lab).to_numpy()) for lab in data.labels}
+    codes = pd.Categorical(frame["variant"], categories=data.labels).codes
+    groups = {lab: np.flatnonzero(codes == i) for i, lab in enumerate(data.labels)}
     empty = [lab for lab, idx in groups.items() if len(idx) == 0]
     if empty:
         raise ExperimentError(f"{data.file}: no units left in variant {empty[0]!r} after the exclusions")
@@ -83,6 +112,8 @@ def analyse(data: ExperimentData, *, split: str | None = None, sequential: bool 
     except ValueError as exc:
         raise ExperimentError(str(exc)) from None
     srm = sample_ratio([len(groups[lab]) for lab in data.labels], planned)
+    early = planned_units is not None and sum(srm.units) < planned_units
+    sequential = sequential or early
     comparisons, caps = [], {}
     for metric in data.metrics:
         values = frame[metric.name].to_numpy(dtype=float)
@@ -103,6 +134,11 @@ def analyse(data: ExperimentData, *, split: str | None = None, sequential: bool 
                 c = _sequential(c, float(control.var()) if len(control) else 0.0)
             comparisons.append(c)
     adjusted = holm([c.p_value for c in comparisons])
-    result = ExperimentResult(data, srm, comparisons, adjusted, sequential, caps)
-    result.verdict, *result.details = verdict_lines(result, ALPHA, LIKELY_CAUSES)
+    result = ExperimentResult(data, srm, comparisons, adjusted, sequential, caps, planned_units=planned_units)
+    lines = verdict_lines(result, ALPHA, LIKELY_CAUSES)
+    if early:
+        lines = provisional_lines(lines, result.units, planned_units, sequential)
+    elif planned_units is not None:
+        lines[0] = f"Final — the planned {planned_units:,} customers are in: {lines[0]}"
+    result.verdict, *result.details = lines
     return result

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from insights.cli import main
 from insights.core.workspace import Workspace
 from insights.experiments.campaign import analyse_campaign, read_assignment
 from insights.experiments.result_file import ExperimentError
@@ -155,17 +154,15 @@ def test_ids_as_the_files_write_them_name_customers_too(tmp_path):
         ws.close()
 
 
-def test_cli_reads_a_campaign_list_against_the_workspace(planted, tmp_path):
+def test_cli_reads_a_campaign_list_against_the_workspace(planted, tmp_path, capsys):
     ws, assignment = planted
     folder = file_workspace_copy(ws, tmp_path / "ws", "Campaign", ("order_lines", "customer_records"))
     listed = tmp_path / "list.xlsx"
     assignment.to_excel(listed, index=False)
-    done = subprocess.run([sys.executable, "-m", "insights", "experiment", "--workspace", str(folder), "--treated",
-                           str(listed), "--window-days", "30", "--json"], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    assert main(["experiment", "--workspace", str(folder), "--treated", str(listed), "--window-days", "30",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert data["window_days"] == 30 and data["control"] == "control"
     assert any(m["metric"] == "orders per customer" and m["significant"] for m in data["metrics"])
-    text = subprocess.run([sys.executable, "-m", "insights", "experiment", "--workspace", str(folder), "--treated",
-                           str(listed)], capture_output=True, text=True)
-    assert text.returncode == 0 and "narrower" in text.stdout
+    assert main(["experiment", "--workspace", str(folder), "--treated", str(listed)]) == 0
+    assert "narrower" in capsys.readouterr().out

@@ -39,6 +39,12 @@ def show_result(result, labels, exclusions, money_note: str) -> None:
         st.markdown(f"- Left out {e['rows']:,} rows: {escape_markdown(e['reason'])}.")
     with st.expander("For analysts"):
         st.dataframe(pd.DataFrame(result.to_dict()["metrics"]), hide_index=True)
+        st.markdown("**Bayesian view.** The chance each version beats the control, and the expected loss of each "
+                    "choice (what is given up on average if the choice turns out wrong), in the metric's unit:")
+        st.dataframe(pd.DataFrame([b.to_dict() for b in result.bayesian()]), hide_index=True,
+                     column_config={"chance_better": st.column_config.NumberColumn("P(beats control)",
+                                                                                  format="percent")},
+                     key="experiment_bayes_table")
         st.markdown(f"Sample ratio mismatch: χ² p = {result.srm.p_value:.3g} against the planned split "
                     f"{', '.join(f'{s:.0%}' for s in result.srm.expected_split)} (flagged below 0.001). "
                     f"p-values adjusted by Holm over {len(result.comparisons)} comparison(s); " + money_note)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from insights.core.intervals import holm
+from insights.experiments.bayes import BayesView, bayes_view
 from insights.experiments.comparisons import Comparison, compare_means, compare_rates, winsorise
 from insights.experiments.result_file import ExperimentData, ExperimentError
 from insights.experiments.sequential import always_valid_half_width, always_valid_p, mixture_tau2
@@ -35,6 +36,10 @@ class ExperimentResult:
     verdict: str = ""
     details: list[str] = field(default_factory=list)
     planned_units: int | None = None      # the test's planned size, all variants together (None: not given)
+
+    def bayesian(self) -> list[BayesView]:
+        """The chance each variant beats the control and the expected loss of each choice, per comparison."""
+        return [bayes_view(c) for c in self.comparisons]
 
     @property
     def units(self) -> int:
@@ -65,6 +70,7 @@ class ExperimentResult:
                         for i, c in enumerate(self.comparisons)],
             "verdict": self.verdict,
             "planned_units": self.planned_units, "final": self.final,
+            "bayesian": [b.to_dict() for b in self.bayesian()],
             "exclusions": [{"reason": e["reason"], "rows": e["rows"]} for e in self.data.exclusions],
         }
 

@@ -2,6 +2,7 @@
 
 
 from insights.core.workspace import Workspace
+from insights.experiments.simulate import result_file_text
 from insights.experiments.revenue_plan import plan_revenue, revenue_spread
 from tests.app_pages.helpers import open_page
 from tests.experiments.test_revenue_plan import tiny_shop
@@ -37,3 +38,19 @@ def test_revenue_planner_without_orders_points_to_upload():
     at = open_page("experiments.py", Workspace.in_memory())
     at.radio(key="plan_measure").set_value("Revenue per customer").run()
     assert not at.exception and any("Upload page" in i.value for i in at.info)
+
+
+def test_result_file_early_look_is_provisional_and_the_bayesian_view_is_shown():
+    text = result_file_text(20000, baseline=0.2, lift=0.15, layout="mailchimp", random_state=1).encode("utf-8")
+    at = open_page("experiments.py", Workspace.in_memory())
+    at.file_uploader(key="experiment_file").set_value(("winback.csv", text, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("ship B" in s.value and not s.value.startswith("Provisional") for s in at.success)
+    bayes = next(df.value for df in at.dataframe if "chance_better" in df.value.columns)
+    assert (bayes["chance_better"] > 0.975).all()
+    planned = next(n for n in at.number_input if n.key.startswith("experiment_planned_"))
+    planned.set_value(40000).run()
+    assert not at.exception
+    assert any(i.value.startswith("Provisional — 20,000 of the 40,000 planned customers") for i in at.info)
+    planned.set_value(20000).run()
+    assert any(s.value.startswith("Final — the planned 20,000 customers are in") for s in at.success)

@@ -5,10 +5,11 @@ The list (CSV/XLSX, one row per customer) says who was in which group — a vari
 (``group``: treated / control, ``variant``: A / B, …) — names each customer by e-mail or id, and says when the
 campaign went out (a date column such as ``sent_at``, or one date for the whole list). The outcome of each
 customer is read from the workspace's orders in the ``window_days`` after their send: bought at all, orders,
-revenue. Because the workspace also knows each customer's orders *before* the send, each outcome is adjusted by
-the same measure over the ``pre_days`` before (CUPED's idea, as a regression adjustment with one slope per group:
-``y - θ_g (x - mean x)``), which leaves the difference's expectation unchanged and narrows its interval by as much
-as the past predicts the future; how much narrower is reported per metric.
+revenue, and gross margin where costs are known (:mod:`insights.core.margin`). Because the workspace also knows
+each customer's orders *before* the send, each outcome is adjusted by the same measure over the ``pre_days``
+before (CUPED's idea, as a regression adjustment with one slope per group: ``y - θ_g (x - mean x)``), which leaves
+the difference's expectation unchanged and narrows its interval by as much as the past predicts the future; how
+much narrower is reported per metric.
 
 Every row of the list is counted: rows without a group, without a customer key, with an unreadable send date,
 naming nobody in the workspace, naming two customers, or repeating a customer (first row kept; a customer in two
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 
 from insights.core.dates import data_end
 from insights.core.db import cursor, sql_text
+from insights.core.margin import line_margins, margin_basis
 from insights.core.workspace import connection
 from insights.experiments.analysis import ALPHA, ExperimentResult, analyse
 from insights.experiments.result_file import (ExperimentData, ExperimentError, Metric, pick_control, pick_unit,
@@ -35,6 +37,7 @@ from insights.experiments.verdict import verdict_lines
 from insights.ingest.readers import read_table
 from insights.ingest.values import detect_date_format, parse_dates
 
+MARGIN = "gross margin per customer"
 SENT_WORDS = ("sent", "send", "sent_at", "send_date", "sent_date", "date", "sent_on", "delivered", "time",
               "timestamp", "campaign_date")
 
@@ -127,6 +130,23 @@ def outcomes(ws, assignment: Assignment, window_days: int = 30, pre_days: int = 
     return assignment.units.merge(found, on="unit_row", how="left")
 
 
+def window_margins(ws, frame: pd.DataFrame, window_days: int, pre_days: int) -> pd.DataFrame:
+    """``frame`` (customer_id, sent_at) with ``margin_after`` and ``margin_before``: the gross margin of each
+    customer's lines in the window after the send and in the pre-period, by the one margin rule
+    (:func:`insights.core.margin.line_margins`: unit costs, margin %s, the owner's default); lines whose cost is
+    not known are left out of the margin, as everywhere."""
+    lines = line_margins(ws)
+    lines = lines[lines["cost"].notna() & lines["customer_id"].isin(frame["customer_id"])]
+    units = frame[["customer_id", "sent_at"]].reset_index()
+    joined = units.merge(lines[["customer_id", "ordered_at", "revenue", "cost"]], on="customer_id")
+    joined["margin"] = joined["revenue"].astype(float) - joined["cost"].astype(float)
+    at, sent = pd.to_datetime(joined["ordered_at"]), joined["sent_at"]
+    after = joined[(at >= sent) & (at < sent + pd.Timedelta(days=window_days))].groupby("index")["margin"].sum()
+    before = joined[(at < sent) & (at >= sent - pd.Timedelta(days=pre_days))].groupby("index")["margin"].sum()
+    return frame.assign(margin_after=after.reindex(frame.index, fill_value=0.0).to_numpy(),
+                        margin_before=before.reindex(frame.index, fill_value=0.0).to_numpy())
+
+
 def _adjust(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, dict]:
     """``y - θ_g (x - mean x)`` with θ_g the slope of y on x within each group g (regression adjustment with
     the group × covariate interaction, Lin 2013): each group's mean moves to what it would be at the overall
@@ -203,6 +223,10 @@ def analyse_campaign(ws, assignment: Assignment, *, window_days: int = 30, pre_d
     names = {bought: ("orders_after", "orders_before", "rate"),
              "orders per customer": ("orders_after", "orders_before", "mean"),
              "revenue per customer": ("revenue_after", "revenue_before", "mean")}
+    basis = margin_basis(ws)
+    if not basis.revenue_based:                     # margin is an outcome where costs are known
+        frame = window_margins(ws, frame.reset_index(drop=True), window_days, pre_days)
+        names[MARGIN] = ("margin_after", "margin_before", "mean")
     plain = pd.DataFrame({"variant": pd.Categorical(frame["variant"], categories=assignment.labels)})
     adjusted = plain.copy()
     thetas = {}
@@ -215,6 +239,8 @@ def analyse_campaign(ws, assignment: Assignment, *, window_days: int = 30, pre_d
                                                    frame["variant"].astype(str).to_numpy())
     metrics = [Metric(bought, "rate"), Metric("orders per customer", "mean"),
                Metric("revenue per customer", "mean", money=True, currency=currency)]
+    if MARGIN in names:
+        metrics.append(Metric(MARGIN, "mean", money=True, currency=currency))
     common = dict(file=assignment.file, variant_column=assignment.variant_column,
                   unit_column=assignment.unit_column, labels=assignment.labels, control=assignment.control,
                   rows_read=assignment.rows_read, exclusions=exclusions)
@@ -232,11 +258,14 @@ def analyse_campaign(ws, assignment: Assignment, *, window_days: int = 30, pre_d
         c.kind = u.kind
         if any(thetas[c.metric].values()):
             slopes = ", ".join(f"{g} {t:.3g}" for g, t in thetas[c.metric].items())
-            c.method += (f"; adjusted for each customer's {'revenue' if 'revenue' in c.metric else 'orders'} in the "
+            measure = "revenue" if "revenue" in c.metric else "gross margin" if c.metric == MARGIN else "orders"
+            c.method += (f"; adjusted for each customer's {measure} in the "
                          f"{pre_days} days before the send (CUPED-style regression adjustment, θ: {slopes})")
         width, plain_width = c.diff_high - c.diff_low, u.diff_high - u.diff_low
         narrower[c.metric] = 1 - width / plain_width if plain_width > 0 else 0.0
     result.verdict, *result.details = verdict_lines(result, ALPHA, LIKELY_CAUSES)
+    if MARGIN in names:
+        notes.append(f"{MARGIN.capitalize()}: {basis.caption()}")
     if not complete:
         seen = (end - frame["sent_at"].min()).days if end is not None else 0
         notes.append(f"The {window_days}-day window after the last send ends on {last_window_end:%d %b %Y}, after "

@@ -13,7 +13,8 @@ import pytest
 
 from insights.cli import main
 from insights.core.workspace import Workspace
-from insights.experiments.campaign import analyse_campaign, read_assignment
+from insights.core.margin import set_default_margin
+from insights.experiments.campaign import MARGIN, analyse_campaign, read_assignment
 from insights.experiments.result_file import ExperimentError
 from tests.helpers import file_workspace_copy, insert_rows, workspace_from_tables
 
@@ -166,3 +167,29 @@ def test_cli_reads_a_campaign_list_against_the_workspace(planted, tmp_path, caps
     assert any(m["metric"] == "orders per customer" and m["significant"] for m in data["metrics"])
     assert main(["experiment", "--workspace", str(folder), "--treated", str(listed)]) == 0
     assert "narrower" in capsys.readouterr().out
+
+
+def test_gross_margin_is_an_outcome_where_costs_are_known(tmp_path):
+    """600 customers, +60% planted. Without costs there is no margin metric; with the owner's default margin of
+    40%, every line's margin is 40% of its revenue, so the margin difference is 40% of the revenue difference."""
+    lines, crm, assignment = simulated_shop(600, lift=0.6, seed=3, control_share=0.5)
+    ws = workspace_from_tables(order_lines=lines, customer_records=crm)
+    path = tmp_path / "list.csv"
+    assignment.to_csv(path, index=False)
+    listed = read_assignment(path)
+    without = analyse_campaign(ws, listed, window_days=30, currency="EUR")
+    assert MARGIN not in {c.metric for c in without.result.comparisons}
+    set_default_margin(ws, 40)
+    found = analyse_campaign(ws, listed, window_days=30, currency="EUR")
+    ws.close()
+    plain = {c.metric: c for c in found.unadjusted.comparisons}
+    margin, revenue = plain[MARGIN], plain["revenue per customer"]
+    assert margin.diff == pytest.approx(0.4 * revenue.diff, abs=1e-6)
+    assert margin.control_value == pytest.approx(0.4 * revenue.control_value, abs=1e-6)
+    assert margin.p_value == pytest.approx(revenue.p_value, rel=1e-6)
+    data = found.to_dict()
+    assert MARGIN in data["adjustment"]["interval_narrower_by"]
+    assert any(n.startswith("Gross margin per customer: Gross margin from the default margin of 40%")
+               for n in data["notes"])
+    adjusted = next(m for m in data["metrics"] if m["metric"] == MARGIN)
+    assert "gross margin in the 365 days before" in adjusted["method"]

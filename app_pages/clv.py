@@ -10,8 +10,10 @@ from insights.charts import clv as charts_clv
 from insights.core import margin
 from insights.core.markdown import escape_markdown
 from insights.core.money import format_money
+from insights.customers.next_order import next_orders_apply
 from insights.ui import clv_cache
 from insights.ui import privacy as privacy_ui
+from insights.ui import second_purchase as second_purchase_ui
 from insights.ui import revenue as revenue_ui
 
 ws = session.require_workspace_with_orders()
@@ -59,6 +61,8 @@ if not result.applies:
                 "[KPI scorecard](/kpis)")
     with st.expander("For analysts: the numbers that decided", expanded=False):
         st.json(result.applicability.as_dict())
+    st.subheader("Who is due to order again")
+    second_purchase_ui.applies(ws, next_orders_apply)
     st.stop()
 
 models, scores = result.models, result.scores
@@ -183,39 +187,42 @@ else:
                     "uncertainty is not included (it moves every group together).")
 
 st.subheader("Who is due to order again")
-due = clv_cache.next_orders(ws, result)
-late = due[due["status"] == "overdue"]
-if blind:
-    late = late.assign(p_alive=late["customer_id"].map(scores.set_index("customer_id")["p_alive"]))
-d1, d2, d3 = st.columns(3)
-d1.metric("Overdue for their next order", f"{len(late):,}",
-          help="Their expected next order (from their own buying rhythm) has passed, but it is less than three "
-               "of their usual gaps since their last order.")
-d2.metric("Their predicted value", format_money(late["clv"].sum(), currency))
-d3.metric("Due in the next two weeks", f"{int((due['status'] == 'due soon').sum()):,}")
-if late.empty:
-    st.info("Nobody is overdue right now.")
-else:
-    late_view = late.head(50).assign(
-        profile="/profile?customer=" + late["customer_id"].head(50).astype(str).map(urllib.parse.quote))
-    st.dataframe(
-        late_view[["profile", "name", "next_order_expected_at", "overdue_days", "usual_gap_days", "p_alive", "clv"]],
-        hide_index=True, width="stretch",
-        column_config={"profile": st.column_config.LinkColumn("Customer", display_text="Open profile"),
-                       "name": st.column_config.TextColumn("Name"),
-                       "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
-                       "overdue_days": st.column_config.NumberColumn("Days overdue", format="%d"),
-                       "usual_gap_days": st.column_config.NumberColumn("Usually orders every (days)", format="%.0f"),
-                       "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0,
-                                                                  max_value=1.0, format="percent"),
-                       "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
-    data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
-    st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
-                       file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
-                       disabled=kept == 0,
-                       on_click=privacy_ui.export_logger(ws, "overdue customers (CLV)", kept))
-    st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address, "
-               f"{suppressed:,} on the suppression list.")
+if second_purchase_ui.applies(ws, next_orders_apply):
+    due = clv_cache.next_orders(ws, result)
+    late = due[due["status"] == "overdue"]
+    if blind:
+        late = late.assign(p_alive=late["customer_id"].map(scores.set_index("customer_id")["p_alive"]))
+    d1, d2, d3 = st.columns(3)
+    d1.metric("Overdue for their next order", f"{len(late):,}",
+              help="Their expected next order (from their own buying rhythm) has passed, but it is less than three "
+                   "of their usual gaps since their last order.")
+    d2.metric("Their predicted value", format_money(late["clv"].sum(), currency))
+    d3.metric("Due in the next two weeks", f"{int((due['status'] == 'due soon').sum()):,}")
+    if late.empty:
+        st.info("Nobody is overdue right now.")
+    else:
+        late_view = late.head(50).assign(
+            profile="/profile?customer=" + late["customer_id"].head(50).astype(str).map(urllib.parse.quote))
+        st.dataframe(
+            late_view[["profile", "name", "next_order_expected_at", "overdue_days", "usual_gap_days", "p_alive",
+                       "clv"]],
+            hide_index=True, width="stretch",
+            column_config={"profile": st.column_config.LinkColumn("Customer", display_text="Open profile"),
+                           "name": st.column_config.TextColumn("Name"),
+                           "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
+                           "overdue_days": st.column_config.NumberColumn("Days overdue", format="%d"),
+                           "usual_gap_days": st.column_config.NumberColumn("Usually orders every (days)",
+                                                                           format="%.0f"),
+                           "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0,
+                                                                      max_value=1.0, format="percent"),
+                           "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
+        data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
+        st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
+                           file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
+                           disabled=kept == 0,
+                           on_click=privacy_ui.export_logger(ws, "overdue customers (CLV)", kept))
+        st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address, "
+                   f"{suppressed:,} on the suppression list.")
 
 with st.expander("How these numbers are computed"):
     st.markdown(

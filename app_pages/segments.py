@@ -224,34 +224,37 @@ if cluster_tab.open:
     with cluster_tab:
         st.caption("Customers who buy alike, found from how recently and how often they buy, what they spend "
                    "and how long they have been customers. Each group is named by what sets it apart.")
-        try:
-            # features only (no segment names): the same whatever the map
-            features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm), ws)
-        except clusters.ClusterDataError as exc:
-            st.info(f"No groups: {exc}.")
-        else:
-            names = dict(zip(model.profiles_["cluster"], model.profiles_["name"]))
-            for row in model.profiles_.itertuples(index=False):
-                st.markdown(f"- **{row.name}** ({row.customers:,} customers, {row.share:.0%}): {row.description}")
-            profiles = model.profiles_[["name", "customers", "share", "recency_days", "orders",
-                                        "net_revenue", "aov", "tenure_days"]]
-            st.dataframe(profiles, hide_index=True, key="seg_cluster_profiles", column_config={
-                "name": "Group",
-                "customers": st.column_config.NumberColumn("Customers", format="%d"),
-                "share": st.column_config.NumberColumn("Share", format="percent"),
-                "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
-                "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
-                "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)", format="%.2f"),
-                "aov": st.column_config.NumberColumn(f"Average order ({money_unit}, median)", format="%.2f"),
-                "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
-            st.plotly_chart(charts.cluster_scatter(features.assign(cluster=features["cluster"].map(names)), currency),
-                            key="seg_cluster_scatter")
-            with st.expander("For analysts: how the groups are found"):
-                st.markdown(clusters.METHOD_TEXT)
-                if model.silhouette_:
-                    scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
-                    st.markdown(f"k = {model.k_} had the best silhouette score "
-                                f"({model.silhouette_[model.k_]:.2f}) among {scores}.")
+        if second_purchase_ui.applies(ws, clusters.clusters_apply):
+            try:
+                # features only (no segment names): the same whatever the map
+                features, model = session.memo("seg_clusters", lambda w: clusters.cluster_customers(w, rfm=rfm),
+                                                ws)
+            except clusters.ClusterDataError as exc:
+                st.info(f"No groups: {exc}.")
+            else:
+                names = dict(zip(model.profiles_["cluster"], model.profiles_["name"]))
+                for row in model.profiles_.itertuples(index=False):
+                    st.markdown(f"- **{row.name}** ({row.customers:,} customers, {row.share:.0%}): "
+                                f"{row.description}")
+                profiles = model.profiles_[["name", "customers", "share", "recency_days", "orders",
+                                            "net_revenue", "aov", "tenure_days"]]
+                st.dataframe(profiles, hide_index=True, key="seg_cluster_profiles", column_config={
+                    "name": "Group",
+                    "customers": st.column_config.NumberColumn("Customers", format="%d"),
+                    "share": st.column_config.NumberColumn("Share", format="percent"),
+                    "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
+                    "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
+                    "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)", format="%.2f"),
+                    "aov": st.column_config.NumberColumn(f"Average order ({money_unit}, median)", format="%.2f"),
+                    "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
+                st.plotly_chart(charts.cluster_scatter(features.assign(cluster=features["cluster"].map(names)),
+                                                       currency), key="seg_cluster_scatter")
+                with st.expander("For analysts: how the groups are found"):
+                    st.markdown(clusters.METHOD_TEXT)
+                    if model.silhouette_:
+                        scores = ", ".join(f"k={k}: {s:.2f}" for k, s in model.silhouette_.items())
+                        st.markdown(f"k = {model.k_} had the best silhouette score "
+                                    f"({model.silhouette_[model.k_]:.2f}) among {scores}.")
 
 if builder_tab.open:
     with builder_tab:

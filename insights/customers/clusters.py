@@ -17,10 +17,11 @@ from __future__ import annotations
 import pandas as pd
 
 from insights.customers.segments import rfm_table
+from insights.customers.shop_shape import SECOND_PURCHASE_INSTEAD, Applicability, ShopShape, shape_numbers
 from insights.models.clusters import FEATURES, ClusterDataError, CustomerClusters, describe, validate_features
 
 __all__ = ["FEATURES", "METHOD_TEXT", "ClusterDataError", "CustomerClusters", "cluster_customers", "cluster_features",
-           "describe", "validate_features"]
+           "clusters_apply", "describe", "validate_features"]
 
 METHOD_TEXT = ("Customers are grouped by k-means on five measures: days since the last order, orders, spend, average "
                "order value and days since the first order (each log-transformed, as a few customers buy far more, "
@@ -28,6 +29,21 @@ METHOD_TEXT = ("Customers are grouped by k-means on five measures: days since th
                "to 8, measured on a random sample of at most 2,000 customers with a fixed seed, so the result is the "
                "same every time. Each group is described by how its median customer differs from the median "
                "customer: a measure counts when it is at least 1.5 times (or at most two thirds of) the median.")
+
+
+def clusters_apply(shape: ShopShape) -> Applicability:
+    """Do customer groups describe how this shop's customers buy? Not in a one-time-buyer shop
+    (:data:`insights.customers.shop_shape.ONE_TIME_SHOP_SHARE` or more bought on one day only): there, orders and
+    days since the first order are the same for nearly everyone (tenure is recency), so k-means only sorts customers
+    by when they bought and how much they spent — groups that look like findings but are a calendar and a price
+    list."""
+    numbers = shape_numbers(shape)
+    if not shape.one_time_shop:
+        return Applicability(True, None, numbers)
+    reason = (f"Customer groups do not apply here: {shape.one_time_share:.1%} of your {shape.customers:,} customers "
+              f"have bought once, so how often they buy and how long they have been customers cannot tell them "
+              f"apart — groups would only sort them by when they bought and how much they spent.")
+    return Applicability(False, reason, numbers, SECOND_PURCHASE_INSTEAD)
 
 
 def cluster_features(rfm: pd.DataFrame) -> pd.DataFrame:

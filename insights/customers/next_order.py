@@ -22,11 +22,32 @@ import pandas as pd
 
 from insights.core.dates import data_end
 from insights.customers.rhythm import customer_gaps
+from insights.customers.shop_shape import SECOND_PURCHASE_INSTEAD, Applicability, ShopShape, shape_numbers
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PRIOR_GAPS = 2.0
 LAPSED_RATIO = 3.0      # more than 3 × the usual gap since the last order: lapsed, no longer merely overdue
+MIN_REPEAT_BUYERS = 30  # fewer customers with a gap between two orders: the shop's typical gap is not known
+
+
+def next_orders_apply(shape: ShopShape) -> Applicability:
+    """Do expected next-order dates describe this shop? A date rests on the customer's own gaps between orders,
+    and for a one-time buyer on the shop's typical gap alone. In a one-time-buyer shop (most customers bought once)
+    or with fewer than :data:`MIN_REPEAT_BUYERS` repeat buyers, nearly every date would be the same guess and
+    "overdue" would mean nothing more than "bought a while ago"."""
+    numbers = shape_numbers(shape) | {"min_repeat_buyers": MIN_REPEAT_BUYERS}
+    repeat = shape.customers - shape.one_time_buyers
+    if shape.one_time_shop:
+        reason = (f"Next-order dates do not apply here: {shape.one_time_share:.1%} of your {shape.customers:,} "
+                  f"customers have bought once, so only {repeat:,} have a buying rhythm of their own — for everyone "
+                  f"else an expected date would be a guess, and \"overdue\" would only mean \"bought a while ago\".")
+    elif repeat < MIN_REPEAT_BUYERS:
+        reason = (f"Next-order dates do not apply yet: only {repeat:,} of your {shape.customers:,} customers have "
+                  f"bought twice or more, too few to know the shop's usual gap between orders.")
+    else:
+        return Applicability(True, None, numbers)
+    return Applicability(False, reason, numbers, SECOND_PURCHASE_INSTEAD)
 
 
 def shrunk_gap(own_mean_gap, gaps, shop_gap: float, prior_gaps: float = DEFAULT_PRIOR_GAPS):

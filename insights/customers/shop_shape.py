@@ -8,7 +8,7 @@ purchase-gap table ``customer_order_days``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -30,6 +30,30 @@ class ShopShape:
     @property
     def one_time_shop(self) -> bool:
         return self.customers > 0 and self.one_time_share >= ONE_TIME_SHOP_SHARE
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Whether a customer model (clusters, next-order dates) describes the shop: ``applies``, why not in words
+    (``reason``), the numbers that decide, and what the page shows instead."""
+    applies: bool
+    reason: str | None = None
+    numbers: dict = field(default_factory=dict)
+    instead: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"applies": self.applies, "reason": self.reason, "numbers": self.numbers, "instead": self.instead}
+
+
+SECOND_PURCHASE_INSTEAD = ("the second-purchase view on the Cohorts page: how many first-time buyers come back, how "
+                           "soon, and what about the first order makes it likelier")
+
+
+def shape_numbers(shape: ShopShape) -> dict:
+    """The numbers an applicability verdict rests on."""
+    return {"customers": shape.customers, "one_time_buyers": shape.one_time_buyers,
+            "repeat_buyers": shape.customers - shape.one_time_buyers,
+            "one_time_share": round(shape.one_time_share, 4), "one_time_shop_from": ONE_TIME_SHOP_SHARE}
 
 
 def shop_shape(ws_or_con) -> ShopShape:

@@ -31,6 +31,20 @@ def one_time_buyer_notice(ws) -> bool:
     return True
 
 
+def applies(ws, check) -> bool:
+    """Run ``check`` (:func:`insights.customers.clusters.clusters_apply`, :func:`insights.customers.next_order.
+    next_orders_apply`) on the shop's shape; when the model does not apply, say why, what to look at instead (with
+    the link to the second-purchase view) and the numbers that decided, and return False."""
+    verdict = check(session.memo("shop_shape", shop_shape, ws))
+    if verdict.applies:
+        return True
+    st.warning(verdict.reason)
+    st.markdown(f"Instead, look at {verdict.instead}: [open the second-purchase view]({VIEW_URL}).")
+    with st.expander("For analysts: the numbers that decided"):
+        st.json(verdict.as_dict())
+    return False
+
+
 def opens_first(ws) -> bool:
     """The tab is the Cohorts page's landing view in a one-time-buyer shop, or when the link asks for it."""
     return st.query_params.get("view") == VIEW_PARAM or session.memo("shop_shape", shop_shape, ws).one_time_shop

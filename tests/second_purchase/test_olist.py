@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from insights.cli import main
+from insights.commands import second_purchase as second_purchase_command
 from insights.core.workspace import Workspace
 from insights.customers import segments
 from insights.customers.shop_shape import empty_segments_reason, one_time_buyer_sentence, shop_shape
@@ -27,6 +28,13 @@ def olist(shared_data, tmp_path_factory):
     ingest_files(ws, [folder / name for name in FILES])
     yield ws, folder
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def olist_view(olist):
+    """The view, computed once for the module (the command test reuses it: what it checks is the command's own
+    part — the workspace it opens, its options and its output)."""
+    return second_purchase_view(olist[0])
 
 
 def by_hand(folder) -> dict:
@@ -54,9 +62,9 @@ def by_hand(folder) -> dict:
             "too_recent": len(first) - len(old_enough), "left_out": int(in_first_month.sum())}
 
 
-def test_the_90_day_figure_matches_a_hand_count(olist):
+def test_the_90_day_figure_matches_a_hand_count(olist, olist_view):
     ws, folder = olist
-    view = second_purchase_view(ws)
+    view = olist_view
     expected = by_hand(folder)
     head = view.headline
     assert (view.first_time_buyers, int(head["customers"]), int(head["returned"]), view.too_recent,
@@ -83,8 +91,15 @@ def test_olist_is_called_a_one_time_buyer_shop_and_its_empty_segments_explained(
     assert empty and "have the same frequency (1 order)" in reason
 
 
-def test_second_purchase_command_prints_the_issue_json(olist, capsys):
+def test_second_purchase_command_prints_the_issue_json(olist, olist_view, capsys, monkeypatch):
     ws, folder = olist
+    opened = []
+
+    def computed_once(workspace, as_of=None):
+        opened.append(workspace.path)
+        return olist_view
+
+    monkeypatch.setattr(second_purchase_command, "second_purchase_view", computed_once)
     assert main(["second-purchase", "--workspace", str(ws.path), "--json", "--by", "delivery"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert list(out) == ["first_time_buyers", "too_recent", "rates", "median_days_to_second", "by"]
@@ -97,3 +112,4 @@ def test_second_purchase_command_prints_the_issue_json(olist, capsys):
     assert main(["second-purchase", "--workspace", str(ws.path)]) == 0
     text = capsys.readouterr().out
     assert "14,705 first-time buyers" in text and "Left out: 1 customer whose first order" in text and "Half of second orders come within" in text
+    assert opened == [ws.path, ws.path]                  # the command opened the workspace it was given

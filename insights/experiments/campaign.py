@@ -263,7 +263,11 @@ def analyse_campaign(ws, assignment: Assignment, *, window_days: int = 30, pre_d
                          f"{pre_days} days before the send (CUPED-style regression adjustment, θ: {slopes})")
         width, plain_width = c.diff_high - c.diff_low, u.diff_high - u.diff_low
         narrower[c.metric] = 1 - width / plain_width if plain_width > 0 else 0.0
-    result.verdict, *result.details = verdict_lines(result, ALPHA, LIKELY_CAUSES)
+    lines = verdict_lines(result, ALPHA, LIKELY_CAUSES)
+    if not complete:            # an early look: the outcome window is still open
+        lines = [f"Provisional — the {window_days}-day window after the send is not over yet, so this can still "
+                 f"change: {lines[0]}"] + [f"{line} (provisional)" for line in lines[1:]]
+    result.verdict, *result.details = lines
     if MARGIN in names:
         notes.append(f"{MARGIN.capitalize()}: {basis.caption()}")
     if not complete:

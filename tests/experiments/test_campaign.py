@@ -131,6 +131,8 @@ def test_an_open_window_is_said_and_a_missing_send_date_is_asked_for(tmp_path):
         assert found.window_complete is False
         late = [n for n in found.notes if "after the last day of your data" in n]
         assert late and "at most 10 days" in late[0]
+        assert found.verdict.startswith("Provisional — the 30-day window after the send is not over yet")
+        assert all(line.endswith("(provisional)") for line in found.result.details)
         undated = assignment.drop(columns="sent_at").to_csv(index=False).encode()
         with pytest.raises(ExperimentError, match="--sent YYYY-MM-DD"):
             read_assignment(undated, name="undated.csv")

@@ -4,9 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from insights.ui import session
+from insights.ui import access, session
 
 st.set_page_config(page_title="Clueboard", page_icon="📊", layout="wide")
+# hosted mode with accounts: the sign-in form, and no page, until someone has signed in (the page the URL asked
+# for is noted first, and opened after the sign-in)
+access.remember_requested_page()
+ready = access.gate()
 
 HERE = Path(__file__).parent
 
@@ -30,13 +34,19 @@ PAGES = [
 ]
 
 # the landing page: the insight feed once the workspace holds orders, the overview (which says how to start) before
-landing = "insights" if session.get_workspace().has_orders() else "home"
+landing = "insights" if ready and session.get_workspace().has_orders() else "home"
 sections: dict[str, list] = {}
 for section, file, title, icon, url_path in PAGES:
     if (HERE / file).exists():
         sections.setdefault(section, []).append(
             st.Page(file, title=title, icon=icon, url_path=url_path, default=(url_path == landing)))
 
-page = st.navigation(sections)
+# before signing in the navigation is hidden, but it still resolves the URL's page: a deep link opens after it
+page = st.navigation(sections, position="sidebar" if ready else "hidden")
+if not ready:
+    access.remember_requested_page(page)
+    st.stop()
+access.open_requested_page(sections, page)
+access.sidebar_account()
 session.sidebar()
 page.run()

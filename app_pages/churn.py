@@ -175,7 +175,7 @@ with right:
                f"**{ACTIONS['reminder']}**: overdue for their next order but not yet at high risk. "
                f"**{ACTIONS['automated_win_back']}**: other likely leavers.")
 
-table = shown.head(500).assign(
+table = privacy_ui.shown_names(ws, shown.head(500)).assign(
     profile=lambda d: "/profile?customer=" + d["customer_id"].astype(str).map(urllib.parse.quote))
 st.dataframe(
     table[["profile", "name", "churn_probability", "p_alive", "value_at_risk", "reasons", "action",
@@ -198,10 +198,10 @@ st.dataframe(
 st.caption(f"{len(shown):,} customers match the filters" + (" (first 500 shown)." if len(shown) > 500 else "."))
 
 data, written, left_out = export_for_email(shown, ws)
-st.download_button(f"Export {written:,} customers for the email tool (CSV)", data=data,
-                   file_name="churn_watchlist.csv", mime="text/csv", key="churn_export",
-                   on_click=privacy_ui.export_logger(ws, "churn watchlist", written),
-                   disabled=written == 0)
+privacy_ui.contact_download(ws, "churn watchlist", written,
+                            label=f"Export {written:,} customers for the email tool (CSV)", data=data,
+                            file_name="churn_watchlist.csv", mime="text/csv", key="churn_export",
+                            disabled=written == 0)
 st.caption(f"Only customers who agreed to email, have an address and are not on the suppression list (Privacy "
            f"page) are exported; {left_out:,} left out. "
            "Cells that a spreadsheet would run as a formula are made safe.")

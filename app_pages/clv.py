@@ -201,7 +201,7 @@ if second_purchase_ui.applies(ws, next_orders_apply):
     if late.empty:
         st.info("Nobody is overdue right now.")
     else:
-        late_view = late.head(50).assign(
+        late_view = privacy_ui.shown_names(ws, late.head(50)).assign(
             profile="/profile?customer=" + late["customer_id"].head(50).astype(str).map(urllib.parse.quote))
         st.dataframe(
             late_view[["profile", "name", "next_order_expected_at", "overdue_days", "usual_gap_days", "p_alive",
@@ -217,10 +217,10 @@ if second_purchase_ui.applies(ws, next_orders_apply):
                                                                       max_value=1.0, format="percent"),
                            "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
         data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
-        st.download_button(f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)", data,
-                           file_name="overdue_customers.csv", mime="text/csv", key="clv_next_orders_download",
-                           disabled=kept == 0,
-                           on_click=privacy_ui.export_logger(ws, "overdue customers (CLV)", kept))
+        privacy_ui.contact_download(ws, "overdue customers (CLV)", kept,
+                                    label=f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)",
+                                    data=data, file_name="overdue_customers.csv", mime="text/csv",
+                                    key="clv_next_orders_download", disabled=kept == 0)
         st.caption(f"Left out: {no_consent:,} without e-mail consent, {no_email:,} without an e-mail address, "
                    f"{suppressed:,} on the suppression list.")
 

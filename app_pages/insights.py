@@ -85,10 +85,11 @@ for rank, insight in enumerate(shown[:TOP], start=1):
                                     "this card shows what the contacted customers bought against them.")
             rows, chosen = plan_export(ws, insight, contacts.kept, hold)
             # logged in the privacy log when clicked; then the split is remembered, once the list really leaves
-            st.download_button(f"Download the {len(rows):,} customers you may e-mail (CSV)", write_table(rows, "csv"),
-                               file_name="overdue_customers.csv", mime="text/csv", key=f"export_{insight.id}",
-                               on_click=privacy_ui.export_logger(ws, "overdue customers", len(rows),
-                                                                 then=partial(record_export, ws, insight, chosen)))
+            privacy_ui.contact_download(ws, "overdue customers", len(rows),
+                                        then=partial(record_export, ws, insight, chosen),
+                                        label=f"Download the {len(rows):,} customers you may e-mail (CSV)",
+                                        data=write_table(rows, "csv"), file_name="overdue_customers.csv",
+                                        mime="text/csv", key=f"export_{insight.id}")
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "
                        "suppression list.")
@@ -96,10 +97,11 @@ for rank, insight in enumerate(shown[:TOP], start=1):
             view = session.memo("second_purchase_view", second_purchase_view, ws)
             made = follow_up_file(ws, follow_up_list(view)) if view is not None else None
             if made is not None:
-                st.download_button(f"Download the {made.written:,} first-time buyers to follow up (CSV)", made.data,
-                                   file_name="second_purchase_follow_up.csv", mime="text/csv",
-                                   key=f"export_{insight.id}", disabled=made.written == 0,
-                                   on_click=privacy_ui.export_logger(ws, "second-purchase follow-up", made.written))
+                privacy_ui.contact_download(
+                    ws, "second-purchase follow-up", made.written,
+                    label=f"Download the {made.written:,} first-time buyers to follow up (CSV)", data=made.data,
+                    file_name="second_purchase_follow_up.csv", mime="text/csv", key=f"export_{insight.id}",
+                    disabled=made.written == 0)
                 st.caption(f"Only customers who agreed to e-mail: {made.without_consent:,} left out, "
                            f"{made.suppressed:,} on the suppression list.")
         steps = NEXT[insight.status]

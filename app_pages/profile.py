@@ -30,7 +30,7 @@ if query:
         st.info(f"No customer matches “{escape_markdown(query)}”.")
     else:
         options = found["customer_id"].tolist()
-        names = dict(zip(found["customer_id"], found["name"].fillna("")))
+        names = dict(zip(found["customer_id"], privacy_ui.shown_names(ws, found)["name"].fillna("")))
         pick = st.selectbox(f"{len(found)} match(es)", options, key="profile_pick",
                             format_func=lambda c: f"{c} · {names[c]}" if names[c] else c)
         if pick and st.button("Open profile", key="profile_open"):
@@ -64,12 +64,13 @@ except profile.CustomerNotFound as exc:
     st.stop()
 
 md = escape_markdown   # customer-supplied text is shown as typed: no links, images or formatting
-st.header(md(card.display_name))
+name_slot = st.empty()
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**Customer id:** {md(card.customer_id)}")
     email_slot, phone_slot = st.empty(), st.empty()
     revealed = privacy_ui.reveal_button(ws, card.customer_id)      # a logged, deliberate click
+    name_slot.header(md(privacy_ui.shown_name(ws, card.name, revealed) if card.name else card.display_name))
     email_slot.markdown(f"**Email:** {md(card.email if revealed and card.email else card.masked_email)}")
     phone_slot.markdown(f"**Phone:** {md(card.phone if revealed and card.phone else card.masked_phone)}")
     consent = {True: "yes", False: "no", None: "unknown (counted as no for exports)"}

@@ -68,14 +68,13 @@ def export_block(customers, spec, label, labels, key):
     formats = ["csv"] if layout in email_tools.CSV_ONLY else ["csv", "xlsx"]
     for col, fmt in zip(st.columns(2), formats):
         # the file is written only when the button is clicked (a callable): counts show at once
-        col.download_button(f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
-                            lambda f=fmt: contacts.to_bytes(f, layout),
-                            file_name=email_tools.file_name(label, layout, fmt), key=f"{key}_{fmt}",
-                            on_click=privacy_ui.export_logger(ws, "segment contacts", len(contacts.rows),
-                                                              {"segment": contacts.segment, "format": fmt,
-                                                               "tool": layout}),
-                            mime="text/csv" if fmt == "csv" else
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        privacy_ui.contact_download(ws, "segment contacts", len(contacts.rows),
+                                    detail={"segment": contacts.segment, "format": fmt, "tool": layout},
+                                    target=col, label=f"Download {fmt.upper()} ({len(contacts.rows):,} customers)",
+                                    data=lambda f=fmt: contacts.to_bytes(f, layout),
+                                    file_name=email_tools.file_name(label, layout, fmt), key=f"{key}_{fmt}",
+                                    mime="text/csv" if fmt == "csv" else
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     tool_note = {"mailchimp": " Mailchimp gets Email Address, First Name, Last Name and the segment as a tag (CSV "
                               "only: Mailchimp does not import Excel files).",
                  "klaviyo": " Klaviyo gets Email, First Name, Last Name; the other columns become profile "
@@ -310,7 +309,8 @@ if builder_tab.open:
         st.plotly_chart(charts.comparison_bars(comparison, currency), key="seg_compare_chart")
         table_columns = ["profile", "name", "country", "channel", "orders", "net_revenue", "last_order_date",
                          "rfm_segment", "lifecycle_stage"]
-        st.dataframe(profile_links(chosen_customers.head(500))[table_columns], hide_index=True,
+        st.dataframe(privacy_ui.shown_names(ws, profile_links(chosen_customers.head(500)))[table_columns],
+                     hide_index=True,
                      key="seg_builder_table", column_config={"profile": PROFILE_COLUMN, "net_revenue": money_column})
 
         opened = st.session_state.get("seg_opened")     # the saved segment last reopened here, if unchanged

@@ -8,6 +8,7 @@ from insights.ingest import health_report, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
+from insights.ui import access
 from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_limit,
                          upload_preview, upload_widgets)
 from insights.ui import revenue as revenue_ui
@@ -16,6 +17,7 @@ st.title("📤 Upload data")
 st.caption("Orders from your shop or till, a customer list from your CRM, web-analytics events, surveys and "
            "reviews. CSV, TSV, TXT, Excel (XLSX/XLS) or Parquet — several files at once. "
            "Your data stays on this machine.")
+access.require("upload")
 
 ws = session.get_workspace()
 upload_widgets.workspace_manager(ws)

@@ -17,7 +17,7 @@ import pandas as pd
 from insights.core.db import sql_text
 from insights.core.workspace import connection
 
-ACTIONS = ("erase", "reveal", "export", "retain", "suppress", "unsuppress")
+ACTIONS = ("erase", "reveal", "export", "retain", "suppress", "unsuppress", "setting")
 
 
 def record(ws_or_con, action: str, actor: str | None = None, subject: str | None = None,

@@ -45,6 +45,13 @@ def mask_email(email: str | None) -> str:
     return (local[:1] or "•") + "•••@" + domain
 
 
+def mask_name(name: str | None) -> str:
+    """``Anna Schmidt`` → ``A. S.`` (initials only): a name shown where names are masked."""
+    if not name or not isinstance(name, str) or not name.strip():
+        return "—"
+    return " ".join(part[:1].upper() + "." for part in name.split()[:3])
+
+
 def mask_phone(phone: str | None) -> str:
     """``+4915123174737`` → ``+49•••••••••37`` (country prefix and last two digits kept)."""
     if not phone or not isinstance(phone, str):

@@ -109,7 +109,7 @@ def find_person(ws, email: str | None = None, phone: str | None = None,
     """(resolved customer ids, {kind: values}) of everyone carrying one of the identifiers, across merged
     identities; the identifiers asked for are always included (so they are suppressed even if not found)."""
     email = normalise_email(email)
-    phone = normalise_phone(phone) if phone else None
+    phone = _phone_as_stored(ws, phone) if phone else None
     customer_id = suppression.normalise("customer_id", customer_id) if customer_id else None
     if not (email or phone or customer_id):
         raise ErasureError("Say whom to erase: an e-mail address, a phone number or a customer id.")
@@ -123,6 +123,24 @@ def find_person(ws, email: str | None = None, phone: str | None = None,
         for kind, value in query_rows(ws.con, "queries/privacy/erasure/identifiers.sql", {"ids": ids}):
             identifiers[kind].add(value.lower() if kind == "email" else value)
     return ids, identifiers
+
+
+def _phone_as_stored(ws, phone: str) -> str:
+    """The phone number as the workspace stores it (E.164). A number typed without its country code (``07911
+    123456``) is read in every country the shop's customers and orders name; the one reading that somebody in the
+    workspace carries is taken, and two people matching two readings is a question for the owner."""
+    given = normalise_phone(phone)
+    if given and given.startswith("+"):
+        return given
+    readings = sorted({r for (country,) in query_rows(ws.con, "queries/privacy/erasure/countries.sql")
+                       if (r := normalise_phone(phone, country)) and r.startswith("+")})
+    carried = [r for r in readings
+               if query_rows(ws.con, "queries/privacy/erasure/match.sql", {"email": None, "phone": r,
+                                                                           "customer_id": None})]
+    if len(carried) > 1:
+        raise ErasureError(f"The phone number {phone!r} matches different people when read as "
+                           f"{' or '.join(carried)}: give it with its country code (+44 …).")
+    return carried[0] if carried else (readings[0] if len(readings) == 1 else given or phone.strip())
 
 
 def _pattern(identifiers: dict[str, set[str]]) -> str:

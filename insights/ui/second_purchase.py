@@ -101,10 +101,10 @@ def render(ws, currency_unit: str) -> None:
                     f"ago and have not bought again yet.")
         anyway = st.checkbox("Include customers who have not agreed to e-mail", key="second_follow_up_anyway")
         made = follow_up_file(ws, customers, "csv", include_without_consent=anyway)
-        st.download_button(f"Download {made.written:,} customers to follow up (CSV)", data=made.data,
-                           file_name="second_purchase_follow_up.csv", mime="text/csv", key="second_follow_up",
-                           disabled=made.written == 0,
-                           on_click=privacy_ui.export_logger(ws, "second-purchase follow-up", made.written))
+        privacy_ui.contact_download(ws, "second-purchase follow-up", made.written,
+                                    label=f"Download {made.written:,} customers to follow up (CSV)", data=made.data,
+                                    file_name="second_purchase_follow_up.csv", mime="text/csv",
+                                    key="second_follow_up", disabled=made.written == 0)
         st.caption(f"Left out: {made.without_consent:,} without consent to e-mail, {made.without_email:,} without an "
                    f"address, {made.suppressed:,} on the suppression list. Amounts in {currency_unit}. Cells a spreadsheet would run as a formula are made safe.")
 

@@ -5,8 +5,9 @@ connection) in ``st.session_state``; nothing holding one user's data sits in a c
 sessions. Results are memoised per session with :func:`memo`, keyed on the workspace's content hash.
 
 Local mode (default): workspaces persist under ``$CLUEBOARD_HOME/workspaces`` and can be listed,
-reopened, renamed and deleted. Hosted mode (``CLUEBOARD_HOSTED=1``): each session gets a private
-workspace in a temporary folder and never sees another's list.
+reopened, renamed and deleted. Hosted mode (``CLUEBOARD_HOSTED=1``) with accounts (:mod:`insights.ui.access`):
+a signed-in session sees its team's workspaces, which persist under ``$CLUEBOARD_HOME/teams/<team>``; without
+accounts each session gets a private workspace in a temporary folder and never sees another's list.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ import streamlit as st
 
 from insights.performance.kpis import data_currency
 from insights.ingest.sample import SAMPLE_NAME, ensure_sample_workspace
+from insights.core import accounts
 from insights.core.markdown import escape_markdown
 from insights.core.workspace import Workspace, default_root, list_workspaces
 
 WORKSPACE_KEY = "clueboard_workspace"
 MEMO_KEY = "clueboard_memo"
 SAMPLE_FLAG_KEY = "clueboard_on_sample"
+ACCOUNT_KEY = "clueboard_account"      # the signed-in account (hosted mode with accounts), set by ui.access
+WS_OWNER_KEY = "clueboard_ws_owner"    # whose session the workspace in session_state was opened for
 SWITCH_KEY = "clueboard_ws_choice"   # the sidebar's "Switch workspace" box: the index of the workspace shown
 MEMO_MAX_ENTRIES = 64
 UPLOAD_PAGE = "app_pages/upload.py"
@@ -48,7 +52,29 @@ class _ScratchFolder:
         weakref.finalize(self, shutil.rmtree, self.path, True)
 
 
+def signed_in() -> accounts.Account | None:
+    return st.session_state.get(ACCOUNT_KEY)
+
+
+def _owner() -> str | None:
+    account = signed_in()
+    return account.username if account is not None else None
+
+
+def forget_workspace() -> None:
+    """Drop the session's workspace and memo (on sign-out, or when another account signs in)."""
+    old = st.session_state.pop(WORKSPACE_KEY, None)
+    if old is not None:
+        old.close()
+    for key in (SAMPLE_FLAG_KEY, WS_OWNER_KEY, SWITCH_KEY):
+        st.session_state.pop(key, None)
+    st.session_state[MEMO_KEY] = collections.OrderedDict()
+
+
 def workspaces_root() -> Path:
+    account = signed_in()
+    if account is not None:
+        return accounts.team_root(account.team)
     if hosted():
         if "clueboard_private_root" not in st.session_state:
             st.session_state["clueboard_private_root"] = _ScratchFolder("clueboard-session-")
@@ -69,18 +95,28 @@ def set_workspace(ws: Workspace, sample: bool = False) -> None:
     if old is not None and old is not ws:
         old.close()
     st.session_state[WORKSPACE_KEY] = ws
+    st.session_state[WS_OWNER_KEY] = _owner()
     st.session_state[SAMPLE_FLAG_KEY] = sample
     st.session_state[MEMO_KEY] = collections.OrderedDict()
     remember_workspace(ws, sample)
 
 
 def last_workspace_file() -> Path:
+    account = signed_in()
+    if account is not None:   # per account, inside its team's folder
+        return accounts.team_root(account.team).parent / "last-workspace" / account.username
     return default_root().parent / "last_workspace"
 
 
+def _remembers() -> bool:
+    """Local mode and signed-in accounts reopen the workspace used last; anonymous hosted sessions never do."""
+    return not hosted() or signed_in() is not None
+
+
 def remember_workspace(ws: Workspace, sample: bool) -> None:
-    """Local mode: note the workspace in use, so that the next visit (a new tab, tomorrow) reopens it."""
-    if hosted():
+    """Local mode or a signed-in account: note the workspace in use, so that the next visit (a new tab,
+    tomorrow) reopens it."""
+    if not _remembers():
         return
     marker = last_workspace_file()
     try:
@@ -96,19 +132,32 @@ def remember_workspace(ws: Workspace, sample: bool) -> None:
 
 
 def reopen_last_workspace() -> Workspace | None:
-    """Local mode: the workspace used last, if it still exists; None otherwise (or in hosted mode)."""
-    if hosted():
+    """The workspace used last (local mode, or by this signed-in account), if it still exists; None otherwise
+    (and always in an anonymous hosted session)."""
+    if not _remembers():
         return None
     try:
         path = Path(last_workspace_file().read_text(encoding="utf-8").strip())
     except OSError:
         return None
-    if not path.is_dir():
+    if not path.is_dir() or (signed_in() is not None and workspaces_root().resolve() not in path.resolve().parents):
         return None
     try:
         return Workspace.open(path)
     except Exception:  # noqa: BLE001 — a damaged or foreign folder: fall back to the sample shop
         return None
+
+
+def _first_team_workspace() -> Workspace | None:
+    """A signed-in account's first visit: its team's first workspace, when the team has one."""
+    if signed_in() is None:
+        return None
+    for info in list_workspaces(workspaces_root()):
+        try:
+            return Workspace.open(info.path)
+        except Exception:  # noqa: BLE001 — a damaged folder: try the next one
+            continue
+    return None
 
 
 def open_sample_copy() -> Workspace:
@@ -135,8 +184,11 @@ def get_workspace() -> Workspace:
     """This session's workspace. On first use: in local mode the workspace used last (so a new tab or
     tomorrow's visit finds the owner's data), otherwise a private copy of the bundled sample shop."""
     ws = st.session_state.get(WORKSPACE_KEY)
+    if ws is not None and st.session_state.get(WS_OWNER_KEY) != _owner():
+        forget_workspace()   # opened for another account: never shown to this one
+        ws = None
     if ws is None:
-        last = reopen_last_workspace()
+        last = reopen_last_workspace() or _first_team_workspace()
         if last is not None:
             set_workspace(last)
             return last
@@ -231,7 +283,7 @@ def sidebar() -> None:
         counts = ws.row_counts()
         st.caption(f"{counts['order_lines']:,} order lines · {counts['customer_records']:,} CRM rows · "
                    f"{counts['events']:,} events · {counts['feedback']:,} feedback")
-        if hosted():
+        if hosted() and signed_in() is None:
             return
         options = list_workspaces(workspaces_root())
         if options:

@@ -22,7 +22,9 @@ def workspace_manager(ws: Workspace) -> None:
     label = "Sample shop (your uploads go into a new workspace)" if on_sample else ws.name
     with st.expander(f"Workspace: **{escape_markdown(label)}**", expanded=False):
         if session.hosted():
-            st.caption("This workspace is private to your browser session.")
+            account = session.signed_in()
+            st.caption("This workspace is private to your browser session." if account is None else
+                       f"Workspaces here belong to team {escape_markdown(account.team)}: everyone in it sees them.")
         new_name = st.text_input("New workspace", placeholder="e.g. My shop 2026", key="clueboard_new_ws")
         if st.button("Create and switch", disabled=not new_name.strip()):
             session.set_workspace(Workspace.create(new_name.strip(), root=session.workspaces_root()))

@@ -27,13 +27,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(home: Path):
-    """Run the app on a free loopback port with ``home`` as its CLUEBOARD_HOME; yield the base URL."""
+def serve_app(home: Path, env_extra: dict[str, str] | None = None):
+    """Run the app on a free loopback port with ``home`` as its CLUEBOARD_HOME (and ``env_extra``, e.g. hosted
+    mode); yield the base URL."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it that way")
     port = _free_port()
     env = dict(os.environ, CLUEBOARD_HOME=str(home), PYTHONUNBUFFERED="1")
     env.pop("CLUEBOARD_HOSTED", None)
+    env.pop("CLUEBOARD_ACCOUNTS", None)
+    env.update(env_extra or {})
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

@@ -88,11 +88,20 @@ def test_erasure_by_email_leaves_no_trace_in_tables_or_bytes(shop):
 
 
 def test_erasure_by_phone_as_typed_finds_the_merged_person(shop):
-    receipt = erase(shop, phone="07911 123456")     # not E.164: normalised as the loader does, +44 from the text
-    assert not receipt.found                         # no country given: 07911… is not a number without one
-    receipt = erase(shop, phone=canary.PHONE)
+    # typed without its country code: read in each country the shop names (United Kingdom, Germany); only the
+    # British reading, +447911123456, is somebody's number
+    receipt = erase(shop, phone=canary.PHONE_AS_TYPED)
     assert receipt.found and receipt.clean
     assert receipt.identifiers["email"] == 1 and receipt.removed["order_lines"] == 4
+
+
+def test_a_phone_typed_without_country_code_that_fits_two_people_is_a_question(shop):
+    # 0201 2345678 is a London number in the UK (+442012345678) and an Essen number in Germany (+492012345678)
+    shop.con.execute("update customer_records set phone = '+492012345678' where customer_id = 'C101'")
+    shop.con.execute("update customer_records set phone = '+442012345678' where customer_id = 'C102'")
+    with pytest.raises(ErasureError, match="give it with its country code"):
+        erase(shop, phone="0201 2345678")
+    assert erase(shop, phone="+492012345678").found
 
 
 def test_a_later_upload_sets_the_erased_person_aside_with_a_reason(shop, tmp_path):

@@ -16,8 +16,7 @@ BG/NBD gives every one-time buyer ``p_alive = 1`` (it lets customers drop out on
 where most customers bought once, ``p_alive`` says little (the verdict in :mod:`.verdict` says so).
 
 Speed: the four parameters are fitted on at most ``FIT_SAMPLE`` customers drawn at random (seeded); they are well
-determined long before that (lifetimes' optimiser costs grow with the distinct histories: 0.6 s CPU for 66k of
-them at 100k customers). Today's timing reuses the parameters fitted up to the cutoff (``params=``): the model
+determined long before that (the fit's cost grows with the distinct histories). Today's timing reuses the parameters fitted up to the cutoff (``params=``): the model
 learned its weights on p_alive computed with them, and a second fit would cost as much again.
 """
 

@@ -12,8 +12,11 @@ features and the labels all stand on the same data. Out, one row per customer wi
   posterior is Gamma(r + x, α + T) for a customer alive at T). The chance of no order in the window is then
   ``1 − p_alive × (1 − p_quiet_if_alive)``.
 
-BG/NBD gives every one-time buyer ``p_alive = 1`` (it lets customers drop out only after a repeat purchase):
-where most customers bought once, ``p_alive`` says little (the verdict in :mod:`.verdict` says so).
+BG/NBD gives every one-time buyer ``p_alive = 1`` (it lets customers drop out only after a repeat purchase).
+Where one-time buyers are many — at least the CLV model's threshold for the modified variant
+(:func:`insights.predictions.clv.applies.use_modified`, 70 %), below the 90 % at which churn does not apply
+(:mod:`.verdict`) — the modified BG/NBD (MBG/NBD) is fitted instead, whose dropout coin is tossed after the first
+purchase too, so that one-time buyers are not all "alive". ``p_quiet_if_alive`` is the same in both variants.
 
 Speed: the four parameters are fitted on at most ``FIT_SAMPLE`` customers drawn at random (seeded); they are well
 determined long before that (the fit's cost grows with the distinct histories). Today's timing reuses the parameters fitted up to the cutoff (``params=``): the model
@@ -28,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from insights.models.bgnbd import BetaGeoModel, ModelFitError
+from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, ClvDataError, customer_summary
 
 log = logging.getLogger(__name__)
@@ -41,10 +45,13 @@ class Timing:
     """A BG/NBD fit as of a day and its per-customer timing (see the module docstring); ``error`` says why
     there is none when the fit failed."""
 
-    def __init__(self, con, day, window_days: int, params: dict | None = None):
+    def __init__(self, con, day, window_days: int, params: dict | None = None, modified: bool | None = None):
+        """``params`` (with ``modified``: the variant they belong to) reuses a fit instead of fitting; without
+        them the variant is chosen by the share of one-time buyers as of ``day``."""
         self.day = pd.Timestamp(day)
         self.window_days = int(window_days)
         self.params: dict | None = None
+        self.modified = False
         self.error: str | None = None
         self.frame = pd.DataFrame({"customer_id": pd.Series(dtype=str),
                                    **{c: pd.Series(dtype=float) for c in TIMING_COLUMNS}})
@@ -57,7 +64,9 @@ class Timing:
         if summary.empty:
             self.error = "no purchases before this day"
             return
-        model = BetaGeoModel.from_params(params) if params else _fit(_sample(summary))
+        self.modified = bool(modified) if params else use_modified(summary)
+        model = (BetaGeoModel.from_params(params, modified=self.modified) if params
+                 else _fit(_sample(summary), self.modified))
         if isinstance(model, str):
             self.error = model
             log.info("BG/NBD for churn timing not fitted: %s", model)
@@ -93,13 +102,13 @@ def _sample(summary: pd.DataFrame) -> pd.DataFrame:
     return summary.iloc[np.sort(keep)]
 
 
-def _fit(summary: pd.DataFrame):
-    """A fitted BetaGeoModel, or the reason none could be fitted (lifetimes' optimiser is sensitive to the
-    penalty: a baseline should exist whenever some penalty gives one)."""
+def _fit(summary: pd.DataFrame, modified: bool = False):
+    """A fitted BetaGeoModel, or the reason none could be fitted (a fit can fail with one penalty and converge
+    with another: a baseline should exist whenever some penalty gives one)."""
     error = "no fit tried"
     for coef in PENALTIES:
         try:
-            return BetaGeoModel(penalizer=coef).fit(summary)
+            return BetaGeoModel(penalizer=coef, modified=modified).fit(summary)
         except (ModelFitError, ValueError, ArithmeticError) as exc:
             error = str(exc)
     return error

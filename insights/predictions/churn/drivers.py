@@ -144,10 +144,14 @@ def annotate_reasons(reasons: pd.Series, reason_keys: pd.Series, today: pd.DataF
     today_flags = flags(today, varying_only=False)
     out = reasons.astype(object).to_numpy(copy=True)
     keys = reason_keys.astype(object).to_numpy()
+    key_text = pd.Series(reason_keys.fillna("").astype(str).to_numpy(), dtype="string[pyarrow]")
     for d in raising:
         if d["feature"] not in today_flags:
             continue
-        on = today_flags[d["feature"]][0]
+        # only the customers with the flag whose reasons include the driver's: a vectorised test first
+        has_key = (";" + key_text + ";").str.contains(";" + d["reason_key"] + ";", regex=False).to_numpy(
+            dtype=bool, na_value=False)
+        on = today_flags[d["feature"]][0] & has_key
         for i in np.flatnonzero(on):
             ks = str(keys[i] or "").split(";")
             if d["reason_key"] in ks and out[i]:

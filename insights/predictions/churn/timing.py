@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from insights.models.bgnbd import BetaGeoModel, ModelFitError
+from insights.predictions.churn.joins import arrow_keys, join_indexer
 from insights.predictions.clv.applies import use_modified
 from insights.predictions.clv.summary import TIME_UNIT_DAYS, ClvDataError, customer_summary
 
@@ -90,6 +91,12 @@ class Timing:
 
     def for_customers(self, customer_ids) -> pd.DataFrame:
         """The timing columns for ``customer_ids`` in their order (NaN for a customer the fit did not see)."""
+        ids = arrow_keys(pd.Series(customer_ids) if not isinstance(customer_ids, pd.Series) else customer_ids)
+        indexer = join_indexer(ids, self.frame[["customer_id"]])
+        if indexer is not None:        # (the features and the summary list the same customers in the same order)
+            columns = {c: self.frame[c].to_numpy(dtype=float) for c in TIMING_COLUMNS}
+            return pd.DataFrame({c: np.where(indexer >= 0, v[np.maximum(indexer, 0)], np.nan) if len(v)
+                                 else np.full(len(indexer), np.nan) for c, v in columns.items()})
         frame = self.frame.set_index("customer_id")
         return frame.reindex(pd.Index(np.asarray(customer_ids, dtype=object)))[list(TIMING_COLUMNS)].reset_index(
             drop=True)

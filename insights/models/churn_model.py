@@ -81,11 +81,12 @@ def validate_features(X, y=None, *, name: str = "features") -> None:
 
 
 def _few_threads():
-    """BLAS on one thread: for a few dozen columns its threads cost more than they save, and on a busy
-    2-core machine they spin against each other (a 75k-row fit: 0.13 s on one thread, 0.4–1 s on two; scoring
-    100k rows: the same wall time on one thread at half the CPU time)."""
+    """BLAS and OpenMP on one thread: for a few dozen columns their threads cost more than they save, and on a
+    busy 2-core machine they spin against each other (a 75k-row fit: 0.13 s on one thread, 0.4–1 s on two; scoring
+    100k rows: the same wall time on one thread at half the CPU time; the boosting kind's OpenMP threads made a
+    300-row fit take 42 s at load 20, 0.3 s on one thread)."""
     from threadpoolctl import threadpool_limits
-    return threadpool_limits(1, user_api="blas")
+    return threadpool_limits(1)
 
 
 def _is_categorical(s: pd.Series) -> bool:

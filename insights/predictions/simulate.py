@@ -16,7 +16,10 @@ How a customer behaves (time in days, the shop observed over ``days`` days):
 * each order's value is Gamma(p_spend, ν) with ν ~ Gamma(q, scale 1/γ) per customer (Gamma-Gamma) — **the
   planted channel**: customers of ``high_value_channel`` spend ``high_value_factor`` × as much per order;
 * ``one_time_share`` of customers drop out right after their first order (a one-time-buyer shop; 0 = pure
-  BG/NBD).
+  BG/NBD);
+* a second planted driver, optional: a share ``damaged_share`` of orders arrives damaged, tagged ``damaged`` in a
+  ``Tags`` column, and raises the dropout after it like a late order, by ``damaged_dropout_factor`` (1 = the tag is
+  there but plants nothing; 0 share = no such tag and the same draws as without the option).
 
 Files, shaped like a shop's own exports: ``orders.csv`` — one row per order line (Order ID, Order Date, Customer
 ID, Customer Email, SKU, Product, Category, Quantity, Unit Price, Currency, Channel, Country, Status, Discount
@@ -81,7 +84,8 @@ def simulate_shop(customers: int = 20_000, *, days: int = 540, seed: int = 1, bg
                   gamma_gamma: dict | None = None, late_share: float = 0.15, late_dropout_factor: float = 3.0,
                   high_value_channel: str | None = "Referral", high_value_factor: float = 1.6,
                   one_time_share: float = 0.0, acquisition_share: float = 0.75, driver_column: str = "flag",
-                  start: str = "2024-01-01") -> SimulatedShop:
+                  start: str = "2024-01-01", damaged_share: float = 0.0,
+                  damaged_dropout_factor: float = 3.0) -> SimulatedShop:
     """Draw a shop (see the module docstring); seeded by ``seed``, deterministic."""
     if driver_column not in DRIVER_COLUMNS:
         raise ValueError(f"driver_column must be one of {DRIVER_COLUMNS}, got {driver_column!r}")
@@ -101,7 +105,8 @@ def simulate_shop(customers: int = 20_000, *, days: int = 540, seed: int = 1, bg
         spend_factor[channel == CHANNELS.index(high_value_channel)] = high_value_factor
     one_time = rng.random(n) < one_time_share
 
-    orders = _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, late_dropout_factor)
+    orders = _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, late_dropout_factor,
+                             damaged_share, damaged_dropout_factor)
     who, at, late, index = orders["customer"], orders["at"], orders["late"], orders["index"]
     value = rng.gamma(gg["p"], 1.0 / nu[who]) * spend_factor[who]
     alive = orders["alive"]
@@ -109,19 +114,22 @@ def simulate_shop(customers: int = 20_000, *, days: int = 540, seed: int = 1, bg
     start_ts = pd.Timestamp(start)
     truth = _truth(n, channel, acquired, rate, dropout, nu, gg, spend_factor, who, late, alive,
                    orders["dropped_at"], start_ts)
-    lines = _order_lines(rng, who, at, late, index, value, channel, start_ts, driver_column, days)
+    lines = _order_lines(rng, who, at, late, index, value, channel, start_ts, driver_column, days, orders["damaged"])
     crm = _crm(rng, n, channel, acquired, start_ts)
     params = {"bgnbd_days": bg, "gamma_gamma": gg, "late_share": late_share,
               "late_dropout_factor": late_dropout_factor, "high_value_channel": high_value_channel,
               "high_value_factor": high_value_factor, "one_time_share": one_time_share, "days": days,
-              "driver_column": driver_column}
+              "driver_column": driver_column, "damaged_share": damaged_share,
+              "damaged_dropout_factor": damaged_dropout_factor}
     return SimulatedShop(lines, crm, truth, params, start_ts, start_ts + pd.Timedelta(days=days))
 
 
-def _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, late_factor) -> dict:
+def _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, late_factor, damaged_share=0.0,
+                    damaged_factor=1.0) -> dict:
     """Every order of every customer, drawn round by round over the customers still buying (vectorised)."""
     n = len(acquired)
     late_extra = 1.0 - (1.0 - dropout) ** max(late_factor - 1.0, 0.0)   # added dropout after a late order
+    damaged_extra = 1.0 - (1.0 - dropout) ** max(damaged_factor - 1.0, 0.0)
     active = np.arange(n)
     t = acquired.copy()
     k = np.zeros(n, dtype=np.int64)
@@ -131,9 +139,12 @@ def _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, la
     while len(active):
         now = t[active]
         late = rng.random(len(active)) < late_share
-        chunks.append((active, now, late, k[active].copy()))
+        damaged = (rng.random(len(active)) < damaged_share if damaged_share > 0
+                   else np.zeros(len(active), dtype=bool))
+        chunks.append((active, now, late, k[active].copy(), damaged))
         base = np.where(k[active] == 0, np.where(one_time[active], 1.0, 0.0), dropout[active])
         p_drop = np.where(late, 1.0 - (1.0 - base) * (1.0 - late_extra[active]), base)
+        p_drop = np.where(damaged, 1.0 - (1.0 - p_drop) * (1.0 - damaged_extra[active]), p_drop)
         drops = rng.random(len(active)) < p_drop
         gone = active[drops]
         alive[gone] = False
@@ -147,9 +158,10 @@ def _purchase_times(rng, acquired, rate, dropout, one_time, days, late_share, la
     at = np.concatenate([c[1] for c in chunks])
     late = np.concatenate([c[2] for c in chunks])
     index = np.concatenate([c[3] for c in chunks])
+    damaged = np.concatenate([c[4] for c in chunks])
     order = np.lexsort((at, who))
     return {"customer": who[order], "at": at[order], "late": late[order], "index": index[order],
-            "alive": alive, "dropped_at": dropped_at}
+            "damaged": damaged[order], "alive": alive, "dropped_at": dropped_at}
 
 
 def _truth(n, channel, acquired, rate, dropout, nu, gg, spend_factor, who, late, alive, dropped_at, start):
@@ -200,7 +212,7 @@ def _pick(options, codes: np.ndarray) -> pa.Array:
     return pa.array(list(options), pa.string()).take(pa.array(codes))
 
 
-def _order_lines(rng, who, at, late, index, value, channel, start, driver_column, days) -> pd.DataFrame:
+def _order_lines(rng, who, at, late, index, value, channel, start, driver_column, days, damaged) -> pd.DataFrame:
     """One to three lines per order whose amounts add up to the order's value (to the cent, before rounding
     of the last line)."""
     n_orders = len(who)
@@ -250,6 +262,10 @@ def _order_lines(rng, who, at, late, index, value, channel, start, driver_column
     elif driver_column == "tags":
         tag = np.where(late, 1, np.where(index == 0, 2, 0))
         frame["Tags"] = _pick(("", "late delivery", "first order"), tag[order_of_line])
+    if damaged.any():
+        tags = frame.get("Tags", _pick(("",), np.zeros(len(order_of_line), dtype=np.int64)))
+        with_damaged = pc.if_else(pc.equal(tags, ""), "damaged", pc.binary_join_element_wise(tags, "damaged", ", "))
+        frame["Tags"] = pc.if_else(pa.array(damaged[order_of_line]), with_damaged, tags)
     return pa.table(frame).to_pandas()
 
 

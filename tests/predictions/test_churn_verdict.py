@@ -1,5 +1,6 @@
 """Churn on simulated shops with a known truth, loaded from their files as an owner would upload them: the
-model against BG/NBD's probability alive, the planted late-delivery driver, no driver where none is planted,
+model against BG/NBD's probability alive, the planted late-delivery and damaged-tag drivers, no driver where none
+is planted,
 the "does not apply" verdict on one-time-buyer shops (simulated and Olist), the CLI file and JSON, and the
 statistics underneath (DeLong intervals, Mantel–Haenszel relative risk) on hand-made tables."""
 
@@ -36,7 +37,7 @@ def loaded(tmp_path_factory, name: str, **kwargs):
 
 @pytest.fixture(scope="module")
 def late_shop(tmp_path_factory):
-    shop, ws = loaded(tmp_path_factory, "late", customers=5000, seed=11)
+    shop, ws = loaded(tmp_path_factory, "late", customers=5000, seed=11, damaged_share=0.1)
     yield shop, ws, score_workspace(ws)
     ws.close()
 
@@ -65,6 +66,17 @@ def test_late_delivery_is_a_top_driver_and_named_in_reasons(late_shop):
     assert named.sum() > 0
 
 
+def test_planted_damaged_tag_is_a_top_driver_and_named_in_reasons(late_shop):
+    """The shop's second planted driver: orders tagged "damaged" raise the dropout as late ones do."""
+    _, _, result = late_shop
+    top = {d["feature"]: d for d in result.drivers[:3]}
+    damaged = top.get("last_order_tag_damaged")
+    assert damaged and damaged["significant"] and damaged["ci_low"] > 1, result.drivers
+    named = result.scores["reasons"].str.contains("customers whose last order was tagged “damaged” stop buying",
+                                                  regex=False)
+    assert named.sum() > 0
+
+
 def test_cli_writes_the_analyst_file_and_json(late_shop, tmp_path):
     _, ws, _ = late_shop
     out = tmp_path / "churn.csv"
@@ -84,9 +96,10 @@ def test_cli_writes_the_analyst_file_and_json(late_shop, tmp_path):
 
 def test_no_driver_called_significant_without_a_planted_one(tmp_path_factory):
     _, ws = loaded(tmp_path_factory, "plain", customers=4000, seed=12, late_dropout_factor=1.0,
-                   high_value_channel=None)
+                   high_value_channel=None, damaged_share=0.1, damaged_dropout_factor=1.0)
     result = score_workspace(ws)
     assert result.drivers and not [d for d in result.drivers if d["significant"]], result.drivers
+    assert "last_order_tag_damaged" in {d["feature"] for d in result.drivers}     # tested, and not called a driver
     ws.close()
 
 

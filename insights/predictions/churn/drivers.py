@@ -1,5 +1,6 @@
 """What drives churn here, measured on the data: the relative risk of churning with and without a flag
-(last order late, a return, a discount code, a low score, a complaint, an abandoned cart, no visit lately).
+(last order late, a return, a discount code, a low score, a complaint, an abandoned cart, no visit lately, and
+each complaint topic and order tag the files hold: :mod:`.topics`).
 
 The customers are those the model learned from (as of the cutoff, with their outcome in the window after it).
 A flag is compared **among customers with a similar purchase history**: customers are put in ten equal strata
@@ -18,6 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from insights.predictions.churn.topics import describe, flag_values
+
 STRATA = 10
 MIN_FLAGGED = 20
 ALPHA = 0.05
@@ -32,6 +35,15 @@ FLAGS = {
     "abandoned_cart": ("Left a cart in the last 90 days", "carts", "customers who left a cart"),
     "no_recent_visit": ("No site visit in the last 90 days", "web_visits", "customers with no recent visit"),
 }
+
+
+def flag_text(name: str) -> tuple[str, str, str]:
+    """(label, reason key of the watchlist, how the customers are described) of a flag; a complaint topic or a
+    tag is its own reason key (its feature's name)."""
+    if name in FLAGS:
+        return FLAGS[name]
+    label, who, _ = describe(name)
+    return label, name, who
 
 
 def flags(features: pd.DataFrame, varying_only: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -55,6 +67,7 @@ def flags(features: pd.DataFrame, varying_only: bool = True) -> dict[str, tuple[
     sessions = col("sessions_90d")
     has_web = "days_since_last_session" in features and features["days_since_last_session"].notna().any()
     out["no_recent_visit"] = (sessions == 0, np.full(n, bool(has_web)))
+    out.update(flag_values(features))         # complaint topics and order tags (.topics)
     if not varying_only:
         return out
     return {k: v for k, v in out.items() if v[1].sum() and 0 < v[0][v[1]].sum() < v[1].sum()}
@@ -78,7 +91,7 @@ def relative_risks(features: pd.DataFrame, churned, timing_score=None) -> list[d
         if rr is None:
             continue
         low, high = rr * math.exp(-z * se), rr * math.exp(z * se)
-        label, key, who = FLAGS[name]
+        label, key, who = flag_text(name)
         significant = low > 1 or high < 1
         out.append({"feature": name, "label": label, "relative_risk": rr, "ci_low": low, "ci_high": high,
                     "customers": int(on[known].sum()), "churn_rate_with": float(y[known][on[known]].mean()),
@@ -131,10 +144,14 @@ def annotate_reasons(reasons: pd.Series, reason_keys: pd.Series, today: pd.DataF
     today_flags = flags(today, varying_only=False)
     out = reasons.astype(object).to_numpy(copy=True)
     keys = reason_keys.astype(object).to_numpy()
+    key_text = pd.Series(reason_keys.fillna("").astype(str).to_numpy(), dtype="string[pyarrow]")
     for d in raising:
         if d["feature"] not in today_flags:
             continue
-        on = today_flags[d["feature"]][0]
+        # only the customers with the flag whose reasons include the driver's: a vectorised test first
+        has_key = (";" + key_text + ";").str.contains(";" + d["reason_key"] + ";", regex=False).to_numpy(
+            dtype=bool, na_value=False)
+        on = today_flags[d["feature"]][0] & has_key
         for i in np.flatnonzero(on):
             ks = str(keys[i] or "").split(";")
             if d["reason_key"] in ks and out[i]:

@@ -12,6 +12,7 @@ from insights.core.db import query_df
 from insights.core.lexicon import NEGATIVE_PATTERN
 from insights.customers.next_order import DEFAULT_PRIOR_GAPS, expected_next_orders
 from insights.predictions.churn.definition import CANCELLED_STATUSES, ChurnDataError, label_source
+from insights.predictions.churn.topics import add_topic_features, topic_columns, topic_features
 
 SHOP_MODEL_FEATURES = ("recency_days", "recency_ratio", "tenure_days", "orders", "avg_order_value",
                        "value_trend", "returns", "late_deliveries", "last_delivery_late_days", "last_order_late",
@@ -26,7 +27,8 @@ def shop_features(con, cutoff, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.Dat
     """Churn features as of ``cutoff`` (uses nothing dated at or after it), one row per customer.
 
     Columns: those of ``sql/churn/features.sql`` plus usual_gap_days, next_order_expected_at, overdue_days
-    and recency_ratio (days since last order ÷ usual gap; see :mod:`insights.customers.next_order`).
+    and recency_ratio (days since last order ÷ usual gap; see :mod:`insights.customers.next_order`), and the
+    complaint-topic and tag counts the files support (:mod:`.topics`).
     """
     cutoff = pd.Timestamp(cutoff)
     features = query_df(con, "queries/predictions/churn/features.sql",
@@ -34,7 +36,7 @@ def shop_features(con, cutoff, prior_gaps: float = DEFAULT_PRIOR_GAPS) -> pd.Dat
     nxt = expected_next_orders(features, cutoff, prior_gaps)
     for col in ("usual_gap_days", "next_order_expected_at", "overdue_days", "recency_ratio"):
         features[col] = nxt[col].to_numpy() if len(nxt) else pd.Series(dtype=float)
-    return features
+    return add_topic_features(features, topic_features(con, cutoff))
 
 
 def shop_labels(con, cutoff, window_end) -> pd.DataFrame:
@@ -44,9 +46,10 @@ def shop_labels(con, cutoff, window_end) -> pd.DataFrame:
 
 
 def model_columns(features: pd.DataFrame, candidates) -> list[str]:
-    """Candidate features that vary in this data (a shop without web events gets no web features)."""
+    """Candidate features that vary in this data (a shop without web events gets no web features); the
+    complaint-topic and tag columns of ``features`` are candidates too."""
     cols = []
-    for c in candidates:
+    for c in list(candidates) + topic_columns(features.columns):
         if c in features and _varies(features[c]):
             cols.append(c)
     return cols

@@ -19,7 +19,7 @@ from insights.predictions.churn.evaluation import calibration, quality
 from insights.predictions.churn.features import (SHOP_MODEL_FEATURES, model_columns, shop_features, shop_labels,
                                                  subscription_table, tenure_column)
 from insights.predictions.churn.joins import arrow_keys, strictly_increasing
-from insights.predictions.churn.reasons import REASON_LABELS, explain_columns, reason_groups
+from insights.predictions.churn.reasons import explain_columns, reason_groups, reason_label
 from insights.predictions.churn.result import ChurnResult
 from insights.predictions.churn.timing import TIMING_COLUMNS, Timing, chance_of_no_order
 from insights.predictions.churn.verdict import does_not_apply, verdict
@@ -103,9 +103,14 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     notes = []
     then = timing_then.result() if timing_then is not None else None
     # today's timing with the parameters fitted up to the cutoff (see .timing): read while the model is fitted
-    timing_now = reads.submit(Timing, as_of, window, then.params) if then is not None and then.fitted else None
+    timing_now = (reads.submit(Timing, as_of, window, then.params, then.modified) if then is not None and then.fitted
+                  else None)
     if then is not None and then.fitted:
         _add_timing(train, then)
+        if then.modified:
+            notes.append(f"{one_time:.0%} of customers had bought once by the cutoff: the probability alive comes "
+                         "from the modified BG/NBD (MBG/NBD), in which a customer can also leave after a first "
+                         "order, so one-time buyers are not all counted as still customers.")
     else:
         notes.append("BG/NBD's probability alive is left out: " + (
             f"the BG/NBD fit failed ({then.error})." if then is not None else "switched off."))
@@ -138,6 +143,9 @@ def _fit_shop(con, definition: ChurnDefinition, kind: str, random_state, step, w
     model = evaluated
     current = today.result()
     now = timing_now.result() if timing_now is not None else None
+    for col in fit_cols:                 # a tag first seen after the cutoff is not a feature; one gone since is 0
+        if col not in current:
+            current[col] = 0.0
     if now is not None and now.fitted:
         _add_timing(current, now)
     elif "p_alive" in cols:
@@ -315,5 +323,5 @@ def _importance(contrib, columns=None) -> dict:
     out = {}
     for key, members in reason_groups(list(columns)).items():
         total = contrib[:, [position[c] for c in members]].sum(axis=1)
-        out[REASON_LABELS.get(key, key)] = float(np.clip(total, 0, None).mean())
+        out[reason_label(key)] = float(np.clip(total, 0, None).mean())
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))

@@ -105,8 +105,8 @@ def probability_alive_as_of(ws_or_con, cutoff, time_unit_days: float = TIME_UNIT
     summary = customer_summary(ws_or_con, calibration_end=cutoff, time_unit_days=time_unit_days)
     if summary.empty:
         return pd.DataFrame({"customer_id": pd.Series(dtype=str), "p_alive": pd.Series(dtype=float)})
-    # lifetimes' optimiser is sensitive to the penalty: on UCI Online Retail it converges with 0 and fails with
-    # 0.001, on other shops the other way round. A baseline should exist whenever some penalty gives one.
+    # a fit can fail with one penalty and converge with another (with lifetimes' BFGS: UCI Online Retail with 0.001
+    # but not 0): a baseline should exist whenever some penalty gives one.
     error = None
     modified = use_modified(summary)
     for coef in dict.fromkeys((penalizer, 0.0, 0.01)):

@@ -84,11 +84,13 @@ def _simulate_alive_values(x, T, xm, horizon, bg, gg, gamma_hat, modified, rng) 
 
 def predictive_interval(models, summary: pd.DataFrame, horizon_units: float, effective_discount: np.ndarray,
                         interval: float = 0.8, draws: int = DEFAULT_DRAWS,
-                        random_state: int | None = 0) -> pd.DataFrame:
+                        random_state: int | None = 0, histories=None) -> pd.DataFrame:
     """Per summary row: ``clv_low``, ``clv_high`` (the interval of the discounted value over ``horizon_units``
     time units) and ``p_nothing`` (the chance of no purchase at all in the horizon). See the module docstring.
 
-    ``models`` is a :class:`insights.predictions.clv.fit.ClvModels`; ``effective_discount`` one factor per row.
+    ``models`` is a :class:`insights.predictions.clv.fit.ClvModels`; ``effective_discount`` one factor per row;
+    ``histories`` the summary's distinct (frequency, recency, T) rows and each row's index into them, when the
+    caller has them already (:func:`insights.models.bgnbd.unique_rows`' first two results).
     """
     rng = np.random.default_rng(random_state)
     bgnbd, gamma_gamma = models.bgnbd, models.gamma_gamma
@@ -101,7 +103,7 @@ def predictive_interval(models, summary: pd.DataFrame, horizon_units: float, eff
     xm = np.where(known, x * np.where(known, m, 0.0), 0.0)
 
     # P̄(alive): mean over parameter draws, on the distinct (x, t_x, T) rows
-    alive_uniq, alive_inverse, _ = unique_rows(x, t_x, T)
+    alive_uniq, alive_inverse = histories if histories is not None else unique_rows(x, t_x, T)[:2]
     bg_few = parameter_draws(bgnbd.params_, BGNBD_PARAMS, getattr(bgnbd, "log_covariance_", None),
                              bgnbd.standard_errors_, ALIVE_DRAWS, rng)
     p_bar = np.zeros(len(alive_uniq))

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from insights.models.bgnbd import conditional_expected_purchases, probability_alive, unique_rows
+from insights.models.bgnbd import expected_purchases_by_time, probability_alive, unique_rows
 from insights.predictions.clv.fit import ClvModels
 from insights.predictions.clv.intervals import predictive_interval
 
@@ -55,8 +55,7 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     uniq, inverse, _ = unique_rows(x, t_x, T)
     ux, utx, uT = uniq[:, 0], uniq[:, 1], uniq[:, 2]
     modified = bool(getattr(models.bgnbd, "modified", False))
-    cumulative = conditional_expected_purchases(params, ux[:, None], utx[:, None], uT[:, None], ends[None, :],
-                                                modified=modified)
+    cumulative = expected_purchases_by_time(params, ux, utx, uT, ends, modified=modified)
     per_month = np.diff(cumulative, axis=1, prepend=0.0)
     purchases = cumulative[:, -1]
     discounted = per_month @ discounts
@@ -73,7 +72,7 @@ def score_customers(models: ClvModels, summary: pd.DataFrame, horizon_days: int 
     out["expected_spend"] = spend
     out["clv"] = discounted[inverse] * spend
     bounds = predictive_interval(models, summary, horizon_days / unit, effective_discount[inverse], interval,
-                                 random_state=random_state)
+                                 random_state=random_state, histories=(uniq, inverse))
     out["clv_low"] = bounds["clv_low"].to_numpy()
     out["clv_high"] = bounds["clv_high"].to_numpy()
     out["p_nothing"] = bounds["p_nothing"].to_numpy()

@@ -7,9 +7,9 @@ string arrays.
 
 from insights.predictions.churn.reasons.explanation import (REASON_GROUPS, REASON_LABELS, REASON_SEPARATOR, explain,
                                                             explain_columns, reason_counts, reason_groups,
-                                                            split_reasons)
+                                                            reason_label, split_reasons)
 from insights.predictions.churn.reasons.text import coded_strings
 from insights.predictions.churn.reasons.wordings import CONTEXT_COLUMNS, WORDINGS
 
 __all__ = ["CONTEXT_COLUMNS", "REASON_GROUPS", "REASON_LABELS", "REASON_SEPARATOR", "WORDINGS", "coded_strings",
-           "explain", "explain_columns", "reason_counts", "reason_groups", "split_reasons"]
+           "explain", "explain_columns", "reason_counts", "reason_groups", "reason_label", "split_reasons"]

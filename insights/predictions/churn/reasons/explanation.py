@@ -18,7 +18,9 @@ import pyarrow.compute as pc
 
 from insights.predictions.churn.reasons.text import (NO_TEXT, coded_strings, format_each, placed, repeat,
                                                      str_column, strings)
-from insights.predictions.churn.reasons.wordings import CONTEXT_COLUMNS, WORDINGS, Facts, generic_wording
+from insights.predictions.churn.reasons.wordings import (CONTEXT_COLUMNS, WORDINGS, Facts, generic_wording,
+                                                         topic_wording)
+from insights.predictions.churn.topics import describe, is_topic_column
 
 REASON_SEPARATOR = "; "
 
@@ -56,6 +58,14 @@ REASON_LABELS = {
     "rating": "Low rating",
     "complaint": "Complaint in feedback",
 }
+
+
+def reason_label(key: str) -> str:
+    """A reason key in plain words (a complaint topic or a tag by :func:`insights.predictions.churn.topics.describe`;
+    any other unknown key as it is)."""
+    if key in REASON_LABELS:
+        return REASON_LABELS[key]
+    return describe(key)[0] if is_topic_column(key) else key
 
 
 def reason_groups(features: list[str]) -> dict[str, list[str]]:
@@ -129,7 +139,8 @@ def explain_columns(contributions, facts: pd.DataFrame, as_of, top: int = 3, min
         for j, key in enumerate(keys):
             chosen = slots[by_key[bounds[j]:bounds[j + 1]]]    # ascending: a reason is once per customer
             if len(chosen):
-                wording = WORDINGS.get(key) or generic_wording(groups[key][0])
+                wording = WORDINGS.get(key) or (topic_wording(key) if is_topic_column(key)
+                                                else generic_wording(groups[key][0]))
                 text = wording(Facts(facts, known, chosen // width, cache), as_of)
                 text = pc.fill_null(text if isinstance(text, pa.Array) else strings(text), NO_TEXT)
                 slot[chosen] = size + np.arange(len(chosen))
@@ -197,4 +208,4 @@ def reason_counts(reason_keys: pd.Series) -> pd.Series:
     ``reason_keys`` holds ';'-joined keys per customer."""
     exploded = reason_keys.fillna("").str.split(";").explode().dropna()
     exploded = exploded[exploded != ""]
-    return exploded.map(lambda k: REASON_LABELS.get(k, k)).value_counts()
+    return exploded.map(reason_label).value_counts()

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from insights.predictions.churn.reasons.text import concat, decoded, format_each, lazy_select, strings
+from insights.predictions.churn.topics import TAG_PREFIX, describe
 
 # facts the wordings read besides the model's own features
 CONTEXT_COLUMNS = ("recency_days", "recency_ratio", "orders", "tenure_days", "last_order_value",
@@ -216,6 +217,20 @@ WORDINGS: dict[str, Callable] = {
     "returns": _returns, "late_delivery": _late, "web_visits": _web, "carts": _carts, "nps": _nps,
     "rating": _rating, "complaint": _complaint, "timing": _timing, "discount": _discount,
 }
+
+
+def topic_wording(feature: str):
+    """A complaint topic ("complained about damaged or broken goods in feedback"), an order tag ("2 orders
+    tagged “damaged”") or the last order's ("last order tagged “damaged”"): :mod:`insights.predictions.churn.topics`."""
+    did = describe(feature)[2]
+
+    def word(f, as_of):
+        n = _ints(f.num(feature, 0))
+        if not feature.startswith(TAG_PREFIX):
+            return lazy_select(len(f), [(n > 0, did)])
+        return lazy_select(len(f), [(n > 0, lambda r: format_each(
+            lambda k: f"{k} {'order' if k == 1 else 'orders'} {did}", n[r]))])
+    return word
 
 
 def generic_wording(feature: str):

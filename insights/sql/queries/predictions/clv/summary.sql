@@ -9,57 +9,43 @@
 with purchase_days as (
     -- the CLV models' purchase days are the shop's purchase days (intermediate/customer_order_days): several
     -- orders on the same day count as ONE purchase (as in Fader, Hardie & Lee's CDNOW analysis), and the day's
-    -- spend nets a same-day cancellation booked as its own order id
-    select customer_id, order_date, spend from customer_order_days
+    -- spend nets a same-day cancellation booked as its own order id; a customer's first purchase day is the one
+    -- without a gap before it
+    select customer_id, order_date, spend, gap_days is null as is_first from customer_order_days
 ),
 
-firsts as (
-    select customer_id, min(order_date) as first_purchase
-    from purchase_days
-    group by customer_id
-),
-
-calibration as (
-    select
-        d.customer_id,
-        f.first_purchase,
-        max(d.order_date)                                                  as last_purchase,
-        count(*) - 1                                                       as frequency,
-        sum(d.spend) filter (where d.order_date > f.first_purchase)        as repeat_spend,
-        sum(d.spend)                                                       as calibration_spend
-    from purchase_days d
-    join firsts f on f.customer_id = d.customer_id
-    where f.first_purchase <= cast($calibration_end as date)
-      and d.order_date <= cast($calibration_end as date)
-    group by d.customer_id, f.first_purchase
-),
-
-holdout as (
+per_customer as (
+    -- one pass over the purchase days: calibration and holdout side by side
     select
         customer_id,
-        count(*)      as holdout_purchases,
-        sum(spend)    as holdout_spend
+        min(order_date)                                                             as first_purchase,
+        max(order_date) filter (where order_date <= cast($calibration_end as date))  as last_purchase,
+        count(*) filter (where order_date <= cast($calibration_end as date)) - 1     as frequency,
+        sum(spend) filter (where order_date <= cast($calibration_end as date) and not is_first) as repeat_spend,
+        sum(spend) filter (where order_date <= cast($calibration_end as date))       as calibration_spend,
+        count(*) filter (where order_date > cast($calibration_end as date)
+                           and order_date <= cast($holdout_end as date))             as holdout_purchases,
+        sum(spend) filter (where order_date > cast($calibration_end as date)
+                             and order_date <= cast($holdout_end as date))           as holdout_spend
     from purchase_days
-    where order_date > cast($calibration_end as date)
-      and order_date <= cast($holdout_end as date)
     group by customer_id
+    having min(order_date) <= cast($calibration_end as date)
 ),
 
 final as (
     select
-        c.customer_id,
-        c.first_purchase,
-        c.last_purchase,
-        cast(c.frequency as bigint)                                                       as frequency,
-        date_diff('day', c.first_purchase, c.last_purchase) / cast($unit_days as double)  as recency,
-        date_diff('day', c.first_purchase, cast($calibration_end as date))
+        customer_id,
+        first_purchase,
+        last_purchase,
+        cast(frequency as bigint)                                                         as frequency,
+        date_diff('day', first_purchase, last_purchase) / cast($unit_days as double)      as recency,
+        date_diff('day', first_purchase, cast($calibration_end as date))
             / cast($unit_days as double)                                                  as "T",
-        case when c.frequency > 0 then c.repeat_spend / c.frequency end                   as monetary_value,
-        c.calibration_spend,
-        cast(coalesce(h.holdout_purchases, 0) as bigint)                                  as holdout_purchases,
-        coalesce(h.holdout_spend, 0.0)                                                    as holdout_spend
-    from calibration c
-    left join holdout h on h.customer_id = c.customer_id
+        case when frequency > 0 then repeat_spend / frequency end                         as monetary_value,
+        calibration_spend,
+        cast(holdout_purchases as bigint)                                                 as holdout_purchases,
+        coalesce(holdout_spend, 0.0)                                                      as holdout_spend
+    from per_customer
 )
 
 select * from final order by customer_id

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from insights.core import numbers
 from insights.ingest import health_report
 from insights.performance.overview import headline_figures
 from insights.ui import session
@@ -36,11 +37,11 @@ if not ws.has_data():
 
 figures = session.memo("headline", headline_figures, ws)
 cols = st.columns(4)
-cols[0].metric("Customers who ordered", f"{figures['customers']:,}",
+cols[0].metric("Customers who ordered", numbers.count(figures["customers"]),
                help="People who placed at least one order. The data health panel below also counts customers "
                     "known only from a CRM list.")
-cols[1].metric("Orders", f"{figures['orders']:,}", help="Distinct order numbers that are not wholly cancelled.")
-cols[2].metric("Net revenue", figures["net_revenue_text"],
+cols[1].metric("Orders", numbers.count(figures["orders"]), help="Distinct order numbers that are not wholly cancelled.")
+cols[2].metric("Net revenue", numbers.money(figures["net_revenue"], session.currency(ws)),
                help="Quantity × unit price over every loaded line, cancellations and returns as negatives.")
 cols[3].metric("Period", figures["period_length_text"], help="From the first to the last order in your files.")
 cols[3].caption(figures["period_text"])

@@ -5,9 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from insights.charts import kpis as charts_kpis
-from insights.core import margin
+from insights.core import margin, numbers
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
+from insights.ui import date_filter
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 from insights.ui import second_purchase as second_purchase_ui
@@ -20,17 +21,19 @@ second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 PERIOD_CHOICES = {"Week": "week", "Month": "month", "Quarter": "quarter", "Custom range": "custom"}
+first_day, last_day = session.memo("kpi_data_range", kpis.data_range, ws)
+picked = date_filter.current_period(first_day, last_day)       # the sidebar's dates, carried by the link
 left, right = st.columns([2, 3])
-choice = left.radio("Period", list(PERIOD_CHOICES), index=1, horizontal=True, key="kpi_period")
+choice = left.radio("Period", list(PERIOD_CHOICES), index=3 if picked else 1, horizontal=True, key="kpi_period")
 period = PERIOD_CHOICES[choice]
 
 if period == "custom":
-    first_day, last_day = session.memo("kpi_data_range", kpis.data_range, ws)
-    default = (max(first_day, last_day - dt.timedelta(days=29)), last_day)
-    picked = right.date_input("Date range", value=default, min_value=None, key="kpi_range")
-    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-        st.info("Pick the first and the last day of the range.")
-        st.stop()
+    if picked is None:   # no dates in the sidebar: the last 30 days, until the owner picks others there
+        picked = (max(first_day, last_day - dt.timedelta(days=29)), last_day)
+        right.caption(f"The last 30 days of your data ({numbers.day_range(*picked)}). Pick other dates in the "
+                      "sidebar's **Dates** box.")
+    else:
+        right.caption(f"The sidebar's dates: {numbers.day_range(*picked)}.")
     start, end = picked
     current = (start, end)
     days = (end - start).days + 1
@@ -99,7 +102,7 @@ if gross["basis"].revenue_based:
 else:
     m1.metric("Gross margin", charts_kpis.format_value(gross["gross_margin"], "money", currency), border=True,
               help="Product revenue minus the cost of the products sold (postage and fees left out).")
-    m2.metric("Gross margin %", f"{gross['margin_pct']:.1f}%", border=True,
+    m2.metric("Gross margin %", numbers.percent(gross["margin_pct"] / 100), border=True,
               help="Gross margin as a share of the product revenue whose cost is known.")
 st.caption(escape_markdown(gross["caption"]))
 with st.expander("Set a default gross margin"):
@@ -146,7 +149,7 @@ if not movers.empty:
     st.dataframe(movers.rename(columns={"dimension": "By", "value": "Value", "revenue_a": bridge["period_a"],
                                         "revenue_b": bridge["period_b"], "change": "Change"}),
                  hide_index=True, column_config={
-                     c: st.column_config.NumberColumn(format="%.0f") for c in
+                     c: st.column_config.NumberColumn(format=numbers.money_column_format(currency)) for c in
                      (bridge["period_a"], bridge["period_b"], "Change")})
 with st.expander("How the bridge is computed"):
     st.markdown(kpis.BRIDGE_METHOD)

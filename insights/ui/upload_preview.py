@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.workspace import Workspace
 from insights.ingest.errors import IngestError
 from insights.ingest.mapping import KIND_LABELS, KINDS
@@ -75,7 +75,7 @@ def expected_outcome(preview: FilePreview, plan) -> None:
     for reason, n in f.set_aside_by_reason.items():
         lines.append(f"- {n:,} set aside: {escape_markdown(reason)}")
     if f.kind == "transactions" and f.role == "lines":
-        money = lambda amount: format_money(amount, f.currency, 2)  # noqa: E731
+        money = lambda amount: numbers.money(amount, f.currency)  # noqa: E731
         lines.append(f"- revenue in the file {money(f.revenue_read)}: {money(f.revenue_loaded)} loaded"
                      + (f", {money(f.revenue_rejected)} rejected" if f.revenue_rejected else "")
                      + (f", {money(f.revenue_set_aside)} set aside" if f.revenue_set_aside else ""))

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
@@ -104,8 +104,8 @@ def accounting_table(report) -> None:
         rows.append({
             "File": f.name, "Kind": f.kind, "Rows read": f.rows_read, "Loaded": f.rows_loaded,
             "Rejected": f.rows_rejected, "Set aside": f.rows_set_aside,
-            "Revenue in file": format_money(f.revenue_read, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
-            "Revenue loaded": format_money(f.revenue_loaded, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Revenue in file": numbers.money(f.revenue_read, getattr(f, "currency", None)) if f.kind == "transactions" else "",
+            "Revenue loaded": numbers.money(f.revenue_loaded, getattr(f, "currency", None)) if f.kind == "transactions" else "",
             "Orders dated by": getattr(f, "order_date_column", None) or "",
             "Note": "already loaded — nothing changed" if f.already_loaded else "",
         })

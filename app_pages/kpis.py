@@ -9,6 +9,7 @@ from insights.core import margin, numbers
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
 from insights.ui import date_filter
+from insights.ui import kpi_cards
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 from insights.ui import second_purchase as second_purchase_ui
@@ -60,10 +61,14 @@ comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, curre
 comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
 shown = kpis.available_kpis(trend if period == "custom" else table)
 
-st.caption(f"{current_label} · amounts in {escape_markdown(money_unit)} · deltas against the previous period; "
-           "hover the ? beside a figure for its definition. Definitions are listed at the bottom of the page.")
+st.caption(f"{current_label} · amounts in {escape_markdown(money_unit)} · each change is against the "
+           f"{'same number of days' if period == 'custom' else period} before; under it, whether it is more than "
+           "the KPI's usual ups and downs over the 12 periods before. Hover the ? beside a figure for its definition; definitions are listed at the bottom of the page.")
 
 by_key = comparison.set_index("kpi")
+against = kpi_cards.previous_label(period, current)       # what every card's change is measured against
+ly_label = kpi_cards.last_year_label(period, current)
+new_customers = by_key.loc["new_customers", "current"] if "new_customers" in by_key.index else None
 for group, keys in kpis.KPI_GROUPS.items():
     keys = [k for k in keys if k in shown]
     if not keys:
@@ -76,19 +81,20 @@ for group, keys in kpis.KPI_GROUPS.items():
         delta = None
         if row["change"] is not None and row["change"] == row["change"]:
             delta = charts_kpis.format_delta(row["change"], unit, currency)
-        ly = charts_kpis.format_value(row["last_year"], unit, currency)
-        note = f"Last year: {ly}"
-        if key.startswith("activation_") and not (row["current"] == row["current"] and row["current"] is not None):
-            note = f"Not known yet: some new customers have had under {key.split('_')[1]} days. " + note
+        spark = trend[key].astype(float).tolist() if key in trend else None
+        note = kpi_cards.card_note(row, unit, currency, spark[:-1] if spark else [], ly_label)
+        if key.startswith("activation_") and new_customers == 0:
+            note = "No new customers in this period."
+        elif key.startswith("activation_") and numbers.is_missing(row["current"]):
+            note = f"Not known yet: some new customers have had under {key.split('_')[1]} days.  \n" + note
         if row["target"] is not None and row["target"] == row["target"]:
             mark = "✅ met" if row["status"] == "met" else "❌ missed" if row["status"] == "missed" else ""
-            note += f" · Target: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
-        spark = trend[key].astype(float).tolist() if key in trend else None
+            note += f"  \nTarget: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
         with columns[i % 4]:
             st.metric(label, charts_kpis.format_value(row["current"], unit, currency), delta=delta,
                       delta_color="inverse" if row["lower_is_better"] else "normal", help=definition,
                       chart_data=spark if spark and any(v == v for v in spark) else None, border=True,
-                      delta_description="vs previous period")
+                      delta_description=against)
             st.caption(note)
 
 st.subheader("Gross margin")

@@ -14,9 +14,9 @@ from insights.ingest.mapping import KIND_LABELS, KINDS
 from insights.ingest.preview import (KIND_IN_WORDS, KIND_SURE_FROM, BatchPreview, FilePreview, WorkspaceBusy,
                                      confirm_kind, load_unless_unsure, preview_load)
 from insights.ui import session
+from insights.ui import upload_steps
 
 PREVIEW_KEY = "clueboard_upload_preview"
-LAST_REPORT_KEY = "clueboard_last_report"
 BUSY_KEY = "clueboard_upload_busy"
 
 
@@ -123,9 +123,9 @@ def _load(plans, confirmed: bool, set_aside_identical: bool = False) -> None:
         st.session_state[BUSY_KEY] = ("This workspace is being loaded in another tab right now. Nothing was "
                                       "loaded: try again when that load finishes.")
         st.rerun()
-    bar.progress(1.0, text="Done")
     if report is not None:
-        st.session_state[LAST_REPORT_KEY] = report
+        bar.progress(1.0, text="Loaded. Preparing the result…")   # the page still rebuilds what it shows
+        upload_steps.finish_load(target, report, plans)
         st.session_state.pop(PREVIEW_KEY, None)
     session.set_workspace(target, sample=False)
     st.rerun()

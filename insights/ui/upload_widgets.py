@@ -9,6 +9,7 @@ from insights.core.markdown import escape_markdown
 from insights.core import numbers
 from insights.core.spreadsheet import write_table
 from insights.ui import session
+from insights.ui import upload_steps
 from insights.core.workspace import Workspace
 from insights.ingest.load.consent import implied_consent
 
@@ -26,6 +27,7 @@ def workspace_manager(ws: Workspace) -> None:
         new_name = st.text_input("New workspace", placeholder="e.g. My shop 2026", key="clueboard_new_ws")
         if st.button("Create and switch", disabled=not new_name.strip()):
             session.set_workspace(Workspace.create(new_name.strip(), root=session.workspaces_root()))
+            upload_steps.forget_result()
             st.rerun()
         if not on_sample:
             renamed = st.text_input("Rename this workspace", value=ws.name, key="clueboard_rename_ws")
@@ -36,7 +38,7 @@ def workspace_manager(ws: Workspace) -> None:
             if st.button("Delete this workspace", disabled=not confirm, type="secondary"):
                 ws.delete()
                 session.set_workspace(session.open_sample_copy(), sample=True)
-                st.session_state.pop("clueboard_last_report", None)
+                upload_steps.forget_result()
                 st.rerun()
 
 

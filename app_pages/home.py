@@ -36,7 +36,7 @@ if not ws.has_data():
     st.stop()
 
 figures = session.memo("headline", headline_figures, ws)
-cols = st.columns(4)
+cols = st.columns([1, 1, 1.4, 1])     # room for a revenue to the cent at 1280 px
 cols[0].metric("Customers who ordered", numbers.count(figures["customers"]),
                help="People who placed at least one order. The data health panel below also counts customers "
                     "known only from a CRM list.")
@@ -49,8 +49,8 @@ cols[3].caption(figures["period_text"])
 st.subheader("Where to go next")
 left, right = st.columns(2)
 with left:
-    link("app_pages/insights.py", "Insights — what changed, why, and what to do about it", "💡")
-    link("app_pages/kpis.py", "KPI scorecard — how the business is doing, and why it changed", "📈")
+    link("app_pages/insights.py", "Insights — what changed, why, and what to do", "💡")
+    link("app_pages/kpis.py", "KPI scorecard — how the shop is doing, and why", "📈")
     link("app_pages/segments.py", "Segmentation explorer — who your customers are", "🧩")
     link("app_pages/cohorts.py", "Cohort heatmaps — do new customers come back?", "🗓️")
 with right:

@@ -74,7 +74,7 @@ for group, keys in kpis.KPI_GROUPS.items():
     if not keys:
         continue
     st.subheader(group)
-    columns = st.columns(4)
+    columns = st.columns(3)     # four would cut labels and amounts off at 1280 px
     for i, key in enumerate(keys):
         row = by_key.loc[key]
         label, unit, definition = kpis.KPI_DEFINITIONS[key]
@@ -90,7 +90,7 @@ for group, keys in kpis.KPI_GROUPS.items():
         if row["target"] is not None and row["target"] == row["target"]:
             mark = "✅ met" if row["status"] == "met" else "❌ missed" if row["status"] == "missed" else ""
             note += f"  \nTarget: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
-        with columns[i % 4]:
+        with columns[i % 3]:
             st.metric(label, charts_kpis.format_value(row["current"], unit, currency), delta=delta,
                       delta_color="inverse" if row["lower_is_better"] else "normal", help=definition,
                       chart_data=spark if spark and any(v == v for v in spark) else None, border=True,

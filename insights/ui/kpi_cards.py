@@ -22,11 +22,15 @@ def _year_before(day: dt.date) -> dt.date:
 
 
 def previous_label(period: str, current) -> str:
-    """What a card's delta is against: ``vs February 2025``, ``vs the 31 days before``."""
+    """What a card's delta is against, short enough for a card: ``vs Feb 2025``, ``vs Q4 2024``, ``vs the week
+    before``, ``vs the 31 days before``."""
     if period == "custom":
         start, end = current
         return f"vs the {(end - start).days + 1:,} days before"
-    return "vs " + kpis.period_label(kpis.shift_period(current, period, -1), period)
+    if period == "week":
+        return "vs the week before"
+    before = kpis.shift_period(current, period, -1)
+    return "vs " + (numbers.month(before) if period == "month" else kpis.period_label(before, period))
 
 
 def last_year_label(period: str, current) -> str | None:

@@ -41,7 +41,7 @@ def test_kpi_page_shows_the_last_complete_month_and_follows_the_period(shop):
     at = open_page("kpis.py", shop)
     revenue = metric(at, "Net revenue")           # February: the only complete month
     assert revenue.value == "€27.00" and revenue.delta == "-€23.00"
-    assert revenue.proto.delta_description == "vs January 2024"      # the card says what it compares against
+    assert revenue.proto.delta_description == "vs Jan 2024"      # the card says what it compares against
     captions = " ".join(c.value for c in at.caption)
     assert "Same month last year (February 2023): —" in captions
     assert "Too little history to say whether this change is unusual." in captions   # two months of data

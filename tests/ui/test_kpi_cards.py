@@ -6,8 +6,9 @@ from insights.ui import kpi_cards
 
 
 def test_each_card_names_what_it_compares_against():
-    assert kpi_cards.previous_label("month", dt.date(2025, 3, 1)) == "vs February 2025"
+    assert kpi_cards.previous_label("month", dt.date(2025, 3, 1)) == "vs Feb 2025"
     assert kpi_cards.previous_label("quarter", dt.date(2025, 1, 1)) == "vs Q4 2024"
+    assert kpi_cards.previous_label("week", dt.date(2025, 3, 3)) == "vs the week before"
     assert kpi_cards.previous_label("custom", (dt.date(2025, 1, 1), dt.date(2025, 1, 31))) == "vs the 31 days before"
     assert kpi_cards.last_year_label("month", dt.date(2025, 3, 1)) == "Same month last year (March 2024)"
     assert kpi_cards.last_year_label("custom", (dt.date(2025, 1, 1), dt.date(2025, 1, 31))) == \

@@ -60,8 +60,8 @@ def export_block(customers, spec, label, labels, key):
     t1, t2 = st.columns([2, 3])
     layout = t1.radio("For", list(email_tools.LAYOUTS), format_func=email_tools.LAYOUTS.get, horizontal=True,
                       key=f"{key}_layout")
-    include_all = t2.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
-                              key=f"{key}_all")
+    include_all = t2.checkbox("Also include customers who did not consent to email", key=f"{key}_all",
+                              help="…and customers whose consent is unknown.")
     # a saved segment is exported by its name (the name goes into the file as its tag), any other by its filters
     contacts = export.segment_contacts(ws, spec if label == "segment" else label, include_all, labels,
                                        customers=customers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.browser.conftest import screenshot
 
 TEXT_ELEMENTS = ["h1", "h2", "h3", '[data-testid="stMetricLabel"]', '[data-testid="stMetricValue"]',
-                 '[data-testid="stMetricDelta"]', '[data-testid="stWidgetLabel"]', 'button[role="tab"]',
+                 '[data-testid="stMetricDelta"]', '[data-testid="stWidgetLabel"]', '[data-testid="stTab"]',
                  '[data-testid="stExpander"] summary', '[data-testid="stPageLink"]', '[data-testid="stCaptionContainer"]',
                  '[data-testid="stMarkdownContainer"] strong']
 

@@ -23,7 +23,7 @@ NOTICE_KEY = "clueboard_dates_notice"
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 # the pages that narrow what they show to the filter's dates (the sidebar names them)
-HONOURED_BY = "KPI scorecard (custom range)"
+HONOURED_BY = "the Overview's figures and the KPI scorecard (as its custom range)"
 
 
 def parse_day(value) -> dt.date | None:

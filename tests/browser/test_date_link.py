@@ -26,9 +26,11 @@ def test_a_link_with_dates_opens_that_period_and_keeps_it_across_pages(app_serve
     # another page starts from a bare link: the session puts its dates back into it, so copying it shares them
     sidebar.get_by_role("link", name="Overview").click()
     wait_for_app(page)
+    no_exception(page)
     page.wait_for_function("() => location.search.includes('from=2025-01-01')", timeout=30_000)
     assert query(page) == {"from": "2025-01-01", "to": "2025-03-31"}
     assert "Showing 01 Jan 2025 – 31 Mar 2025" in sidebar.inner_text()
+    assert "01 Jan 2025 – 31 Mar 2025 (the sidebar's dates)" in main.inner_text()   # the Overview's figures
 
 
 def test_a_hostile_link_is_dropped_with_a_notice(app_server, page):

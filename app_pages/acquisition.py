@@ -8,7 +8,7 @@ from insights.acquisition import channels as channel_map
 from insights.acquisition.display import channel_table
 from insights.charts import acquisition as charts_acquisition
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.ui import session
 
 SPEND_FILE = ("No marketing spend is loaded yet. Load a **spend file** on **Upload data** in the sidebar: a monthly "
@@ -31,7 +31,7 @@ whole = session.memo("acquisition", lambda w, s: acquisition(w), ws, saved)
 months = pd.date_range(whole.since, whole.until, freq="MS").date.tolist() if whole.since else []
 if len(months) > 1:
     since, until = st.select_slider("Months", options=months, value=(months[0], months[-1]),
-                                    format_func=lambda m: m.strftime("%b %Y"), key="acq_months")
+                                    format_func=numbers.month, key="acq_months")
     result = (whole if (since, until) == (months[0], months[-1]) else
               session.memo("acquisition", lambda w, s, a, b: acquisition(w, a, b), ws, saved, since, until))
 else:
@@ -41,11 +41,11 @@ cur = result.currency
 if result.headline():
     st.markdown(f"#### {escape_markdown(result.headline())}")
 cols = st.columns(4)
-cols[0].metric("Marketing spend", format_money(result.blended["spend"], cur))
+cols[0].metric("Marketing spend", numbers.money(result.blended["spend"], cur))
 cols[1].metric("New customers", f"{result.blended['new_customers']:,}")
-cols[2].metric("Blended CAC", format_money(result.blended["cac"], cur, 2),
+cols[2].metric("Blended CAC", numbers.money(result.blended["cac"], cur),
                help="All spend ÷ all new customers, those who came by themselves included.")
-cols[3].metric("Paid CAC", format_money(result.paid["cac"], cur, 2),
+cols[3].metric("Paid CAC", numbers.money(result.paid["cac"], cur),
                help="Spend matched to a channel ÷ the new customers of those channels.")
 
 value_word = "Value per customer" + (" (predicted)" if result.value_source == "predicted" else " (so far)")

@@ -12,11 +12,14 @@ from insights.charts import churn as charts_churn
 from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, export_for_email, filter_watchlist,
                                         headline, quality_sentences, score_workspace)
 from insights.predictions.churn.reasons import reason_counts
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.models.churn_model import ChurnInputError
 
 ws = session.require_workspace_with_orders()
-money_unit = session.currency_label(session.currency(ws))
+currency = session.currency(ws)
+money_unit = session.currency_label(currency)
+money_format = numbers.money_column_format(currency)   # table columns of amounts: €1,234.50
 
 st.title("Churn watchlist")
 revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
@@ -100,7 +103,7 @@ with st.expander("For analysts: how the model was checked", expanded=False):
     c1.metric("ROC AUC (held-out)", f"{m['roc_auc']:.2f}" if m["roc_auc"] is not None else "—",
               delta=(f"{m['roc_auc'] - base_auc:+.2f} vs simplest baseline" if base_auc and m["roc_auc"] else None),
               help="How often a customer who churned was ranked above one who stayed. 0.5 = coin toss, 1 = perfect.")
-    c2.metric("Precision in the top 10%", f"{m['top_decile_precision']:.0%}",
+    c2.metric("Precision in the top 10%", numbers.percent(m["top_decile_precision"]),
               help="Of the tenth of customers the model flags most strongly, the share who did churn.")
     c3.metric("Lift in the top 10%", f"{m['top_decile_lift']:.1f}×" if m["top_decile_lift"] else "—",
               help="Top-10% precision divided by the average churn rate.")
@@ -165,7 +168,7 @@ actions = action_summary(shown)
 left, right = st.columns([3, 2])
 with left:
     st.dataframe(actions, hide_index=True, width="stretch",
-                 column_config={"value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format="%.0f"),
+                 column_config={"value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format=money_format),
                                 "mean_churn_probability": st.column_config.ProgressColumn(
                                     "Average risk", min_value=0.0, max_value=1.0, format="percent")})
 with right:
@@ -189,7 +192,7 @@ st.dataframe(
                                                              format="percent"),
         "p_alive": st.column_config.ProgressColumn("Still a customer", min_value=0.0, max_value=1.0,
                                                    format="percent"),
-        "value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format="%.0f"),
+        "value_at_risk": st.column_config.NumberColumn(f"Value at risk ({money_unit})", format=money_format),
         "reasons": st.column_config.TextColumn("Why", width="large"),
         "action": "Suggested action",
         "next_order_expected_at": st.column_config.DateColumn("Next order expected"),

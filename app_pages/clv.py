@@ -9,7 +9,7 @@ import streamlit as st
 from insights.charts import clv as charts_clv
 from insights.core import margin
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.customers.next_order import next_orders_apply
 from insights.ui import clv_cache
 from insights.ui import privacy as privacy_ui
@@ -19,6 +19,7 @@ from insights.ui import revenue as revenue_ui
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)
 money_unit = session.currency_label(currency)
+money_format = numbers.money_column_format(currency)   # table columns of amounts: €1,234.50
 
 st.title("Customer value (CLV)")
 revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
@@ -71,9 +72,9 @@ for note in models.notes:
     st.info(note)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Value of all customers", format_money(scores["clv"].sum(), currency),
+c1.metric("Value of all customers", numbers.money(scores["clv"].sum(), currency),
           help=f"Sum of every customer's CLV over the next {horizon_days} days, discounted.")
-c2.metric("Repeat purchases expected", f"{scores['expected_purchases'].sum():,.0f}")
+c2.metric("Repeat purchases expected", numbers.count(scores["expected_purchases"].sum()))
 # BG/NBD calls every one-time buyer certainly active (it cannot see them leave): their P(alive) is not shown
 blind = not models.bgnbd.modified and bool((scores["frequency"] == 0).any())
 scores = scores.assign(p_alive=scores["p_alive"].where(scores["frequency"] > 0)) if blind else scores
@@ -81,14 +82,14 @@ c3.metric("Probably still active", f"{int((scores['p_alive'] >= 0.5).sum()):,}",
           help="Customers with at least an even chance of still being active customers (buying again)."
                + (" Customers who bought once are not counted: this model cannot tell whether they are still "
                   "customers." if blind else ""))
-c4.metric("Average value per customer", format_money(round(scores["clv"].mean(), 2), currency, decimals=2))
+c4.metric("Average value per customer", numbers.money(scores["clv"].mean(), currency))
 gross_clv = margin.gross_margin_clv(ws, scores)     # the predicted value × each customer's margin share
 margin_basis = margin.margin_basis(ws)
 if margin_basis.revenue_based:
     st.metric("Value of all customers in gross margin", margin.REVENUE_BASED,
               help="No product costs, category margins or default margin are known: value is revenue, not profit.")
 else:
-    st.metric("Value of all customers in gross margin", format_money(gross_clv["gm_clv"].sum(), currency),
+    st.metric("Value of all customers in gross margin", numbers.money(gross_clv["gm_clv"].sum(), currency),
               help="Each customer's CLV × their gross margin share (the shop's share where theirs is unknown).")
 st.caption(escape_markdown(margin_basis.caption()))
 
@@ -104,11 +105,11 @@ with st.expander("What the model learned, in plain words", expanded=False):
     if params["p"] is not None:
         typical = params["p"] * params["gamma"] / (params["q"] - 1)
         st.markdown(f"- **Spend per order** (p = {params['p']:.2f}, q = {params['q']:.2f}, "
-                    f"γ = {params['gamma']:.2f}): a typical customer's order is worth about {format_money(typical, currency, decimals=2)}; a "
+                    f"γ = {params['gamma']:.2f}): a typical customer's order is worth about {numbers.money(typical, currency)}; a "
                     "customer's own history pulls their expected spend toward their own average, more so the more "
                     "often they have bought.")
     st.caption(f"Fitted on {models.customers_fitted:,} customers ({models.repeat_customers_fitted:,} repeat "
-               f"buyers), purchases up to {models.calibration_end:%d %b %Y}. A purchase is a day with an order: "
+               f"buyers), purchases up to {numbers.day(models.calibration_end)}. A purchase is a day with an order: "
                "several orders on one day count once.")
 
 st.subheader("How accurate was it? A backtest on your own history")
@@ -137,14 +138,14 @@ st.dataframe(
     column_config={
         "customer_id": st.column_config.TextColumn("Customer"),
         "profile": st.column_config.LinkColumn("Profile", display_text="Open profile"),
-        "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.2f"),
-        "clv_low": st.column_config.NumberColumn(f"Low (80 %, {money_unit})", format="%.2f"),
-        "clv_high": st.column_config.NumberColumn(f"High (80 %, {money_unit})", format="%.2f"),
-        "gm_clv": st.column_config.NumberColumn(f"CLV in gross margin ({money_unit})", format="%.2f"),
+        "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format=money_format),
+        "clv_low": st.column_config.NumberColumn(f"Low (80 %, {money_unit})", format=money_format),
+        "clv_high": st.column_config.NumberColumn(f"High (80 %, {money_unit})", format=money_format),
+        "gm_clv": st.column_config.NumberColumn(f"CLV in gross margin ({money_unit})", format=money_format),
         "expected_purchases": st.column_config.NumberColumn("Expected purchases", format="%.2f"),
         "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0, max_value=1.0,
                                                    format="percent"),
-        "expected_spend": st.column_config.NumberColumn(f"Per order ({money_unit})", format="%.2f"),
+        "expected_spend": st.column_config.NumberColumn(f"Per order ({money_unit})", format=money_format),
         "next_order_expected_at": st.column_config.DateColumn("Next order expected"),
     })
 st.plotly_chart(charts_clv.clv_distribution_chart(scores, f"({money_unit})"), width="stretch")
@@ -170,10 +171,10 @@ else:
         hide_index=True, width="stretch",
         column_config={"value": st.column_config.TextColumn(labels[dimension]),
                        "customers": st.column_config.NumberColumn("Customers", format="%d"),
-                       "mean_clv": st.column_config.NumberColumn(f"Predicted value ({money_unit})", format="%.0f"),
+                       "mean_clv": st.column_config.NumberColumn(f"Predicted value ({money_unit})", format=money_format),
                        "ci_low": st.column_config.NumberColumn("Low", format="%.0f"),
                        "ci_high": st.column_config.NumberColumn("High", format="%.0f"),
-                       "realised_value": st.column_config.NumberColumn(f"Spent so far ({money_unit})", format="%.0f"),
+                       "realised_value": st.column_config.NumberColumn(f"Spent so far ({money_unit})", format=money_format),
                        "ratio_to_rest": st.column_config.NumberColumn("× the rest", format="%.2f"),
                        "different": st.column_config.CheckboxColumn("Clearly different")})
     if dimension == "cohort":
@@ -196,7 +197,7 @@ if second_purchase_ui.applies(ws, next_orders_apply):
     d1.metric("Overdue for their next order", f"{len(late):,}",
               help="Their expected next order (from their own buying rhythm) has passed, but it is less than three "
                    "of their usual gaps since their last order.")
-    d2.metric("Their predicted value", format_money(late["clv"].sum(), currency))
+    d2.metric("Their predicted value", numbers.money(late["clv"].sum(), currency))
     d3.metric("Due in the next two weeks", f"{int((due['status'] == 'due soon').sum()):,}")
     if late.empty:
         st.info("Nobody is overdue right now.")
@@ -215,7 +216,7 @@ if second_purchase_ui.applies(ws, next_orders_apply):
                                                                            format="%.0f"),
                            "p_alive": st.column_config.ProgressColumn("Probability active", min_value=0.0,
                                                                       max_value=1.0, format="percent"),
-                           "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format="%.0f")})
+                           "clv": st.column_config.NumberColumn(f"CLV ({money_unit})", format=money_format)})
         data, kept, no_consent, no_email, suppressed = clv_cache.next_orders_file(ws, result)
         privacy_ui.contact_download(ws, "overdue customers (CLV)", kept,
                                     label=f"Download the {kept:,} overdue customers who agreed to e-mail (CSV)",

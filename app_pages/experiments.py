@@ -6,8 +6,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
 from insights.experiments.analysis import analyse
 from insights.experiments.campaign import analyse_campaign, read_assignment
 from insights.experiments.planner import mde_at, users_per_variant
@@ -167,11 +167,11 @@ def revenue_plan_section(ws) -> None:
     st.metric("Customers needed in all", f"{found.total_users:,}",
               help=f"{found.control_users:,} of them held back. Without using each customer's past spending: "
                    f"{found.total_unadjusted:,}.")
-    st.markdown(f"In your last {spread.window_days} days a customer spent **{format_money(spread.mean, money, 2)}** on "
+    st.markdown(f"In your last {spread.window_days} days a customer spent **{numbers.money(spread.mean, money)}** on "
                 f"average, but it varies a lot from one customer to the next. What each customer bought in the year "
                 f"before explains **{spread.r_squared:.0%}** of that, so Clueboard's reading of the campaign needs "
                 f"**{found.total_users:,}** customers instead of {found.total_unadjusted:,} to tell a rise of "
-                f"{lift:g}% ({format_money(found.difference, money, 2)} per customer) from chance.")
+                f"{lift:g}% ({numbers.money(found.difference, money)} per customer) from chance.")
     list_size = st.number_input("Customers you can include", min_value=0, value=2000, step=100,
                                 key="plan_revenue_list")
     if list_size >= 4:
@@ -180,10 +180,11 @@ def revenue_plan_section(ws) -> None:
                     f"per customer you can detect is **{at.mde_at_list_size:.0%}** "
                     f"({at.mde_unadjusted:.0%} without using their past).")
     with st.expander("For analysts"):
-        st.markdown(f"Revenue per customer over the {spread.window_days} days from {spread.as_of:%d %b %Y} among "
-                    f"{spread.customers:,} customers who had bought before: mean {spread.mean:,.2f}, sd "
-                    f"{spread.sd:,.2f}; ρ² with the {spread.pre_days} days before = {spread.r_squared:.3f}, so the "
-                    f"regression adjustment's sd is {spread.adjusted_sd:,.2f}. Total N = (z₀.₉₇₅ + z₀.₈)² σ² "
+        st.markdown(f"Revenue per customer over the {spread.window_days} days from {numbers.day(spread.as_of)} among "
+                    f"{spread.customers:,} customers who had bought before: mean {numbers.money(spread.mean, money)}, "
+                    f"sd {numbers.money(spread.sd, money)}; ρ² with the {spread.pre_days} days before = "
+                    f"{spread.r_squared:.3f}, so the regression adjustment's sd is "
+                    f"{numbers.money(spread.adjusted_sd, money)}. Total N = (z₀.₉₇₅ + z₀.₈)² σ² "
                     f"(1/s + 1/(1−s)) / δ², normal approximation; `python -m insights plan --revenue` takes other "
                     f"settings.")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from insights.charts import voice as charts_voice
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.ui import session
 from insights.voice import sentiment_separation, voice_report
 from insights.voice.responses import DIMENSIONS
@@ -30,7 +30,7 @@ if n["responses"]:
     cols[1].metric("NPS answers", f"{n['responses']:,}")
     cols[1].caption(f"{n['promoters']:,} promoters · {n['passives']:,} passives · {n['detractors']:,} detractors")
 if c["responses"]:
-    cols[2].metric("Rated 4 or 5 of 5", f"{c['share_satisfied']:.1%}")
+    cols[2].metric("Rated 4 or 5 of 5", numbers.percent(c["share_satisfied"]))
     cols[2].caption(f"of {c['responses']:,} ratings; 95% sure between {c['ci_low']:.1%} and {c['ci_high']:.1%}")
     cols[3].metric("Average rating", f"{c['mean']:.1f} of 5")
 
@@ -51,7 +51,7 @@ if value.get("detractor_revenue_share") is not None:
     lines.append(f"Detractors (0–6) bring **{value['detractor_revenue_share']:.0%}** of the revenue of the customers "
                  "who answered the survey.")
 if value.get("detractor_value_at_risk") is not None:
-    lines.append(f"Their value at risk on the churn watchlist: **{format_money(value['detractor_value_at_risk'], currency)}**.")
+    lines.append(f"Their value at risk on the churn watchlist: **{numbers.money(value['detractor_value_at_risk'], currency)}**.")
 rates = value.get("churn_rate_by_group") or {}
 if {"promoter", "detractor"} <= set(rates):
     lines.append(f"Since answering, **{rates['detractor']:.0%}** of detractors have stopped buying (no order for "

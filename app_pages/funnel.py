@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.charts import funnel as charts_funnel
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.funnel import DIMENSIONS, event_months, funnel, parse_steps, product_funnel, stand_out
 from insights.ui import session
@@ -47,7 +48,7 @@ st.markdown(f"The biggest drop is before “{escape_markdown(worst_step['step'])
 worse = [g for g in result.by if g["worse"]][:3]
 for g in worse:
     st.markdown(f"- {DIMENSIONS[g['dimension']]} “{escape_markdown(g['value'])}” loses about "
-                f"**{g['orders_lost']:,.0f} orders** against the rest ({g['purchases'] / g['entrants']:.1%} buy).")
+                f"**{numbers.count(g['orders_lost'])} orders** against the rest ({g['purchases'] / g['entrants']:.1%} buy).")
 
 chart_col, table_col = st.columns([3, 2])
 with chart_col:
@@ -76,7 +77,7 @@ level = level_col.radio("Per", ["product", "category"], horizontal=True, key="fu
                         format_func={"product": "Product", "category": "Category"}.get)
 months = session.memo("funnel_months", event_months, ws)
 month = month_col.selectbox("Month", ["All months"] + months, key="funnel_product_month",
-                            format_func=lambda m: m if m == "All months" else pd.Period(m).strftime("%B %Y"))
+                            format_func=lambda m: m if m == "All months" else numbers.month(pd.Period(m)))
 since, until = (None, None) if month == "All months" else (pd.Period(month).start_time.date(),
                                                            (pd.Period(month) + 1).start_time.date())
 pages = session.memo("funnel_products", product_funnel, ws, level, since, until)

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            set_status, window_start, with_current_statuses)
@@ -27,7 +27,7 @@ EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/fee
 
 ws = session.require_workspace_with_orders()
 currency = session.currency(ws)
-money = lambda v: format_money(v, currency)  # noqa: E731 — a local shorthand
+money = lambda v: numbers.money(v, currency)  # noqa: E731 — a local shorthand
 
 st.title("💡 Insights")
 st.caption("What changed in your shop, why, and what to do about it — the most money at stake first.")

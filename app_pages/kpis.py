@@ -5,9 +5,11 @@ import datetime as dt
 import streamlit as st
 
 from insights.charts import kpis as charts_kpis
-from insights.core import margin
+from insights.core import margin, numbers
 from insights.core.markdown import escape_markdown
 from insights.performance import kpis
+from insights.ui import date_filter
+from insights.ui import kpi_cards
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
 from insights.ui import second_purchase as second_purchase_ui
@@ -20,17 +22,19 @@ second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in 
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
 PERIOD_CHOICES = {"Week": "week", "Month": "month", "Quarter": "quarter", "Custom range": "custom"}
+first_day, last_day = session.memo("kpi_data_range", kpis.data_range, ws)
+picked = date_filter.current_period(first_day, last_day)       # the sidebar's dates, carried by the link
 left, right = st.columns([2, 3])
-choice = left.radio("Period", list(PERIOD_CHOICES), index=1, horizontal=True, key="kpi_period")
+choice = left.radio("Period", list(PERIOD_CHOICES), index=3 if picked else 1, horizontal=True, key="kpi_period")
 period = PERIOD_CHOICES[choice]
 
 if period == "custom":
-    first_day, last_day = session.memo("kpi_data_range", kpis.data_range, ws)
-    default = (max(first_day, last_day - dt.timedelta(days=29)), last_day)
-    picked = right.date_input("Date range", value=default, min_value=None, key="kpi_range")
-    if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-        st.info("Pick the first and the last day of the range.")
-        st.stop()
+    if picked is None:   # no dates in the sidebar: the last 30 days, until the owner picks others there
+        picked = (max(first_day, last_day - dt.timedelta(days=29)), last_day)
+        right.caption(f"The last 30 days of your data ({numbers.day_range(*picked)}). Pick other dates in the "
+                      "sidebar's **Dates** box.")
+    else:
+        right.caption(f"The sidebar's dates: {numbers.day_range(*picked)}.")
     start, end = picked
     current = (start, end)
     days = (end - start).days + 1
@@ -57,35 +61,40 @@ comparison = session.memo("kpi_compare", kpis.compare_periods, ws, period, curre
 comparison = kpis.apply_targets(ws, comparison, period, comparison.attrs.get("period_start", current))
 shown = kpis.available_kpis(trend if period == "custom" else table)
 
-st.caption(f"{current_label} · amounts in {escape_markdown(money_unit)} · deltas against the previous period; "
-           "hover the ? beside a figure for its definition. Definitions are listed at the bottom of the page.")
+st.caption(f"{current_label} · amounts in {escape_markdown(money_unit)} · each change is against the "
+           f"{'same number of days' if period == 'custom' else period} before; under it, whether it is more than "
+           "the KPI's usual ups and downs over the 12 periods before. Hover the ? beside a figure for its definition; definitions are listed at the bottom of the page.")
 
 by_key = comparison.set_index("kpi")
+against = kpi_cards.previous_label(period, current)       # what every card's change is measured against
+ly_label = kpi_cards.last_year_label(period, current)
+new_customers = by_key.loc["new_customers", "current"] if "new_customers" in by_key.index else None
 for group, keys in kpis.KPI_GROUPS.items():
     keys = [k for k in keys if k in shown]
     if not keys:
         continue
     st.subheader(group)
-    columns = st.columns(4)
+    columns = st.columns(3)     # four would cut labels and amounts off at 1280 px
     for i, key in enumerate(keys):
         row = by_key.loc[key]
         label, unit, definition = kpis.KPI_DEFINITIONS[key]
         delta = None
         if row["change"] is not None and row["change"] == row["change"]:
             delta = charts_kpis.format_delta(row["change"], unit, currency)
-        ly = charts_kpis.format_value(row["last_year"], unit, currency)
-        note = f"Last year: {ly}"
-        if key.startswith("activation_") and not (row["current"] == row["current"] and row["current"] is not None):
-            note = f"Not known yet: some new customers have had under {key.split('_')[1]} days. " + note
+        spark = trend[key].astype(float).tolist() if key in trend else None
+        note = kpi_cards.card_note(row, unit, currency, spark[:-1] if spark else [], ly_label)
+        if key.startswith("activation_") and new_customers == 0:
+            note = "No new customers in this period."
+        elif key.startswith("activation_") and numbers.is_missing(row["current"]):
+            note = f"Not known yet: some new customers have had under {key.split('_')[1]} days.  \n" + note
         if row["target"] is not None and row["target"] == row["target"]:
             mark = "✅ met" if row["status"] == "met" else "❌ missed" if row["status"] == "missed" else ""
-            note += f" · Target: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
-        spark = trend[key].astype(float).tolist() if key in trend else None
-        with columns[i % 4]:
+            note += f"  \nTarget: {charts_kpis.format_value(row['target'], unit, currency)} {mark}"
+        with columns[i % 3]:
             st.metric(label, charts_kpis.format_value(row["current"], unit, currency), delta=delta,
                       delta_color="inverse" if row["lower_is_better"] else "normal", help=definition,
                       chart_data=spark if spark and any(v == v for v in spark) else None, border=True,
-                      delta_description="vs previous period")
+                      delta_description=against)
             st.caption(note)
 
 st.subheader("Gross margin")
@@ -99,7 +108,7 @@ if gross["basis"].revenue_based:
 else:
     m1.metric("Gross margin", charts_kpis.format_value(gross["gross_margin"], "money", currency), border=True,
               help="Product revenue minus the cost of the products sold (postage and fees left out).")
-    m2.metric("Gross margin %", f"{gross['margin_pct']:.1f}%", border=True,
+    m2.metric("Gross margin %", numbers.percent(gross["margin_pct"] / 100), border=True,
               help="Gross margin as a share of the product revenue whose cost is known.")
 st.caption(escape_markdown(gross["caption"]))
 with st.expander("Set a default gross margin"):
@@ -146,7 +155,7 @@ if not movers.empty:
     st.dataframe(movers.rename(columns={"dimension": "By", "value": "Value", "revenue_a": bridge["period_a"],
                                         "revenue_b": bridge["period_b"], "change": "Change"}),
                  hide_index=True, column_config={
-                     c: st.column_config.NumberColumn(format="%.0f") for c in
+                     c: st.column_config.NumberColumn(format=numbers.money_column_format(currency)) for c in
                      (bridge["period_a"], bridge["period_b"], "Change")})
 with st.expander("How the bridge is computed"):
     st.markdown(kpis.BRIDGE_METHOD)

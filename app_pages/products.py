@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.charts import products as charts_products
+from insights.core import numbers
 from insights.core.dates import before_data_sentence
 from insights.core.markdown import escape_markdown
 from insights.products.backtest import METHOD_NAMES, TOP_K, evaluate
@@ -65,7 +66,7 @@ else:
     for row in back.found.head(3).itertuples():
         st.markdown(f"- Customers whose first order included “{escape_markdown(row.name or row.product)}” came back "
                     f"**{row.vs_average:.1f}×** as often ({row.repeat_rate:.0%}): about "
-                    f"{row.extra_repeat:,.0f} extra repeat customers.")
+                    f"{numbers.count(row.extra_repeat)} extra repeat customers.")
     if back.found.empty:
         st.markdown("No first purchase brings customers back clearly more often than the average.")
     st.plotly_chart(charts_products.gateways_chart(back.items, back.average), key="products_gateways_chart")
@@ -80,7 +81,7 @@ with st.spinner("Replaying the last four weeks…"):
 if result.methods.empty or not result.methods["customers"].max():
     st.info("Nobody bought a product new to them in the last four weeks, so no method can be tried yet.")
 else:
-    st.markdown(f"We hid the orders from {result.cutoff.date():%d %b %Y} on, suggested {TOP_K} products to every "
+    st.markdown(f"We hid the orders from {numbers.day(result.cutoff.date())} on, suggested {TOP_K} products to every "
                 f"customer from what came before, and counted how often the suggestions were what "
                 f"{int(result.methods['customers'].max()):,} customers then bought for the first time.")
     plain = pd.DataFrame({

@@ -9,7 +9,7 @@ from insights.customers import lifecycle
 from insights.customers import profile
 from insights.customers import segments
 from insights.core import margin
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.privacy import consent_history
 from insights.ui import privacy as privacy_ui
@@ -21,6 +21,7 @@ st.title("🪪 Customer profile")
 revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping, refunds)
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
+money_format = numbers.money_column_format(currency)   # table columns of amounts: €1,234.50
 
 query = st.text_input("Find a customer by id, name, email or phone", key="profile_search",
                       placeholder="e.g. C10001, Weber, anna@, +49 151")
@@ -52,7 +53,7 @@ if not customer_id:
                  column_config={
                      "profile": st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$"),
                      "segment": "RFM segment", "frequency": st.column_config.NumberColumn("Orders", format="%d"),
-                     "monetary": st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="localized"),
+                     "monetary": st.column_config.NumberColumn(f"Net revenue ({money_unit})", format=money_format),
                      "last_order_date": st.column_config.DateColumn("Last order", format="DD MMM YYYY")})
     st.stop()
 stages = session.memo("seg_stages", lifecycle.lifecycle_stages, ws)
@@ -88,24 +89,24 @@ with left:
 with right:
     m1, m2, m3 = st.columns(3)
     m1.metric("Orders", f"{card.orders:,}")
-    m2.metric("Net revenue", format_money(round(card.net_revenue, 2), currency))
-    m3.metric("AOV", format_money(round(card.aov, 2), currency) if card.aov is not None else "—")
+    m2.metric("Net revenue", numbers.money(card.net_revenue, currency))
+    m3.metric("AOV", numbers.money(card.aov, currency))
     own_margin = margin.customer_margins(ws, card.customer_id)     # their gross margin (contribution)
     if own_margin["gross_margin"].notna().any():
         row = own_margin.iloc[0]
-        st.metric("Gross margin", format_money(round(row["gross_margin"], 2), currency),
+        st.metric("Gross margin", numbers.money(row["gross_margin"], currency),
                   delta=f"{row['margin_share']:.0%} of the spend whose cost is known", delta_color="off")
     else:
         st.metric("Gross margin", margin.REVENUE_BASED,
                   help="No cost is known for this customer's products and no default margin is set.")
-    first = f"{card.first_order_at:%d %b %Y}" if card.first_order_at is not None else "—"
-    last = f"{card.last_order_at:%d %b %Y}" if card.last_order_at is not None else "—"
+    first = numbers.day(card.first_order_at)
+    last = numbers.day(card.last_order_at)
     tenure = f"{card.tenure_days:,} days" if card.tenure_days is not None else "—"
     st.markdown(f"**First order:** {first} · **Last order:** {last} · **Tenure:** {tenure}")
     if card.clv or card.churn:
         p1, p2, p3 = st.columns(3)
         if card.clv:
-            p1.metric("Predicted CLV", format_money(round(float(card.clv["clv"]), 2), currency))
+            p1.metric("Predicted CLV", numbers.money(float(card.clv["clv"]), currency))
             p2.metric("Probability still active", f"{float(card.clv['p_alive']):.0%}")
         if card.churn:
             p3.metric("Churn risk", f"{float(card.churn['churn_probability']):.0%}")

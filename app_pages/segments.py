@@ -15,6 +15,7 @@ from insights.customers import saved_segments
 from insights.customers import segments
 from insights.core import margin
 from insights.customers.shop_shape import empty_segments_reason
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
@@ -27,6 +28,7 @@ revenue_ui.revenue_caption(ws)          # what revenue means here (tax, shipping
 second_purchase_ui.one_time_buyer_notice(ws)            # one sentence, only in a one-time-buyer shop
 currency = session.currency(ws)            # None: the data does not say, nor has the owner
 money_unit = session.currency_label(currency)
+money_format = numbers.money_column_format(currency)   # table columns of amounts: €1,234.50
 last_day = session.memo("seg_default_as_of", segments.default_as_of, ws)
 if last_day is None:
     st.info("No segments yet: segments need orders with a customer id.")
@@ -58,8 +60,8 @@ def export_block(customers, spec, label, labels, key):
     t1, t2 = st.columns([2, 3])
     layout = t1.radio("For", list(email_tools.LAYOUTS), format_func=email_tools.LAYOUTS.get, horizontal=True,
                       key=f"{key}_layout")
-    include_all = t2.checkbox("Also include customers who did not consent to email (or whose consent is unknown)",
-                              key=f"{key}_all")
+    include_all = t2.checkbox("Also include customers who did not consent to email", key=f"{key}_all",
+                              help="…and customers whose consent is unknown.")
     # a saved segment is exported by its name (the name goes into the file as its tag), any other by its filters
     contacts = export.segment_contacts(ws, spec if label == "segment" else label, include_all, labels,
                                        customers=customers)
@@ -113,12 +115,12 @@ PROFILE_COLUMN = st.column_config.LinkColumn("Customer", display_text=r"customer
 # Only the open tab runs (tabs keep state): opening the page computes the RFM tab alone.
 TAB_NAMES = ["RFM segments", "Lifecycle", "Customer groups", "Segment builder & export", "Saved segments"]
 rfm_tab, life_tab, cluster_tab, builder_tab, saved_tab = st.tabs(TAB_NAMES, key="seg_tab", on_change="rerun")
-money_column = st.column_config.NumberColumn(f"Net revenue ({money_unit})", format="%.2f")
+money_column = st.column_config.NumberColumn(f"Net revenue ({money_unit})", format=money_format)
 
 if rfm_tab.open:
     with rfm_tab:
         summary = segments.segment_summary(rfm, segment_map)
-        st.caption(f"Scored as of {last_day:%d %b %Y} (the day after the last order) on {len(rfm):,} customers with "
+        st.caption(f"Scored as of {numbers.day(last_day)} (the day after the last order) on {len(rfm):,} customers with "
                    f"orders. Amounts in {money_unit}.")
         size = st.radio("Size the boxes by", ["customers", "net_revenue"], horizontal=True, key="seg_treemap_size",
                         format_func={"customers": "Customers", "net_revenue": "Net revenue"}.get)
@@ -133,7 +135,7 @@ if rfm_tab.open:
         st.dataframe(summary[shown + ["next_step"]], hide_index=True, key="seg_summary_table",
                      height=38 + 35 * len(summary),
                      column_config={
-                         "mean_clv": st.column_config.NumberColumn(f"Avg predicted CLV ({money_unit})", format="%.2f",
+                         "mean_clv": st.column_config.NumberColumn(f"Avg predicted CLV ({money_unit})", format=money_format,
                                                                    help="From the latest fit on the CLV page"),
                          "mean_p_alive": st.column_config.NumberColumn("Avg probability still active",
                                                                        format="percent"),
@@ -142,7 +144,7 @@ if rfm_tab.open:
                          "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
                          "share_of_customers": st.column_config.NumberColumn("Share of customers", format="percent"),
                          "share_of_revenue": st.column_config.NumberColumn("Share of revenue", format="percent"),
-                         "aov": st.column_config.NumberColumn(f"AOV ({money_unit})", format="%.2f"),
+                         "aov": st.column_config.NumberColumn(f"AOV ({money_unit})", format=money_format),
                          "median_recency_days": st.column_config.NumberColumn("Median days since last order",
                                                                               format="%.0f"),
                          "next_step": st.column_config.TextColumn("Typical next step", width="large")})
@@ -152,8 +154,8 @@ if rfm_tab.open:
             contribution = margin.contribution_by_segment(ws, rfm[["customer_id", "segment"]])
             st.dataframe(contribution, hide_index=True, key="seg_contribution", column_config={
                 "segment": "Segment", "customers": st.column_config.NumberColumn("Customers", format="%d"),
-                "product_revenue": st.column_config.NumberColumn(f"Product revenue ({money_unit})", format="%.2f"),
-                "gross_margin": st.column_config.NumberColumn(f"Gross margin ({money_unit})", format="%.2f"),
+                "product_revenue": st.column_config.NumberColumn(f"Product revenue ({money_unit})", format=money_format),
+                "gross_margin": st.column_config.NumberColumn(f"Gross margin ({money_unit})", format=money_format),
                 "margin_pct": st.column_config.NumberColumn("Gross margin %", format="%.1f"),
                 "share_of_gross_margin": st.column_config.NumberColumn("Share of gross margin", format="percent")})
         st.caption(basis.caption())
@@ -214,7 +216,7 @@ if life_tab.open:
                                  lambda w, a, b, k, _m: lifecycle.transitions(w, a, b, k, segment_map),
                                  ws, date_a, date_b, by, repr(segment_map))
             order = list(lifecycle.STAGES) if by == "lifecycle" else segment_names
-            st.plotly_chart(charts.transition_sankey(moves, f"{date_a:%d %b %Y}", f"{date_b:%d %b %Y}", order),
+            st.plotly_chart(charts.transition_sankey(moves, numbers.day(date_a), numbers.day(date_b), order),
                             key="seg_sankey")
             st.caption("Rows: state on the 'From' date; columns: state on the 'To' date; cells: customers.")
             st.dataframe(lifecycle.transition_matrix(moves, order), key="seg_trans_matrix")
@@ -243,8 +245,10 @@ if cluster_tab.open:
                     "share": st.column_config.NumberColumn("Share", format="percent"),
                     "recency_days": st.column_config.NumberColumn("Days since last order (median)", format="%.0f"),
                     "orders": st.column_config.NumberColumn("Orders (median)", format="%.0f"),
-                    "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)", format="%.2f"),
-                    "aov": st.column_config.NumberColumn(f"Average order ({money_unit}, median)", format="%.2f"),
+                    "net_revenue": st.column_config.NumberColumn(f"Spend ({money_unit}, median)",
+                                                                 format=money_format),
+                    "aov": st.column_config.NumberColumn(f"Average order ({money_unit}, median)",
+                                                         format=money_format),
                     "tenure_days": st.column_config.NumberColumn("Days since first order (median)", format="%.0f")})
                 st.plotly_chart(charts.cluster_scatter(features.assign(cluster=features["cluster"].map(names)),
                                                        currency), key="seg_cluster_scatter")
@@ -351,7 +355,7 @@ if saved_tab.open:
         pick = st.selectbox("Open a saved segment", names, key="seg_saved_pick")
         chosen = saved_segments.get(ws, pick)
         st.markdown(f"**{escape_markdown(chosen.name)}** — {escape_markdown(chosen.description)}")
-        st.caption(f"Saved {chosen.created_at:%d %b %Y}" + (f", changed {chosen.updated_at:%d %b %Y}"
+        st.caption(f"Saved {numbers.day(chosen.created_at)}" + (f", changed {numbers.day(chosen.updated_at)}"
                                                             if chosen.updated_at != chosen.created_at else ""))
         b1, b2 = st.columns(2)
         b1.button("Open in the segment builder", key="seg_saved_open", on_click=open_in_builder, args=(chosen.name,))

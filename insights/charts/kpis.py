@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from insights.core import numbers
 from insights.core.money import currency_symbol, format_money
 from insights.performance.kpis import WEEKDAYS
 
@@ -25,37 +25,38 @@ def unit_axis_title(unit: str, currency: str | None) -> str:
 
 
 def format_value(value, unit: str, currency: str | None = None) -> str:
-    """A KPI value as text: 12.5% for shares, €1,234 for money, 1,234 for counts."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "—"
+    """A KPI value as text, by :mod:`insights.core.numbers`' rules: 12.5% for shares, €1,234.50 for money,
+    1,234 for counts."""
+    if numbers.is_missing(value):
+        return numbers.MISSING
     if unit == "share":
-        return f"{value:.1%}"
+        return numbers.percent(value)
     if unit == "money":
-        return format_money(round(float(value), 2), currency, decimals=2 if abs(value) < 100 else 0)
+        return numbers.money(value, currency)
     if unit == "count":
-        return f"{value:,.0f}"
+        return numbers.count(value)
     if unit == "score":
         return f"{value:+.0f}"
     if unit == "days":
-        return f"{value:,.1f} days"
-    return f"{value:,.2f}"
+        return f"{numbers.number(value)} days"
+    return numbers.number(value, 2)
 
 
 def format_delta(change, unit: str, currency: str | None = None) -> str:
     """A change for ``st.metric``'s delta: signed, in the KPI's unit (shares in percentage points)."""
-    if change is None or (isinstance(change, float) and np.isnan(change)):
+    if numbers.is_missing(change):
         return ""
     sign = "+" if change > 0 else "-" if change < 0 else ""  # ASCII minus: st.metric colours on it
     size = abs(change)
     if unit == "share":
-        return f"{sign}{size * 100:.1f} pts"
+        return numbers.points(change)
     if unit == "money":
-        return f"{sign}{format_money(size, currency, decimals=2 if size < 100 else 0)}"
+        return numbers.money_change(change, currency)
     if unit == "count":
-        return f"{sign}{size:,.0f}"
+        return sign + numbers.count(size)
     if unit == "days":
-        return f"{sign}{size:,.1f} days"
-    return f"{sign}{size:,.2f}"
+        return f"{sign}{numbers.number(size)} days"
+    return f"{sign}{numbers.number(size, 2)}"
 
 
 def kpi_trend(table: pd.DataFrame, kpi: str, label: str, unit: str, currency: str | None = None,

@@ -15,9 +15,9 @@ from insights.core.markdown import escape_markdown
 from insights.ingest import load_prepared
 from insights.ingest.load.undo import undo_last_load
 from insights.ui import session
+from insights.ui import upload_steps
 
 CHOICE_KEY = "clueboard_set_aside_identical"
-LAST_REPORT_KEY = "clueboard_last_report"
 
 
 def set_aside_choice() -> bool:
@@ -31,7 +31,7 @@ def set_aside_choice() -> bool:
 
 def kept_notice(report, plans: Sequence) -> None:
     """Per file of ``report`` with identical rows kept: how many, the first ones, and a button that loads the
-    same files again with them set aside (only while those files are still on the page)."""
+    same files again with them set aside (``plans``: the files of that load, kept by the Upload page)."""
     kept = [f for f in report.files if getattr(f, "identical_rows_kept", 0)]
     if not kept:
         return
@@ -49,5 +49,5 @@ def kept_notice(report, plans: Sequence) -> None:
         ws = session.get_workspace()
         with st.spinner("Loading the files again with identical rows set aside…"):
             undo_last_load(ws)
-            st.session_state[LAST_REPORT_KEY] = load_prepared(ws, plans, set_aside_identical=True)
+            upload_steps.finish_load(ws, load_prepared(ws, plans, set_aside_identical=True), plans)
         st.rerun()

@@ -24,11 +24,12 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from insights.performance.kpis import data_currency
+from insights.performance.kpis import data_currency, data_range
 from insights.ingest.sample import SAMPLE_NAME, ensure_sample_workspace
 from insights.core import accounts
 from insights.core.markdown import escape_markdown
 from insights.core.workspace import Workspace, default_root, list_workspaces
+from insights.ui import date_filter
 
 WORKSPACE_KEY = "clueboard_workspace"
 MEMO_KEY = "clueboard_memo"
@@ -275,7 +276,7 @@ def _key_part(value: Any) -> Any:
 
 
 def sidebar() -> None:
-    """Workspace switcher and facts, on every page."""
+    """Workspace facts, the date filter (carried by the link) and the workspace switcher, on every page."""
     ws = get_workspace()
     with st.sidebar:
         st.caption("Workspace")
@@ -283,6 +284,8 @@ def sidebar() -> None:
         counts = ws.row_counts()
         st.caption(f"{counts['order_lines']:,} order lines · {counts['customer_records']:,} CRM rows · "
                    f"{counts['events']:,} events · {counts['feedback']:,} feedback")
+        if counts["order_lines"]:
+            date_filter.sidebar_filter(*memo("kpi_data_range", data_range, ws))
         if hosted() and signed_in() is None:
             return
         options = list_workspaces(workspaces_root())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.core.workspace import Workspace
 from insights.ingest.load.undo import last_load, undo_last_load
+from insights.ui import upload_steps
 
 RESULT_KEY = "clueboard_undo_result"
-LAST_REPORT_KEY = "clueboard_last_report"
 
 
 def undo_last_load_control(ws: Workspace) -> None:
@@ -24,12 +25,12 @@ def undo_last_load_control(ws: Workspace) -> None:
     if last is None:
         return
     names = ", ".join(f"“{escape_markdown(n)}”" for n in last.names)
-    with st.expander(f"↩️ Undo the last load ({last.loaded_at.replace('T', ' ')})", expanded=False):
+    with st.expander(f"↩️ Undo the last load ({numbers.day(last.loaded_at)})", expanded=False):
         st.markdown(f"The last load brought {names}. Undoing it removes every row those files added; the "
                     "workspace goes back to exactly how it was before. Only the latest load can be undone.")
         confirm = st.checkbox("Yes, remove what the last load added", key="clueboard_undo_confirm")
         if st.button("Undo the last load", disabled=not confirm, key="clueboard_undo"):
             with st.spinner("Removing the last load and rebuilding the summaries…"):
                 st.session_state[RESULT_KEY] = undo_last_load(ws)
-            st.session_state.pop(LAST_REPORT_KEY, None)
+            upload_steps.forget_result()   # the result shown was of the load just undone
             st.rerun()

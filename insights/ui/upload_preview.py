@@ -7,16 +7,16 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.workspace import Workspace
 from insights.ingest.errors import IngestError
 from insights.ingest.mapping import KIND_LABELS, KINDS
 from insights.ingest.preview import (KIND_IN_WORDS, KIND_SURE_FROM, BatchPreview, FilePreview, WorkspaceBusy,
                                      confirm_kind, load_unless_unsure, preview_load)
 from insights.ui import session
+from insights.ui import upload_steps
 
 PREVIEW_KEY = "clueboard_upload_preview"
-LAST_REPORT_KEY = "clueboard_last_report"
 BUSY_KEY = "clueboard_upload_busy"
 
 
@@ -75,7 +75,7 @@ def expected_outcome(preview: FilePreview, plan) -> None:
     for reason, n in f.set_aside_by_reason.items():
         lines.append(f"- {n:,} set aside: {escape_markdown(reason)}")
     if f.kind == "transactions" and f.role == "lines":
-        money = lambda amount: format_money(amount, f.currency, 2)  # noqa: E731
+        money = lambda amount: numbers.money(amount, f.currency)  # noqa: E731
         lines.append(f"- revenue in the file {money(f.revenue_read)}: {money(f.revenue_loaded)} loaded"
                      + (f", {money(f.revenue_rejected)} rejected" if f.revenue_rejected else "")
                      + (f", {money(f.revenue_set_aside)} set aside" if f.revenue_set_aside else ""))
@@ -123,9 +123,9 @@ def _load(plans, confirmed: bool, set_aside_identical: bool = False) -> None:
         st.session_state[BUSY_KEY] = ("This workspace is being loaded in another tab right now. Nothing was "
                                       "loaded: try again when that load finishes.")
         st.rerun()
-    bar.progress(1.0, text="Done")
     if report is not None:
-        st.session_state[LAST_REPORT_KEY] = report
+        bar.progress(1.0, text="Loaded. Preparing the result…")   # the page still rebuilds what it shows
+        upload_steps.finish_load(target, report, plans)
         st.session_state.pop(PREVIEW_KEY, None)
     session.set_workspace(target, sample=False)
     st.rerun()

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core import numbers
 from insights.core.spreadsheet import write_table
 from insights.ui import session
+from insights.ui import upload_steps
 from insights.core.workspace import Workspace
 from insights.ingest.load.consent import implied_consent
 
@@ -28,6 +29,7 @@ def workspace_manager(ws: Workspace) -> None:
         new_name = st.text_input("New workspace", placeholder="e.g. My shop 2026", key="clueboard_new_ws")
         if st.button("Create and switch", disabled=not new_name.strip()):
             session.set_workspace(Workspace.create(new_name.strip(), root=session.workspaces_root()))
+            upload_steps.forget_result()
             st.rerun()
         if not on_sample:
             renamed = st.text_input("Rename this workspace", value=ws.name, key="clueboard_rename_ws")
@@ -38,7 +40,7 @@ def workspace_manager(ws: Workspace) -> None:
             if st.button("Delete this workspace", disabled=not confirm, type="secondary"):
                 ws.delete()
                 session.set_workspace(session.open_sample_copy(), sample=True)
-                st.session_state.pop("clueboard_last_report", None)
+                upload_steps.forget_result()
                 st.rerun()
 
 
@@ -106,8 +108,8 @@ def accounting_table(report) -> None:
         rows.append({
             "File": f.name, "Kind": f.kind, "Rows read": f.rows_read, "Loaded": f.rows_loaded,
             "Rejected": f.rows_rejected, "Set aside": f.rows_set_aside,
-            "Revenue in file": format_money(f.revenue_read, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
-            "Revenue loaded": format_money(f.revenue_loaded, getattr(f, "currency", None), 2) if f.kind == "transactions" else "",
+            "Revenue in file": numbers.money(f.revenue_read, getattr(f, "currency", None)) if f.kind == "transactions" else "",
+            "Revenue loaded": numbers.money(f.revenue_loaded, getattr(f, "currency", None)) if f.kind == "transactions" else "",
             "Orders dated by": getattr(f, "order_date_column", None) or "",
             "Note": "already loaded — nothing changed" if f.already_loaded else "",
         })

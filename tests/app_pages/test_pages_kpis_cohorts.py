@@ -41,15 +41,39 @@ def test_kpi_page_shows_the_last_complete_month_and_follows_the_period(shop):
     at = open_page("kpis.py", shop)
     revenue = metric(at, "Net revenue")           # February: the only complete month
     assert revenue.value == "€27.00" and revenue.delta == "-€23.00"
+    assert revenue.proto.delta_description == "vs Jan 2024"      # the card says what it compares against
+    captions = " ".join(c.value for c in at.caption)
+    assert "Same month last year (February 2023): —" in captions
+    assert "Too little history to say whether this change is unusual." in captions   # two months of data
     assert metric(at, "NPS").value == "+25"
     assert any("Revenue fell 46% vs January 2024" in m.value for m in at.markdown)
     at.radio(key="kpi_period").set_value("Quarter").run()
     assert not at.exception
     assert metric(at, "Net revenue").value == "€85.00"   # Q1 2024 so far: 50 + 27 + 8
     at.radio(key="kpi_period").set_value("Custom range").run()
-    at.date_input(key="kpi_range").set_value((dt.date(2024, 2, 1), dt.date(2024, 2, 14))).run()
+    assert not at.exception and "The last 30 days of your data" in " ".join(c.value for c in at.caption)
+    at.query_params.update({"from": "2024-02-01", "to": "2024-02-14"})   # the sidebar's dates, in the link
+    at.run()
     assert not at.exception
     assert metric(at, "Orders").value == "3"
+
+
+def test_kpi_page_opens_on_the_dates_of_a_link_and_shrugs_off_hostile_ones(shop):
+    at = AppTest.from_file(str(ROOT / "app_pages" / "kpis.py"), default_timeout=60)
+    at.session_state[WORKSPACE_KEY] = shop
+    at.query_params.update({"from": "2024-02-01", "to": "2024-02-14"})
+    at.run()
+    assert not at.exception
+    assert at.radio(key="kpi_period").value == "Custom range"      # a shared link opens the same period
+    assert metric(at, "Orders").value == "3"
+    for hostile in ({"from": "<script>alert(1)</script>", "to": "2024-02-14' OR 1=1"},
+                    {"from": "9999-99-99", "to": "0000-00-00"}, {"from": "2024-02-30"}, {"from": "1" * 5000}):
+        at = AppTest.from_file(str(ROOT / "app_pages" / "kpis.py"), default_timeout=60)
+        at.session_state[WORKSPACE_KEY] = shop
+        at.query_params.update(hostile)
+        at.run()
+        assert not at.exception, hostile
+        assert at.radio(key="kpi_period").value == "Month", hostile   # not read: the page's usual month
 
 
 def test_kpi_page_saves_a_target_and_judges_it(shop):

@@ -96,5 +96,5 @@ def test_profile_shows_the_customers_gross_margin_or_revenue_based(orders):
     ingest_files(ws, [CORPUS / "plain_catalog_sheet.csv"])
     at.run()
     shown = _metric(at, "Gross margin")
-    assert shown.value == "47" and shown.delta.startswith("65%")     # C3: 3 orders × (24.00 − 8.40) = 46.80
+    assert shown.value == "46.80" and shown.delta.startswith("65%")     # C3: 3 orders × (24.00 − 8.40) = 46.80
     ws.close()

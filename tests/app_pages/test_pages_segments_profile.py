@@ -79,7 +79,7 @@ def test_profile_page_searches_and_masks_until_revealed(shop):
     text = " ".join(m.value for m in at.markdown)
     assert "ann@example.com" in text and "+4915123456789" in text
     # the lines carry no currency and the owner has not chosen one: amounts without a guessed symbol
-    assert [m.value for m in at.metric][:3] == ["3", "60", "20"]
+    assert [m.value for m in at.metric][:3] == ["3", "60.00", "20.00"]   # money to the cent (core.numbers)
 
 
 def test_profile_page_opened_by_link(shop):

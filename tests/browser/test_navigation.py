@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.clipping import check_widths, unfinished
 from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -34,6 +35,10 @@ def test_page_opens_by_url(app_server, page, url_path, expected):
     main = page.locator('[data-testid="stMain"]')
     assert expected.lower() in main.inner_text().lower()
     screenshot(page, f"page-{url_path}")
+    # no title, label or figure cut off at the widths of a laptop (issue 12's clipped-text sweep)
+    cut = {width: found for width, found in check_widths(page, f"width-{url_path}").items() if found}
+    assert not cut, cut
+    assert not unfinished(page), unfinished(page)      # no None, nan or 00:00:00 shown as a value
 
 
 def test_a_bookmark_is_the_first_request_of_a_fresh_server(browser, tmp_path):

@@ -15,6 +15,8 @@ import pandas as pd
 
 from insights.core.dates import data_end
 from insights.feed.anomalies import kpi_anomalies
+from insights.feed.budget import move_budget
+from insights.feed.churn_drivers import churn_drivers
 from insights.feed.cohorts import cohort_insights
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
@@ -23,6 +25,7 @@ from insights.feed.outcome import acted_insights, exports, measured_lift
 from insights.feed.overdue import overdue_valuable_customers
 from insights.feed.second_purchase import second_purchase_drivers
 from insights.feed.status import statuses
+from insights.feed.value_source import value_sources
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,9 @@ DETECTORS: dict[str, Detector] = {
     "feedback": feedback_insights,
     "funnel": funnel_leaks,
     "cohort": cohort_insights,
+    "value_source": value_sources,
+    "churn_driver": churn_drivers,
+    "budget": move_budget,
 }
 
 

@@ -11,7 +11,10 @@ Bonferroni over every pair of paid channels); an insight only when the adjusted 
 the two channels' own 95 % ranges overlap, the insight says so and advises moving the money in steps.
 
 The action: move :data:`MOVE_SHARE` of the worse channel's monthly spend (its average over its last
-:data:`RECENT_MONTHS` months with spend, rounded) to the better one. Money at stake: a year of that, each month's
+:data:`RECENT_MONTHS` months with spend, rounded), at most :data:`MAX_GROWTH` of the better one's, to the better
+one. A channel whose spend is the same every month is a fixed fee (an e-mail tool's plan: :func:`fixed_fee`), not a
+budget: it is left out — on the sample shop, Email's €59 a month "costs" €2.50 per new customer, and moving Meta's
+money there would buy nobody. Money at stake: a year of that, each month's
 amount bringing the better channel's LTV:CAC instead of the worse one's — an estimate that assumes the better
 channel keeps its return on more money (returns usually fall as a channel grows: hence the steps); its range from
 the interval of the ratio of the two LTV:CACs.
@@ -38,6 +41,9 @@ MIN_CUSTOMERS = 20
 ALPHA = 0.05
 MOVE_SHARE = 0.25
 RECENT_MONTHS = 3
+MAX_GROWTH = 0.5                 # never move more than half the better channel's own monthly spend into it
+FIXED_MONTHS = 3
+FIXED_TOLERANCE = 0.01
 EVIDENCE_URL = "/acquisition"
 
 
@@ -45,6 +51,16 @@ def _rounded(amount: float) -> float:
     """A budget figure an owner would write: to 10 under 1,000, to 50 under 10,000, else to 100."""
     step = 10 if amount < 1000 else 50 if amount < 10000 else 100
     return max(step, round(amount / step) * step)
+
+
+def fixed_fee(monthly: pd.Series) -> bool:
+    """True when a channel's spend is the same amount every month (within :data:`FIXED_TOLERANCE`, over at least
+    :data:`FIXED_MONTHS` months): a subscription or retainer (an e-mail tool's plan), not a budget that buys
+    customers by the euro — its cost per new customer is no price of more customers, so no money is moved to or
+    from it."""
+    if len(monthly) < FIXED_MONTHS:
+        return False
+    return float(monthly.max() - monthly.min()) <= FIXED_TOLERANCE * float(monthly.mean())
 
 
 def channel_returns(result: Acquisition) -> pd.DataFrame:
@@ -65,6 +81,8 @@ def channel_returns(result: Acquisition) -> pd.DataFrame:
             continue
         se = math.sqrt(float(np.nansum(values ** 2))) / total
         months = result.by_month[(result.by_month["channel"] == row.channel) & (result.by_month["spend"] > 0)]
+        if fixed_fee(months["spend"].astype(float)):
+            continue
         recent = months.sort_values("month").tail(RECENT_MONTHS)["spend"].astype(float)
         rows.append([row.channel, float(row.spend), int(row.new_customers), float(row.cac), float(row.ltv_cac), se,
                      row.ltv_cac * math.exp(-Z95 * se), row.ltv_cac * math.exp(Z95 * se), row.payback_months,
@@ -102,7 +120,7 @@ def move_budget(ws, as_of: dt.date) -> list[Insight]:
     if p_adjusted > ALPHA or worse.monthly_spend <= 0:
         return []
     money = lambda v: format_money(v, result.currency)  # noqa: E731
-    move = _rounded(MOVE_SHARE * worse.monthly_spend)
+    move = _rounded(min(MOVE_SHARE * worse.monthly_spend, MAX_GROWTH * better.monthly_spend))
     ratio, low_ratio, high_ratio = (math.exp(log_ratio), math.exp(log_ratio - Z95 * se),
                                     math.exp(log_ratio + Z95 * se))
     per_month = move * worse.ltv_cac * (ratio - 1)
@@ -124,8 +142,8 @@ def move_budget(ws, as_of: dt.date) -> list[Insight]:
         why += (f" Each channel's own range still overlaps the other's ({worse.channel} {worse.low:.1f}–"
                 f"{worse.high:.1f}×, {better.channel} {better.low:.1f}–{better.high:.1f}×): the gap is real but its "
                 f"size is not sure.")
-    text = (f"Move {money(move)} a month ({MOVE_SHARE:.0%} of {worse.channel}'s recent monthly spend) from "
-            f"{worse.channel} to {better.channel}, then compare their cost per new customer on the Acquisition page "
+    text = (f"Move {money(move)} a month (at most {MOVE_SHARE:.0%} of {worse.channel}'s recent monthly spend and "
+            f"half of {better.channel}'s) from {worse.channel} to {better.channel}, then compare their cost per new customer on the Acquisition page "
             f"after a month or two before moving more: a channel's return usually falls as it gets more money.")
     if overlap:
         text += " Their ranges overlap, so start with this step rather than a bigger one."

@@ -16,7 +16,7 @@ from insights.cli import main
 from insights.core import scores
 from insights.core.workspace import Workspace
 from insights.feed import build_feed
-from insights.acquisition import Acquisition
+from insights.acquisition import Acquisition, acquisition
 from insights.feed import budget
 from insights.feed.budget import move_budget
 from insights.feed.churn_drivers import at_risk_for, churn_drivers, driver_contacts
@@ -168,7 +168,8 @@ def test_overlapping_ranges_are_said_in_words(monkeypatch):
                              "clv_high": [100.0, 170.0], "ltv_cac": [1.0, 1.7], "payback_months": [None, 2],
                              "payback_predicted": [False, False], "roas": [1.0, 1.7]})
     months = pd.DataFrame({"month": [dt.date(2024, m, 1) for m in (1, 2, 3, 4)] * 2, "channel": ["A"] * 4 + ["B"] * 4,
-                           "spend": [1000.0] * 8, "new_customers": [10] * 8, "cac": [100.0] * 8})
+                           "spend": [1200.0, 900.0, 1000.0, 1100.0] * 2, "new_customers": [10] * 8,
+                           "cac": [100.0] * 8})
     people = pd.DataFrame({"customer_id": [f"c{i}" for i in range(80)], "month": dt.date(2024, 1, 1),
                            "channel": ["A"] * 40 + ["B"] * 40, "value": [100.0] * 40 + [170.0] * 40})
     made = Acquisition("EUR", None, None, channels, {}, {}, months, [], [], {}, "realised",
@@ -179,3 +180,13 @@ def test_overlapping_ranges_are_said_in_words(monkeypatch):
     assert found.details["ranges_overlap"] and "overlaps" in found.why and "start with this step" in found.action["text"]
     assert found.action["amount_per_month"] == 250 and found.details["p_adjusted"] < 0.05
     assert found.impact == pytest.approx(12 * 250 * 1.0 * 0.7)
+
+
+def test_a_flat_monthly_fee_is_not_a_budget_to_move(sample_workspace):
+    """The sample shop's Email spend is its newsletter plan, €59 every month: €2.50 per new customer is no price
+    of more customers, so Meta's money is not sent there (it was, at 206× "return", before the rule)."""
+    assert budget.fixed_fee(pd.Series([59.0] * 12)) and not budget.fixed_fee(pd.Series([4271.88, 4055.5, 4291.93]))
+    assert not budget.fixed_fee(pd.Series([59.0, 59.0]))                       # two months say nothing yet
+    returns = budget.channel_returns(acquisition(sample_workspace))
+    assert "Email" not in set(returns["channel"]) and "Paid Social" in set(returns["channel"])
+    assert move_budget(sample_workspace, dt.date(2026, 11, 1)) == []

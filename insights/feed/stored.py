@@ -63,7 +63,7 @@ def write(ws, key: str | None, insights: list[Insight]) -> None:
     version = scores.data_version(ws)
     try:
         ws.con.execute(sql_text("queries/feed/stored/create.sql"))
-        ws.con.execute(sql_text("queries/feed/stored/forget_older.sql"), {"data_version": version})
+        ws.con.execute(sql_text("queries/feed/stored/forget_older.sql"), {"data_version": version, "key": key})
         ws.con.execute(sql_text("queries/feed/stored/write.sql"),
                        {"key": key, "data_version": version, "computed_at": dt.datetime.now().replace(microsecond=0),
                         "insights": json.dumps(items)})

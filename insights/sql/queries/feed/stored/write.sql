@@ -1,2 +1,2 @@
--- grain: one row per stored feed result (this key's, replacing any before it)
-insert or replace into feed_results values ($key, $data_version, $computed_at, $insights)
+-- grain: one row per stored feed result (this key's; forget_older.sql removed any before it)
+insert into feed_results values ($key, $data_version, $computed_at, $insights)

@@ -9,6 +9,7 @@ from insights.core import numbers
 from insights.core.spreadsheet import write_table
 from insights.feed import (CONFIDENCE_WORDS, NEXT, OWNERS, STATUSES, WINDOWS, build_feed, choose, default_as_of,
                            set_status, window_start, with_current_statuses)
+from insights.feed.churn_drivers import driver_contacts
 from insights.feed.overdue import overdue_contacts
 from insights.second_purchase.follow_up import follow_up_file, follow_up_list
 from insights.second_purchase.view import second_purchase_view
@@ -21,7 +22,8 @@ from insights.ui import session
 TOP = 5
 STATUS_WORDS = {"new": "New", "seen": "Seen", "acted": "Acted on", "closed": "Closed", "dismissed": "Dismissed"}
 BUTTONS = {"seen": "Mark as seen", "acted": "We acted on it", "closed": "Close"}
-EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/feedback": "the customer feedback page",
+EVIDENCE = {"/kpis": "the KPI scorecard", "/churn": "the churn watchlist", "/clv": "the customer value page",
+            "/acquisition": "the acquisition page", "/feedback": "the customer feedback page",
             "/funnel": "the funnel page", "/cohorts": "the cohorts page",
             "/cohorts?view=second-purchase": "the second-purchase view"}
 
@@ -77,18 +79,21 @@ for rank, insight in enumerate(shown[:TOP], start=1):
         result = outcome_words(insight.details.get("outcome"), currency)
         if result:
             st.info(f"**Result.** {escape_markdown(result)}", icon="📏")
-        if insight.action.get("export") == "overdue":
+        if insight.action.get("export") in ("overdue", "churn_driver"):
             # the split is drawn among the customers who may be e-mailed, so the control is like the treated
-            contacts = session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of)
+            overdue = insight.action["export"] == "overdue"
+            contacts = (session.memo("feed_overdue_contacts", overdue_contacts, ws, as_of) if overdue else
+                        session.memo("feed_driver_contacts", driver_contacts, ws, insight.details.get("reason_key", "")))
             hold = st.checkbox(f"Hold back {CONTROL_SHARE:.0%} as a control", key=f"hold_{insight.id}",
                                help="A random tenth of the list is left out and remembered; after your next upload "
                                     "this card shows what the contacted customers bought against them.")
             rows, chosen = plan_export(ws, insight, contacts.kept, hold)
             # logged in the privacy log when clicked; then the split is remembered, once the list really leaves
-            privacy_ui.contact_download(ws, "overdue customers", len(rows),
-                                        then=partial(record_export, ws, insight, chosen),
+            what = "overdue customers" if overdue else f"customers at risk: {insight.subject['value']}"
+            privacy_ui.contact_download(ws, what, len(rows), then=partial(record_export, ws, insight, chosen),
                                         label=f"Download the {len(rows):,} customers you may e-mail (CSV)",
-                                        data=write_table(rows, "csv"), file_name="overdue_customers.csv",
+                                        data=write_table(rows, "csv"),
+                                        file_name="overdue_customers.csv" if overdue else "customers_at_risk.csv",
                                         mime="text/csv", key=f"export_{insight.id}")
             st.caption(f"{contacts.rule} Left out: {contacts.left_for_consent:,} without e-mail consent, "
                        f"{contacts.left_without_email:,} without an address, {contacts.left_suppressed:,} on the "

@@ -53,6 +53,9 @@ class Acquisition:
     margin: str                       # "revenue-based (no costs known)" or "gross margin 40%"
     notes: list[str] = field(default_factory=list)
     has_spend: bool = False
+    # one row per new customer in the range: customer_id, month, channel, value (before margin) — for the spread
+    # of value within a channel (the feed's budget comparison)
+    customers: pd.DataFrame | None = None
 
     def to_dict(self) -> dict:
         def records(frame):
@@ -185,7 +188,8 @@ def acquisition(ws, since=None, until=None, margin_rate: float | None = None) ->
         notes.append("Margins are revenue-based: without product costs, payback and LTV:CAC count revenue.")
     until_day = (pd.Timestamp(end) + pd.offsets.MonthEnd(0)).date()
     return Acquisition(currency, start, until_day, channels, blended, paid, by_month, unmatched_spend,
-                       list(choices.values()), rule, value_source, margin_label(margin_rate), notes, has_spend)
+                       list(choices.values()), rule, value_source, margin_label(margin_rate), notes, has_spend,
+                       in_range[["customer_id", "month", "channel", "value"]].reset_index(drop=True))
 
 
 def _ratio(amount: Decimal, count: int) -> float | None:

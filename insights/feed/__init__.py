@@ -2,7 +2,9 @@
 
 Modules: ``insight`` (the record and its stable id), ``baseline`` (what a period's figure should have been),
 ``anomalies`` (detector 1: KPI anomalies), ``attribution`` (detector 2: who explains an anomaly, supply or
-demand), ``overdue`` (detector 8: overdue valuable customers and their list), ``status`` (new → seen → acted →
+demand), ``overdue`` (detector 8: overdue valuable customers and their list), ``value_source`` (detector 3: groups worth
+clearly more or less), ``churn_drivers`` (detector 4: why customers leave, with the list), ``budget`` (move budget
+between paid channels), ``status`` (new → seen → acted →
 closed/dismissed, kept in the workspace) and ``feed`` (every detector, ranked).
 """
 

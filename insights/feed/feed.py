@@ -14,15 +14,21 @@ from typing import Callable
 import pandas as pd
 
 from insights.core.dates import data_end
+from insights.core.db import query_rows, table_exists
+from insights.core.workspace import connection
 from insights.feed.anomalies import kpi_anomalies
+from insights.feed.budget import move_budget
+from insights.feed.churn_drivers import churn_drivers
 from insights.feed.cohorts import cohort_insights
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
-from insights.feed.insight import Insight
+from insights.feed.insight import STANDING_KINDS, Insight
 from insights.feed.outcome import acted_insights, exports, measured_lift
 from insights.feed.overdue import overdue_valuable_customers
 from insights.feed.second_purchase import second_purchase_drivers
+from insights.feed import stored
 from insights.feed.status import statuses
+from insights.feed.value_source import value_sources
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,9 @@ DETECTORS: dict[str, Detector] = {
     "feedback": feedback_insights,
     "funnel": funnel_leaks,
     "cohort": cohort_insights,
+    "value_source": value_sources,
+    "churn_driver": churn_drivers,
+    "budget": move_budget,
 }
 
 
@@ -54,6 +63,49 @@ def default_as_of(ws) -> dt.date | None:
     return None if end is None else end.date()
 
 
+def last_load(ws) -> dt.datetime | None:
+    """When the workspace last loaded a file (None: never, e.g. tables written directly)."""
+    con = connection(ws)
+    if not table_exists(con, "files"):
+        return None
+    value = query_rows(con, "queries/feed/status/last_load.sql")[0][0]
+    return None if value is None else pd.Timestamp(value).to_pydatetime()
+
+
+def in_story(insight: Insight, marked: dict[str, dict], loaded: dt.datetime | None) -> Insight:
+    """A standing insight (:data:`~insights.feed.insight.STANDING_KINDS`) as an episode of its story: the first
+    episode the owner has not closed or dismissed — or the closed one itself while no file was loaded after it was
+    closed (it stays closed until new data finds it again). Other insights are returned as they are."""
+    if insight.kind not in STANDING_KINDS:
+        return insight
+    episode = 0
+    while True:
+        candidate = replace(insight, episode=episode)
+        stored = marked.get(candidate.id)
+        if stored is None or stored["status"] not in ("closed", "dismissed"):
+            return candidate
+        if loaded is None or pd.Timestamp(stored["changed_at"]) >= pd.Timestamp(loaded):
+            return candidate
+        episode += 1
+
+
+def findings(ws, as_of: dt.date, detectors: dict[str, Detector] | None = None) -> list[Insight]:
+    """Every detector's insights as of ``as_of``, in detector order, without statuses: read from the workspace
+    when the data, settings and stored models are as they were when last computed (:mod:`insights.feed.stored`),
+    else computed and kept. Detectors passed in (tests, benchmarks) are always run, never kept."""
+    chosen = detectors or DETECTORS
+    key = stored.feed_key(ws, as_of, chosen) if detectors is None else None
+    kept = stored.read(ws, key)
+    if kept is not None:
+        return kept
+    out = []
+    for name, detector in chosen.items():
+        out += detector(ws, as_of)
+        log.info("detector %s: %d insights", name, len(out))
+    stored.write(ws, key, out)
+    return out
+
+
 def build_feed(ws, as_of=None, since=None, detectors: dict[str, Detector] | None = None) -> list[Insight]:
     """Every insight as of ``as_of`` (default: the end of the data) whose period ends after ``since`` (a date;
     None: all), each with its stored status, best first (impact × confidence weight; ties by period, newest
@@ -64,15 +116,15 @@ def build_feed(ws, as_of=None, since=None, detectors: dict[str, Detector] | None
     if as_of is None:
         return []
     since = pd.Timestamp(since).date() if since is not None else None
+    marked = statuses(ws)
+    loaded = last_load(ws)
     found: dict[str, Insight] = {}
-    for name, detector in (detectors or DETECTORS).items():
-        for insight in detector(ws, as_of):
-            found.setdefault(insight.id, insight)
-        log.info("detector %s: %d insights", name, len(found))
+    for insight in findings(ws, as_of, detectors):
+        insight = in_story(insight, marked, loaded)
+        found.setdefault(insight.id, insight)
     for insight in acted_insights(ws):          # acted on with a control: kept as it read then, with its outcome
         found.setdefault(insight.id, insight)
     exported = set(exports(ws)["insight_id"])
-    marked = statuses(ws)
     out = []
     for insight in found.values():
         if insight.id in exported:

@@ -5,9 +5,10 @@
 A group is a leak when it converts from first step to purchase less than everyone else, Holm-adjusted over
 every group compared (the funnel room's ``worse``), with adjusted p ≤ :data:`ALPHA`, at least
 :data:`MIN_ORDERS_LOST` orders lost and a conversion at most :data:`MAX_RELATIVE` of the rest's. A group with
-no purchase at all is left out: that is a tracking gap (its purchases recorded under another label, or not at
-all), not a leak. The step named is the one where the group falls furthest behind the rest, counted in orders
-(its shortfall at that step × the rest's conversion from there to the purchase).
+no purchase at all is no leak: it is said as a tracking gap (:func:`tracking_gaps`: its purchases recorded under
+another label, or not at all), with no money at stake. The step named is the one where the group falls furthest
+behind the rest, counted in orders (its shortfall at that step × the rest's conversion from there to the
+purchase).
 
 Money at stake, for a month: orders lost per 30 days of events × the average order value of the same days;
 the range from the Wilson interval of the rest's conversion.
@@ -27,6 +28,8 @@ from insights.funnel import DIMENSIONS, funnel
 from insights.performance.kpis import workspace_currency
 
 ALPHA = 0.01
+MIN_EXPECTED_PURCHASES = 20      # a group with none at all is told as a tracking gap when it "should" have had this many
+UNKNOWN = ("unknown", "")
 MIN_ORDERS_LOST = 20
 MAX_RELATIVE = 0.85
 MAX_LEAKS = 2
@@ -54,6 +57,42 @@ def _worst_step(group: dict, overall: list[dict]) -> tuple[str, float]:
     return best, best_lost
 
 
+def tracking_gaps(result, first: dt.date, last: dt.date) -> list[Insight]:
+    """A group of visits (a channel, device or country as the events name it) with no purchase recorded at all
+    while the rest of the visits buy — at least :data:`MIN_EXPECTED_PURCHASES` at their rate: a tracking gap (its
+    purchases recorded under another label, or not at all), not a leak. Said, with no money at stake (the orders
+    exist or not whatever the analytics say); a group whose value is unknown (visits without a country, visitors
+    who cannot be told new or returning) is no group of its own and is left out."""
+    out = []
+    total_done, total_in = result.steps[-1]["sessions"], result.entrants
+    for group in result.by:
+        value = str(group["value"] if group["value"] is not None else "")
+        if group["purchases"] or value.strip().lower() in UNKNOWN:
+            continue
+        rest_in, rest_done = total_in - group["entrants"], total_done - group["purchases"]
+        expected = group["entrants"] * rest_done / rest_in if rest_in else 0.0
+        if expected < MIN_EXPECTED_PURCHASES:
+            continue
+        dim = group["dimension"]
+        words = DIMENSIONS[dim].lower()
+        out.append(Insight(
+            kind="funnel", metric="tracking", owner="manager", evidence_url="/funnel",
+            period=period_key("month", dt.date(last.year, last.month, 1)),
+            title=(f"No purchase is recorded from {group['entrants']:,} visits from {value} ({words}): a tracking "
+                   "gap, not a leak"),
+            why=(f"Between {first:%d %b %Y} and {last:%d %b %Y} not one of the {group['entrants']:,} visits from "
+                 f"{value} ended in a recorded purchase, while {rest_done / rest_in:.1%} of the other visits did "
+                 f"(about {expected:,.0f} purchases at that rate). A group of visitors that never buys at all is "
+                 "almost always a tracking gap: their purchases are recorded under another label, or the purchase "
+                 "event is not sent for them. Until it is fixed, the funnel cannot say how these visitors buy."),
+            action={"text": f"Check your web analytics set-up for {value}: does the purchase event carry the "
+                            f"{words} of the visit? Fix the tracking rather than the shop."},
+            subject={"dimension": dim, "value": value}, impact=0.0, impact_low=0.0, impact_high=0.0,
+            confidence="high", details={"entrants": group["entrants"], "purchases": 0, "expected": expected,
+                                        "rate": 0.0, "rest_rate": rest_done / rest_in}))
+    return out
+
+
 def funnel_leaks(ws, as_of: dt.date) -> list[Insight]:
     """At most :data:`MAX_LEAKS` insights: the clearest groups losing orders in the funnel (events before
     ``as_of`` only are in the funnel room's data; it reads every event)."""
@@ -67,9 +106,9 @@ def funnel_leaks(ws, as_of: dt.date) -> list[Insight]:
     days = max((last - first).days + 1, 1)
     currency = workspace_currency(con)
     month = as_of - dt.timedelta(days=1)
-    out = []
+    out = tracking_gaps(result, first, last)
     for group in result.by:
-        if len(out) >= MAX_LEAKS:
+        if len([i for i in out if i.metric == "conversion"]) >= MAX_LEAKS:
             break
         if not group["worse"] or group["p_adjusted"] > ALPHA or (group["orders_lost"] or 0) < MIN_ORDERS_LOST:
             continue

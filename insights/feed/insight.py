@@ -2,7 +2,11 @@
 
 An :class:`Insight` holds exactly the fields of the feed's command-line contract (``python -m insights feed
 --json``). Its id is stable: a hash of its kind, metric, subject and period, so an insight found again after
-the next upload is the same insight (and keeps the status the owner gave it).
+the next upload is the same insight (and keeps the status the owner gave it). A standing story (overdue customers,
+a churn driver, a funnel leak …: :data:`STANDING_KINDS`) is found again every week with a newer period; its id is
+its story's — kind, metric, subject and episode — so it keeps its id (its status, its exported list and measured
+outcome) while it goes on; once the owner closes or dismisses it, the next upload that still finds it starts
+episode 1, a new insight.
 """
 
 from __future__ import annotations
@@ -24,10 +28,20 @@ CONFIDENCE_WORDS = {
 STATUSES = ("new", "seen", "acted", "closed", "dismissed")
 
 
+# kinds about a standing state of the shop (not about one period): their id does not carry the period they were
+# found in, so the story keeps its id from week to week while it goes on (see Insight.episode)
+STANDING_KINDS = ("value_source", "churn_driver", "feedback", "funnel", "cohort", "overdue", "second_purchase")
+
+
 def stable_id(kind: str, metric: str, subject: dict, period: str) -> str:
     """12 hex digits naming an insight by what it is about (not by its numbers, which change with new data)."""
     key = "\x1f".join([kind, metric, str(subject.get("dimension", "")), str(subject.get("value", "")), period])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def story_id(kind: str, metric: str, subject: dict, episode: int) -> str:
+    """The id of a standing story's ``episode`` (0, then 1 after the owner closed or dismissed the first …)."""
+    return stable_id(kind, metric, subject, f"episode {episode}")
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,9 @@ class Insight:
     evidence_url: str
     status: str = "new"
     details: dict = field(default_factory=dict, compare=False)
+    # a standing story's episode (:data:`STANDING_KINDS`; the feed sets it): its id is the story's, not the
+    # period's. None: the id carries the period (anomalies, and insights stored before episodes existed).
+    episode: int | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -68,6 +85,8 @@ class Insight:
 
     @property
     def id(self) -> str:
+        if self.episode is not None:
+            return story_id(self.kind, self.metric, self.subject, self.episode)
         return stable_id(self.kind, self.metric, self.subject, self.period)
 
     @property

@@ -98,6 +98,7 @@ def _remember(ws, insight: Insight, chosen: pd.DataFrame, share: float, by, at) 
     stored = to_jsonable({**insight.to_dict(), "details": insight.details})
     stored.pop("id")
     stored.pop("status")
+    stored["episode"] = insight.episode               # a standing story's id is its episode's (feed.insight)
     con.execute(sql_text("queries/feed/outcome/write_export.sql"),
                 {"insight_id": insight.id, "exported_at": (at or dt.datetime.now()).replace(microsecond=0),
                  "exported_by": by, "control_share": share, "seed": seed_of(insight.id),

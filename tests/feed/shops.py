@@ -57,6 +57,11 @@ NPS_SCORES = np.arange(11)
 NPS_WEIGHTS = np.array([1, 1, 1, 2, 2, 4, 6, 10, 16, 20, 17], dtype=float) / 80
 
 
+def _labels(codes: np.ndarray, names) -> pd.Categorical:
+    """Text values given as codes into ``names`` (a categorical: each distinct text built once, not per row)."""
+    return pd.Categorical.from_codes(np.asarray(codes), categories=list(names))
+
+
 def _in_month(days: np.ndarray, month: tuple[int, int]) -> np.ndarray:
     first = (dt.date(*month, 1) - START).days
     last = (dt.date(month[0] + month[1] // 12, month[1] % 12 + 1, 1) - START).days
@@ -154,18 +159,22 @@ def simulate(seed: int, story: str | None = None, events: bool = False, story_mo
     line_order, category, product = line_order[line_keep], category[line_keep], product[line_keep]
     ordered_at = (pd.Timestamp(START) + pd.to_timedelta(order_day[line_order], unit="D")
                   + pd.to_timedelta(seconds[line_order], unit="s"))
-    lines = pd.DataFrame({
-        "order_id": [f"O{seed}-{i:06d}" for i in line_order],
-        "customer_id": [f"C{seed}-{c:05d}" for c in customer[line_order]],
+    quantity = rng.integers(1, 4, size=len(line_order))
+    country = rng.choice(COUNTRIES, size=len(line_order), p=(0.6, 0.25, 0.15))
+    buyers, buyer_code = np.unique(customer[line_order], return_inverse=True)
+    product_code = category * 8 + product
+    lines = pd.DataFrame({                  # text columns as categories: the same values, built once each
+        "order_id": _labels(line_order, [f"O{seed}-{i:06d}" for i in range(n)]),
+        "customer_id": _labels(buyer_code, [f"C{seed}-{c:05d}" for c in buyers]),
         "ordered_at": ordered_at,
-        "product_id": [f"SKU-{c}{p}" for c, p in zip(category, product)],
-        "product_name": [f"{CATEGORIES[c]} item {p}" for c, p in zip(category, product)],
-        "category": [CATEGORIES[c] for c in category],
-        "quantity": rng.integers(1, 4, size=len(line_order)),
+        "product_id": _labels(product_code, [f"SKU-{c}{p}" for c in range(len(CATEGORIES)) for p in range(8)]),
+        "product_name": _labels(product_code, [f"{name} item {p}" for name in CATEGORIES for p in range(8)]),
+        "category": _labels(category, CATEGORIES),
+        "quantity": quantity,
         "unit_price": prices[category, product],
         "currency": "EUR",
-        "channel": [CHANNELS[c] for c in channel[line_order]],
-        "country": rng.choice(COUNTRIES, size=len(line_order), p=(0.6, 0.25, 0.15)),
+        "channel": _labels(channel[line_order], CHANNELS),
+        "country": pd.Categorical(country, categories=COUNTRIES),
     })
     lines["revenue"] = (lines["quantity"] * lines["unit_price"]).round(4)
     if story == "late_feedback":
@@ -226,21 +235,21 @@ def _events(rng, counts, story, story_month, popularity) -> pd.DataFrame:
     visit = np.repeat(np.arange(v), steps)
     step = np.arange(len(visit)) - np.repeat(np.cumsum(steps) - steps, steps)
     after = step - views[visit]            # 0: cart, 1: checkout, 2: purchase; negative: a view
-    kind = np.select([after == 0, after == 1, after == 2], ["cart", "checkout", "purchase"], "view")
-    name = np.select([after == 0, after == 1, after == 2], ["add_to_cart", "begin_checkout", "purchase"], "page_view")
-    page = np.array([f"/products/sku-{c}{p}" for c, p in zip(category, product)], dtype=object)[visit]
-    page = np.where(after == 1, "/checkout", np.where(after == 2, "/checkout/thank-you", page))
+    step_code = np.select([after == 0, after == 1, after == 2], [1, 2, 3], 0)
+    pages = len(CATEGORIES) * 8
+    page_code = np.where(after == 1, pages, np.where(after == 2, pages + 1, (category * 8 + product)[visit]))
     at = (pd.Timestamp(START) + pd.to_timedelta(visit_day[visit], unit="D")
           + pd.to_timedelta(rng.integers(8 * 3600, 22 * 3600, size=v)[visit] + 60 * step, unit="s"))
     return pd.DataFrame({
         "event_id": np.arange(1, len(visit) + 1),
-        "session_id": [f"S{i}" for i in visit],
+        "session_id": _labels(visit, [f"S{i}" for i in range(v)]),
         "event_at": at,
-        "event_type": kind,
-        "event_name": name,
-        "page": page,
-        "channel": [CHANNELS[c] for c in channel[visit]],
-        "device": np.array(DEVICES)[device[visit]],
+        "event_type": _labels(step_code, ("view", "cart", "checkout", "purchase")),
+        "event_name": _labels(step_code, ("page_view", "add_to_cart", "begin_checkout", "purchase")),
+        "page": _labels(page_code, [f"/products/sku-{c}{p}" for c in range(len(CATEGORIES)) for p in range(8)]
+                        + ["/checkout", "/checkout/thank-you"]),
+        "channel": _labels(channel[visit], CHANNELS),
+        "device": _labels(device[visit], DEVICES),
     })
 
 

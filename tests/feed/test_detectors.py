@@ -11,7 +11,8 @@ from insights.feed import build_feed
 from insights.feed.cohorts import cohort_insights, repeat_by_cohort
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
-from tests.feed.shops import simulated_workspace
+from tests.feed.shops import simulate, simulated_workspace
+from tests.helpers import workspace_from_tables
 
 
 def _feed(seed, story, **kinds):
@@ -84,3 +85,18 @@ def test_a_month_when_checkouts_failed_is_a_conversion_anomaly_sent_to_the_funne
     assert "Conversion in October 2024 was" in drop.title and "below" in drop.title
     assert drop.evidence_url == "/funnel" and drop.confidence == "high" and drop.impact > 0
     assert feed.index(drop) < 5
+
+
+def test_a_channel_whose_purchases_are_never_recorded_is_a_tracking_gap_not_a_leak():
+    frames = simulate(4, events=True, orders_per_day=10)
+    events = frames["events"]
+    lost = events["channel"].eq("Referral") & events["event_type"].eq("purchase")      # the tag never fires
+    ws = workspace_from_tables(order_lines=frames["order_lines"], events=events[~lost])
+    try:
+        found = funnel_leaks(ws, dt.date(2025, 3, 1))
+    finally:
+        ws.close()
+    [gap] = [i for i in found if i.subject == {"dimension": "channel", "value": "Referral"}]
+    assert gap.metric == "tracking" and gap.impact == gap.impact_low == gap.impact_high == 0
+    assert gap.details["expected"] > 20 and gap.owner == "manager" and "purchase event" in gap.action["text"]
+    assert not [i for i in found if i.metric == "conversion"], [i.title for i in found]

@@ -11,6 +11,7 @@ import pytest
 from insights.cli import main
 from insights.core.workspace import Workspace, mart_names
 from insights.feed import build_feed, set_status, statuses
+from insights.feed import feed as feed_module
 from insights.feed.overdue import EXPORT_COLUMNS, overdue_customers
 from tests.feed.shops import STOCKOUT_CATEGORY, simulate
 from tests.helpers import insert_rows
@@ -109,3 +110,29 @@ def test_feed_on_the_sample_shop_finds_the_planted_july_2025_stockout(sample_wor
     assert july.subject == {"dimension": "category", "value": "Garden Tools"}
     assert july.action["cause"] == "supply" and july.confidence == "high"
     assert feed.index(july) < 5
+    # the sample's Direct visits never record a purchase: a tracking gap, said with nothing at stake, not a leak
+    [direct] = [i for i in feed if i.subject == {"dimension": "channel", "value": "Direct"}]
+    assert direct.metric == "tracking" and direct.impact == 0 and "tracking gap" in direct.title
+    assert all(i.details["purchases"] > 0 for i in feed if i.kind == "funnel" and i.metric == "conversion")
+
+
+def test_a_warm_feed_is_read_from_the_workspace_until_the_data_settings_or_models_change(shop, frames, monkeypatch):
+    cold = build_feed(shop)
+    calls = []
+    counting = {name: (lambda d: lambda ws, as_of: calls.append(1) or d(ws, as_of))(d)
+                for name, d in feed_module.DETECTORS.items()}
+    monkeypatch.setattr(feed_module, "DETECTORS", counting)
+    set_status(shop, _stockout(cold).id, "seen")                 # the owner's status: applied, nothing recomputed
+    warm = build_feed(shop)
+    assert calls == [] and [i.to_dict() for i in warm] == [i.with_status("seen" if i.id == _stockout(cold).id
+                                                                           else i.status).to_dict() for i in cold]
+    assert _stockout(warm).details["expected"] == pytest.approx(_stockout(cold).details["expected"])
+    shop.set_setting("revenue_shipping", "include")            # a setting the detectors read: computed again
+    build_feed(shop)
+    assert len(calls) == len(counting)
+    build_feed(shop)
+    assert len(calls) == len(counting)                           # ... and stored again
+    insert_rows(shop, "order_lines", frames[1])
+    shop.build_marts()                                           # new data: computed again
+    assert _stockout(build_feed(shop)).status == "seen" and len(calls) == 2 * len(counting)
+    assert shop.con.execute("select count(*) from feed_results").fetchall()[0][0] == 1   # older data's dropped

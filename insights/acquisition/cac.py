@@ -152,7 +152,8 @@ def acquisition(ws, since=None, until=None, margin_rate: float | None = None) ->
                                  channel_map.saved_map(ws))
     spend["channel"] = spend["label"].map(lambda lbl: choices[lbl].channel if lbl in choices else None)
     counts = in_range["channel"].value_counts()
-    acquired_by = spend["channel"].map(lambda c: c is not None and counts.get(c, 0) > 0)
+    # a boolean Series even when empty: an empty object Series would select columns, not rows
+    acquired_by = spend["channel"].map(lambda c: c is not None and counts.get(c, 0) > 0).astype(bool)
     matched, unmatched = spend[acquired_by], spend[~acquired_by]
     unmatched_spend = [{"label": lbl if lbl is not None else NO_CHANNEL, "spend": _plain(Decimal(amount))}
                        for lbl, amount in unmatched.groupby(unmatched["label"].fillna(NO_CHANNEL))["spend"]
@@ -177,9 +178,11 @@ def acquisition(ws, since=None, until=None, margin_rate: float | None = None) ->
     total_spend = Decimal(sum(spend["spend"], Decimal(0)))
     paid_spend = Decimal(sum(matched["spend"], Decimal(0)))
     paid_new = int(in_range["channel"].isin(set(matched["channel"])).sum())
+    # without any spend file, "what a customer cost" is unknown, not zero
     blended = {"spend": _plain(total_spend), "new_customers": int(len(in_range)),
-               "cac": _ratio(total_spend, len(in_range))}
-    paid = {"spend": _plain(paid_spend), "new_customers": paid_new, "cac": _ratio(paid_spend, paid_new)}
+               "cac": _ratio(total_spend, len(in_range)) if has_spend else None}
+    paid = {"spend": _plain(paid_spend), "new_customers": paid_new,
+            "cac": _ratio(paid_spend, paid_new) if has_spend else None}
     by_month = _by_month(matched, in_range)
     if value_source == "realised":
         notes.append("Customer value is what they bought so far (realised): no current predictions are stored — "

@@ -174,3 +174,18 @@ def test_stored_predictions_give_value_with_its_interval_and_a_predicted_payback
     assert "are expected to bring €140 each: paid back in 9 months (predicted)" in result.headline()
     shown = channel_table(result).set_index("Channel").loc["Paid Social"]
     assert shown["Likely range"] == "€100 – €220" and shown["Paid back in (months)"] == "9 (predicted)"
+
+
+def test_a_shop_with_orders_but_no_spend_gets_its_new_customers_and_no_cac():
+    """No spend file yet: the new customers per channel are still counted and no CAC is invented (this raised
+    KeyError 'label' when the empty spend frame was indexed with an empty object mask)."""
+    from insights.acquisition.cac import acquisition as acquisition_of
+    from tests.customers.test_segments import LINES
+    from tests.helpers import workspace_from_tables
+    ws = workspace_from_tables(order_lines=LINES)
+    try:
+        result = acquisition_of(ws)
+        assert result.unmatched_spend == []
+        assert result.blended["new_customers"] > 0 and result.blended.get("cac") is None
+    finally:
+        ws.close()

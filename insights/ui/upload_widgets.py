@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from insights.core.markdown import escape_markdown
-from insights.core.money import format_money
+from insights.core.money import COMMON_CURRENCIES as CURRENCIES, format_money
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.core.workspace import Workspace
@@ -139,9 +139,6 @@ def health_panel(items) -> None:
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
     return write_table(frame, "csv")
-
-
-CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "BRL", "JPY", "INR")
 
 
 def currency_choice(ws: Workspace) -> None:

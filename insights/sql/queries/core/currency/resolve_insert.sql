@@ -1,0 +1,33 @@
+-- grain: one row per currency (as the order lines and the catalogs' unit costs write it; '' for none) and month
+-- of the order lines: the rate to the reporting currency — 1 for the reporting currency itself (and for
+-- everything when nothing names a currency), else the month's own rate, else the currency's rate for every
+-- month, else null (no rate: such amounts are left out of money totals, and said).
+-- Parameters: $reporting (the reporting currency), $stated (the currency the owner said unlabelled amounts are in).
+insert into reporting_rates
+with written as (
+    select distinct coalesce(currency, '') as currency from order_lines
+    union
+    select distinct coalesce(upper(currency), '') from products where unit_cost is not null
+),
+
+months as (
+    select distinct cast(date_trunc('month', ordered_at) as date) as month from order_lines
+),
+
+wanted as (
+    select w.currency, coalesce(nullif(w.currency, ''), $stated, $reporting) as effective, m.month
+    from written w cross join months m
+),
+
+final as (
+    select
+        w.currency,
+        w.month,
+        cast(case when $reporting is null or w.effective = $reporting then 1
+                  else coalesce(by_month.rate, every_month.rate) end as decimal(18,8))        as rate
+    from wanted w
+    left join currency_rates by_month on by_month.currency = w.effective and by_month.month = w.month
+    left join currency_rates every_month on every_month.currency = w.effective and every_month.month is null
+)
+
+select * from final

@@ -225,8 +225,6 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
             out.append(f"  warning: {warning}")
         for note in f.notes:
             out.append(f"  note: {note}")
-        for warning in f.warnings:
-            out.append(f"  warning: {warning}")
         out.append("")
     return out
 

@@ -84,9 +84,11 @@ def reporting_currency(ws_or_con) -> str | None:
 def convert_lines(con) -> None:
     """Put every order line's revenue in the reporting currency (see the module's docstring). Runs inside the
     caller's transaction, first in every mart build; writes only lines whose figures change."""
-    con.execute(_sql("fill_source"))
     con.execute(_sql("resolve_delete"))
     con.execute(_sql("resolve_insert"), {"reporting": reporting_currency(con), "stated": stated_currency(con)})
+    if con.execute(_sql("all_at_par")).fetchall()[0][0]:
+        return          # one currency: new lines were staged at rate 1 with their own amount, nothing changes
+    con.execute(_sql("fill_source"))
     con.execute(_sql("convert_lines"))
 
 

@@ -209,11 +209,12 @@ class Workspace:
 
     def _add_line_currency_columns(self) -> None:
         """Workspaces made before lines kept their own amount get ``source_revenue`` and ``rate`` (filled by
-        the next mart build: :func:`insights.core.currency.convert_lines`)."""
+        the next mart build: :func:`insights.core.currency.convert_lines`), and ``customer_name`` (empty)."""
         have = {r[0] for r in self.con.execute(
             "select column_name from duckdb_columns() where table_name = 'order_lines' and schema_name = 'main' "
             "and database_name = current_database()").fetchall()}
-        for column, kind in (("source_revenue", "decimal(18,4)"), ("rate", "decimal(18,8)")):
+        for column, kind in (("source_revenue", "decimal(18,4)"), ("rate", "decimal(18,8)"),
+                             ("customer_name", "varchar")):
             if column not in have:   # fixed names
                 self.con.execute(f"alter table order_lines add column {column} {kind}")
 

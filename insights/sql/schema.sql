@@ -55,8 +55,9 @@ create table if not exists order_lines (
     promised_at         timestamp,
     row_hash            uuid,
     source_revenue      decimal(18,4),         -- the line's revenue in its own currency, as loaded
-    rate                decimal(18,8)          -- to the reporting currency (core/currency.py); null: no rate,
+    rate                decimal(18,8),         -- to the reporting currency (core/currency.py); null: no rate,
                                                -- revenue is then 0 and the line is left out of money totals
+    customer_name       varchar                -- the customer's name as the order file writes it (Customer Name)
 );
 
 -- what an orders file says about an order or a line beyond its money: flags, tags (one row per tag, name 'tag'),

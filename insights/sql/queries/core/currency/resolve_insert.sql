@@ -10,8 +10,17 @@ with written as (
     select distinct coalesce(upper(currency), '') from products where unit_cost is not null
 ),
 
+-- every month from the first line's to the last's (min and max read in one pass, not a distinct over every line)
+span as (
+    select cast(date_trunc('month', min(ordered_at)) as date) as first_month,
+           cast(date_trunc('month', max(ordered_at)) as date) as last_month
+    from order_lines
+),
+
 months as (
-    select distinct cast(date_trunc('month', ordered_at) as date) as month from order_lines
+    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
+    from span
+    where first_month is not null
 ),
 
 wanted as (

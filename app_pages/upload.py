@@ -6,11 +6,11 @@ import streamlit as st
 
 from insights.ingest import health_report, prepare_file
 from insights.ingest.errors import IngestError
-from insights.performance.kpis import data_currency
+from insights.core import currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
 from insights.ui import access
-from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_limit,
-                         upload_preview, upload_steps, upload_widgets)
+from insights.ui import (currency_box, file_warnings, identical_rows, identity_widgets, session, undo_load,
+                         upload_limit, upload_preview, upload_steps, upload_widgets)
 from insights.ui import revenue as revenue_ui
 
 st.title("📤 Upload data")
@@ -86,8 +86,10 @@ if plans:
                     upload_preview.expected_outcome(file_preview, plan)
             upload_preview.load_controls(plans, preview, set_aside_identical)
 
-if ws.has_orders() and not session.is_sample(ws) and data_currency(ws) is None:
+if ws.has_orders() and not session.is_sample(ws) and currency.written_currency(ws) is None:
     upload_widgets.currency_choice(ws)
+if ws.has_orders() and not session.is_sample(ws):
+    currency_box.currency_box(ws)      # several currencies: which one money is shown in, and the rates
 
 if ws.has_data() and not plans:              # the workspace's health, not while files are being checked
     st.header("Data health")

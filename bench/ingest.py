@@ -6,6 +6,7 @@
     .venv/bin/python bench/ingest.py --lines 200000   # smaller synthetic files
     .venv/bin/python bench/ingest.py --runs 5         # median and best of 5 runs per case (default 3)
     .venv/bin/python bench/ingest.py --against 75fb7ff   # this tree and that commit side by side, runs alternating
+    .venv/bin/python bench/ingest.py --against-tree /work/base   # the same against a tree already checked out
 
 Each case runs in its own subprocess (and the synthetic files are written by another), so that its peak
 memory (``VmHWM``: the process's peak resident set, Python and libraries included) is its own. "ingest" is
@@ -174,6 +175,8 @@ def main() -> None:
     parser.add_argument("--against", metavar="REV",
                         help="also measure git revision REV (checked out in a temporary worktree), alternating runs "
                              "with this tree, and print each case's before/now ratio")
+    parser.add_argument("--against-tree", metavar="PATH", type=Path,
+                        help="like --against, with a tree already checked out (no temporary worktree)")
     parser.add_argument("--only", metavar="CASE", action="append",
                         help="run only this case (online_retail_csv, online_retail_xlsx, synthetic_csv, "
                              "synthetic_parquet, synthetic_xlsx); may be repeated")
@@ -215,8 +218,8 @@ def main() -> None:
         cases = [c for c in cases if not args.only or c[0] in args.only]
         # the input files just written must not be flushed to disk while a case commits its workspace
         os.sync()
-        if args.against:
-            _side_by_side(cases, args.against, args.runs, tmp)
+        if args.against or args.against_tree:
+            _side_by_side(cases, args.against, args.runs, tmp, args.against_tree)
             return
         print(f"{args.runs} run(s) per case, each in a fresh process; the row with the median total is shown, "
               "with the best total beside it")
@@ -243,12 +246,14 @@ def main() -> None:
               "hashing, identity matching or health report.")
 
 
-def _side_by_side(cases, rev: str, runs: int, tmp: Path) -> None:
-    """Each case measured ``runs`` times in this tree and in revision ``rev``, the two alternating, so that both
-    see the same machine (a small VM's speed drifts by 15 % within an hour)."""
+def _side_by_side(cases, rev: str | None, runs: int, tmp: Path, tree: Path | None = None) -> None:
+    """Each case measured ``runs`` times in this tree and in revision ``rev`` (or the checked-out ``tree``), the
+    two alternating, so that both see the same machine (a small VM's speed drifts by 15 % within an hour)."""
     import statistics
-    other = tmp / "against"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), rev], check=True)
+    other = tree or tmp / "against"
+    rev = rev or tree.name
+    if tree is None:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), rev], check=True)
     try:
         print(f"{'case':<20}{rev + ' s':>14}{'now s':>9}{'before/now':>12}   (median totals of {runs} alternating runs)")
         for name, path, baseline in cases:
@@ -259,7 +264,8 @@ def _side_by_side(cases, rev: str, runs: int, tmp: Path) -> None:
             b, n = statistics.median(before), statistics.median(now)
             print(f"{name:<20}{b:>14.2f}{n:>9.2f}{b / n:>11.2f}x")
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False)
+        if tree is None:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
         [--kind transactions]                            # every file is of this kind
         [--kind events=web.csv --kind feedback=nps.csv]  # these files are of these kinds
         [--set-aside-identical]                          # identical rows of files without an id set aside too
+        [--day-first | --month-first]                    # how to read dates like 03/04/2024 nothing settles
+        [--map 'orders.csv:Order Date=ordered_at']       # map a column by hand (repeatable)
 
 Each file is read (format, encoding and delimiter detected), recognised as one of four kinds and mapped to
 the canonical fields by its headers (or remembered from an earlier file of the same layout). The report says the
@@ -15,7 +17,9 @@ Nothing is loaded, and the exit code is 3, when something needs the owner's conf
 :mod:`insights.ingest.preview`): a kind Clueboard is not sure of, more than 1% of a file's rows rejected for one
 reason, or a question the file's plan asks. The questions are printed with what the load would do (``--json``:
 ``{"needs_confirmation": [{"file", "reason", "question"}], "files": [preview per file]}``); ``--yes`` loads
-anyway. A workspace in use by another load or by the app: waited for up to ``--wait`` seconds, then exit code 4
+anyway. Dates whose day/month order nothing in the file settles (03/04/2024) stop the load the same way, before
+anything is read into the workspace, unless ``--day-first`` or ``--month-first`` says how to read them (or
+``--yes`` takes the day-first reading). A workspace in use by another load or by the app: waited for up to ``--wait`` seconds, then exit code 4
 with one line saying so.
 """
 
@@ -33,9 +37,9 @@ import duckdb
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
 from insights.ingest import prepare_file
 from insights.ingest.errors import IngestError
-from insights.ingest.mapping.fields import KINDS
+from insights.ingest.mapping.fields import FIELD_LABELS, FIELDS, KINDS
 from insights.ingest.mapping.headers import GUESS_BELOW
-from insights.ingest.preview import WorkspaceBusy, load_unless_unsure
+from insights.ingest.preview import BatchPreview, Confirmation, WorkspaceBusy, load_unless_unsure
 
 NEEDS_CONFIRMATION = 3   # exit code: nothing loaded, the owner must confirm (or pass --yes)
 BUSY = 4                 # exit code: the workspace is in use by another load or by the app
@@ -57,6 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set-aside-identical", action="store_true",
                         help="set identical rows aside even in files with no order, event or review id (by "
                              "default they are kept and reported: they can be separate real purchases)")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="date_order", action="store_const", const="dmy",
+                       help="read dates whose order nothing settles (03/04/2024) as day first: 3 April")
+    order.add_argument("--month-first", dest="date_order", action="store_const", const="mdy",
+                       help="read such dates as month first: March 4")
+    parser.add_argument("--map", action="append", default=[], metavar="FILE:COLUMN=FIELD",
+                        help="map a file's column to a field by hand, e.g. 'orders.csv:Order Date=ordered_at' "
+                             "(repeatable; FIELD empty to leave a field unmapped: 'orders.csv:=channel')")
 
 
 def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | None]:
@@ -82,6 +94,55 @@ def kinds_per_file(files: Sequence[str], given: Sequence[str]) -> list[str | Non
         for i in matches:
             chosen[i] = kind
     return [kind or every for kind in chosen]
+
+
+def apply_maps(files: Sequence[str], plans: Sequence, given: Sequence[str]) -> None:
+    """The ``--map FILE:COLUMN=FIELD`` options applied to the plans (one per file, in order). A file is named as
+    given on the command line or by its file name; the column by its header (case as written, else ignoring
+    case); the field by its name (``ordered_at``) or its label. ValueError in one line for anything unknown."""
+    for option in given:
+        left, eq, field = option.rpartition("=")
+        matches = [i for i, f in enumerate(files)
+                   if any(left.startswith(name + ":") for name in (f, Path(f).name))]
+        if not eq or not matches:
+            raise ValueError(f"--map {option}: expected FILE:COLUMN=FIELD with FILE one of the files to load "
+                             f"({', '.join(Path(f).name for f in files)})")
+        for i in matches:
+            plan = plans[i]
+            name = next(n for n in (files[i], Path(files[i]).name) if left.startswith(n + ":"))
+            header = left[len(name) + 1:].strip()
+            field = field.strip()
+            fields = FIELDS[plan.kind]
+            by_label = {FIELD_LABELS.get(f, f).lower(): f for f in fields}
+            chosen = field if field in fields else by_label.get(field.lower())
+            if chosen is None:
+                raise ValueError(f"--map {option}: {field!r} is not a field of {plan.kind} files; expected one of "
+                                 f"{', '.join(fields)}")
+            if not header:
+                plan.set_mapping(chosen, None)
+                continue
+            columns = [c.strip() for c in plan.columns]
+            found = [j for j, c in enumerate(columns) if c == header] or \
+                [j for j, c in enumerate(columns) if c.lower() == header.lower()]
+            if not found:
+                raise ValueError(f"--map {option}: {plan.name} has no column {header!r}; its columns: "
+                                 f"{', '.join(plan.columns)}")
+            plan.set_mapping(chosen, found[0])
+
+
+def date_questions(plans: Sequence, order_given: str | None) -> list[Confirmation]:
+    """A file whose dates could be day-first or month-first with nothing to settle it: the one-line question,
+    unless ``--day-first``/``--month-first`` answered it (then every such file is read that way)."""
+    asks = []
+    for plan in plans:
+        if not plan.questions:
+            continue
+        if order_given:
+            plan.set_date_order(order_given)
+            continue
+        asks.append(Confirmation(plan.name, "dates", plan.questions[0].split(" Read as ")[0]
+                                 + " Load again with --day-first or --month-first."))
+    return asks
 
 
 def _fmt_money(value) -> str:
@@ -164,8 +225,6 @@ def format_files(files: Sequence, kinds: Sequence[dict] | None = None) -> list[s
             out.append(f"  warning: {warning}")
         for note in f.notes:
             out.append(f"  note: {note}")
-        for warning in f.warnings:
-            out.append(f"  warning: {warning}")
         out.append("")
     return out
 
@@ -213,6 +272,19 @@ def _fail(args: argparse.Namespace, err: Exception, code: int, prefix: str = "No
     return code
 
 
+def _ask(args: argparse.Namespace, preview, extra: Sequence[Confirmation] = ()) -> int:
+    """Nothing loaded: the questions (with what the load would do, where it was tried), exit code 3."""
+    if args.json:
+        out = preview.to_dict()
+        out["needs_confirmation"] = [c.to_dict() for c in extra] + out["needs_confirmation"]
+        print_json(out)
+    elif extra:
+        print("\n".join(f"{c.file}: {c.question}" for c in extra))
+    else:
+        print(format_questions(preview))
+    return NEEDS_CONFIRMATION
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         kinds = kinds_per_file(args.files, args.kind)
@@ -226,6 +298,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
         plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
+        apply_maps(args.files, plans, args.map)
+        dates = date_questions(plans, args.date_order)
+        if dates and not args.yes:
+            return _ask(args, BatchPreview([]), dates)
         preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
                                              set_aside_identical=args.set_aside_identical)
     except WorkspaceBusy as err:
@@ -235,13 +311,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     if report is None:
-        if args.json:
-            print_json(preview.to_dict())
-        else:
-            print(format_questions(preview))
-        return NEEDS_CONFIRMATION
+        return _ask(args, preview)
     facts = kind_facts(report, plans)
-    confirmed = [c.to_dict() for c in preview.needs_confirmation]
+    confirmed = [c.to_dict() for c in dates + preview.needs_confirmation]
     if args.json:
         out = report.to_dict()
         for f, extra in zip(out["files"], facts):

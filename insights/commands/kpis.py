@@ -1,7 +1,9 @@
 """Print the KPI scorecard: the KPI stack per week, month or quarter.
 
 Per period: active customers, new customers, orders, net revenue, AOV and the rest of the KPI stack
-(definitions: insights/performance/kpis/table.py). With --json, a list with one object per period.
+(definitions: insights/performance/kpis/table.py). With --json, a list with one object per period; money is in
+its ``currency`` (the reporting currency), and ``left_out`` lists the order lines of another currency without a
+rate (currency, order_lines, amount) that the period's money leaves out.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 
 from insights.charts.kpis import format_value
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
+from insights.core import currency as currencies
 from insights.performance import kpis
 
 TEXT_COLUMNS = ("period", "customers_active", "new_customers", "orders", "net_revenue", "aov",
@@ -30,9 +33,15 @@ def run(args: argparse.Namespace) -> int:
             table = kpis.kpi_table(ws, args.period, start=args.start, end=args.end)
         except ValueError as exc:
             raise SystemExit(f"kpis: {exc}") from None
+        money = currencies.currency_state(ws)
         if args.json:
             out = table.drop(columns=["bucket"])
-            print_json(out)
+            left_out = currencies.left_out_by_period(ws, args.period)
+            records = out.to_dict(orient="records")
+            for rec in records:
+                rec["currency"] = money.reporting
+                rec["left_out"] = left_out.get(str(rec["period"])[:10], [])
+            print_json(records)
             return 0
         currency = kpis.workspace_currency(ws)
         rows = []
@@ -44,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
         for r in rows:
             print("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths))))
+        if money.sentence():
+            print(money.sentence())
         return 0
     finally:
         ws.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+# the currencies the pages offer first when the owner picks one (any three-letter code is accepted)
+COMMON_CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "BRL", "JPY", "INR")
 SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "BRL": "R$", "JPY": "¥", "CHF": "CHF ", "SEK": "kr ",
            "DKK": "kr ", "NOK": "kr ", "PLN": "zł ", "AUD": "A$", "CAD": "C$", "INR": "₹"}
 

@@ -18,7 +18,7 @@ from insights.core.suppression import hash_key
 from insights.core.workspace import connection
 
 PERSONAL_COLUMNS = frozenset({
-    "name", "first_name", "last_name", "full_name", "email", "phone", "city", "address", "street", "zip",
+    "name", "first_name", "last_name", "full_name", "customer_name", "email", "phone", "city", "address", "street", "zip",
     "postcode", "postal_code", "search_name", "search_email", "search_phone", "text", "comment", "page",
     "attributes", "ip", "user_agent", "display_name"})
 ID_COLUMNS = {"customer_id": "c", "source_customer_id": "c", "order_id": "o", "session_id": "s",

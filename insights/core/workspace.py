@@ -29,6 +29,7 @@ from typing import Iterator
 
 import duckdb
 
+from insights.core.currency import convert_lines
 from insights.core.db import close as db_close, connect_file, is_read_only, sql_text, table_exists
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ class Workspace:
             return      # a read-only reader only reads; the next writer creates or converts what is missing
         self.con.execute(sql_text("schema.sql"))
         self._migrate_row_hashes()
+        self._add_line_currency_columns()
         if not self.con.execute("select 1 from workspace_meta where key = 'data_version'").fetchall():
             self.con.execute("insert into workspace_meta values ('data_version', ?)", [uuid.uuid4().hex])
 
@@ -204,6 +206,17 @@ class Workspace:
                 if table in old:   # fixed table names
                     con.execute(f'alter table "{table}" alter row_hash type uuid using '
                                 f"case when length(row_hash) = 32 then ('0x' || {reversed_hex})::uhugeint::uuid end")
+
+    def _add_line_currency_columns(self) -> None:
+        """Workspaces made before lines kept their own amount get ``source_revenue`` and ``rate`` (filled by
+        the next mart build: :func:`insights.core.currency.convert_lines`), and ``customer_name`` (empty)."""
+        have = {r[0] for r in self.con.execute(
+            "select column_name from duckdb_columns() where table_name = 'order_lines' and schema_name = 'main' "
+            "and database_name = current_database()").fetchall()}
+        for column, kind in (("source_revenue", "decimal(18,4)"), ("rate", "decimal(18,8)"),
+                             ("customer_name", "varchar")):
+            if column not in have:   # fixed names
+                self.con.execute(f"alter table order_lines add column {column} {kind}")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -228,6 +241,7 @@ class Workspace:
     def build_marts_in(con) -> list[str]:
         """Rebuild every mart inside the caller's open transaction (an upload commits data and marts at once)."""
         steps = build_steps()
+        convert_lines(con)      # every line's revenue in the reporting currency first: every mart reads it
         for folder, name in steps:
             # the table name is a packaged file's stem, never user text
             con.execute(f'create or replace table "{name}" as\n' + sql_text(f"{folder}/{name}.sql"))

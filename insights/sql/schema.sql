@@ -53,7 +53,11 @@ create table if not exists order_lines (
     is_guest            boolean default false,
     delivered_at        timestamp,
     promised_at         timestamp,
-    row_hash            uuid
+    row_hash            uuid,
+    source_revenue      decimal(18,4),         -- the line's revenue in its own currency, as loaded
+    rate                decimal(18,8),         -- to the reporting currency (core/currency.py); null: no rate,
+                                               -- revenue is then 0 and the line is left out of money totals
+    customer_name       varchar                -- the customer's name as the order file writes it (Customer Name)
 );
 
 -- what an orders file says about an order or a line beyond its money: flags, tags (one row per tag, name 'tag'),
@@ -174,6 +178,23 @@ create table if not exists mapping_memory (
     layout_signature varchar primary key,
     kind             varchar,
     mapping          json
+);
+
+-- currency_rates: the owner's rates to the reporting currency (insights/core/currency.py): one amount of the
+-- currency is worth `rate` of the reporting currency; month null = every month without a rate of its own.
+create table if not exists currency_rates (
+    currency            varchar not null,
+    month               date,
+    rate                decimal(18,8) not null
+);
+
+-- reporting_rates: the rates in use, resolved from currency_rates at every mart build (core/currency.py): one row
+-- per currency written by the order lines or the catalogs' costs ('' for none: the currency the owner stated,
+-- else the reporting one) and month of the order lines. rate: 1 for the reporting currency, null without a rate.
+create table if not exists reporting_rates (
+    currency            varchar not null,
+    month               date not null,
+    rate                decimal(18,8)
 );
 
 create table if not exists workspace_meta (

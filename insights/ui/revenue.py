@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from insights.core import currency
 from insights.core.markdown import escape_markdown
 from insights.ingest.load.shopify import SALES_LABELS, SALES_LINES
 from insights.performance.kpis import revenue
@@ -19,6 +20,9 @@ def revenue_caption(ws, follows_definition: bool = False) -> None:
     definition = revenue.revenue_definition(ws)
     parts = session.memo("revenue_money_parts", revenue.has_money_parts, ws)
     st.caption(escape_markdown(revenue.revenue_caption(definition, parts, follows_definition)))
+    money = session.memo("currency_state", currency.currency_state, ws)
+    if money.sentence():     # several currencies: converted with the owner's rates, or left out and said
+        (st.warning if money.left_out else st.caption)(escape_markdown(money.sentence()))
 
 
 def revenue_settings(ws) -> None:

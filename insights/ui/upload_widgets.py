@@ -7,6 +7,7 @@ import streamlit as st
 
 from insights.core.markdown import escape_markdown
 from insights.core import numbers
+from insights.core.money import COMMON_CURRENCIES as CURRENCIES
 from insights.core.spreadsheet import write_table
 from insights.ui import session
 from insights.ui import upload_steps
@@ -143,9 +144,6 @@ def health_panel(items) -> None:
 def safe_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes with every text cell safe to open in a spreadsheet (no formula injection)."""
     return write_table(frame, "csv")
-
-
-CURRENCIES = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CAD", "AUD", "BRL", "JPY", "INR")
 
 
 def currency_choice(ws: Workspace) -> None:

@@ -200,3 +200,19 @@ def test_olist_categories_reach_the_kpi_bridge_products_and_customers(olist):
     assert kept["category"].notna().mean() > 0.98 and set(kept["category"]) & set(english.values())
     filled = ws.con.execute("select count(first_category) * 1.0 / count(*) from customers where orders > 0").fetchone()[0]
     assert filled > 0.95
+
+
+def test_shopify_products_in_the_2024_layout_load_as_the_older_layout():
+    """Shopify's product export since 2024 writes "URL handle", "SKU", "Price", "Option1 value" and "Product
+    category" (vendor_exports/shopify_products_2024.csv: the same products as shopify_products.csv)."""
+    plan = prepare_file(CORPUS / "shopify_products_2024.csv")
+    assert plan.kind == "catalog" and plan.kind_confidence >= 0.9
+    assert plan.mapping_by_header()["product_id"] == "SKU" and plan.mapping_by_header()["category"] == "Product category"
+    old_ws, old = _load("shopify_products.csv")
+    new_ws, new = _load("shopify_products_2024.csv")
+    f = new.files[0]
+    assert (f.rows_read, f.rows_loaded, f.rows_rejected, f.rows_set_aside) == (13, 11, 0, 2)
+    assert f.catalog == old.files[0].catalog
+    columns = "product_id, name, category, unit_cost, price"
+    assert new_ws.con.execute(f"select {columns} from product_catalog order by 1").fetchall() == \
+        old_ws.con.execute(f"select {columns} from product_catalog order by 1").fetchall()

@@ -110,5 +110,8 @@ def test_ingest_json_has_warnings_consenting_customers_and_currencies(tmp_path, 
     assert [f["warnings"] for f in out["files"]] == [[], []]
     assert out["files"][0]["mapping"]["consent_email"] == "newsletter_optin_yn"
     assert out["workspace"]["consenting_customers"] == 2
-    assert out["workspace"]["currencies"] == [{"currency": "EUR", "order_lines": 2, "net_revenue": 24.98},
-                                              {"currency": "USD", "order_lines": 1, "net_revenue": 7.5}]
+    assert [{k: c[k] for k in ("currency", "order_lines", "net_revenue", "left_out_lines")}
+            for c in out["workspace"]["currencies"]] == [
+        {"currency": "EUR", "order_lines": 2, "net_revenue": 24.98, "left_out_lines": 0},
+        {"currency": "USD", "order_lines": 1, "net_revenue": 7.5, "left_out_lines": 1}]     # no rate: left out
+    assert out["workspace"]["reporting_currency"] == "EUR" and out["workspace"]["net_revenue"] == 24.98

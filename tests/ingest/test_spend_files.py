@@ -19,7 +19,7 @@ EXPORTS = Path(__file__).resolve().parent / "vendor_exports"
 LAYOUTS = {
     "google_ads_campaign_report.csv": (11, 8, 0, 3, Decimal("1468.80"), "EUR", "Google Ads"),
     "meta_ads_manager_export.csv": (5, 5, 0, 0, Decimal("685.82"), "EUR", "Meta Ads"),
-    "microsoft_ads_campaign_performance.csv": (33, 31, 1, 1, Decimal("473.88"), "EUR", "Microsoft Ads"),
+    "microsoft_ads_campaign_performance.csv": (33, 31, 0, 2, Decimal("473.88"), "EUR", "Microsoft Ads"),
     "monthly_marketing_budget.csv": (9, 8, 0, 1, Decimal("1535.50"), None, None),
     "monthly_marketing_budget.xlsx": (7, 6, 0, 1, Decimal("1477.00"), None, None),
 }
@@ -53,8 +53,11 @@ def test_totals_rows_are_set_aside_and_checked_against_the_rows_above(loaded):
     assert any("row 12: 1,468.80 EUR) equals the spend loaded" in n for n in google.notes)
     assert google.spend_set_aside == Decimal("1468.80") + Decimal("1407.70") + Decimal("61.10")
     microsoft = files["microsoft_ads_campaign_performance.csv"]
-    # the copyright footer cannot be split into the header's columns: rejected with the reader's reason
-    assert list(microsoft.rejected_by_reason) == ["has 1 fields, expected 8"]
+    # the copyright footer cannot be split into the header's columns, yet it is the report's footer: set aside
+    # as one (not rejected as a ragged row), and the reader's "could not be read" note goes with it
+    assert microsoft.rejected_by_reason == {}
+    assert microsoft.set_aside_by_reason["the report's footer line, not a row of spend"] == 1
+    assert not any("wrong number of fields" in n for n in microsoft.notes)
     assert any("equals the spend loaded" in n for n in microsoft.notes)
 
 
@@ -114,3 +117,31 @@ def test_ingest_json_reports_the_kind_as_spend(tmp_path, capsys):
                  "--json"]) == 0
     f = json.loads(capsys.readouterr().out)["files"][0]
     assert f["kind"] == "spend" and f["spend_loaded"] == 685.82 and f["spend_by_currency"] == {"EUR": 685.82}
+
+
+# a hand sheet holding some of the Google Ads report's campaign months again: "Koffie zoekwoorden" January
+# (41.20 + 55.10 = 96.30) and February (47.35) equal the report's days to the cent; March (70.00, the report
+# 60.00) and "Voorjaar" (not in the report) are other spend
+SHEET_AGAIN = ("Month,Channel,Campaign,Spend\nJan 2024,Paid Search,Koffie zoekwoorden,96.30\n"
+               "Jan 2024,Paid Social,Voorjaar,250.00\nFeb 2024,Paid Search,Koffie Zoekwoorden,47.35\n"
+               "Mar 2024,Paid Search,Koffie zoekwoorden,70.00\n")
+
+
+@pytest.mark.parametrize("order", ["report first", "sheet first", "two uploads"])
+def test_the_same_spend_in_two_layouts_is_flagged_and_counted_once(tmp_path, order):
+    sheet = tmp_path / "budget.csv"
+    sheet.write_text(SHEET_AGAIN, encoding="utf-8")
+    google = EXPORTS / "google_ads_campaign_report.csv"
+    ws = Workspace.in_memory()
+    if order == "two uploads":
+        files = {f.name: f for f in ingest_files(ws, [google]).files + ingest_files(ws, [sheet]).files}
+    else:
+        files = {f.name: f for f in ingest_files(ws, [google, sheet] if order == "report first"
+                                                  else [sheet, google]).files}
+    assert ws.con.execute("select sum(amount) from spend").fetchall()[0][0] == Decimal("1468.80") + Decimal("320.00")
+    later = files["google_ads_campaign_report.csv" if order == "sheet first" else "budget.csv"]
+    twice = {r: n for r, n in later.set_aside_by_reason.items() if "not counted twice" in r and "same spend" in r}
+    assert sum(twice.values()) == (3 if order == "sheet first" else 2)     # the report's 2 January days + February
+    assert later.spend_set_aside - (Decimal("2937.60") if order == "sheet first" else 0) == Decimal("143.65")
+    assert any("set aside, not counted twice" in w for w in later.warnings)
+    ws.close()

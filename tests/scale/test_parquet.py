@@ -98,5 +98,6 @@ def test_commands_import_and_export(tmp_path, capsys):
         main(["import-parquet", "--workspace", str(tmp_path / "new"), "--from", str(folder)])
     assert main(["export-parquet", "--workspace", str(tmp_path / "new"), "--out", str(tmp_path / "out"),
                  "--no-marts"]) == 0
-    assert f"Wrote {len(canonical_tables())} tables (1 rows)" in capsys.readouterr().out
+    # the line and the rate in use for its month (reporting_rates: 1, no currency named)
+    assert f"Wrote {len(canonical_tables())} tables (2 rows)" in capsys.readouterr().out
     assert not (tmp_path / "out" / "orders.parquet").exists()

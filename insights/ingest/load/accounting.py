@@ -5,6 +5,8 @@ kept, amounts that cannot be read, values that cannot be right) becomes the repo
 
 from __future__ import annotations
 
+import csv
+
 import numpy as np
 import pandas as pd
 
@@ -12,7 +14,9 @@ from insights.ingest.mapping.fields import FIELD_LABELS
 from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import KEEP, REJECTED, ROW_ID_FIELD, checks_for
 from insights.ingest.load.stage import Staged
+from insights.ingest.load.spend import FOOTER_REASON
 from insights.ingest.load.suppressed import scrub_ragged
+from insights.ingest.mapping.spend_files import is_footer
 
 FIRST_IDENTICAL = 5          # identical rows kept: how many the report lists
 FIRST_UNREADABLE = 20        # unreadable amounts: how many texts the report lists
@@ -23,6 +27,15 @@ def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) ->
     """Write the rejected and set-aside rows of a classified file and count every fate in ``report``.
     ``ragged``: the rows the reader could not split into the header's columns."""
     fid = report.file_id
+    # a report's copyright line (Microsoft Advertising's last line) cannot be split into the header's columns:
+    # it is the report's footer, set aside with that reason, never a rejected row
+    footers = [r for r in ragged if _is_footer_line(_ragged_value(r))]
+    ragged = [r for r in ragged if r not in footers]
+    if footers and not ragged:     # the reader's note counted the footer as an unreadable row
+        report.notes = [n for n in report.notes if "(wrong number of fields)" not in n]
+    if footers:
+        con.executemany("insert into set_aside values (?, ?, ?)", [(fid, _ragged_row(r), FOOTER_REASON)
+                                                                  for r in footers])
     # rejects: ragged rows from the reader, then unreadable or missing required values
     if ragged:
         kept = scrub_ragged(con, [(_ragged_row(r), _ragged_reason(r), _ragged_value(r)) for r in ragged])
@@ -46,6 +59,8 @@ def account_rows(con, plan, staged: Staged, ragged: list, report: FileReport) ->
     for _, reason in staged.aside:
         key = "exact duplicate of an earlier row" if reason.startswith("exact duplicate") else reason
         aside[key] = aside.get(key, 0) + 1
+    if footers:
+        aside[FOOTER_REASON] = aside.get(FOOTER_REASON, 0) + len(footers)
     report.set_aside_by_reason = dict(sorted(aside.items(), key=lambda kv: -kv[1]))
     report.rows_set_aside = sum(aside.values())
     report.rows_loaded = int((staged.state == KEEP).sum())
@@ -144,6 +159,10 @@ def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
         con.execute(f'insert into "{table}" select * from _frame')  # fixed table names
     finally:
         con.unregister("_frame")
+
+
+def _is_footer_line(text: str | None) -> bool:
+    return bool(text) and is_footer(next(csv.reader([text]), []))
 
 
 def _ragged_row(item) -> int | None:

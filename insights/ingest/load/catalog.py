@@ -44,7 +44,7 @@ def _texts(column) -> list[str | None]:
 def derive_catalog(plan, report, staged, raw_columns) -> None:
     """The catalog's row rules on ``staged`` (in place), each said in the report (see the module docstring)."""
     profile = by_name(getattr(plan, "profile", None))
-    if profile is not None and profile.name == "Shopify products":
+    if profile is not None and profile.name.startswith("Shopify products"):
         _shopify_variants(plan, report, staged, raw_columns)
     if profile is not None and profile.name == "WooCommerce products":
         _woo_variations(plan, report, staged, raw_columns)
@@ -58,6 +58,8 @@ def derive_catalog(plan, report, staged, raw_columns) -> None:
 def _shopify_variants(plan, report, staged, raw_columns) -> None:
     cols = staged.columns
     handle_idx = column_of(plan.columns, "Handle")
+    if handle_idx is None:
+        handle_idx = column_of(plan.columns, "URL handle")        # the 2024 layout
     if handle_idx is None:
         return
     handles = _texts(raw_columns[handle_idx])

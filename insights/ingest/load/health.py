@@ -12,6 +12,7 @@ import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from insights.core.currency import currency_state
 from insights.core.db import first_row
 from insights.ingest.load.bad_values import BAD_VALUE_REASONS, CSAT_PREFIX
 from insights.ingest.load.foreign import order_gap, unlike_the_rest
@@ -91,7 +92,8 @@ def health_report(ws) -> list[HealthItem]:
         orders, guests, net, gross = _one(con, """select count(*) filter (where is_order),
                 count(*) filter (where is_order and is_guest), coalesce(sum(net_revenue), 0),
                 coalesce(sum(gross_revenue), 0) from orders""")
-        currency, = _one(con, "select mode(currency) from order_lines")
+        money = currency_state(con)
+        currency = money.reporting
         items.append(HealthItem("orders", "Orders", f"{orders:,}", OK,
                                 "Distinct order numbers that are not wholly cancelled.", ""))
         items.append(HealthItem("revenue", "Net revenue", f"{_money(net)} {currency or ''}".strip(), OK,
@@ -140,13 +142,15 @@ def health_report(ws) -> list[HealthItem]:
         else:
             items.append(HealthItem("outliers", "Extreme quantities or prices", "none", OK,
                                     "No line is far outside the usual quantities and prices.", ""))
-        currencies = [r[0] for r in con.execute("select distinct currency from order_lines where currency is not "
-                                                "null order by 1").fetchall()]
-        if len(currencies) > 1:
+        if len(money.by_currency) > 1:
+            others = [c.currency for c in money.by_currency if c.currency != money.reporting]
             items.append(HealthItem(
-                "currencies", "Mixed currencies", ", ".join(currencies), WARNING,
-                "Amounts in different currencies are added up as they are, so totals mix them.",
-                "Load one currency per workspace, or convert the amounts before uploading."))
+                "currencies", "Several currencies", ", ".join(str(c.currency) for c in money.by_currency),
+                WARNING if money.left_out else OK,
+                money.sentence() or f"Money is reported in {money.reporting}.",
+                (f"Give a rate to {money.reporting} for {', '.join(str(c.currency) for c in money.left_out)} on "
+                 f"the Upload page (or: python -m insights settings --rate {money.left_out[0].currency}=…)")
+                if money.left_out else f"Rates for {', '.join(map(str, others))} can be changed on the Upload page."))
     bad_dates = _one(con, """select
             (select count(*) from order_lines where ordered_at > $now + interval 1 day or ordered_at < $early)
           + (select count(*) from events where event_at > $now + interval 1 day or event_at < $early)

@@ -21,6 +21,7 @@ from insights.ingest.load.report import FileReport
 from insights.ingest.load.rules import ID_COLUMN, REJECTED, SET_ASIDE, TABLE_FOR_KIND
 from insights.ingest.load.shopify import store_order_money
 from insights.ingest.load.spend import account_spend
+from insights.ingest.load.spend_twice import set_aside_spent_twice
 from insights.ingest.load.stage import stage
 from insights.ingest.mapping.fields import FIELDS
 from insights.ingest.values.labels import LabelBook
@@ -42,6 +43,7 @@ class Loader:
         self.pending: list[tuple] = []        # (plan, staged, report) classified, waiting for identity resolution
         self.later_files: dict[str, int] = {}  # canonical table -> files of this batch not yet classified
         self.has_payments = any(p.role == "payments" for p in plans)
+        self.spend_seen: dict = {}            # (month, campaign) -> the spend groups of this batch's earlier files
         # one spelling per channel, country, status, device and category across the workspace and this upload
         self.labels = LabelBook(lambda: con.execute(sql_text("queries/ingest/labels/stored_labels.sql")).fetchall())
         for plan in plans:
@@ -94,6 +96,8 @@ class Loader:
                 staged.hash_hi, staged.hash_lo = hashing.result()
         finally:
             hash_cursor.close()
+        if plan.kind == "spend":
+            set_aside_spent_twice(con, plan, staged, report, self.spend_seen)
         classify(con, plan, staged, table, self.set_aside_identical)
         account_rows(con, plan, staged, ragged, report)
         if plan.kind == "catalog":

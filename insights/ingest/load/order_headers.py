@@ -21,7 +21,7 @@ from insights.ingest.mapping.date_roles import date_role
 
 # the order-header fields a line file may lack and an orders table of the same batch can complete
 _HEADER_FIELDS = ("ordered_at", "customer_id", "email", "phone", "status", "channel", "country", "currency",
-                  "delivered_at", "promised_at")
+                  "delivered_at", "promised_at", "name")
 
 
 class OrderHeaders:
@@ -38,7 +38,7 @@ class OrderHeaders:
         con.execute("""create or replace temp table _order_headers_all (_file varchar, _row bigint, _keep boolean,
             f_order_id varchar, f_ordered_at timestamp, f_customer_id varchar, f_email varchar, f_phone varchar,
             f_status varchar, f_channel varchar, f_country varchar, f_currency varchar,
-            f_delivered_at timestamp, f_promised_at timestamp)""")
+            f_delivered_at timestamp, f_promised_at timestamp, f_name varchar)""")
         con.execute("create or replace temp table _order_headers as select * from _order_headers_all")
 
     def drop_tables(self) -> None:
@@ -50,7 +50,7 @@ class OrderHeaders:
         con = self.con
         con.execute("""insert into _order_headers_all select ?, _row, _keep, f_order_id, f_ordered_at,
                 f_customer_id, f_email, f_phone, f_status, f_channel, f_country, f_currency, f_delivered_at,
-                f_promised_at from _incoming""", [report.file_id])
+                f_promised_at, f_name from _incoming""", [report.file_id])
         con.execute("""create or replace temp table _order_headers as select * from _order_headers_all
                        where _keep qualify row_number() over (partition by f_order_id order by _row) = 1""")
         self.files.append((plan, report, staged))

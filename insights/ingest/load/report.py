@@ -7,6 +7,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from insights.core.currency import currency_state
 from insights.ingest.load.consent import consent_state
 
 
@@ -98,15 +99,16 @@ def workspace_summary(ws) -> dict:
             "customer_records": row[4], "events": row[5], "feedback": row[6],
             "first_order_at": row[7].isoformat() if row[7] else None,
             "last_order_at": row[8].isoformat() if row[8] else None, "guest_orders": row[9],
-            "consenting_customers": consent_state(ws.con).consenting, "currencies": currencies(ws.con)}
+            "consenting_customers": consent_state(ws.con).consenting, **currency_summary(ws.con)}
 
 
-def currencies(con) -> list[dict]:
-    """Each currency of the order lines (None: lines without one) with its line count and net revenue, most
-    lines first: amounts in different currencies are never added together."""
-    rows = con.execute("""select currency, count(*), coalesce(sum(revenue), 0) from order_lines
-                          group by currency order by 2 desc, 1 nulls last""").fetchall()
-    return [{"currency": c, "order_lines": n, "net_revenue": float(r)} for c, n, r in rows]
+def currency_summary(con) -> dict:
+    """The money totals' currency and each currency of the order lines (None: lines without one) with its line
+    count, net revenue in its own amounts, what of it is counted in the reporting currency, and what is left out
+    for want of a rate (:mod:`insights.core.currency`): amounts in different currencies are never added together."""
+    state = currency_state(con).to_dict()
+    return {"reporting_currency": state["reporting_currency"], "currencies": state["currencies"],
+            "currencies_left_out": state["left_out"], "currency_note": state["note"]}
 
 
 def rejects_frame(ws, file_id: str | None = None):

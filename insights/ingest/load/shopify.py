@@ -44,7 +44,8 @@ SIGNATURE = frozenset({"Name", "Financial Status", "Subtotal", "Shipping", "Taxe
 LINE_COLUMNS = frozenset({"Name", "Email", "Vendor"})
 MAPPING = {"order_id": "Name", "ordered_at": "Created at", "email": "Email", "product_id": "Lineitem sku",
            "product_name": "Lineitem name", "quantity": "Lineitem quantity", "unit_price": "Lineitem price",
-           "currency": "Currency", "channel": "Source", "country": "Shipping Country", "status": "Financial Status"}
+           "currency": "Currency", "channel": "Source", "country": "Shipping Country", "status": "Financial Status",
+           "name": "Billing Name"}
 SALES_LINES = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
 SALES_LABELS = {"gross_sales": "Gross sales", "discounts": "Discounts", "returns": "Returns",
                 "net_sales": "Net sales", "shipping": "Shipping", "taxes": "Taxes", "total_sales": "Total sales"}

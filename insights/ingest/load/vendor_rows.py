@@ -29,7 +29,8 @@ _TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.
 _DATE_FIELD = {"transactions": "ordered_at", "events": "event_at", "feedback": "submitted_at",
                "customers": "signed_up_at"}
 # order fields an item row takes from its sale's summary row when it has none of its own
-_SUMMARY_FIELDS = ("customer_id", "email", "phone", "status", "channel", "country", "currency", "ordered_at")
+_SUMMARY_FIELDS = ("customer_id", "email", "phone", "status", "channel", "country", "currency", "ordered_at",
+                   "name")
 
 SUMMARY_REASON = "sale summary row (the receipt's totals): the sale is counted from its item rows"
 OTHER_LINE_REASON = "not a sale line ({types}): a payment or other till row, not something sold"

@@ -29,7 +29,7 @@ KIND_LABELS = {
 FIELDS: dict[str, tuple[str, ...]] = {
     "transactions": ("order_id", "ordered_at", "customer_id", "email", "phone", "product_id",
                      "product_name", "category", "quantity", "unit_price", "line_total", "currency",
-                     "channel", "country", "status", "delivered_at", "promised_at"),
+                     "channel", "country", "status", "delivered_at", "promised_at", "name"),
     "customers": ("customer_id", "customer_ref", "name", "first_name", "last_name", "email", "phone",
                   "country", "city", "channel", "signed_up_at", "consent_email", "consent_sms", "status",
                   "cancelled_at", "churn"),

@@ -69,6 +69,9 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "promised_at": ("promiseddate", "promisedat", "promiseddeliverydate", "estimateddeliverydate",
                         "orderestimateddeliverydate", "expecteddeliverydate", "expecteddelivery", "duedate",
                         "deliverydue"),
+        # the customer's name on an order (never plain "Name": Shopify's order number, or a product's name)
+        "name": ("customername", "billingname", "buyername", "fullname", "clientname", "contactname",
+                 "purchasername", "kundenname", "nombrecliente", "nomclient"),
     },
     "customers": {
         "customer_id": ("customeruniqueid",) + _ID + ("userid", "id", "uniqueid", "personid"),

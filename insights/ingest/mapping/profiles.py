@@ -115,6 +115,14 @@ PROFILES: tuple[Profile, ...] = (
             fallbacks=(("category", "Type"),),
             notes=("Shopify products: one row per variant (a product's own details on its first row only); rows "
                    "holding only an extra image are no product.",)),
+    # the same export as Shopify writes it since 2024: "URL handle", "SKU", "Price", "Option1 value", "Product category"
+    Profile("Shopify products (2024 layout)", "catalog",
+            ("URL handle", "Title", "Option1 value", "SKU", "Price", "Cost per item"),
+            mapping=(("product_id", "SKU"), ("product_name", "Title"), ("category", "Product category"),
+                     ("unit_price", "Price"), ("unit_cost", "Cost per item")),
+            fallbacks=(("category", "Type"),),
+            notes=("Shopify products: one row per variant (a product's own details on its first row only); rows "
+                   "holding only an extra image are no product.",)),
     Profile("WooCommerce products", "catalog",
             ("ID", "Type", "SKU", "Name", "Regular price", "Categories"),
             mapping=(("product_id", "SKU"), ("product_name", "Name"), ("category", "Categories"),

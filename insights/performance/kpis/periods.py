@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from insights.core.currency import reporting_currency
 from insights.core.db import query_rows, sql_text
 from insights.core.workspace import connection
 
@@ -86,9 +87,9 @@ def data_range(ws) -> tuple[dt.date | None, dt.date | None]:
 
 
 def data_currency(ws) -> str | None:
-    """The currency written in the orders (most frequent ``currency`` value), or None when the data has none."""
-    row = query_rows(connection(ws), "queries/performance/kpis/data_currency.sql")
-    return row[0][0] if row else None
+    """The currency money totals are in (:func:`insights.core.currency.reporting_currency`: the owner's choice,
+    else the one most order lines are in), or None when the data names none."""
+    return reporting_currency(connection(ws))
 
 
 def workspace_currency(ws) -> str | None:

@@ -46,7 +46,7 @@ crm as (
 
 -- a line's category is its own, or the catalog's where it has none (line_products)
 named_lines as (
-    select l.customer_id, l.line_id, l.ordered_at, l.email, l.phone, l.is_non_product, l.is_cancellation,
+    select l.customer_id, l.line_id, l.ordered_at, l.email, l.phone, l.customer_name, l.is_non_product, l.is_cancellation,
            coalesce(lp.category, l.category) as category
     from order_lines l
     left join line_products lp using (line_id)
@@ -60,7 +60,10 @@ first_lines as (
         arg_min(category, struct_pack(at := ordered_at, line := line_id))
             filter (where not is_non_product and category is not null)                 as first_category,
         arg_min(email, struct_pack(at := ordered_at, line := line_id)) filter (where email is not null) as order_email,
-        arg_min(phone, struct_pack(at := ordered_at, line := line_id)) filter (where phone is not null) as order_phone
+        arg_min(phone, struct_pack(at := ordered_at, line := line_id)) filter (where phone is not null) as order_phone,
+        -- the name an order file gives (Customer Name) where the CRM gives none: the latest order's
+        arg_max(customer_name, struct_pack(at := ordered_at, line := line_id))
+            filter (where customer_name is not null)                                          as order_name
     from named_lines
     where customer_id is not null and not is_cancellation
     group by customer_id
@@ -88,7 +91,7 @@ all_ids as (
 final as (
     select
         ids.customer_id,
-        crm.name,
+        coalesce(crm.name, fl.order_name)                           as name,
         coalesce(crm.email, fl.order_email)                         as email,
         coalesce(crm.phone, fl.order_phone)                         as phone,
         coalesce(crm.country, pc.first_order_country)               as country,

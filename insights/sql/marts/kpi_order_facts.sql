@@ -43,12 +43,14 @@ priced as (
         lo.order_id is not null                                                      as is_left_out,
         case when s.tz is not null and m.ordered_at_utc is not null
              then timezone(s.tz, timezone('UTC', m.ordered_at_utc)) else o.ordered_at end             as local_at,
-        m.gross_sales - m.discounts
+        -- the money parts are in the order's own currency: turned into the reporting currency at its lines'
+        -- rate (core/currency.py; 1 in the reporting currency, so such an order keeps its figures to the cent)
+        cast(round((m.gross_sales - m.discounts
             + case when s.with_shipping then m.shipping else 0 end
-            + case when s.with_tax then m.taxes_charged else 0 end                   as sold,
-        m.returns
+            + case when s.with_tax then m.taxes_charged else 0 end) * o.rate, 4) as decimal(18,4)) as sold,
+        cast(round((m.returns
             + case when s.with_shipping then m.shipping_returned else 0 end
-            + case when s.with_tax then m.taxes_returned else 0 end                  as given_back,
+            + case when s.with_tax then m.taxes_returned else 0 end) * o.rate, 4) as decimal(18,4)) as given_back,
         case when s.on_refund_date
              then coalesce(m.refunded_at, case when m.is_cancelled then m.cancelled_at end) end as refund_at
     from orders o
@@ -66,7 +68,8 @@ orders as (
         local_at                                                                     as ordered_at,
         cast(local_at as date)                                                       as order_date,
         case when is_left_out then 0::decimal(18,4)
-             when not has_money then net_revenue
+             -- without money parts, or without a rate (its lines' revenue is 0: left out, and said)
+             when not has_money or rate is null then net_revenue
              when refund_at is not null then sold
              else sold - given_back end                                              as net_revenue,
         items,

@@ -29,7 +29,8 @@ per_order as (
         min(currency)                                           as currency_min,
         max(currency)                                           as currency_max,
         max(delivered_at)                                       as delivered_at,
-        max(promised_at)                                        as promised_at
+        max(promised_at)                                        as promised_at,
+        max(rate)                                               as rate
     from lines
     group by order_id
 ),
@@ -66,7 +67,10 @@ final as (
         delivered_at,
         promised_at,
         case when delivered_at is not null and promised_at is not null
-             then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days
+             then greatest(date_diff('day', promised_at, delivered_at), 0) end as late_days,
+        -- the rate its lines were turned into the reporting currency at (core/currency.py): 1 in the reporting
+        -- currency, null when its currency has no rate (its revenue is then 0: left out of money totals)
+        rate
     from per_order p
     left join mixed m using (order_id)
 )

@@ -79,7 +79,13 @@ final as (
         _customer_id is null                                                         as is_guest,
         f_delivered_at                                                               as delivered_at,
         f_promised_at                                                                as promised_at,
-        _hash                                                                        as row_hash
+        _hash                                                                        as row_hash,
+        -- the amount in the line's own currency; revenue is turned into the reporting currency (and rate set)
+        -- when the marts are built: insights/core/currency.py
+        case when _status_zeroed then 0::decimal(18,4) else f_revenue - _refund end as source_revenue,
+        -- at par until the marts are built: core/currency.py converts a line in another currency, or leaves it out
+        1::decimal(18,8)                                                             as rate,
+        nullif(trim(f_name), '')                                                     as customer_name
     from flagged
 )
 

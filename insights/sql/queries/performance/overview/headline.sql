@@ -4,5 +4,4 @@ select
     (select count(*) from orders where is_order),
     (select coalesce(sum(revenue), 0) from order_lines),
     (select min(ordered_at) from order_lines),
-    (select max(ordered_at) from order_lines),
-    (select mode(currency) from order_lines)
+    (select max(ordered_at) from order_lines)

@@ -1,7 +1,7 @@
 -- grain: the person's rows (after prepare.sql) removed, or kept without anything that names them where they carry money or scores
 -- Order lines keep their money, so revenue and every file's report still reconcile to the cent; the order gets a
 -- new id ("erased-…") everywhere it appears, since the shop's own order number leads back to the person.
-update order_lines set customer_id = null, source_customer_id = null, email = null, phone = null,
+update order_lines set customer_id = null, source_customer_id = null, email = null, phone = null, customer_name = null,
        is_guest = true, row_hash = null,
        order_id = (select o.new_id from _erase_orders o where o.order_id = order_lines.order_id)
 where line_id in (from _erase_lines);

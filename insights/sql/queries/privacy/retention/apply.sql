@@ -1,7 +1,7 @@
 -- grain: the retention applied (after working_sets.sql): old personal data removed, the money and counts kept
 -- Old lines keep their money (revenue by month stays right) and their row hash (a later export holding them is
 -- recognised as already loaded, not loaded again), but no customer: the order gets a new id "retired-…".
-update order_lines set customer_id = null, source_customer_id = null, email = null, phone = null, is_guest = true,
+update order_lines set customer_id = null, source_customer_id = null, email = null, phone = null, customer_name = null, is_guest = true,
        order_id = (select o.new_id from _retain_orders o where o.order_id = order_lines.order_id)
 where line_id in (from _retain_lines);
 update order_attributes set order_id = (select o.new_id from _retain_orders o where o.order_id = order_attributes.order_id)

@@ -1,0 +1,2 @@
+-- grain: no rows (an insert): one owner's setting
+insert into workspace_meta values ($key, $value)

@@ -2,22 +2,13 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights.performance.overview import headline_figures
 from insights.ui.session import WORKSPACE_KEY
-from tests.helpers import workspace_from_tables
-from tests.performance.test_kpis import EVENTS, FEEDBACK, LINES
+from tests.app_pages.test_pages_kpis_cohorts import shop  # noqa: F401 — the same small shop, as a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shop():
-    ws = workspace_from_tables(order_lines=LINES, events=EVENTS, feedback=FEEDBACK)
-    yield ws
-    ws.close()
 
 
 def _home(ws, **params) -> AppTest:

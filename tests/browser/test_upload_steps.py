@@ -1,28 +1,18 @@
 """The Upload page in the browser, one step at a time: choose → check → loaded (the result alone) → undo, and
 "Load more files" starts again with an empty file box."""
 
-import csv
-
 import pytest
 
 from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for_app
+from tests.browser.test_workspace_switch import write_orders
 
 pytestmark = pytest.mark.browser
-
-
-def _orders(path, n: int):
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Order ID", "Order Date", "Customer ID", "Product", "Quantity", "Unit Price"])
-        for i in range(n):
-            w.writerow([f"A{i:04d}", f"2025-03-{1 + i % 28:02d}", f"C{i % 7}", "Widget", "1", "9.50"])
-    return path
 
 
 def test_one_state_per_step_and_undo_from_the_result(browser, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    path = _orders(tmp_path / "march.csv", 25)
+    path = write_orders(tmp_path / "march.csv", "A", 25)
     with serve_app(home) as url:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)

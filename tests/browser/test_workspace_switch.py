@@ -11,7 +11,7 @@ from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for
 pytestmark = pytest.mark.browser
 
 
-def _orders(path, prefix: str, n: int):
+def write_orders(path, prefix: str, n: int):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["Order ID", "Order Date", "Customer ID", "Product", "Quantity", "Unit Price"])
@@ -36,7 +36,7 @@ def _sidebar(page) -> str:
 def test_create_switch_upload_goes_into_the_new_workspace(browser, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    first, second = _orders(tmp_path / "first.csv", "F", 30), _orders(tmp_path / "second.csv", "S", 12)
+    first, second = write_orders(tmp_path / "first.csv", "F", 30), write_orders(tmp_path / "second.csv", "S", 12)
     with serve_app(home) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(60_000)

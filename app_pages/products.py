@@ -52,6 +52,28 @@ else:
                             "confidence_ba": st.column_config.NumberColumn("…and the other way round",
                                                                            format="%.0f%%"),
                             "a": "First (code)", "b": "Second (code)"})
+    if st.toggle("Also look for three bought together (slower on a big catalogue)", key="products_triples"):
+        with st.spinner("Looking for three bought together…"):
+            three = session.memo("products_triples", lambda w, l, m: product_summary(w, l, m, triples=True).triples,
+                                 ws, level, int(min_baskets))
+        strong = three.strong
+        if strong.empty:
+            st.info("No three are bought together where two of them clearly make the third more likely.")
+        else:
+            st.markdown(f"**{len(strong):,}** groups of three: orders holding two of them hold the third clearly "
+                        "more often than orders holding only one. The most bought:")
+            for row in strong.head(5).itertuples():
+                st.markdown(f"- “{escape_markdown(row.a_name or row.a)}”, “{escape_markdown(row.b_name or row.b)}” "
+                            f"and “{escape_markdown(row.c_name or row.c)}”: {row.baskets:,} orders; with two of "
+                            f"them the third is at least **{row.uplift:.1f}×** as likely as with one.")
+            st.dataframe(strong.head(200)[["a_name", "b_name", "c_name", "baskets", "uplift", "a", "b", "c"]],
+                         hide_index=True, column_config={
+                             "a_name": "First", "b_name": "Second", "c_name": "Third",
+                             "baskets": st.column_config.NumberColumn("Orders with all three", format="localized"),
+                             "uplift": st.column_config.NumberColumn("Third with two ÷ with one", format="%.1f"),
+                             "a": "First (code)", "b": "Second (code)", "c": "Third (code)"})
+        if three.limited:
+            st.caption("Each product's groups were searched among its 25 strongest partners.")
 
 st.subheader("First purchases that bring customers back")
 if not back.customers:
@@ -102,6 +124,9 @@ with st.expander("For analysts: how these are computed"):
         "**lift**: support ÷ (support of each × each), i.e. × as often as chance.\n"
         "- A pair is listed when a one-sided Fisher exact (hypergeometric) test survives Benjamini–Hochberg at a "
         f"false discovery rate (**FDR**) of {pairs.fdr:.0%} over all {pairs.tests:,} pairs that reach the minimum.\n"
+        "- Three together: triangles of associated pairs; for each split \"x and y → z\", z in orders with both vs "
+        "with exactly one (one-sided Fisher), the largest of the three p-values (intersection–union), BH over "
+        "every triangle; uplift = the smallest of the three ratios.\n"
         "- Gateways: repeat within 90 days by first-order item, Wilson 95% intervals; an item is called when the "
         "interval lies above the average and a two-proportion test against the other customers survives Holm.\n"
         "- Suggestions: best sellers; item-to-item **cosine** similarity of who bought what; **EASE** (Steck 2019, "

@@ -3,7 +3,7 @@ names escaped, and statistics words only in the analysts' expander."""
 
 from tests.app_pages.helpers import open_page
 from tests.helpers import workspace_from_tables
-from tests.products.shops import shop_lines
+from tests.products.shops import shop_lines, triple_shop
 
 LINK = "[Win a prize](http://evil.example/x)"
 JARGON = ("lift", "support", "FDR", "EASE", "cosine", "Benjamini", "Fisher", "Wilson", "Holm", "p-value")
@@ -35,4 +35,15 @@ def test_planted_story_in_plain_words():
     assert backtest["Used"].tolist().count("✔") == 1
     at.radio(key="products_level").set_value("category").run()
     assert not at.exception
+    ws.close()
+
+
+def test_three_bought_together_on_request():
+    ws = workspace_from_tables(order_lines=triple_shop(12))
+    at = open_page("products.py", ws)
+    assert not [m for m in at.markdown if "groups of three" in m.value]        # not counted until asked
+    at.toggle(key="products_triples").set_value(True).run()
+    assert not at.exception
+    said = [m.value for m in at.markdown if "Product 07" in m.value and "Product 09" in m.value]
+    assert said and "as likely as with one" in said[0]
     ws.close()

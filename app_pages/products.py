@@ -9,6 +9,7 @@ from insights.core.markdown import escape_markdown
 from insights.products.backtest import METHOD_NAMES, TOP_K, evaluate
 from insights.products.lines import history_end, kept_lines
 from insights.products.summary import product_summary
+from insights.ui import products as products_ui
 from insights.ui import session
 
 ws = session.page_header(
@@ -116,6 +117,14 @@ else:
     for line in result.in_words():
         st.caption(line)
 
+st.subheader("Send each customer their next products")
+st.markdown("Each customer's three likeliest next products — ones they have not bought yet — by the way of "
+            "suggesting that was right most often above, in the columns your e-mail tool imports.")
+products_ui.recommendation_export(ws, result.chosen)
+
+st.subheader("Customers who buy one and never the other")
+products_ui.cross_sell_lists(ws)
+
 with st.expander("For analysts: how these are computed"):
     st.markdown(
         "- Baskets are orders; cancelled and returned lines are netted out (within the order, and per customer and "
@@ -131,4 +140,8 @@ with st.expander("For analysts: how these are computed"):
         "interval lies above the average and a two-proportion test against the other customers survives Holm.\n"
         "- Suggestions: best sellers; item-to-item **cosine** similarity of who bought what; **EASE** (Steck 2019, "
         "closed-form linear item-item model, λ = 100). Time-split backtest over the last 4 weeks: hit rate@10, "
-        "recall@10, catalogue coverage; a method that does not beat best sellers is never used.")
+        "recall@10, catalogue coverage; a method that does not beat best sellers is never used.\n"
+        "- The e-mail file: the chosen method's top 3 per customer; customers without an order get the products "
+        "whose first-time buyers most often ordered again within 90 days. Cross-sell gaps: both directions of each "
+        "associated pair; money = customers × (confidence − the second product's support) × its average line "
+        "value, range from the confidence's Wilson interval; the control is the outcome loop's seeded 10%.")

@@ -16,6 +16,7 @@ import pandas as pd
 from insights.core.dates import data_end
 from insights.feed.anomalies import kpi_anomalies
 from insights.feed.cohorts import cohort_insights
+from insights.feed.cross_sell import cross_sell_gaps
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
 from insights.feed.insight import Insight
@@ -34,6 +35,7 @@ DETECTORS: dict[str, Detector] = {
     "feedback": feedback_insights,
     "funnel": funnel_leaks,
     "cohort": cohort_insights,
+    "cross_sell": cross_sell_gaps,
 }
 
 

@@ -169,9 +169,9 @@ def email_rows(ws_or_con, recs: Recommendations, layout: str = "mailchimp", top:
     wide_codes = best.pivot(index="_customer", columns="rank", values="product_id")
     shop_ids = best.drop_duplicates("_customer").set_index("_customer")["customer_id"]
     keys = kept["customer_id"]
-    names = kept["name"].fillna("").astype(str).str.split().str.join(" ")
+    names = [" ".join(str(n).split()).partition(" ") if isinstance(n, str) else ("", "", "") for n in kept["name"]]
     out = {address: kept["email"].to_numpy(),
-           "First Name": names.str.partition(" ")[0].to_numpy(), "Last Name": names.str.partition(" ")[2].to_numpy(),
+           "First Name": [n[0] for n in names], "Last Name": [n[2] for n in names],
            "Customer ID": shop_ids.reindex(keys).to_numpy()}
     for rank in range(1, top + 1):
         out[f"Product {rank}"] = (wide_names[rank].reindex(keys).to_numpy() if rank in wide_names

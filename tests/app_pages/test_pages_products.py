@@ -47,3 +47,18 @@ def test_three_bought_together_on_request():
     said = [m.value for m in at.markdown if "Product 07" in m.value and "Product 09" in m.value]
     assert said and "as likely as with one" in said[0]
     ws.close()
+
+
+def test_next_products_file_with_a_control():
+    records = [dict(customer_id=f"c{c:04d}", email=f"c{c}@example.com", consent_email=c % 4 != 0)
+               for c in range(800)] + [dict(customer_id="newbie", email="n@example.com", consent_email=True)]
+    ws = workspace_from_tables(order_lines=shop_lines(1, planted=True), customer_records=records)
+    at = open_page("products.py", ws)
+    assert not at.exception
+    label = [b.proto.label for b in at.get("download_button") if "next products" in b.proto.label][0]
+    assert label == "Download 601 customers' next products (CSV)"     # 600 consented buyers + the newcomer
+    at.checkbox(key="products_recs_hold").check().run()
+    label = [b.proto.label for b in at.get("download_button") if "next products" in b.proto.label][0]
+    assert label == "Download 541 customers' next products (CSV)"     # 60 held back
+    assert "Left out: 200 without e-mail consent" in " ".join(c.value for c in at.caption)
+    ws.close()

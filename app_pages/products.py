@@ -6,8 +6,8 @@ import streamlit as st
 
 from insights.charts import products as charts_products
 from insights.core.markdown import escape_markdown
-from insights.products.backtest import METHOD_NAMES, TOP_K, evaluate
-from insights.products.lines import history_end, kept_lines
+from insights.products import stored as products_stored
+from insights.products.backtest import METHOD_NAMES, TOP_K
 from insights.products.summary import product_summary
 from insights.ui import products as products_ui
 from insights.ui import session
@@ -96,8 +96,8 @@ else:
 
 st.subheader("Which suggestions would have been right")
 with st.spinner("Replaying the last four weeks…"):
-    result = session.memo("products_backtest", lambda w: evaluate(kept_lines(w), history_end(w)), ws)
-if result.methods.empty or not result.methods["customers"].max():
+    result = session.memo("products_backtest", products_stored.current_evaluation, ws)   # stored per upload
+if result is None or result.methods.empty or not result.methods["customers"].max():
     st.info("Nobody bought a product new to them in the last four weeks, so no method can be tried yet.")
 else:
     st.markdown(f"We hid the orders from {result.cutoff.date():%d %b %Y} on, suggested {TOP_K} products to every "
@@ -120,7 +120,7 @@ else:
 st.subheader("Send each customer their next products")
 st.markdown("Each customer's three likeliest next products — ones they have not bought yet — by the way of "
             "suggesting that was right most often above, in the columns your e-mail tool imports.")
-products_ui.recommendation_export(ws, result.chosen)
+products_ui.recommendation_export(ws)
 
 st.subheader("Customers who buy one and never the other")
 products_ui.cross_sell_lists(ws)

@@ -48,7 +48,7 @@ def recommend_lines(lines: pd.DataFrame, end: pd.Timestamp | None, top: int = 10
         method = evaluation.chosen if evaluation is not None else "best_sellers"
     history = interactions(lines)
     if not history.matrix.shape[0]:
-        return Recommendations(pd.DataFrame(columns=RECOMMENDATION_COLUMNS), method, evaluation, False)
+        return Recommendations(pd.DataFrame(columns=RECOMMENDATION_COLUMNS + ["_customer"]), method, evaluation, False)
     model = Recommender(method).fit(history.matrix)
     positions, scores = model.top(history.matrix, top)
     known = lines.dropna(subset=["customer_id"])

@@ -13,7 +13,8 @@ from insights.core.markdown import escape_markdown
 from insights.core.spreadsheet import write_table
 from insights.feed.cross_sell import cross_sell_gaps, gap_contacts, recommendation_insight
 from insights.feed.outcome import CONTROL_SHARE, plan_export, record_export
-from insights.products.recommend import EMAIL_TOOLS, EMAIL_TOP, email_rows, recommend
+from insights.products.recommend import EMAIL_TOOLS, email_rows
+from insights.products.stored import stored_recommendations
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
@@ -21,12 +22,13 @@ HOLD_HELP = ("A random tenth of the list is left out and remembered; after your 
              "shows what the e-mailed customers bought against them.")
 
 
-def _email_file(ws, method: str, layout: str):
-    return email_rows(ws, recommend(ws, top=EMAIL_TOP, method=method), layout)
+def _email_file(ws, layout: str):
+    return email_rows(ws, stored_recommendations(ws), layout)
 
 
-def recommendation_export(ws, method: str) -> None:
-    """Each consented customer's top 3 products (by ``method``), for Mailchimp or Klaviyo, with a control."""
+def recommendation_export(ws) -> None:
+    """Each consented customer's top 3 stored products (by the backtest's choice), for Mailchimp or Klaviyo,
+    with a control."""
     end = data_end(ws)
     if end is None:
         return
@@ -35,8 +37,8 @@ def recommendation_export(ws, method: str) -> None:
                         format_func={"mailchimp": "Mailchimp", "klaviyo": "Klaviyo"}.get)
     hold = right.checkbox(f"Hold back {CONTROL_SHARE:.0%} as a control", key="products_recs_hold", help=HOLD_HELP)
     with st.spinner("Choosing each customer's next products…"):
-        made = session.memo("products_email_rows", _email_file, ws, method, layout)
-    insight = recommendation_insight(end.date(), len(made.rows), method)
+        made = session.memo("products_email_rows", _email_file, ws, layout)
+    insight = recommendation_insight(end.date(), len(made.rows), stored_recommendations(ws).method)
     keep, chosen = plan_export(ws, insight, made.rows.assign(customer_id=made.customer_key.to_numpy()), hold)
     rows = keep.drop(columns="customer_id")
     st.download_button(f"Download {len(rows):,} customers' next products (CSV)", write_table(rows, "csv"),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from insights.charts import products as charts_products
 from insights.core.markdown import escape_markdown
+from insights.core.money import format_money
 from insights.products import stored as products_stored
 from insights.products.backtest import METHOD_NAMES, TOP_K
 from insights.products.summary import product_summary
@@ -88,6 +89,18 @@ else:
                     f"{row.extra_repeat:,.0f} extra repeat customers.")
     if back.found.empty:
         st.markdown("No first purchase brings customers back clearly more often than the average.")
+    value = summary.first_value
+    if value is not None and value.customers:
+        currency = session.currency(ws)
+        for row in value.found.head(3).itertuples():
+            st.markdown(f"- Customers whose first order included “{escape_markdown(row.name or row.product)}” spent "
+                        f"**{row.vs_average:.1f}×** as much in the year after it ({format_money(row.value, currency)} "
+                        f"against {format_money(value.average, currency)} on average).")
+        if value.found.empty:
+            st.caption(f"No first purchase goes with clearly more spending in the year after it "
+                       f"({value.customers:,} customers whose first order is a year old).")
+    else:
+        st.caption("No customer's first order is a year old yet: spending in the year after cannot be compared.")
     st.plotly_chart(charts_products.gateways_chart(back.items, back.average), key="products_gateways_chart")
     small = int(back.items["small"].sum())
     if small:

@@ -32,6 +32,7 @@ def test_baskets_json_shape(tmp_path, capsys):
     assert set(gateway) >= {"product", "name", "customers", "repeat_rate", "ci_low", "ci_high", "vs_average"}
     assert gateway["product"] == "P05"
     assert "triples" not in out                                   # only when asked: slower on big catalogues
+    assert out["first_year_customers"] == 0 and out["first_year_value"] == []    # no first order a year old yet
     assert main(["baskets", "--workspace", path, "--level", "category"]) == 0
     assert "orders;" in capsys.readouterr().out
     assert main(["baskets", "--workspace", path, "--json", "--triples"]) == 0

@@ -95,8 +95,10 @@ def with_openers(ws_or_con, recs: Recommendations, lines: pd.DataFrame, end, as_
     (method ``openers``)."""
     cutoff = FAR_FUTURE if as_of is None else pd.Timestamp(end).to_pydatetime()
     newcomers = query_df(connection(ws_or_con), "queries/products/customers/without_orders.sql", {"as_of": cutoff})
+    if newcomers.empty:
+        return recs
     best = openers(lines, end, top)
-    if newcomers.empty or best.empty:
+    if best.empty:
         return recs
     keys = newcomers["customer_id"].astype(str).to_numpy()
     shop_ids = newcomers["source_customer_id"].where(newcomers["source_customer_id"].notna(),

@@ -8,9 +8,10 @@ from insights.charts import products as charts_products
 from insights.core import numbers
 from insights.core.dates import before_data_sentence
 from insights.core.markdown import escape_markdown
-from insights.products.backtest import METHOD_NAMES, TOP_K, evaluate
-from insights.products.lines import history_end, kept_lines
+from insights.products import stored as products_stored
+from insights.products.backtest import METHOD_NAMES, TOP_K
 from insights.products.summary import product_summary
+from insights.ui import products as products_ui
 from insights.ui import session
 
 ws = session.page_header(
@@ -54,6 +55,28 @@ else:
                             "confidence_ba": st.column_config.NumberColumn("…and the other way round",
                                                                            format="%.0f%%"),
                             "a": "First (code)", "b": "Second (code)"})
+    if st.toggle("Also look for three bought together (slower on a big catalogue)", key="products_triples"):
+        with st.spinner("Looking for three bought together…"):
+            three = session.memo("products_triples", lambda w, l, m: product_summary(w, l, m, triples=True).triples,
+                                 ws, level, int(min_baskets))
+        strong = three.strong
+        if strong.empty:
+            st.info("No three are bought together where two of them clearly make the third more likely.")
+        else:
+            st.markdown(f"**{len(strong):,}** groups of three: orders holding two of them hold the third clearly "
+                        "more often than orders holding only one. The most bought:")
+            for row in strong.head(5).itertuples():
+                st.markdown(f"- “{escape_markdown(row.a_name or row.a)}”, “{escape_markdown(row.b_name or row.b)}” "
+                            f"and “{escape_markdown(row.c_name or row.c)}”: {row.baskets:,} orders; with two of "
+                            f"them the third is at least **{row.uplift:.1f}×** as likely as with one.")
+            st.dataframe(strong.head(200)[["a_name", "b_name", "c_name", "baskets", "uplift", "a", "b", "c"]],
+                         hide_index=True, column_config={
+                             "a_name": "First", "b_name": "Second", "c_name": "Third",
+                             "baskets": st.column_config.NumberColumn("Orders with all three", format="localized"),
+                             "uplift": st.column_config.NumberColumn("Third with two ÷ with one", format="%.1f"),
+                             "a": "First (code)", "b": "Second (code)", "c": "Third (code)"})
+        if three.limited:
+            st.caption("Each product's groups were searched among its 25 strongest partners.")
 
 st.subheader("First purchases that bring customers back")
 if not back.customers:
@@ -69,6 +92,18 @@ else:
                     f"{numbers.count(row.extra_repeat)} extra repeat customers.")
     if back.found.empty:
         st.markdown("No first purchase brings customers back clearly more often than the average.")
+    value = summary.first_value
+    if value is not None and value.customers:
+        currency = session.currency(ws)
+        for row in value.found.head(3).itertuples():
+            st.markdown(f"- Customers whose first order included “{escape_markdown(row.name or row.product)}” spent "
+                        f"**{row.vs_average:.1f}×** as much in the year after it ({numbers.money(row.value, currency)} "
+                        f"against {numbers.money(value.average, currency)} on average).")
+        if value.found.empty:
+            st.caption(f"No first purchase goes with clearly more spending in the year after it "
+                       f"({value.customers:,} customers whose first order is a year old).")
+    else:
+        st.caption("No customer's first order is a year old yet: spending in the year after cannot be compared.")
     st.plotly_chart(charts_products.gateways_chart(back.items, back.average), key="products_gateways_chart")
     small = int(back.items["small"].sum())
     if small:
@@ -77,8 +112,8 @@ else:
 
 st.subheader("Which suggestions would have been right")
 with st.spinner("Replaying the last four weeks…"):
-    result = session.memo("products_backtest", lambda w: evaluate(kept_lines(w), history_end(w)), ws)
-if result.methods.empty or not result.methods["customers"].max():
+    result = session.memo("products_backtest", products_stored.current_evaluation, ws)   # stored per upload
+if result is None or result.methods.empty or not result.methods["customers"].max():
     st.info("Nobody bought a product new to them in the last four weeks, so no method can be tried yet.")
 else:
     st.markdown(f"We hid the orders from {numbers.day(result.cutoff.date())} on, suggested {TOP_K} products to every "
@@ -98,6 +133,14 @@ else:
     for line in result.in_words():
         st.caption(line)
 
+st.subheader("Send each customer their next products")
+st.markdown("Each customer's three likeliest next products — ones they have not bought yet — by the way of "
+            "suggesting that was right most often above, in the columns your e-mail tool imports.")
+products_ui.recommendation_export(ws)
+
+st.subheader("Customers who buy one and never the other")
+products_ui.cross_sell_lists(ws)
+
 with st.expander("For analysts: how these are computed"):
     st.markdown(
         "- Baskets are orders; cancelled and returned lines are netted out (within the order, and per customer and "
@@ -106,8 +149,15 @@ with st.expander("For analysts: how these are computed"):
         "**lift**: support ÷ (support of each × each), i.e. × as often as chance.\n"
         "- A pair is listed when a one-sided Fisher exact (hypergeometric) test survives Benjamini–Hochberg at a "
         f"false discovery rate (**FDR**) of {pairs.fdr:.0%} over all {pairs.tests:,} pairs that reach the minimum.\n"
+        "- Three together: triangles of associated pairs; for each split \"x and y → z\", z in orders with both vs "
+        "with exactly one (one-sided Fisher), the largest of the three p-values (intersection–union), BH over "
+        "every triangle; uplift = the smallest of the three ratios.\n"
         "- Gateways: repeat within 90 days by first-order item, Wilson 95% intervals; an item is called when the "
         "interval lies above the average and a two-proportion test against the other customers survives Holm.\n"
         "- Suggestions: best sellers; item-to-item **cosine** similarity of who bought what; **EASE** (Steck 2019, "
         "closed-form linear item-item model, λ = 100). Time-split backtest over the last 4 weeks: hit rate@10, "
-        "recall@10, catalogue coverage; a method that does not beat best sellers is never used.")
+        "recall@10, catalogue coverage; a method that does not beat best sellers is never used.\n"
+        "- The e-mail file: the chosen method's top 3 per customer; customers without an order get the products "
+        "whose first-time buyers most often ordered again within 90 days. Cross-sell gaps: both directions of each "
+        "associated pair; money = customers × (confidence − the second product's support) × its average line "
+        "value, range from the confidence's Wilson interval; the control is the outcome loop's seeded 10%.")

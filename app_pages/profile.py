@@ -12,6 +12,7 @@ from insights.core import margin
 from insights.core import numbers
 from insights.core.markdown import escape_markdown
 from insights.privacy import consent_history
+from insights.products import stored as products_stored
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
 from insights.ui import revenue as revenue_ui
@@ -125,6 +126,17 @@ if not card.orders_table.empty:
     c1.plotly_chart(charts.order_history(card.orders_table, currency), key="profile_orders_chart")
 if not card.favourite_categories.empty:
     c2.plotly_chart(charts.category_bar(card.favourite_categories, currency), key="profile_categories_chart")
+
+st.subheader("Recommended next")
+with st.spinner("Choosing what to suggest…"):
+    suggested = session.memo("profile_recommended", products_stored.recommended_for, ws, card.customer_id)
+if suggested.empty:
+    st.caption("Nothing to suggest: they have bought everything others buy, or the shop sells too few products.")
+else:
+    for row in suggested.itertuples():
+        st.markdown(f"{row.rank}. {md(row.product_name or row.product_id)} ({md(row.product_id)})")
+    st.caption("Products they have not bought yet, by the way of suggesting that would have been right most often "
+               "on your own past orders (see Products).")
 
 st.subheader("Timeline")
 st.caption("Orders, web sessions and feedback, newest first. Amounts in " + money_unit + ".")

@@ -5,8 +5,11 @@
 
 The shop is written straight into a workspace on disk (the loader has its own benchmark). Each phase then runs in
 its own subprocess so that its peak memory (``VmHWM``, Python and libraries included) is its own:
-"baskets" = reading the kept lines + pairs with p-values and BH (min 10 baskets); "recommend" = reading the kept
-lines + EASE top 10 for every customer; "evaluate" = the 4-week backtest of every method. Targets (2 cores):
+"baskets" = reading the kept lines + pairs with p-values and BH (min 10 baskets); "pandas_pairs" = the same lines
+self-joined on the order and pairs counted with a pandas groupby (the plain path, for the ratio; no p-values);
+"triples" = pairs + three bought together; "recommend" = reading the kept lines + EASE top 10 for every customer;
+"evaluate" = the 4-week backtest of every method. (``--phase stored`` = backtest + every customer's
+recommendations stored, what the first page visit after an upload pays.) Targets (2 cores):
 baskets ≤ 3 s, recommendations ≤ 20 s, peak memory ≤ 2 GB.
 """
 
@@ -84,6 +87,23 @@ def phase(folder: str, name: str) -> dict:
     if name == "baskets":
         pairs = bought_together(kept_lines(ws), min_baskets=10)
         detail = {"orders": pairs.baskets, "pairs_tested": pairs.tests, "associated": int(len(pairs.associated))}
+    elif name == "pandas_pairs":
+        # the plain path, for a side-by-side ratio: lines self-joined on the order (mlxtend-style one-hot baskets
+        # would need orders × products booleans), pairs counted by groupby; no p-values, no names
+        lines = kept_lines(ws)[["order_id", "product_id"]].drop_duplicates()
+        joined = lines.merge(lines, on="order_id", suffixes=("_a", "_b"))
+        joined = joined[joined["product_id_a"] < joined["product_id_b"]]
+        counted = joined.groupby(["product_id_a", "product_id_b"]).size()
+        detail = {"pairs_counted": int((counted >= 10).sum())}
+    elif name == "triples":
+        from insights.products.triples import bought_together_three
+        lines = kept_lines(ws)
+        found = bought_together_three(lines, bought_together(lines, min_baskets=10))
+        detail = {"triangles": found.tests, "strong": int(len(found.strong)), "limited": found.limited}
+    elif name == "stored":
+        from insights.products.stored import refreshed
+        report = refreshed(ws)
+        detail = {"method": report["method"]}
     elif name == "recommend":
         recs = recommend(ws, top=10, method="ease")
         detail = {"customers": int(recs.rows["customer_id"].nunique()), "restricted": recs.restricted}
@@ -111,7 +131,7 @@ def main() -> None:
         started = time.perf_counter()
         build(folder, args.lines, args.customers, args.products)
         print(f"built {args.lines:,} lines in {time.perf_counter() - started:.1f} s", flush=True)
-        for name in ("baskets", "recommend", "evaluate"):
+        for name in ("baskets", "pandas_pairs", "triples", "recommend", "evaluate"):
             out = subprocess.run([sys.executable, __file__, "--phase", name, "--folder", folder],
                                  capture_output=True, text=True)
             if out.returncode:

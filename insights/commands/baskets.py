@@ -1,7 +1,10 @@
 """Products bought together and first purchases that bring customers back.
 
     python -m insights baskets --workspace PATH [--level product|category] [--min-baskets 10] [--as-of DATE]
-                               [--json]
+                               [--triples] [--json]
+
+--triples also looks for three items bought together whose three pairs are each associated and where orders
+holding two of them hold the third clearly more often than orders holding one (slower on big catalogues).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-baskets", type=at_least_one, default=10, metavar="N",
                         help="a pair must be bought together in at least N orders (default 10)")
     parser.add_argument("--as-of", default=None, metavar="DATE", help="use only orders before this day")
+    parser.add_argument("--triples", action="store_true",
+                        help="also three items bought together, where two of them make the third more likely")
 
 
 def run(args: argparse.Namespace) -> int:
     ws = open_workspace(args.workspace)
     try:
-        summary = product_summary(ws, args.level, args.min_baskets, args.as_of)
+        summary = product_summary(ws, args.level, args.min_baskets, args.as_of, triples=args.triples)
     finally:
         ws.close()
     if args.json:
@@ -37,6 +42,13 @@ def run(args: argparse.Namespace) -> int:
     for row in pairs.associated.head(10).itertuples():
         print(f"  {row.a_name or row.a} + {row.b_name or row.b}: {row.baskets:,} orders, "
               f"{row.lift:.1f}× as often as chance")
+    if summary.triples is not None:
+        strong = summary.triples.strong
+        print(f"{len(strong):,} groups of three bought together where two make the third more likely "
+              f"(of {summary.triples.tests:,} that could be).")
+        for row in strong.head(10).itertuples():
+            print(f"  {row.a_name or row.a} + {row.b_name or row.b} + {row.c_name or row.c}: {row.baskets:,} orders; "
+                  f"with two of them the third is {row.uplift:.1f}× as likely as with one")
     print(f"{found.customers:,} first-time customers; {found.average:.0%} ordered again within "
           f"{found.window_days} days.")
     if found.before_data:

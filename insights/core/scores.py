@@ -22,7 +22,7 @@ import pandas as pd
 from insights.core.db import cursor, first_row, query_df, table_exists
 
 RUNS_TABLE = "model_runs"
-MODELS = ("churn", "clv")
+MODELS = ("churn", "clv", "recommendations")
 _RUNS_DDL = ("create table if not exists model_runs (model varchar primary key, data_version varchar, "
              "run_key varchar, params json, report json, computed_at timestamp)")
 
@@ -126,6 +126,7 @@ def for_customer(ws_or_con, model: str, customer_id: str) -> dict | None:
 ORDERINGS: dict[str, str] = {
     "churn": "order by value_at_risk desc, customer_id",
     "clv": "order by clv desc, customer_id",
+    "recommendations": "order by customer_id, rank",
 }
 
 

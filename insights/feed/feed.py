@@ -20,6 +20,7 @@ from insights.feed.anomalies import kpi_anomalies
 from insights.feed.budget import move_budget
 from insights.feed.churn_drivers import churn_drivers
 from insights.feed.cohorts import cohort_insights
+from insights.feed.cross_sell import cross_sell_gaps
 from insights.feed.feedback import feedback_insights
 from insights.feed.funnel_leaks import funnel_leaks
 from insights.feed.insight import STANDING_KINDS, Insight
@@ -43,6 +44,7 @@ DETECTORS: dict[str, Detector] = {
     "value_source": value_sources,
     "churn_driver": churn_drivers,
     "budget": move_budget,
+    "cross_sell": cross_sell_gaps,
 }
 
 

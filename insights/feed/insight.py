@@ -15,7 +15,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-KINDS = ("anomaly", "value_source", "churn_driver", "feedback", "funnel", "cohort", "overdue", "second_purchase")
+KINDS = ("anomaly", "value_source", "churn_driver", "feedback", "funnel", "cohort", "overdue", "second_purchase",
+         "cross_sell")
 OWNERS = ("owner", "marketer", "manager", "operations")
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 # how much a confidence level weighs in the ranking (impact × weight)

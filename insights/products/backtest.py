@@ -78,15 +78,17 @@ def evaluate(lines: pd.DataFrame, end: pd.Timestamp, holdout_weeks: int = HOLDOU
         for method in methods:
             options = {} if max_items is None else {"max_items": max_items}
             model = Recommender(method, **options).fit(history.matrix)
-            top, _ = model.top(history.matrix[evaluated], k) if len(evaluated) else (np.empty((0, k), int), None)
+            top, scores = (model.top(history.matrix[evaluated], k) if len(evaluated)
+                           else (np.empty((0, k), int), np.empty((0, k))))
+            offered = np.isfinite(scores)                   # a customer with fewer than k products left: −inf
             hits, recalls = [], []
-            for wanted, picks in zip(targets.to_numpy(), top):
-                found = len(wanted & set(history.items[picks]))
+            for wanted, picks, shown in zip(targets.to_numpy(), top, offered):
+                found = len(wanted & set(history.items[picks[shown]]))
                 hits.append(found > 0)
                 recalls.append(found / len(wanted))
             rows.append({"method": method, "hit_rate": float(np.mean(hits)) if hits else 0.0,
                          "recall": float(np.mean(recalls)) if recalls else 0.0,
-                         "coverage": len(np.unique(top)) / catalogue if len(evaluated) else 0.0,
+                         "coverage": len(np.unique(top[offered])) / catalogue if len(evaluated) else 0.0,
                          "customers": int(len(evaluated))})
     table = pd.DataFrame(rows, columns=["method", "hit_rate", "recall", "coverage", "customers"])
     return Evaluation(table, choose(table), cutoff, pd.Timestamp(end), k)

@@ -37,7 +37,7 @@ class Pairs:
 
     @property
     def associated(self) -> pd.DataFrame:
-        return self.pairs[self.pairs["associated"]]
+        return self.pairs.loc[self.pairs["associated"].astype(bool)]
 
 
 def basket_matrix(lines: pd.DataFrame, level: str = "product") -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -57,12 +57,13 @@ def log_comb(n: np.ndarray, k: np.ndarray) -> np.ndarray:
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
 
 
-def upper_tail(both: np.ndarray, n: int, n_a: np.ndarray, n_b: np.ndarray, steps: int = 500) -> np.ndarray:
+def upper_tail(both: np.ndarray, n, n_a: np.ndarray, n_b: np.ndarray, steps: int = 500) -> np.ndarray:
     """P(X ≥ both) for X hypergeometric (n baskets, n_a with a, n_b drawn): the one-sided Fisher exact p-value.
-    The tail is summed term by term from P(X = both) (each term the previous × a ratio), all pairs at once;
-    a pair whose tail has not converged after ``steps`` terms is handed to scipy."""
+    ``n`` is one number or one per pair. The tail is summed term by term from P(X = both) (each term the previous
+    × a ratio), all pairs at once; a pair whose tail has not converged after ``steps`` terms is handed to scipy."""
     c, n_a, n_b = both.astype(np.float64), n_a.astype(np.float64), n_b.astype(np.float64)
-    log_pmf = log_comb(n_a, c) + log_comb(n - n_a, n_b - c) - log_comb(np.float64(n), n_b)
+    n = np.broadcast_to(np.asarray(n, dtype=np.float64), c.shape)
+    log_pmf = log_comb(n_a, c) + log_comb(n - n_a, n_b - c) - log_comb(n, n_b)
     total, term, x = np.ones_like(c), np.ones_like(c), c.copy()
     top = np.minimum(n_a, n_b)
     active = np.arange(len(c))
@@ -71,14 +72,14 @@ def upper_tail(both: np.ndarray, n: int, n_a: np.ndarray, n_b: np.ndarray, steps
             break
         xa = x[active]
         ratio = np.where(xa < top[active], (n_a[active] - xa) * (n_b[active] - xa)
-                         / ((xa + 1) * (n - n_a[active] - n_b[active] + xa + 1)), 0.0)
+                         / ((xa + 1) * (n[active] - n_a[active] - n_b[active] + xa + 1)), 0.0)
         term[active] *= ratio
         total[active] += term[active]
         x[active] += 1
         active = active[term[active] > 1e-13 * total[active]]
     p = np.minimum(np.exp(log_pmf) * total, 1.0)
     if len(active):
-        p[active] = stats.hypergeom.sf(both[active] - 1, n, n_a[active].astype(np.int64),
+        p[active] = stats.hypergeom.sf(both[active] - 1, n[active].astype(np.int64), n_a[active].astype(np.int64),
                                        n_b[active].astype(np.int64))
     return p
 

@@ -41,7 +41,7 @@ class Gateways:
 
     @property
     def found(self) -> pd.DataFrame:
-        return self.items[self.items["gateway"]]
+        return self.items.loc[self.items["gateway"].astype(bool)]
 
 
 def first_orders(lines: pd.DataFrame, end: pd.Timestamp, window_days: int = 90, start=None) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from insights.core.dates import as_timestamp, data_end
-from insights.core.db import sql_text
+from insights.core.db import query_df, sql_text
 from insights.core.workspace import connection
 
 LEVELS = ("product", "category")
@@ -24,6 +24,13 @@ def kept_lines(ws_or_con, as_of=None) -> pd.DataFrame:
                                       params={"as_of": cutoff}).to_arrow_table().to_pandas()
     lines["ordered_at"] = pd.to_datetime(lines["ordered_at"])
     return lines
+
+
+def product_values(ws_or_con, as_of=None) -> dict[str, float]:
+    """Each product's average net revenue per paid line before ``as_of`` (exclusive), by product code."""
+    cutoff = FAR_FUTURE if as_of is None else as_timestamp(as_of)
+    values = query_df(connection(ws_or_con), "queries/products/lines/product_values.sql", {"as_of": cutoff})
+    return dict(zip(values["product_id"].astype(str), values["line_value"].astype(float)))
 
 
 def history_end(ws_or_con, as_of=None) -> pd.Timestamp | None:

@@ -15,12 +15,15 @@ from insights.core.consent import consent_filter
 from insights.core.spreadsheet import write_table
 from insights.core.workspace import connection
 from insights.products.backtest import HOLDOUT_WEEKS, Evaluation, evaluate
-from insights.products.lines import history_end, kept_lines
+from insights.products.gateways import gateways
+from insights.products.lines import FAR_FUTURE, history_end, kept_lines
 from insights.products.methods import METHODS, Recommender, interactions
 
 log = logging.getLogger(__name__)
 
 RECOMMENDATION_COLUMNS = ["customer_id", "rank", "product_id", "product_name", "score", "method"]
+EMAIL_TOOLS = {"mailchimp": "Email Address", "klaviyo": "Email"}     # the address column each tool's import needs
+EMAIL_TOP = 3
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def recommend_lines(lines: pd.DataFrame, end: pd.Timestamp | None, top: int = 10
         method = evaluation.chosen if evaluation is not None else "best_sellers"
     history = interactions(lines)
     if not history.matrix.shape[0]:
-        return Recommendations(pd.DataFrame(columns=RECOMMENDATION_COLUMNS), method, evaluation, False)
+        return Recommendations(pd.DataFrame(columns=RECOMMENDATION_COLUMNS + ["_customer"]), method, evaluation, False)
     model = Recommender(method).fit(history.matrix)
     positions, scores = model.top(history.matrix, top)
     known = lines.dropna(subset=["customer_id"])
@@ -64,15 +67,64 @@ def recommend_lines(lines: pd.DataFrame, end: pd.Timestamp | None, top: int = 10
         "score": np.round(scores.ravel().astype(float), 6), "method": method,
         "_customer": customers,
     })
+    # a customer who bought all but a few products has fewer than K left: the rest are bought ones (−inf), dropped
+    rows = rows[np.isfinite(rows["score"])].reset_index(drop=True)
     return Recommendations(rows, method, evaluation, bool(model.restricted_))
+
+
+def openers(lines: pd.DataFrame, end: pd.Timestamp | None, top: int = 10) -> pd.DataFrame:
+    """The shop's best first purchases (rank, product_id, product_name, score): the products whose first-time
+    buyers most often ordered again within 90 days (``score``: how many did), then the most bought first; for
+    customers with no order yet. Without customers old enough to tell, the products most customers bought."""
+    # the data begins with its first line, a guest's included
+    start = lines["ordered_at"].min() if len(lines) else None
+    found = gateways(lines, end, start=start).items if end is not None else pd.DataFrame()
+    if len(found):
+        ranked = found.sort_values(["repeat_customers", "customers", "product"], ascending=[False, False, True])
+        best = pd.DataFrame({"product_id": ranked["product"], "product_name": ranked["name"],
+                             "score": ranked["repeat_customers"].astype(float)})
+    else:
+        known = lines.dropna(subset=["customer_id"]).drop_duplicates(["customer_id", "product_id"])
+        best = (known.groupby("product_id").agg(product_name=("product_name", "first"), score=("customer_id", "size"))
+                .reset_index().sort_values(["score", "product_id"], ascending=[False, True]))
+        best["score"] = best["score"].astype(float)
+    best = best.head(top).reset_index(drop=True)
+    return best.assign(rank=np.arange(1, len(best) + 1))[["rank", "product_id", "product_name", "score"]]
+
+
+def with_openers(ws_or_con, recs: Recommendations, lines: pd.DataFrame, end, as_of, top: int) -> Recommendations:
+    """The recommendations plus, for every CRM customer with no order before ``as_of``, the shop's openers
+    (method ``openers``)."""
+    cutoff = FAR_FUTURE if as_of is None else pd.Timestamp(end).to_pydatetime()
+    newcomers = query_df(connection(ws_or_con), "queries/products/customers/without_orders.sql", {"as_of": cutoff})
+    if newcomers.empty:
+        return recs
+    best = openers(lines, end, top)
+    if best.empty:
+        return recs
+    keys = newcomers["customer_id"].astype(str).to_numpy()
+    shop_ids = newcomers["source_customer_id"].where(newcomers["source_customer_id"].notna(),
+                                                     newcomers["customer_id"]).astype(str).to_numpy()
+    k = len(best)
+    added = pd.DataFrame({
+        "customer_id": np.repeat(shop_ids, k), "rank": np.tile(best["rank"].to_numpy(), len(keys)),
+        "product_id": np.tile(best["product_id"].to_numpy(), len(keys)),
+        "product_name": np.tile(best["product_name"].to_numpy(), len(keys)),
+        "score": np.tile(best["score"].to_numpy(), len(keys)), "method": "openers",
+        "_customer": np.repeat(keys, k)})
+    rows = pd.concat([recs.rows, added], ignore_index=True) if len(recs.rows) else added
+    return Recommendations(rows, recs.method, recs.evaluation, recs.restricted)
 
 
 def recommend(ws_or_con, as_of=None, top: int = 10, method: str = "auto",
               holdout_weeks: int = HOLDOUT_WEEKS) -> Recommendations:
     """Top ``top`` new products for every identified customer with a purchase before ``as_of`` (exclusive;
-    default: the whole history). ``method="auto"`` runs the backtest on that history and uses its choice."""
+    default: the whole history), and the shop's best openers (:func:`openers`, method ``openers``) for customers
+    in the CRM without one. ``method="auto"`` runs the backtest on that history and uses its choice."""
     lines = kept_lines(ws_or_con, as_of)
-    return recommend_lines(lines, history_end(ws_or_con, as_of), top, method, holdout_weeks)
+    end = history_end(ws_or_con, as_of)
+    recs = recommend_lines(lines, end, top, method, holdout_weeks)
+    return with_openers(ws_or_con, recs, lines, end, as_of, top)
 
 
 def consented_rows(ws_or_con, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -91,3 +143,45 @@ def recommendations_file(ws_or_con, recs: Recommendations, fmt: str = "csv") -> 
              kept["_customer"].nunique(), left_out)
     return write_table(kept[RECOMMENDATION_COLUMNS], fmt, sheet="Recommendations"), \
         int(kept["_customer"].nunique()), left_out
+
+
+@dataclass(frozen=True)
+class EmailRows:
+    """One row per customer who may be e-mailed: the address column the tool imports (``Email Address`` for
+    Mailchimp, ``Email`` for Klaviyo), ``First Name``, ``Last Name``, ``Customer ID`` (as the shop's files spell
+    it), then ``Product 1`` … ``Product K`` (names) and ``Product 1 code`` …; ``customer_key``: the resolved ids of
+    the rows, in order (for a hold-back); the consent rule and who was left out, and why."""
+    rows: pd.DataFrame
+    customer_key: pd.Series
+    left_for_consent: int
+    left_without_email: int
+    left_suppressed: int
+    rule: str
+
+
+def email_rows(ws_or_con, recs: Recommendations, layout: str = "mailchimp", top: int = EMAIL_TOP) -> EmailRows:
+    """Each consented customer's top ``top`` products in the columns an e-mail tool imports (see
+    :class:`EmailRows`); other tools take the Klaviyo shape (``Email``, the rest as custom properties)."""
+    address = EMAIL_TOOLS.get(layout, "Email")
+    contacts = query_df(connection(ws_or_con), "queries/products/customers/contacts.sql")
+    contacts = contacts.assign(customer_id=contacts["customer_id"].astype(str))
+    contacts = contacts[contacts["customer_id"].isin(set(recs.rows["_customer"]))]
+    filtered = consent_filter(ws_or_con, contacts)
+    kept = filtered.kept.sort_values("customer_id")
+    best = recs.rows[recs.rows["rank"] <= top]
+    wide_names = best.pivot(index="_customer", columns="rank", values="product_name")
+    wide_codes = best.pivot(index="_customer", columns="rank", values="product_id")
+    shop_ids = best.drop_duplicates("_customer").set_index("_customer")["customer_id"]
+    keys = kept["customer_id"]
+    names = [" ".join(str(n).split()).partition(" ") if isinstance(n, str) else ("", "", "") for n in kept["name"]]
+    out = {address: kept["email"].to_numpy(),
+           "First Name": [n[0] for n in names], "Last Name": [n[2] for n in names],
+           "Customer ID": shop_ids.reindex(keys).to_numpy()}
+    for rank in range(1, top + 1):
+        out[f"Product {rank}"] = (wide_names[rank].reindex(keys).to_numpy() if rank in wide_names
+                                  else np.full(len(keys), None))
+    for rank in range(1, top + 1):
+        out[f"Product {rank} code"] = (wide_codes[rank].reindex(keys).to_numpy() if rank in wide_codes
+                                       else np.full(len(keys), None))
+    return EmailRows(pd.DataFrame(out), keys.reset_index(drop=True), filtered.left_for_consent,
+                     filtered.left_without_email, filtered.left_suppressed, filtered.rule)

@@ -1,6 +1,6 @@
 """Simulated shops for the product room's tests: products put in baskets independently (each with its own
-probability), optionally with a planted cross-sell (P02 follows P01) and a planted gateway (customers whose first
-order holds P05 come back far more often)."""
+probability), optionally with a planted cross-sell (P02 follows P01), a planted gateway (customers whose first
+order holds P05 come back far more often) and a planted triple (`triple_shop`: P09 joins orders with P07 and P08)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,21 @@ def shop_lines(seed: int, planted: bool = False, customers: int = 800, products:
         if rng.random() < repeat:
             basket(f"{customer}-2", customer, first_at + pd.Timedelta(days=int(rng.integers(1, 90))))
     return pd.DataFrame(rows)
+
+
+def triple_shop(seed: int) -> pd.DataFrame:
+    """The shop with its planted pair (P01 → P02) plus a planted triple: orders with both P07 and P08 (a fifth
+    of orders get both) add P09 four times in five."""
+    lines = shop_lines(seed, planted=True, customers=1200)
+    rng = np.random.default_rng(seed + 100)
+    orders = lines["order_id"].unique()
+    extra = []
+    for order in orders[rng.random(len(orders)) < 0.2]:
+        template = lines[lines["order_id"] == order].iloc[0].to_dict()
+        chosen = ["P07", "P08"] + (["P09"] if rng.random() < 0.8 else [])
+        extra += [dict(template, product_id=p, product_name=f"Product {p[1:]}") for p in chosen]
+    both = pd.concat([lines, pd.DataFrame(extra)]).drop_duplicates(["order_id", "product_id"])
+    return both
 
 
 def shop(seed: int, planted: bool = False, **kwargs):

@@ -31,8 +31,13 @@ def test_baskets_json_shape(tmp_path, capsys):
     gateway = out["gateways"][0]
     assert set(gateway) >= {"product", "name", "customers", "repeat_rate", "ci_low", "ci_high", "vs_average"}
     assert gateway["product"] == "P05"
+    assert "triples" not in out                                   # only when asked: slower on big catalogues
+    assert out["first_year_customers"] == 0 and out["first_year_value"] == []    # no first order a year old yet
     assert main(["baskets", "--workspace", path, "--level", "category"]) == 0
     assert "orders;" in capsys.readouterr().out
+    assert main(["baskets", "--workspace", path, "--json", "--triples"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["triples"] == [] and out["triples_tested"] == 0     # one planted pair: no triangle of pairs
 
 
 def test_recommend_file_consent_and_formula_safety(tmp_path, capsys):

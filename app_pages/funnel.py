@@ -5,7 +5,9 @@ import streamlit as st
 
 from insights.charts import funnel as charts_funnel
 from insights.core.markdown import escape_markdown
-from insights.funnel import DIMENSIONS, event_months, funnel, parse_steps, product_funnel, stand_out
+from insights.customers.monthly_labels import labels_by_month
+from insights.funnel import (CUSTOMER_DIMENSIONS, DIMENSIONS, NOT_YET, PERIODS, event_months, funnel, funnel_by_period,
+                             months_standing_out, parse_steps, product_funnel, stand_out)
 from insights.ui import session
 
 ws = session.page_header(
@@ -62,13 +64,32 @@ with table_col:
                      "median_minutes_from_previous": st.column_config.NumberColumn(
                          "Minutes after it", format="%.1f", help="Typical (median) minutes from the step before")})
 
-dims = [d for d in DIMENSIONS if any(g["dimension"] == d for g in result.by)]
-if dims:
-    st.subheader("Where orders are lost")
-    dim = st.selectbox("Compare by", dims, format_func=DIMENSIONS.get, key="funnel_dimension")
-    st.plotly_chart(charts_funnel.orders_lost_chart(result.by, dim), key="funnel_lost")
-    st.caption("Orders lost: the group's visits × how much less often they buy than everyone else. Red: a gap "
-               "larger than chance; grey: fewer than 30 visits, or visits nobody can be told apart in.")
+st.subheader("Month by month")
+period = st.radio("Per", list(PERIODS), horizontal=True, key="funnel_period",
+                  format_func={"month": "Month", "week": "Week"}.get)
+periods = funnel_by_period(result, period)
+st.plotly_chart(charts_funnel.period_chart(periods, period, word), key="funnel_periods")
+st.caption(f"Share of the {word} that began in each {period} and reached “{escape_markdown(last['step'])}”, with its "
+           f"likely range. A {period} whose last {word} have not had the full {window:g} days yet is marked.")
+
+dims = [d for d in DIMENSIONS if d in CUSTOMER_DIMENSIONS or any(g["dimension"] == d for g in result.by)]
+st.subheader("Where orders are lost")
+dim = st.selectbox("Compare by", dims, format_func=DIMENSIONS.get, key="funnel_dimension")
+groups = result.by
+if dim in CUSTOMER_DIMENSIONS:
+    months = session.memo("funnel_months", event_months, ws)
+    labels = session.memo("funnel_labels", labels_by_month, ws, tuple(months), dim)
+    groups = session.memo("funnel_by_customer", lambda w, s_, d, u, k: funnel(
+        w, s_, d, u, by=(k,), labels={k: labels}).by, ws, steps, float(window), unit, dim)
+    st.caption(f"Each visit is told apart by its customer's {DIMENSIONS[dim].lower()} on the first day of the month "
+               f"it began (from the orders before that day); “{NOT_YET}”: no order yet. Anonymous visits are "
+               "left out of the comparison.")
+for g in [g for g in groups if g["worse"] and g["dimension"] == dim][:3]:
+    st.markdown(f"- {DIMENSIONS[dim]} “{escape_markdown(g['value'])}” loses about **{g['orders_lost']:,.0f} orders** "
+                f"against the rest ({g['purchases'] / g['entrants']:.1%} buy).")
+st.plotly_chart(charts_funnel.orders_lost_chart(groups, dim), key="funnel_lost")
+st.caption("Orders lost: the group's visits × how much less often they buy than everyone else. Red: a gap "
+           "larger than chance; grey: fewer than 30 visits, or visits nobody can be told apart in.")
 
 st.subheader("Products and categories: viewed, but not carted?")
 level_col, month_col = st.columns(2)
@@ -87,6 +108,12 @@ else:
     sentences = stand_out(pages, level)
     for sentence in sentences:
         st.warning(escape_markdown(sentence), icon="📦")
+    if since is None:    # a month when a product or a category stopped being carted (a stock-out), at both levels
+        for scanned in ("product", "category"):
+            found = stand_out(session.memo("funnel_months_out", months_standing_out, ws, scanned), scanned)
+            sentences += found
+            for sentence in found:
+                st.warning(escape_markdown(sentence), icon="📅")
     if not sentences:
         st.caption(f"No {level} is added to cart clearly less often than the others{'' if since is None else ' in ' + month}.")
     shown = pages.assign(cart_rate=pages["cart_rate"] * 100, buy_rate=pages["buy_rate"] * 100)
@@ -111,4 +138,6 @@ with st.expander("For analysts: how the funnel is computed"):
                 "- A group is called worse by a two-proportion z-test of end-to-end conversion against the rest, "
                 "with Holm's adjustment across every group compared; groups under 30 visits are not tested.\n"
                 "- Products and categories: each one's cart rate against all others' (two-proportion z-test, Holm "
-                "over every product compared); pages matched on their last path segment, letters and digits only.")
+                "over every product compared); pages matched on their last path segment, letters and digits only.\n"
+                "- Month by month: each product against the others of its month, Holm over every (month, product) "
+                "compared, so a one-month stock-out stands out although the whole period dilutes it.")

@@ -21,7 +21,11 @@ from insights.core.workspace import connection
 
 DEFAULT_STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("View", ("view",)), ("Cart", ("cart",)), ("Checkout", ("checkout",)), ("Purchase", ("purchase",)))
-DIMENSIONS = {"device": "Device", "channel": "Channel", "country": "Country", "visitor": "New or returning"}
+DIMENSIONS = {"device": "Device", "channel": "Channel", "country": "Country", "visitor": "New or returning",
+              "rfm": "RFM segment", "lifecycle": "Lifecycle stage"}
+# dimensions that describe the customer at the time of the visit: given to :func:`funnel` as ``labels``
+CUSTOMER_DIMENSIONS = ("rfm", "lifecycle")
+NOT_YET = "not yet a customer"
 SMALL = 30
 ALPHA = 0.05
 
@@ -56,8 +60,14 @@ def parse_steps(text: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def funnel(ws, steps=DEFAULT_STEPS, window_days: float = 7.0, unit: str = "session",
-           by: tuple[str, ...] = tuple(DIMENSIONS)) -> Funnel:
-    """The funnel of the workspace's events (see the module docstring); ``by`` the dimensions to break it down by."""
+           by: tuple[str, ...] = tuple(DIMENSIONS), labels: dict[str, pd.DataFrame] | None = None) -> Funnel:
+    """The funnel of the workspace's events (see the module docstring); ``by`` the dimensions to break it down by.
+
+    ``labels`` adds dimensions that describe the customer when the visit began (``rfm``, ``lifecycle``): per
+    dimension a frame customer_id, month ('YYYY-MM'), value — the customer's segment as of the first day of that
+    month, computed by whoever knows segments (the customers room). A visit takes its customer's label of the
+    month it began in; a known customer without one is "not yet a customer"; an anonymous visit is "unknown"
+    (shown, never ranked)."""
     if unit not in ("session", "customer"):
         raise ValueError(f"unit must be 'session' or 'customer', not {unit!r}")
     con = connection(ws)
@@ -73,11 +83,56 @@ def funnel(ws, steps=DEFAULT_STEPS, window_days: float = 7.0, unit: str = "sessi
         units = query_df(con, "queries/funnel/steps/units.sql", {"by_customer": by_customer})
     finally:
         query_rows(con, "queries/funnel/steps/drop_temp.sql")
-    labels = [label for label, _ in steps]
-    result = Funnel(unit, window_days, _steps_table(units, labels), len(units), units=units)
-    result.by = [group for dim in by if dim in units for group in _by_dimension(units, dim, labels)]
+    for dim, frame in (labels or {}).items():
+        units[dim] = _label_units(units, frame)
+    names = [label for label, _ in steps]
+    result = Funnel(unit, window_days, _steps_table(units, names), len(units), units=units)
+    result.by = [group for dim in by if dim in units for group in _by_dimension(units, dim, names)]
     _mark_worse(result.by)
     return result
+
+
+PERIODS = {"month": "M", "week": "W-SUN"}
+
+
+def funnel_by_period(result: Funnel, period: str = "month") -> list[dict]:
+    """The funnel per calendar month or week (Monday to Sunday) in which the units began: period ('2025-07' or
+    the week's Monday '2025-07-07'), entrants, completed (reached the last step), conversion with Wilson bounds,
+    and the steps. A unit counts once, in the period it began, whatever period its later steps fall in.
+    ``complete`` is False for a period whose last units had less than the conversion window before the events
+    end (their conversion can still grow)."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    units = result.units
+    if units is None or units.empty:
+        return []
+    started = pd.to_datetime(units["started_at"])
+    last_seen = pd.to_datetime(units["times"].map(max), unit="s").max()
+    periods = started.dt.to_period(PERIODS[period])
+    names = [s["step"] for s in result.steps]
+    out = []
+    for key in sorted(periods.unique()):
+        mine = units[periods == key]
+        entrants, done = len(mine), int((mine["last_step"] >= len(names)).sum())
+        low, high = wilson(done, entrants)
+        label = str(key) if period == "month" else key.start_time.date().isoformat()
+        out.append({"period": label, "entrants": entrants, "completed": done, "conversion": done / entrants,
+                    "ci_low": low, "ci_high": high, "small": entrants < SMALL,
+                    "complete": bool(key.end_time + pd.Timedelta(days=result.window_days) <= last_seen),
+                    "steps": _steps_table(mine, names)})
+    return out
+
+
+def _label_units(units: pd.DataFrame, frame: pd.DataFrame) -> pd.Series:
+    """Each unit's label: its customer's value in the month the unit began (see :func:`funnel`)."""
+    if units.empty:
+        return pd.Series(dtype=object)
+    keys = pd.DataFrame({"customer_id": units["customer_id"],
+                         "month": pd.to_datetime(units["started_at"]).dt.strftime("%Y-%m")})
+    table = frame[["customer_id", "month", "value"]].drop_duplicates(["customer_id", "month"])
+    value = keys.merge(table, on=["customer_id", "month"], how="left")["value"]
+    value = value.where(value.notna(), NOT_YET)
+    return pd.Series(np.where(keys["customer_id"].isna(), "unknown", value), index=units.index, dtype=object)
 
 
 def _steps_table(units: pd.DataFrame, labels: list[str]) -> list[dict]:
@@ -108,13 +163,15 @@ def _median_minutes(units: pd.DataFrame, k: int) -> float | None:
 
 
 def _by_dimension(units: pd.DataFrame, dim: str, labels: list[str]) -> list[dict]:
-    """Per value of ``dim``: its steps and the orders it lost against the rest's end-to-end conversion."""
+    """Per value of ``dim``: its steps and the orders it lost against the rest's end-to-end conversion. The rest
+    is the units whose value is known: visits nobody can be told apart in (anonymous ones, for the customer
+    dimensions) would otherwise pull the rest's conversion down and hide every loss."""
     last = len(labels)
     out = []
     values = units[dim].fillna("unknown").astype(str)
     for value in sorted(values.unique()):
         mine = units[values == value]
-        rest = units[values != value]
+        rest = units[(values != value) & (values != "unknown")]
         entrants, done = len(mine), int((mine["last_step"] >= last).sum())
         rest_entrants, rest_done = len(rest), int((rest["last_step"] >= last).sum())
         rest_rate = rest_done / rest_entrants if rest_entrants else None

@@ -35,3 +35,16 @@ def test_a_product_viewed_but_never_carted_is_named_on_the_page():
     table = [d.value for d in at.dataframe if "carts_lost" in d.value.columns][-1]
     assert table["name"].tolist() == ["Garden Tools"]
     ws.close()
+
+
+def test_customer_dimensions_and_periods_on_the_page():
+    from tests.funnel.test_funnel_groups import _segment_traffic
+    ws, _ = _segment_traffic(n=600)
+    at = open_page("funnel.py", ws)
+    assert not at.exception and len(at.get("plotly_chart")) >= 3      # funnel, month by month, orders lost
+    at.selectbox(key="funnel_dimension").set_value("lifecycle").run()
+    assert not at.exception
+    assert any("on the first day of the month" in c.value for c in at.caption)
+    at.radio(key="funnel_period").set_value("week").run()
+    assert not at.exception and any("each week" in c.value for c in at.caption)
+    ws.close()

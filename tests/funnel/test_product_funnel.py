@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from insights.funnel import product_funnel, stand_out
+from insights.funnel import months_standing_out, product_funnel, stand_out
 from tests.helpers import file_workspace_copy, workspace_from_tables
 
 
@@ -104,3 +104,22 @@ def test_cli_json_carries_products(shop, tmp_path):
     text = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder)],
                           capture_output=True, text=True).stdout
     assert "Hose reel (GA-107): viewed in 60 sessions" in text
+
+
+def test_a_product_that_stops_being_carted_for_one_month_stands_out_in_that_month_only():
+    events = (sessions("h", "/p/ga-107", 40, 16) + sessions("i", "/p/ki-101-l", 40, 15)
+              + sessions("j", "/p/te-101", 40, 17)
+              + sessions("k", "/p/ga-107", 40, 0, day="2024-04-10") + sessions("l", "/p/ki-101-l", 40, 16,
+                                                                              day="2024-04-10")
+              + sessions("m", "/p/te-101", 40, 14, day="2024-04-10"))
+    ws = workspace_from_tables(order_lines=LINES, events=events)
+    try:
+        months = months_standing_out(ws)
+        assert months[["month", "subject"]].values.tolist() == [["2024-04", "GA-107"]]
+        row = months.iloc[0]
+        assert (row["sessions"], row["carted"]) == (40, 0)
+        assert row["others_cart_rate"] == pytest.approx(30 / 80)           # the others of April only
+        assert row["carts_lost"] == pytest.approx(15.0)
+        assert stand_out(months)[0].startswith("Hose reel (GA-107) in April 2024: viewed in 40 sessions")
+    finally:
+        ws.close()

@@ -1,5 +1,7 @@
 """Funnel: from viewing to buying, where visitors drop off, and which groups lose the most orders."""
 
+import urllib.parse
+
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +10,8 @@ from insights.core.markdown import escape_markdown
 from insights.customers.monthly_labels import labels_by_month
 from insights.funnel import (CUSTOMER_DIMENSIONS, DIMENSIONS, NOT_YET, PERIODS, event_months, funnel, funnel_by_period,
                              months_standing_out, parse_steps, product_funnel, stand_out)
+from insights.funnel.win_back import DEFAULT_DAYS, KINDS, win_back_file, win_back_list
+from insights.ui import privacy as privacy_ui
 from insights.ui import session
 
 ws = session.page_header(
@@ -131,6 +135,37 @@ else:
                "to do so afterwards (your events do not say which product a cart holds). Products viewed in fewer "
                "than 30 visits are listed but not compared.")
 
+st.subheader("Customers who did not buy: win them back")
+kind_col, days_col = st.columns(2)
+kind = kind_col.radio("Who", list(KINDS), horizontal=True, key="funnel_win_back_kind", format_func=KINDS.get)
+days = int(days_col.number_input("In the last … days", min_value=1, max_value=365, value=DEFAULT_DAYS[kind],
+                                 key=f"funnel_win_back_days_{kind}"))
+visitors = session.memo("funnel_win_back", win_back_list, ws, kind, days)
+if visitors.empty:
+    st.caption("Nobody we can name did that in those days (anonymous visits are never listed).")
+else:
+    what = "left a cart" if kind == "cart" else "browsed without adding to cart"
+    st.markdown(f"**{len(visitors):,}** customers {what} in the last {days} days and have not bought since.")
+    shown = visitors.assign(profile="/profile?customer=" + visitors["customer_id"].astype(str).map(urllib.parse.quote))
+    st.dataframe(shown[["profile", "name", "visits", "last_visit_at", "carts_left", "pages_viewed", "orders"]].head(200),
+                 hide_index=True, key="funnel_win_back_table", column_config={
+                     "profile": st.column_config.LinkColumn("Customer", display_text=r"customer=(.*)$"),
+                     "name": "Name", "visits": st.column_config.NumberColumn("Visits", format="localized"),
+                     "last_visit_at": st.column_config.DatetimeColumn("Last visit"),
+                     "carts_left": st.column_config.NumberColumn("Carts left", format="%d"),
+                     "pages_viewed": "Pages viewed (newest first)",
+                     "orders": st.column_config.NumberColumn("Orders before", format="%d")})
+    anyway = st.checkbox("Include customers who have not agreed to e-mail", key="funnel_win_back_anyway")
+    made = win_back_file(ws, visitors, "csv", include_without_consent=anyway)
+    st.download_button(f"Download {made.written:,} customers (CSV)", data=made.data, mime="text/csv",
+                       file_name=f"{'left_a_cart' if kind == 'cart' else 'browsed_not_bought'}_{days}_days.csv",
+                       key="funnel_win_back_download", disabled=made.written == 0,
+                       on_click=privacy_ui.export_logger(ws, f"win-back list ({KINDS[kind].lower()})", made.written,
+                                                         {"days": days}))
+    st.caption(f"Left out of the file: {made.without_consent:,} without consent to e-mail, {made.without_email:,} "
+               f"without an address, {made.suppressed:,} on the suppression list. Cells a spreadsheet would run as a "
+               "formula are made safe.")
+
 with st.expander("For analysts: how the funnel is computed"):
     st.markdown("- A step counts when an event of it follows the previous step's, within the window from the first "
                 "step; sessions are keyed by session id (events without one: per visitor and day).\n"
@@ -140,4 +175,7 @@ with st.expander("For analysts: how the funnel is computed"):
                 "- Products and categories: each one's cart rate against all others' (two-proportion z-test, Holm "
                 "over every product compared); pages matched on their last path segment, letters and digits only.\n"
                 "- Month by month: each product against the others of its month, Holm over every (month, product) "
-                "compared, so a one-month stock-out stands out although the whole period dilutes it.")
+                "compared, so a one-month stock-out stands out although the whole period dilutes it.\n"
+                "- Win back: a customer's visits in the window (a session id, else the customer and day); left a "
+                "cart = a visit with a cart and no order or purchase event since it began; browsed = viewed, no "
+                "purchase since, not on the cart list.")

@@ -48,3 +48,17 @@ def test_customer_dimensions_and_periods_on_the_page():
     at.radio(key="funnel_period").set_value("week").run()
     assert not at.exception and any("each week" in c.value for c in at.caption)
     ws.close()
+
+
+def test_win_back_list_and_its_logged_export():
+    from tests.funnel.test_win_back import CRM, EVENTS, LINES as WIN_LINES
+    ws = workspace_from_tables(order_lines=WIN_LINES, events=EVENTS, customer_records=CRM)
+    at = open_page("funnel.py", ws)
+    assert not at.exception
+    # the events end on 18 March: the 7 days before the 19th hold c4's, c7's and c1's carts
+    assert any("**3** customers left a cart in the last 7 days" in m.value for m in at.markdown)
+    table = [d.value for d in at.dataframe if "carts_left" in d.value.columns][-1]
+    assert table["profile"].str.endswith(("c4", "c7", "c1")).all() and len(table) == 3
+    at.radio(key="funnel_win_back_kind").set_value("browsed").run()
+    assert any("**1** customers browsed without adding to cart" in m.value for m in at.markdown)
+    ws.close()

@@ -1,13 +1,15 @@
 -- grain: one row per session (or customer) that reached the first step: how far it got and who it was
--- The customer of a session is any id it carries (an anonymous session that logs in later is linked); device,
--- channel and country are the session's most frequent; "returning" means an order before the session began.
+-- The customer of a session is any id any of its events carries (an anonymous session that logs in later is
+-- linked); device and channel are those of its first step's event (its way in); country is the customer's;
+-- "returning" means an order before the session began.
 -- rfm and lifecycle: the customer's label in the month the unit began, from the temp view _funnel_labels
 -- (dimension, customer_id, month, value) the caller registers; $not_yet ("not yet a customer") without one. Values nobody
 -- can tell are 'unknown'. month ('YYYY-MM') and week (its Monday) are those the unit began in.
 -- Parameters: $by_customer, $not_yet.
 create or replace temp table _funnel_units as
 with reach as (
-    select unit_key, max(step) as last_step, min(first_at) as started_at
+    select unit_key, max(step) as last_step, min(first_at) as started_at, max(device) as device,
+           max(channel) as channel
     from _funnel_reach group by unit_key
 ),
 
@@ -16,11 +18,9 @@ facts as (
         hash(case when $by_customer then customer_id
                   else coalesce(session_id, coalesce(customer_id, email, 'anonymous') || '·' || strftime(event_at, '%Y-%m-%d'))
              end)                                                                    as unit_key,
-        max(customer_id)                                                             as customer_id,
-        mode(device)                                                                 as device,
-        mode(channel)                                                                as channel
+        max(customer_id)                                                             as customer_id
     from events
-    where event_at is not null and (not $by_customer or customer_id is not null)
+    where event_at is not null and customer_id is not null
     group by 1
 ),
 
@@ -30,8 +30,8 @@ units as (
         r.last_step,
         r.started_at,
         f.customer_id,
-        coalesce(f.device, 'unknown')                                                as device,
-        coalesce(f.channel, 'unknown')                                               as channel,
+        coalesce(r.device, 'unknown')                                                as device,
+        coalesce(r.channel, 'unknown')                                               as channel,
         coalesce(c.country, 'unknown')                                               as country,
         case when f.customer_id is null then 'unknown'
              when c.first_order_at < r.started_at then 'returning'

@@ -11,6 +11,7 @@ from insights.customers import segments
 from insights.core import margin
 from insights.core.money import format_money
 from insights.core.markdown import escape_markdown
+from insights.funnel.win_back import customer_behaviour
 from insights.privacy import consent_history
 from insights.ui import privacy as privacy_ui
 from insights.ui import session
@@ -123,6 +124,20 @@ if not card.orders_table.empty:
     c1.plotly_chart(charts.order_history(card.orders_table, currency), key="profile_orders_chart")
 if not card.favourite_categories.empty:
     c2.plotly_chart(charts.category_bar(card.favourite_categories, currency), key="profile_categories_chart")
+
+behaviour = session.memo("profile_behaviour", customer_behaviour, ws, card.customer_id)
+if behaviour is not None:
+    st.subheader("On the site")
+    b1, b2, b3 = st.columns(3)
+    b1.metric("Visits", f"{behaviour['visits']:,}")
+    b2.metric("Last visit", f"{behaviour['last_visit_at']:%d %b %Y}")
+    b3.metric("Carts left without buying", f"{behaviour['carts_left']:,}")
+    if behaviour["pages_viewed"]:
+        st.caption(f"Pages viewed lately (newest first): {escape_markdown(behaviour['pages_viewed'])}")
+    if behaviour["cart_open"]:
+        st.markdown("They left a cart and have not bought since — see **Funnel › win them back**.")
+    elif behaviour["browsed_not_bought"]:
+        st.markdown("They browsed since their last purchase without buying.")
 
 st.subheader("Timeline")
 st.caption("Orders, web sessions and feedback, newest first. Amounts in " + money_unit + ".")

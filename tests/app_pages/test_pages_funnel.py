@@ -62,3 +62,16 @@ def test_win_back_list_and_its_logged_export():
     at.radio(key="funnel_win_back_kind").set_value("browsed").run()
     assert any("**1** customers browsed without adding to cart" in m.value for m in at.markdown)
     ws.close()
+
+
+def test_the_profile_shows_behaviour_on_the_site():
+    from tests.app_pages.test_pages_segments_profile import open_page as open_profile
+    from tests.funnel.test_win_back import CRM, EVENTS, LINES as WIN_LINES
+    ws = workspace_from_tables(order_lines=WIN_LINES, events=EVENTS, customer_records=CRM)
+    at = open_profile("profile.py", ws, customer="c1")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Visits"] == "1" and metrics["Carts left without buying"] == "1"
+    assert metrics["Last visit"] == "15 Mar 2024"
+    assert any("left a cart and have not bought since" in m.value for m in at.markdown)
+    ws.close()

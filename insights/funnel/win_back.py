@@ -20,15 +20,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from insights.core.consent import consent_filter
-from insights.core.db import query_df
 from insights.core.spreadsheet import write_table
-from insights.core.workspace import connection
+from insights.core.visits import ALL_TIME_DAYS, visitors
 
 KINDS = {"cart": "Left a cart", "browsed": "Browsed, didn't buy"}
 DEFAULT_DAYS = {"cart": 7, "browsed": 14}
 LIST_COLUMNS = ["customer_id", "name", "email", "consent_email", "visits", "last_visit_at", "carts_left",
                 "pages_viewed", "orders", "last_order_date", "net_revenue"]
-ALL_TIME_DAYS = 100 * 366
 
 
 @dataclass(frozen=True)
@@ -41,17 +39,6 @@ class WinBackFile:
     without_email: int
     suppressed: int
     rule: str
-
-
-def visitors(ws, days: int, as_of: dt.date | None = None, customer_id: str | None = None) -> pd.DataFrame:
-    """One row per identified customer who visited in the window (``sql/queries/funnel/win_back/visitors.sql``):
-    visits, last_visit_at, last_view_at, last_cart_at, carts_left, pages_viewed, orders, last_order_date,
-    net_revenue, browsed_not_bought, cart_not_bought, and name, email, consent_email from the customers mart."""
-    if int(days) < 1:
-        raise ValueError(f"days must be at least 1, not {days!r}")
-    return query_df(connection(ws), "queries/funnel/win_back/visitors.sql",
-                    {"days": int(days), "as_of": pd.Timestamp(as_of) if as_of is not None else None,
-                     "customer_id": customer_id})
 
 
 def win_back_list(ws, kind: str = "cart", days: int | None = None, as_of: dt.date | None = None) -> pd.DataFrame:

@@ -72,3 +72,14 @@ def test_one_customers_behaviour_for_the_profile(shop):
     assert c7["last_visit_at"] == pd.Timestamp("2024-03-16 10:00") and c7["pages_viewed"] == "/p/ga-107"
     assert customer_behaviour(shop, "c6")["cart_open"] is False
     assert customer_behaviour(shop, "nobody") is None
+
+
+def test_segment_builder_filters_on_carts_and_browsing(shop):
+    from insights.customers.segment_builder import select_customers
+    # the events end on 18 March: days are counted to the 19th
+    carts = select_customers(shop, [("left_cart_days", "le", 7)]).set_index("customer_id")
+    assert sorted(carts.index) == ["c1", "c4", "c7"]
+    assert carts.loc[["c1", "c4", "c7"], "left_cart_days"].tolist() == [4, 1, 5]
+    assert select_customers(shop, [("browsed_days", "le", 7)])["customer_id"].tolist() == ["c2"]
+    recent = select_customers(shop, [("last_visit_date", "ge", "2024-03-16")])["customer_id"]
+    assert sorted(recent) == ["c2", "c4", "c7"]

@@ -1,7 +1,8 @@
 -- grain: one row per identified customer who visited the site in the $days days before $as_of (exclusive; null:
 -- the day after the last event): their visits then, the last visit, the last visit that viewed and the last that
 -- added to cart, carts left (visits with a cart and no purchase), the pages they viewed (newest first, at most 5),
--- and whether they bought since: an order (orders mart) or a purchase event at or after that visit began.
+-- and whether they bought since: an order (orders mart) or a purchase event at or after that visit began; as_of
+-- is the window's end.
 -- A visit is a session id (events without one: the customer and day); an anonymous visit that carries a customer
 -- id at any point is that customer's. $customer_id (null: everyone) narrows it to one customer.
 with bounds as (
@@ -74,6 +75,7 @@ bought_in_visit as (
 final as (
     select
         p.customer_id,
+        (select as_of from bounds)                                                           as as_of,
         c.name,
         c.email,
         c.consent_email,

@@ -11,8 +11,8 @@ week the visits began, with the conversion's interval.
 
 The JSON's ``products`` lists, per product (or category) whose page the events name, the sessions that viewed it
 and how many went on to add to cart and to buy, worst first; ``--since``/``--until`` bound it.
-``products_standing_out_by_month`` lists the products (categories) carted clearly less than the others of
-their own month (a one-month stock-out), newest month first.
+``products_standing_out_by_month`` lists the products and the categories (``level``) carted clearly less than the
+others of their own month (a one-month stock-out), newest month first.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
                         unit="customer" if args.per_customer else "session", by=by, labels=labels)
         periods = funnel_by_period(result, args.period) if args.period else None
         products = product_funnel(ws, args.product_level, since=args.since, until=args.until)
-        months_out = months_standing_out(ws, args.product_level)
+        months_out = {level: months_standing_out(ws, level) for level in ("product", "category")}
     finally:
         ws.close()
     if args.json:
         extra = {} if periods is None else {"period": args.period, "periods": periods}
         print_json({**result.to_dict(), **extra, "products": products.to_dict("records"),
-                    "products_standing_out_by_month": months_out.to_dict("records")})
+                    "products_standing_out_by_month": [{"level": level, **row} for level, frame in months_out.items()
+                                                       for row in frame.to_dict("records")]})
         return 0
     if not result.entrants:
         print("No web events are loaded yet: load a web-analytics export (GA4, Matomo, your shop's events).")
@@ -80,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
     worst = [g for g in result.by if g["worse"]][:3]
     for g in worst:
         print(f"{DIMENSIONS[g['dimension']]} {g['value']}: about {g['orders_lost']:,.0f} orders lost against the rest")
-    for sentence in stand_out(products, args.product_level) + stand_out(months_out, args.product_level):
+    sentences = stand_out(products, args.product_level)
+    for level, frame in months_out.items():
+        sentences += stand_out(frame, level)
+    for sentence in sentences:
         print(sentence)
     return 0

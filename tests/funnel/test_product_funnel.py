@@ -99,8 +99,12 @@ def test_cli_json_carries_products(shop, tmp_path):
     done = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder), "--json",
                            "--product-level", "product"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    products = json.loads(done.stdout)["products"]
+    data = json.loads(done.stdout)
+    products = data["products"]
     assert products[0]["subject"] == "GA-107" and products[0]["worse"] is True
+    # the month scan runs at both levels: Hose reel stood out in March 2024 (its only month with views)
+    assert [(r["level"], r["month"], r["subject"]) for r in data["products_standing_out_by_month"]] == [
+        ("product", "2024-03", "GA-107")]
     text = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder)],
                           capture_output=True, text=True).stdout
     assert "Hose reel (GA-107): viewed in 60 sessions" in text

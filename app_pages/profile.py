@@ -11,6 +11,7 @@ from insights.customers import segments
 from insights.core import margin
 from insights.core import numbers
 from insights.core.markdown import escape_markdown
+from insights.funnel.win_back import customer_behaviour
 from insights.privacy import consent_history
 from insights.products import stored as products_stored
 from insights.ui import privacy as privacy_ui
@@ -137,6 +138,20 @@ else:
         st.markdown(f"{row.rank}. {md(row.product_name or row.product_id)} ({md(row.product_id)})")
     st.caption("Products they have not bought yet, by the way of suggesting that would have been right most often "
                "on your own past orders (see Products).")
+
+behaviour = session.memo("profile_behaviour", customer_behaviour, ws, card.customer_id)
+if behaviour is not None:
+    st.subheader("On the site")
+    b1, b2, b3 = st.columns(3)
+    b1.metric("Visits", f"{behaviour['visits']:,}")
+    b2.metric("Last visit", numbers.day(behaviour['last_visit_at'].date()))
+    b3.metric("Carts left without buying", f"{behaviour['carts_left']:,}")
+    if behaviour["pages_viewed"]:
+        st.caption(f"Pages viewed lately (newest first): {escape_markdown(behaviour['pages_viewed'])}")
+    if behaviour["cart_open"]:
+        st.markdown("They left a cart and have not bought since — see **Funnel › win them back**.")
+    elif behaviour["browsed_not_bought"]:
+        st.markdown("They browsed since their last purchase without buying.")
 
 st.subheader("Timeline")
 st.caption("Orders, web sessions and feedback, newest first. Amounts in " + money_unit + ".")

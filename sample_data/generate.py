@@ -162,6 +162,27 @@ def _spend_rows(orders: list[dict], seed: int) -> list[list]:
     return rows + [["Total", "", "", f"{total:.2f}"]]
 
 
+def _stock_out_sessions(session_rows: list[list[tuple]], catalog: list[tuple], seed: int) -> list[list[tuple]]:
+    """Story 3 in the web events: in the stock-out month the Garden Tools pages are still viewed, but nobody adds
+    them to the cart. A browsing session of that month that viewed a Garden Tools page (the category or one of its
+    products) leaves before the cart; a buying session of that month views another product's page instead (its
+    order holds what was in stock). Uses its own random stream, so the other files stay byte for byte the same."""
+    rng = np.random.default_rng(seed + 3)
+    garden = {PAGES[STOCKOUT_CATEGORY]} | {f"/p/{sku.lower()}" for sku, _, cat, _ in catalog if cat == STOCKOUT_CATEGORY}
+    others = [f"/p/{sku.lower()}" for sku, _, cat, _ in catalog if cat != STOCKOUT_CATEGORY]
+    out = []
+    for evs in session_rows:
+        start = evs[0][0]
+        if (start.year, start.month) != STOCKOUT_MONTH or not any(e[3] in garden for e in evs):
+            out.append(evs)
+        elif any(e[2] == "purchase" for e in evs):
+            out.append([(t, cid, step, others[int(rng.integers(len(others)))] if page in garden else page, src, dev)
+                        for t, cid, step, page, src, dev in evs])
+        else:
+            out.append([e for e in evs if e[2] == "page_view"])
+    return out
+
+
 def _day_weight(day_index: np.ndarray) -> np.ndarray:
     dates = [START + dt.timedelta(days=int(d)) for d in day_index]
     season = np.array([SEASON.get(d.month, 1.0) for d in dates])
@@ -421,6 +442,7 @@ def generate(out_dir: Path | str, seed: int = SEED) -> dict[str, int]:
         session_rows.append(events[idx:idx + len(steps)])
         idx += len(steps)
     session_rows.sort(key=lambda evs: (evs[0][0], evs[0][1]))
+    session_rows = _stock_out_sessions(session_rows, catalog, seed)
     event_rows = []
     for n, evs in enumerate(session_rows, start=1):
         for t, cid, step, page, source, device in evs:

@@ -40,3 +40,28 @@ def orders_lost_chart(groups: list[dict], dimension: str) -> go.Figure:
                       xaxis_title="Orders lost", height=max(260, 40 * len(df) + 120),
                       margin=dict(t=50, l=10, r=10, b=10))
     return fig
+
+
+def period_chart(periods: list[dict], period: str = "month", word: str = "visits") -> go.Figure:
+    """Conversion per month (week) with its 95% interval as a band; a period still converting drawn hollow,
+    one under 30 entrants grey."""
+    fig = go.Figure()
+    if not periods:
+        fig.update_layout(title="Nothing to show")
+        return fig
+    df = pd.DataFrame(periods)
+    x = df["period"]
+    fig.add_trace(go.Scatter(x=pd.concat([x, x[::-1]]), y=pd.concat([df["ci_high"], df["ci_low"][::-1]]) * 100,
+                             fill="toself", fillcolor="rgba(31,119,180,0.15)", line=dict(width=0),
+                             hoverinfo="skip", showlegend=False))
+    colours = ["rgba(150,150,150,0.8)" if small else "#1f77b4" for small in df["small"]]
+    symbols = ["circle" if complete else "circle-open" for complete in df["complete"]]
+    fig.add_trace(go.Scatter(x=x, y=df["conversion"] * 100, mode="lines+markers", line=dict(color="#1f77b4"),
+                             marker=dict(color=colours, symbol=symbols, size=8), showlegend=False,
+                             customdata=df[["entrants", "completed", "ci_low", "ci_high"]].to_numpy(),
+                             hovertemplate="%{x}: %{y:.1f}% bought (%{customdata[1]:,} of %{customdata[0]:,} "
+                                           + word + "; likely %{customdata[2]:.1%}–%{customdata[3]:.1%})"
+                                           "<extra></extra>"))
+    fig.update_layout(title=f"Share that bought, per {period} the {word} began", yaxis_title="Bought (%)",
+                      yaxis_rangemode="tozero", height=320, margin=dict(t=50, l=10, r=10, b=10))
+    return fig

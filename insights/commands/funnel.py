@@ -2,10 +2,17 @@
 the most orders.
 
     python -m insights funnel --workspace PATH [--window-days 7] [--by device] [--steps view,cart,checkout,purchase]
-                              [--per-customer] [--product-level product|category] [--since D] [--until D] [--json]
+                              [--per-customer] [--period month|week] [--product-level product|category]
+                              [--since D] [--until D] [--json]
+
+``--by rfm`` and ``--by lifecycle`` tell visits apart by the customer's RFM segment or lifecycle stage on the first
+day of the month the visit began (orders before it only). ``--period`` adds ``periods``: the funnel per month or
+week the visits began, with the conversion's interval.
 
 The JSON's ``products`` lists, per product (or category) whose page the events name, the sessions that viewed it
 and how many went on to add to cart and to buy, worst first; ``--since``/``--until`` bound it.
+``products_standing_out_by_month`` lists the products and the categories (``level``) carted clearly less than the
+others of their own month (a one-month stock-out), newest month first.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 import argparse
 
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json
-from insights.funnel import DIMENSIONS, funnel, parse_steps, product_funnel, stand_out
+from insights.customers.monthly_labels import labels_by_month
+from insights.funnel import (CUSTOMER_DIMENSIONS, DIMENSIONS, PERIODS, event_months, funnel, funnel_by_period,
+                             months_standing_out, parse_steps, product_funnel, stand_out)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "of one step with | (default view,cart,checkout,purchase)")
     parser.add_argument("--per-customer", action="store_true",
                         help="one funnel per known customer over the whole period instead of per session")
+    parser.add_argument("--period", choices=list(PERIODS), default=None,
+                        help="also the funnel per month or week the visits began")
     parser.add_argument("--product-level", choices=["product", "category"], default="product",
                         help="the product funnel per product (default) or per category")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="the product funnel from this day")
@@ -38,15 +49,23 @@ def run(args: argparse.Namespace) -> int:
         steps = parse_steps(args.steps)
     except ValueError as exc:
         raise SystemExit(str(exc)) from None
+    by = tuple(args.by or DIMENSIONS)
     ws = open_workspace(args.workspace)
     try:
+        months = event_months(ws)
+        labels = {dim: labels_by_month(ws, months, dim) for dim in CUSTOMER_DIMENSIONS if dim in by}
         result = funnel(ws, steps, window_days=args.window_days,
-                        unit="customer" if args.per_customer else "session", by=tuple(args.by or DIMENSIONS))
+                        unit="customer" if args.per_customer else "session", by=by, labels=labels)
+        periods = funnel_by_period(result, args.period) if args.period else None
         products = product_funnel(ws, args.product_level, since=args.since, until=args.until)
+        months_out = {level: months_standing_out(ws, level) for level in ("product", "category")}
     finally:
         ws.close()
     if args.json:
-        print_json({**result.to_dict(), "products": products.to_dict("records")})
+        extra = {} if periods is None else {"period": args.period, "periods": periods}
+        print_json({**result.to_dict(), **extra, "products": products.to_dict("records"),
+                    "products_standing_out_by_month": [{"level": level, **row} for level, frame in months_out.items()
+                                                       for row in frame.to_dict("records")]})
         return 0
     if not result.entrants:
         print("No web events are loaded yet: load a web-analytics export (GA4, Matomo, your shop's events).")
@@ -55,9 +74,16 @@ def run(args: argparse.Namespace) -> int:
         conv = "" if s["ci_low"] is None else (f"  {s['conversion_from_previous']:.1%} of the step before "
                                                f"({s['ci_low']:.1%}–{s['ci_high']:.1%})")
         print(f"{s['step']:<12}{s['sessions']:>10,}{conv}")
+    for p in periods or []:
+        note = "" if p["complete"] else "  (still converting)"
+        print(f"{p['period']:<12}{p['entrants']:>8,} entered  {p['conversion']:.1%} bought "
+              f"({p['ci_low']:.1%}–{p['ci_high']:.1%}){note}")
     worst = [g for g in result.by if g["worse"]][:3]
     for g in worst:
         print(f"{DIMENSIONS[g['dimension']]} {g['value']}: about {g['orders_lost']:,.0f} orders lost against the rest")
-    for sentence in stand_out(products, args.product_level):
+    sentences = stand_out(products, args.product_level)
+    for level, frame in months_out.items():
+        sentences += stand_out(frame, level)
+    for sentence in sentences:
         print(sentence)
     return 0

@@ -10,7 +10,10 @@ the operators it accepts (:data:`OPERATORS`). A field name becomes SQL text only
 ``category`` means "bought at least one item in any of these categories" (cancelled lines excluded); ``tag`` "had
 an order carrying any of these tags" (order attributes, e.g. a Shopify ``Tags`` column); ``last_order_late`` is
 true when the customer's last order arrived after its promised date or was flagged or tagged late (see
-``sql/intermediate/order_late_flags.sql``), unknown when nothing says.
+``sql/intermediate/order_late_flags.sql``), unknown when nothing says. ``left_cart_days`` / ``browsed_days``: days
+from the customer's last visit that added to cart (viewed without a cart) to the day after the last event, when
+they have bought nothing since (:mod:`insights.core.visits`; empty otherwise) — ``left_cart_days at most 7`` is
+"left a cart in the last week and did not buy".
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pandas as pd
 from insights.core.db import cursor, quote_ident, sql_text
 from insights.core.margin import customer_margins
 from insights.core.money import format_money
+from insights.core.visits import visitors
 from insights.core.workspace import connection
 from insights.customers.lifecycle import lifecycle_stages
 from insights.customers.segments import rfm_table
@@ -49,6 +53,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tag": ("category", "Had an order tagged"),
     "rfm_segment": ("text", "RFM segment"),
     "lifecycle_stage": ("text", "Lifecycle stage"),
+    "last_visit_date": ("date", "Last visit to the site"),
+    "left_cart_days": ("number", "Days since leaving a cart (not bought since)"),
+    "browsed_days": ("number", "Days since browsing without buying (no cart)"),
 }
 _COLUMN_FIELDS = tuple(f for f, (kind, _) in FIELDS.items() if kind != "category")
 # fields matched through a packaged condition over the customer's lines or orders, not a column
@@ -233,7 +240,20 @@ def _with_margins(ws, labels: pd.DataFrame) -> pd.DataFrame:
     out = labels[["customer_id", "rfm_segment", "lifecycle_stage", "recency_days"]].astype({"customer_id": str})
     out = out.merge(margins, on="customer_id", how="left")
     out["margin_pct"] = out.pop("margin_share") * 100
-    return out
+    return out.merge(_visit_labels(ws), on="customer_id", how="outer")   # CRM-only visitors too
+
+
+def _visit_labels(ws) -> pd.DataFrame:
+    """last_visit_date, left_cart_days, browsed_days per customer who visited (see the module docstring)."""
+    seen = visitors(ws)
+    end = pd.to_datetime(seen["as_of"])
+    cart, browsed = seen["cart_not_bought"].astype(bool), seen["browsed_not_bought"].astype(bool)
+    return pd.DataFrame({"customer_id": seen["customer_id"].astype(str),
+                         "last_visit_date": pd.to_datetime(seen["last_visit_at"]).dt.normalize(),
+                         "left_cart_days": (end - pd.to_datetime(seen["last_cart_at"]).dt.normalize()).dt.days
+                         .where(cart),
+                         "browsed_days": (end - pd.to_datetime(seen["last_view_at"]).dt.normalize()).dt.days
+                         .where(browsed & ~cart)})
 
 
 def select_customers(ws, spec, labels: pd.DataFrame | None = None) -> pd.DataFrame:

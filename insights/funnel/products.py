@@ -22,31 +22,62 @@ from insights.funnel.funnel import ALPHA, SMALL
 LEVELS = {"product": "product", "category": "category"}
 
 
+COLUMNS = ["subject", "name", "sessions", "carted", "bought", "cart_rate", "cart_low", "cart_high", "buy_rate",
+           "small", "p_value", "p_adjusted", "worse", "carts_lost", "others_cart_rate"]
+
+
 def product_funnel(ws, level: str = "product", since: dt.date | None = None,
                    until: dt.date | None = None) -> pd.DataFrame:
     """One row per product (or category) whose page was viewed between ``since`` and ``until`` (exclusive):
     subject, name, sessions, carted, bought, cart_rate with cart_low/cart_high (Wilson), buy_rate, small,
-    p_value, p_adjusted, worse, carts_lost — worst first (carts lost), then by sessions."""
+    p_value, p_adjusted, worse, carts_lost, others_cart_rate (the other subjects' cart rate) — worst first (carts lost), then by sessions."""
+    frame = _page_views(ws, level, since, until, by_month=False)
+    if frame.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    frame = _compare(frame.assign(month="all"))
+    frame = frame.sort_values(["worse", "carts_lost", "sessions"], ascending=[False, False, False])
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+def months_standing_out(ws, level: str = "product") -> pd.DataFrame:
+    """The products (categories) carted clearly less than the others *in one month*: one row per month and
+    subject called worse, newest month first, with the columns of :func:`product_funnel` and ``month``
+    ('YYYY-MM'). Each is compared with the other subjects of its own month; Holm's adjustment runs over every
+    (month, subject) compared, so scanning many months does not raise false alarms. A stock-out that lasts a
+    month stands out here although the whole period's figures dilute it."""
+    frame = _page_views(ws, level, None, None, by_month=True)
+    if frame.empty:
+        return pd.DataFrame(columns=["month"] + COLUMNS)
+    frame = _compare(frame)
+    frame = frame[frame["worse"]].sort_values(["month", "carts_lost"], ascending=[False, False])
+    return frame[["month"] + COLUMNS].reset_index(drop=True)
+
+
+def _page_views(ws, level: str, since, until, by_month: bool) -> pd.DataFrame:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    frame = query_df(connection(ws), "queries/funnel/products/page_views.sql",
-                     {"level": level, "since": pd.Timestamp(since) if since else None,
-                      "until": pd.Timestamp(until) if until else None})
-    columns = ["subject", "name", "sessions", "carted", "bought", "cart_rate", "cart_low", "cart_high",
-               "buy_rate", "small", "p_value", "p_adjusted", "worse", "carts_lost"]
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
+    return query_df(connection(ws), "queries/funnel/products/page_views.sql",
+                    {"level": level, "since": pd.Timestamp(since) if since else None,
+                     "until": pd.Timestamp(until) if until else None, "by_month": by_month})
+
+
+def _compare(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates, Wilson bounds and each subject's cart rate against the other subjects of the same ``month``
+    (two-proportion test; Holm over every row compared); carts lost at the others' rate."""
+    frame = frame.copy()
     sessions, carted = frame["sessions"].astype(int), frame["carted"].astype(int)
-    total_sessions, total_carted = int(sessions.sum()), int(carted.sum())
+    month_sessions = sessions.groupby(frame["month"]).transform("sum")
+    month_carted = carted.groupby(frame["month"]).transform("sum")
     frame["cart_rate"] = carted / sessions
     bounds = [wilson(int(c), int(n)) for c, n in zip(carted, sessions)]
     frame["cart_low"] = [b[0] for b in bounds]
     frame["cart_high"] = [b[1] for b in bounds]
     frame["buy_rate"] = frame["bought"].astype(int) / sessions
     frame["small"] = sessions < SMALL
-    rest_n, rest_c = total_sessions - sessions, total_carted - carted
+    rest_n, rest_c = month_sessions - sessions, month_carted - carted
     rest_rate = (rest_c / rest_n.where(rest_n > 0)).fillna(0.0)
     frame["carts_lost"] = (sessions * rest_rate - carted).clip(lower=0).round(1)
+    frame["others_cart_rate"] = rest_rate
     tested = ~frame["small"] & (rest_n >= SMALL)
     frame["p_value"] = [two_proportion_p(int(c), int(n), int(rc), int(rn)) if t else None
                         for c, n, rc, rn, t in zip(carted, sessions, rest_c, rest_n, tested)]
@@ -55,8 +86,7 @@ def product_funnel(ws, level: str = "product", since: dt.date | None = None,
     frame.loc[tested, "p_adjusted"] = adjusted
     frame["worse"] = [bool(t and p is not None and p < ALPHA and rate < rr)
                       for t, p, rate, rr in zip(tested, frame["p_adjusted"], frame["cart_rate"], rest_rate)]
-    frame = frame.sort_values(["worse", "carts_lost", "sessions"], ascending=[False, False, False])
-    return frame[columns].reset_index(drop=True)
+    return frame
 
 
 def event_months(ws) -> list[str]:
@@ -65,15 +95,16 @@ def event_months(ws) -> list[str]:
 
 
 def stand_out(frame: pd.DataFrame, level: str = "product") -> list[str]:
-    """One sentence per product (category) called worse: what happened and what to check."""
+    """One sentence per product (category) called worse: what happened and what to check. ``frame`` is
+    :func:`product_funnel`'s (one period) or :func:`months_standing_out`'s (each row against its own month)."""
     if frame.empty:
         return []
-    total_n, total_c = int(frame["sessions"].sum()), int(frame["carted"].sum())
     out = []
     for row in frame[frame["worse"]].itertuples():
-        rest = (total_c - row.carted) / (total_n - row.sessions) if total_n > row.sessions else 0.0
+        rest = row.others_cart_rate
         named = row.name if row.name == row.subject or not row.name else f"{row.name} ({row.subject})"
-        out.append(f"{named}: viewed in {row.sessions:,} sessions, which went on to add to cart in {row.carted:,} "
+        when = f" in {pd.Period(row.month).strftime('%B %Y')}" if "month" in frame and row.month else ""
+        out.append(f"{named}{when}: viewed in {row.sessions:,} sessions, which went on to add to cart in {row.carted:,} "
                    f"({row.cart_rate:.1%}) against {rest:.1%} for other {level == 'product' and 'products' or 'categories'} "
                    f"— about {row.carts_lost:,.0f} carts lost. Check its stock, its page and its price.")
     return out

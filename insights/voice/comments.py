@@ -74,13 +74,12 @@ def languages(texts: pd.Series) -> tuple[pd.Series, str | None]:
 def sentiment(texts: pd.Series, language: pd.Series) -> pd.Series:
     """VADER compound score (−1..1) of each English comment; None for others (unsupported) and empty ones."""
     out = pd.Series([None] * len(texts), index=texts.index, dtype=object)
-    supported = language.isin(SENTIMENT_LANGUAGES)
-    cache: dict[str, float] = {}
-    analyzer = _analyzer() if supported.any() else None
-    for idx, text in texts[supported].items():
-        if text not in cache:
-            cache[text] = analyzer.polarity_scores(text)["compound"]
-        out[idx] = cache[text]
+    supported = language.isin(SENTIMENT_LANGUAGES) & texts.notna()
+    if not supported.any():
+        return out
+    analyzer = _analyzer()
+    scored = {text: analyzer.polarity_scores(text)["compound"] for text in texts[supported].unique()}   # once each
+    out[supported] = texts[supported].map(scored).astype(object)
     return out
 
 

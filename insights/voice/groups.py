@@ -25,17 +25,22 @@ def _nps_var(scores: np.ndarray) -> tuple[float, float, int]:
     return p - d, (p + d - (p - d) ** 2) / n if n else float("nan"), n
 
 
+PERIODS = {"week": "W-SUN", "month": "M", "quarter": "Q"}
+
+
 def by_period(answers: pd.DataFrame, grain: str = "month") -> list[dict]:
-    """NPS and satisfaction per calendar period (``month`` or ``quarter``), oldest first."""
+    """NPS and satisfaction per calendar period (``week`` — named by its Monday —, ``month`` or ``quarter``),
+    oldest first."""
+    if grain not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {grain!r}")
     if answers.empty:
         return []
-    freq = {"month": "M", "quarter": "Q"}[grain]
-    periods = answers["submitted_at"].dt.to_period(freq)
+    periods = answers["submitted_at"].dt.to_period(PERIODS[grain])
     out = []
     for period, part in answers.groupby(periods, sort=True):
         n = nps(part.loc[part["scale"] == "nps", "score"])
         s = satisfaction(part.loc[part["scale"] == "rating", "score"])
-        out.append({"period": str(period), "nps": n.score, "nps_responses": n.responses, "nps_ci_low": n.ci_low,
+        out.append({"period": period.start_time.date().isoformat() if grain == "week" else str(period), "nps": n.score, "nps_responses": n.responses, "nps_ci_low": n.ci_low,
                     "nps_ci_high": n.ci_high, "satisfied_share": s.share_satisfied,
                     "rating_responses": s.responses, "mean_rating": s.mean, "small": n.responses < SMALL_CELL})
     return out

@@ -44,7 +44,9 @@ class VoiceReport:
                 "late_delivery": self.late_delivery, "notes": self.notes}
 
 
-def voice_report(ws, n_themes: int | None = None) -> VoiceReport:
+def voice_report(ws, n_themes: int | None = None, period: str = "month") -> VoiceReport:
+    """Everything the Customer feedback page and the ``voice`` command show; ``by_period`` per ``period`` (week,
+    month or quarter)."""
     answers = responses(ws)
     notes: list[str] = []
     if answers.empty:
@@ -66,7 +68,7 @@ def voice_report(ws, n_themes: int | None = None) -> VoiceReport:
     rated = answers[answers["scale"] == "rating"]
     late = late_delivery_scores(answers)
     return VoiceReport(answers, nps(scored["score"]).to_dict(), satisfaction(rated["score"]).to_dict(),
-                       by_period(answers), by_group(answers), found, value_by_group(ws),
+                       by_period(answers, period), by_group(answers), found, value_by_group(ws),
                        {str(k): int(v) for k, v in counts.items()}, main, late, notes)
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from insights.funnel import product_funnel, stand_out
+from insights.funnel import months_standing_out, product_funnel, stand_out
 from tests.helpers import file_workspace_copy, workspace_from_tables
 
 
@@ -99,8 +99,31 @@ def test_cli_json_carries_products(shop, tmp_path):
     done = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder), "--json",
                            "--product-level", "product"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    products = json.loads(done.stdout)["products"]
+    data = json.loads(done.stdout)
+    products = data["products"]
     assert products[0]["subject"] == "GA-107" and products[0]["worse"] is True
+    # the month scan runs at both levels: Hose reel stood out in March 2024 (its only month with views)
+    assert [(r["level"], r["month"], r["subject"]) for r in data["products_standing_out_by_month"]] == [
+        ("product", "2024-03", "GA-107")]
     text = subprocess.run([sys.executable, "-m", "insights", "funnel", "--workspace", str(folder)],
                           capture_output=True, text=True).stdout
     assert "Hose reel (GA-107): viewed in 60 sessions" in text
+
+
+def test_a_product_that_stops_being_carted_for_one_month_stands_out_in_that_month_only():
+    events = (sessions("h", "/p/ga-107", 40, 16) + sessions("i", "/p/ki-101-l", 40, 15)
+              + sessions("j", "/p/te-101", 40, 17)
+              + sessions("k", "/p/ga-107", 40, 0, day="2024-04-10") + sessions("l", "/p/ki-101-l", 40, 16,
+                                                                              day="2024-04-10")
+              + sessions("m", "/p/te-101", 40, 14, day="2024-04-10"))
+    ws = workspace_from_tables(order_lines=LINES, events=events)
+    try:
+        months = months_standing_out(ws)
+        assert months[["month", "subject"]].values.tolist() == [["2024-04", "GA-107"]]
+        row = months.iloc[0]
+        assert (row["sessions"], row["carted"]) == (40, 0)
+        assert row["others_cart_rate"] == pytest.approx(30 / 80)           # the others of April only
+        assert row["carts_lost"] == pytest.approx(15.0)
+        assert stand_out(months)[0].startswith("Hose reel (GA-107) in April 2024: viewed in 40 sessions")
+    finally:
+        ws.close()

@@ -16,7 +16,7 @@ from tests.privacy import canary
 ROOT = Path(__file__).resolve().parents[2]
 # download buttons whose file holds customers' contact details (by the file name they offer)
 CONTACT_FILES = ("segment", "churn_watchlist", "overdue_customers", "customers_pseudonymised",
-                 "second_purchase_follow_up", "email_tools.file_name", "customers_at_risk", "next-products", "cross-sell")
+                 "second_purchase_follow_up", "email_tools.file_name", "customers_at_risk", "next-products", "cross-sell", "left_a_cart")
 
 
 def _download_buttons():

@@ -1,7 +1,7 @@
 -- grain: one row per customer of the customers mart (those matching the filters, or all of them flagged)
 -- One row per customer (customers mart) with their RFM segment, lifecycle stage and recency, for the segment
 -- builder. _builder_labels is a frame registered by insights.segment_builder (customer_id, rfm_segment,
--- lifecycle_stage, recency_days, gross_margin, margin_pct). {where} is replaced by conditions built only from a fixed field list
+-- lifecycle_stage, recency_days, gross_margin, margin_pct, last_visit_date, left_cart_days, browsed_days). {where} is replaced by conditions built only from a fixed field list
 -- (names quoted by quote_ident), fixed operators and ? placeholders; values are always bound. {keep} is
 -- `in_segment` (the segment only) or `true` (everyone, flagged), chosen in code.
 with customers as (
@@ -54,7 +54,12 @@ base as (
         late.last_order_late,
         -- gross margin and its % of spend (core.margin, registered with the labels; null: revenue-based)
         cast(l.gross_margin as double)                  as gross_margin,
-        cast(l.margin_pct as double)                    as margin_pct
+        cast(l.margin_pct as double)                    as margin_pct,
+        -- visits to the site (core.visits, registered with the labels): the last, and days since a cart or a browse
+        -- nothing was bought after (null: none)
+        cast(l.last_visit_date as date)                 as last_visit_date,
+        cast(l.left_cart_days as double)                as left_cart_days,
+        cast(l.browsed_days as double)                  as browsed_days
     from customers c
     left join labels l on l.customer_id = c.customer_id
     left join lateness late on late.customer_id = c.customer_id

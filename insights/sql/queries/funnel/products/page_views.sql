@@ -1,6 +1,7 @@
--- grain: one row per product (level 'product') or category (level 'category') whose page the events name, with
--- the sessions that viewed it between $since and $until (nulls: no bound) and how many of those sessions went on
--- to add to cart and to buy (any product: an events export rarely says which product a cart event is for).
+-- grain: one row per product (level 'product') or category (level 'category') whose page the events name — and
+-- per month of the session's first view of it when $by_month ('YYYY-MM'; null otherwise) — with the sessions that
+-- viewed it between $since and $until (nulls: no bound) and how many of those sessions went on to add to cart and
+-- to buy (any product: an events export rarely says which product a cart event is for).
 -- A page names a product or a category when its last path segment, lower case with everything but letters and
 -- digits dropped, equals the product's code, the product's name or the category written the same way:
 -- '/p/te-101-l' → TE-101-L, '/products/pillow-large' → Pillow (large), '/garden-tools' → Garden Tools.
@@ -55,19 +56,21 @@ after_view as (
         v.subject,
         v.name,
         v.session_id,
+        case when $by_month then strftime(v.first_view, '%Y-%m') end       as month,
         bool_or(e.event_type = 'cart' and e.event_at >= v.first_view)     as carted,
         bool_or(e.event_type = 'purchase' and e.event_at >= v.first_view) as bought
     from viewed v
     join events e on e.session_id = v.session_id
-    group by v.subject, v.name, v.session_id
+    group by v.subject, v.name, v.session_id, v.first_view
 )
 
 select
     subject,
+    month,
     any_value(name)                         as name,
     count(*)                                as sessions,
     count(*) filter (where carted)          as carted,
     count(*) filter (where bought)          as bought
 from after_view
-group by subject
-order by sessions desc, subject
+group by subject, month
+order by month, sessions desc, subject

@@ -8,7 +8,7 @@ from insights.ingest import health_report, prepare_file, rejects_frame
 from insights.ingest.errors import IngestError
 from insights.performance.kpis import data_currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
-from insights.ui import (file_warnings, identical_rows, identity_widgets, session, undo_load, upload_limit,
+from insights.ui import (background, file_warnings, identical_rows, identity_widgets, session, undo_load, upload_limit,
                          upload_preview, upload_widgets)
 from insights.ui import revenue as revenue_ui
 
@@ -70,6 +70,7 @@ if plans:
 report = st.session_state.get("clueboard_last_report")
 if report is not None:
     st.header("What was loaded")
+    background.models_note(ws)          # customer value and churn, fitted after the load while pages open
     upload_widgets.accounting_table(report)
     revenue_ui.reconciliation_tables(report)     # e.g. Shopify's sales-report lines, to hold against the shop's
     identical_rows.kept_notice(report, plans)

@@ -17,6 +17,9 @@ reason, or a question the file's plan asks. The questions are printed with what 
 ``{"needs_confirmation": [{"file", "reason", "question"}], "files": [preview per file]}``); ``--yes`` loads
 anyway. A workspace in use by another load or by the app: waited for up to ``--wait`` seconds, then exit code 4
 with one line saying so.
+
+After the report, the customer-value and churn models are fitted and stored with the data version (``--json``:
+``"models"``), so ``clv``, ``churn`` and the pages read them without fitting again; ``--no-models`` skips this.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from insights.ingest.errors import IngestError
 from insights.ingest.mapping.fields import KINDS
 from insights.ingest.mapping.headers import GUESS_BELOW
 from insights.ingest.preview import WorkspaceBusy, load_unless_unsure
+from insights.predictions.refresh import refresh_models
 
 NEEDS_CONFIRMATION = 3   # exit code: nothing loaded, the owner must confirm (or pass --yes)
 BUSY = 4                 # exit code: the workspace is in use by another load or by the app
@@ -54,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
+    parser.add_argument("--no-models", action="store_true",
+                        help="do not fit the customer-value and churn models after loading (the pages and the clv "
+                             "and churn commands then fit them when first asked)")
     parser.add_argument("--set-aside-identical", action="store_true",
                         help="set identical rows aside even in files with no order, event or review id (by "
                              "default they are kept and reported: they can be separate real purchases)")
@@ -248,9 +255,24 @@ def run(args: argparse.Namespace) -> int:
             f.update(extra)
         if confirmed:
             out["confirmed"] = confirmed
+        if not args.no_models:
+            out["models"] = _fit_models(args.workspace).as_dict()
         print_json(out)
     else:
         print(format_report(report, facts))
         if confirmed:
             print("Loaded as confirmed with --yes:\n" + "\n".join(f"  - {c['question']}" for c in confirmed))
+        if not args.no_models:
+            # the rows and the summaries are on disk and reported; the models are the second stage
+            print("Fitting the customer-value and churn models…", flush=True)
+            print(_fit_models(args.workspace).sentence())
     return 0
+
+
+def _fit_models(path: str):
+    """The models' stage of a load: fit and store every stale model (:func:`refresh_models`)."""
+    ws = open_workspace(path)
+    try:
+        return refresh_models(ws)
+    finally:
+        ws.close()

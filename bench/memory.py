@@ -77,7 +77,7 @@ class StepPeaks:
             time.sleep(self.every)
 
 
-def child(paths: list[str]) -> dict:
+def child(paths: list[str], duckdb_memory: str | None = None) -> dict:
     sys.path.insert(0, str(ROOT))
     from insights.core.workspace import Workspace
     from insights.ingest import ingest_files
@@ -86,6 +86,8 @@ def child(paths: list[str]) -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as tmp, StepPeaks() as peaks:
         ws = Workspace.create("memory", root=tmp)
+        if duckdb_memory:
+            ws.con.execute(f"set memory_limit = '{int(duckdb_memory)}MB'")     # a number: fixed text
         out["duckdb_memory_limit"] = ws.con.execute("select current_setting('memory_limit')").fetchone()[0]
         t0 = time.perf_counter()
         ingest_files(ws, paths, progress=lambda f, text: peaks.step("load: " + text))
@@ -105,10 +107,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--customers", type=int, help="default: lines / 10")
     parser.add_argument("--files", type=int, default=1, help="split the lines into this many files")
+    parser.add_argument("--duckdb-memory", type=int, metavar="MB", help="DuckDB's memory_limit for the load")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, args.duckdb_memory)))
         return
     sys.path.insert(0, str(ROOT / "bench"))
     from synthetic import order_lines, write
@@ -120,7 +123,8 @@ def main() -> None:
         del table
         size = sum(Path(p).stat().st_size for p in paths) / 1e6
         print(f"{args.lines:,} lines in {args.files} file(s), {size:,.0f} MB", flush=True)
-        proc = subprocess.run([sys.executable, __file__, "--child", *paths], capture_output=True, text=True)
+        extra = ["--duckdb-memory", str(args.duckdb_memory)] if args.duckdb_memory else []
+        proc = subprocess.run([sys.executable, __file__, *extra, "--child", *paths], capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr[-3000:])
             sys.exit(proc.returncode)

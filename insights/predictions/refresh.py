@@ -23,7 +23,7 @@ from insights.predictions.churn.store import churn_result, stored_result as stor
 from insights.predictions.clv.applies import Applicability
 from insights.predictions.clv.run import run_clv, save_fit, stored_result as stored_clv
 from insights.predictions.clv.score import DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS
-from insights.predictions.clv.summary import history_bounds, readiness
+from insights.predictions.clv.summary import history_bounds
 
 Progress = Callable[[float, str], None]
 MODELS = ("clv", "churn")
@@ -74,7 +74,7 @@ def is_current(ws, model: str) -> bool:
     if not report.get("applies"):
         return True                      # "does not describe your shop", decided on this data
     _, last, _ = history_bounds(ws)
-    return stored_clv(ws, readiness(ws, last), last, DEFAULT_HORIZON_DAYS, DEFAULT_ANNUAL_DISCOUNT) is not None
+    return stored_clv(ws, None, last, DEFAULT_HORIZON_DAYS, DEFAULT_ANNUAL_DISCOUNT) is not None
 
 
 def stale_models(ws, models=MODELS) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 import pandas as pd
@@ -132,12 +132,13 @@ def current_scores(ws: Workspace) -> pd.DataFrame | None:
     return score_store.current(ws, "clv")
 
 
-def stored_result(ws: Workspace, ready: Readiness, calibration_end: dt.date, horizon_days: int,
+def stored_result(ws: Workspace, ready: Readiness | None, calibration_end: dt.date, horizon_days: int,
                   annual_discount_rate: float, time_unit_days: float = TIME_UNIT_DAYS,
                   penalizer: float = 0.0) -> ClvResult | None:
     """The stored run read back whole — fit, every customer's scores, value by group — when it was made on the
     workspace's current data with these settings and the model applies; None otherwise (then fit or re-score).
-    Nothing is fitted or simulated: this is what a page opened a second time, or after the background fit, reads."""
+    Nothing is fitted or simulated: this is what a page opened a second time, or after the background fit, reads.
+    ``ready``: the data's readiness, else the one stored with the run."""
     stored = score_store.run(ws, "clv")
     if stored is None or stored.data_version != score_store.data_version(ws):
         return None
@@ -158,6 +159,10 @@ def stored_result(ws: Workspace, ready: Readiness, calibration_end: dt.date, hor
     verdict = Applicability(True, report.get("reason") or "", report.get("numbers") or {},
                             report.get("model") == "MBG/NBD", report.get("instead") or "")
     by_group = pd.DataFrame(report["by_group"]) if report.get("by_group") is not None else None
+    if ready is None:
+        if not report.get("readiness"):
+            return None
+        ready = Readiness(**report["readiness"])
     return ClvResult(ready, models, scores, None, None, horizon_days, annual_discount_rate, True, verdict,
                      by_group, report.get("by_group_headline"))
 
@@ -176,10 +181,10 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     step(0.05, "Checking the data")
     first, last, _ = history_bounds(ws)
     end = as_date(calibration_end) if calibration_end is not None else last
-    ready = readiness(ws, end)
+    stored = stored_result(ws, None, end, horizon_days, annual_discount_rate, time_unit_days, penalizer)
+    ready = stored.readiness if stored is not None else readiness(ws, end)
     if not ready.can_fit:
         return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate)
-    stored = stored_result(ws, ready, end, horizon_days, annual_discount_rate, time_unit_days, penalizer)
     if stored is not None:
         if with_backtest:
             step(0.7, "Backtesting on the held-out last part of the history")
@@ -220,7 +225,8 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     if save:
         save_fit(ws, models, scores, penalizer, verdict,
                  extra={"by_group": as_records(by_group), "by_group_headline": sentence,
-                        "horizon_days": horizon_days, "annual_discount_rate": annual_discount_rate})
+                        "horizon_days": horizon_days, "annual_discount_rate": annual_discount_rate,
+                        "readiness": asdict(ready)})
     bt, bt_error = None, None
     if with_backtest:
         step(0.7, "Backtesting on the held-out last part of the history")

@@ -232,15 +232,21 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, FileExistsError, duckdb.Error) as err:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
-        plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
-                                             set_aside_identical=args.set_aside_identical)
-    except WorkspaceBusy as err:
-        return _fail(args, err, BUSY)
-    except (IngestError, OSError, ValueError) as err:
-        return _fail(args, err, 1)
+        try:
+            plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
+            preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
+                                                 set_aside_identical=args.set_aside_identical)
+        except WorkspaceBusy as err:
+            return _fail(args, err, BUSY)
+        except (IngestError, OSError, ValueError) as err:
+            return _fail(args, err, 1)
+        return _say(args, ws, plans, preview, report)
     finally:
-        ws.close()
+        ws.close()      # held through the models' stage: another load waits for it (--wait), never interleaves
+
+
+def _say(args: argparse.Namespace, ws, plans, preview, report) -> int:
+    """Print what was loaded (or what needs confirming); then, for a load, fit the models (the second stage)."""
     if report is None:
         if args.json:
             print_json(preview.to_dict())
@@ -256,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
         if confirmed:
             out["confirmed"] = confirmed
         if not args.no_models:
-            out["models"] = _fit_models(args.workspace).as_dict()
+            out["models"] = refresh_models(ws).as_dict()
         print_json(out)
     else:
         print(format_report(report, facts))
@@ -265,14 +271,5 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_models:
             # the rows and the summaries are on disk and reported; the models are the second stage
             print("Fitting the customer-value and churn models…", flush=True)
-            print(_fit_models(args.workspace).sentence())
+            print(refresh_models(ws).sentence())
     return 0
-
-
-def _fit_models(path: str):
-    """The models' stage of a load: fit and store every stale model (:func:`refresh_models`)."""
-    ws = open_workspace(path)
-    try:
-        return refresh_models(ws)
-    finally:
-        ws.close()

@@ -1,7 +1,7 @@
 """Churn watchlist: who is slipping away, why, how much value is at risk, and what to do about it."""
 
+from insights.ui import background, session
 from insights.ui import privacy as privacy_ui
-from insights.ui import session
 from insights.ui import revenue as revenue_ui
 
 import urllib.parse
@@ -9,8 +9,8 @@ import urllib.parse
 import streamlit as st
 
 from insights.charts import churn as charts_churn
-from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, export_for_email, filter_watchlist,
-                                        headline, quality_sentences, score_workspace)
+from insights.predictions.churn import (ACTIONS, ChurnDataError, action_summary, churn_result, export_for_email,
+                                        filter_watchlist, headline, quality_sentences)
 from insights.predictions.churn.reasons import reason_counts
 from insights.core import numbers
 from insights.core.markdown import escape_markdown
@@ -41,6 +41,9 @@ with st.expander("How churn is defined here", expanded=False):
                                               "boosting": "Gradient boosting"}[k],
                        help="Logistic regression is the default: fast, and its reasons are exact.")
 
+defaults = percentile == 90 and not manual and kind == "logistic"
+if defaults:
+    background.wait_for_models(ws, "churn")   # fitted after the upload: read the stored result once it is there
 with st.status("Fitting the churn model…", expanded=False) as status:
     bar = st.progress(0.0)
 
@@ -48,9 +51,10 @@ with st.status("Fitting the churn model…", expanded=False) as status:
         bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     try:
+        # the stored run while it is current for these settings; other settings are fitted here, not stored
         result = session.memo("churn_result",
-                              lambda w, p, d, k: score_workspace(w, percentile=p, window_days=d, kind=k,
-                                                                 progress=progress),
+                              lambda w, p, d, k: churn_result(w, percentile=p, window_days=d, kind=k,
+                                                              progress=progress, save=defaults),
                               ws, percentile / 100.0, int(window_days) if manual else None, kind)
     except (ChurnDataError, ChurnInputError) as exc:
         status.update(label="Not enough data for a churn model", state="error")

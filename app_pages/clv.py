@@ -11,7 +11,7 @@ from insights.core import margin
 from insights.core.markdown import escape_markdown
 from insights.core import numbers
 from insights.customers.next_order import next_orders_apply
-from insights.ui import clv_cache
+from insights.ui import background, clv_cache
 from insights.ui import privacy as privacy_ui
 from insights.ui import second_purchase as second_purchase_ui
 from insights.ui import revenue as revenue_ui
@@ -42,6 +42,9 @@ discount_pct = right.number_input("Discount rate per year (%)", min_value=0.0, m
                                   step=1.0, key="clv_discount",
                                   help="Money next year is worth less than money today; applied month by month.")
 
+defaults = horizon_days == clv_cache.DEFAULT_HORIZON_DAYS and discount_pct / 100.0 == clv_cache.DEFAULT_ANNUAL_DISCOUNT
+if defaults:
+    background.wait_for_models(ws, "clv")   # fitted after the upload: read the stored result once it is there
 with st.status("Fitting the customer-value model…", expanded=False) as status:
     bar = st.progress(0.0)
 

@@ -9,8 +9,8 @@ from insights.ingest.errors import IngestError
 from insights.core import currency
 from insights.ingest.mapping import FIELD_LABELS, FIELDS
 from insights.ui import access
-from insights.ui import (currency_box, file_warnings, identical_rows, identity_widgets, session, undo_load,
-                         upload_limit, upload_preview, upload_steps, upload_widgets)
+from insights.ui import (background, currency_box, file_warnings, identical_rows, identity_widgets, session,
+                         undo_load, upload_limit, upload_preview, upload_steps, upload_widgets)
 from insights.ui import revenue as revenue_ui
 
 st.title("📤 Upload data")
@@ -28,6 +28,7 @@ plans, outcomes = [], []
 if report is not None:
     upload_steps.step_caption(3)
     st.header("What was loaded")
+    background.models_note(ws)          # customer value and churn, fitted after the load while pages open
     upload_widgets.accounting_table(report)
     revenue_ui.reconciliation_tables(report)     # e.g. Shopify's sales-report lines, to hold against the shop's
     identical_rows.kept_notice(report, upload_steps.last_plans())

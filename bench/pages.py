@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["pages_kpis_cohorts.py", "pages_segments_profile.py"]
+SCRIPTS = ["pages_kpis_cohorts.py", "pages_segments_profile.py", "pages_models.py"]
 
 if __name__ == "__main__":
     status = 0

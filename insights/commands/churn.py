@@ -17,7 +17,7 @@ from pathlib import Path
 from insights.commands._common import add_workspace_arguments, open_workspace, print_json, whole_days
 from insights.models.churn_model import ChurnInputError
 from insights.predictions.churn import (ChurnDataError, action_summary, analyst_file, quality_sentences,
-                                        score_workspace, watchlist_rows)
+                                        churn_result, watchlist_rows)
 
 
 def _percentile(text: str) -> float:
@@ -47,8 +47,8 @@ def run(args) -> int:
     ws = open_workspace(args.workspace)
     try:
         try:
-            result = score_workspace(ws, percentile=args.percentile, window_days=args.window_days,
-                                     kind=args.model)
+            # the stored run (fitted after the upload) while it is current for these settings, else a new fit
+            result = churn_result(ws, percentile=args.percentile, window_days=args.window_days, kind=args.model)
         except (ChurnDataError, ChurnInputError) as exc:
             if args.json:
                 print_json({"error": str(exc)})

@@ -21,6 +21,9 @@ anyway. Dates whose day/month order nothing in the file settles (03/04/2024) sto
 anything is read into the workspace, unless ``--day-first`` or ``--month-first`` says how to read them (or
 ``--yes`` takes the day-first reading). A workspace in use by another load or by the app: waited for up to ``--wait`` seconds, then exit code 4
 with one line saying so.
+
+After the report, the customer-value and churn models are fitted and stored with the data version (``--json``:
+``"models"``), so ``clv``, ``churn`` and the pages read them without fitting again; ``--no-models`` skips this.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from insights.ingest.errors import IngestError
 from insights.ingest.mapping.fields import FIELD_LABELS, FIELDS, KINDS
 from insights.ingest.mapping.headers import GUESS_BELOW
 from insights.ingest.preview import BatchPreview, Confirmation, WorkspaceBusy, load_unless_unsure
+from insights.predictions.refresh import refresh_models
 
 NEEDS_CONFIRMATION = 3   # exit code: nothing loaded, the owner must confirm (or pass --yes)
 BUSY = 4                 # exit code: the workspace is in use by another load or by the app
@@ -58,6 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", default=[], metavar="KIND or KIND=FILE",
                         help=f"treat every file (KIND) or one file (KIND=FILE, repeatable) as this kind instead of "
                              f"detecting it; kinds: {', '.join(KINDS)}")
+    parser.add_argument("--no-models", action="store_true",
+                        help="do not fit the customer-value and churn models after loading (the pages and the clv "
+                             "and churn commands then fit them when first asked)")
     parser.add_argument("--set-aside-identical", action="store_true",
                         help="set identical rows aside even in files with no order, event or review id (by "
                              "default they are kept and reported: they can be separate real purchases)")
@@ -297,19 +304,25 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, FileExistsError, duckdb.Error) as err:
         return _fail(args, err, 2, f"Cannot open the workspace {args.workspace}")
     try:
-        plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
-        apply_maps(args.files, plans, args.map)
-        dates = date_questions(plans, args.date_order)
-        if dates and not args.yes:
-            return _ask(args, BatchPreview([]), dates)
-        preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
-                                             set_aside_identical=args.set_aside_identical)
-    except WorkspaceBusy as err:
-        return _fail(args, err, BUSY)
-    except (IngestError, OSError, ValueError) as err:
-        return _fail(args, err, 1)
+        try:
+            plans = [prepare_file(path, kind=kind, ws=ws) for path, kind in zip(args.files, kinds)]
+            apply_maps(args.files, plans, args.map)
+            dates = date_questions(plans, args.date_order)
+            if dates and not args.yes:
+                return _ask(args, BatchPreview([]), dates)
+            preview, report = load_unless_unsure(ws, plans, confirmed=args.yes, wait=args.wait,
+                                                 set_aside_identical=args.set_aside_identical)
+        except WorkspaceBusy as err:
+            return _fail(args, err, BUSY)
+        except (IngestError, OSError, ValueError) as err:
+            return _fail(args, err, 1)
+        return _say(args, ws, plans, preview, report, dates)
     finally:
-        ws.close()
+        ws.close()      # held through the models' stage: another load waits for it (--wait), never interleaves
+
+
+def _say(args: argparse.Namespace, ws, plans, preview, report, dates: list) -> int:
+    """Print what was loaded (or what needs confirming); then, for a load, fit the models (the second stage)."""
     if report is None:
         return _ask(args, preview)
     facts = kind_facts(report, plans)
@@ -320,9 +333,15 @@ def run(args: argparse.Namespace) -> int:
             f.update(extra)
         if confirmed:
             out["confirmed"] = confirmed
+        if not args.no_models:
+            out["models"] = refresh_models(ws).as_dict()
         print_json(out)
     else:
         print(format_report(report, facts))
         if confirmed:
             print("Loaded as confirmed with --yes:\n" + "\n".join(f"  - {c['question']}" for c in confirmed))
+        if not args.no_models:
+            # the rows and the summaries are on disk and reported; the models are the second stage
+            print("Fitting the customer-value and churn models…", flush=True)
+            print(refresh_models(ws).sentence())
     return 0

@@ -12,6 +12,8 @@ they are written in one transaction of their own (all or nothing, never half a t
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -51,6 +53,22 @@ def data_version(ws) -> str:
     return ws.content_hash().split(":", 1)[-1]
 
 
+_PINNED_VERSION: contextvars.ContextVar[str | None] = contextvars.ContextVar("scores_pinned_version", default=None)
+
+
+@contextlib.contextmanager
+def fitted_on(version: str):
+    """Within this block (this thread only), scores are written with ``version`` — the data version read when a
+    fit *started* — instead of the version at the time of writing. A fit that ran while an upload committed is
+    then stamped with the older data it read, so :func:`current` calls it stale and it is fitted again; it is
+    never passed off as a fit of the new data."""
+    token = _PINNED_VERSION.set(version)
+    try:
+        yield
+    finally:
+        _PINNED_VERSION.reset(token)
+
+
 def write(ws, model: str, scores: pd.DataFrame, params: dict | None = None, report: dict | None = None,
           run_key: str | None = None) -> None:
     """Replace ``model``'s stored scores with ``scores`` (column types as given) and its run record, in one
@@ -66,7 +84,7 @@ def write(ws, model: str, scores: pd.DataFrame, params: dict | None = None, repo
         con.execute(_RUNS_DDL)
         con.execute("delete from model_runs where model = ?", [model])
         con.execute("insert into model_runs values (?, ?, ?, ?, ?, ?)",
-                    [model, data_version(ws), run_key, json.dumps(params or {}, sort_keys=True),
+                    [model, _PINNED_VERSION.get() or data_version(ws), run_key, json.dumps(params or {}, sort_keys=True),
                      None if report is None else json.dumps(report), dt.datetime.now().replace(microsecond=0)])
         con.execute("commit")
     except BaseException:

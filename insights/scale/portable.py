@@ -86,9 +86,6 @@ NOT_ON_SPARK = {
     "queries/funnel/steps/step_events.sql":
         "builds the funnel's scratch table from a query with bound values (Spark allows none there); the funnel "
         "runs on one machine over the events it reads",
-    "queries/voice/feedback/responses.sql":
-        "pairs each answer with the customer's latest earlier order by an asof join, which Spark lacks; "
-        "not yet rewritten",
 }
 _T = exp.DataType.Type
 # The column types Spark has (what SQLGlot may write for it).

@@ -13,6 +13,7 @@ import pandas as pd
 from insights.predictions import clv
 from insights.predictions.clv.next_orders import export_next_orders, next_orders as next_orders_table
 from insights.models.readiness import Readiness
+from insights.predictions.clv.score import DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HORIZON_DAYS
 from insights.ui import session
 
 
@@ -24,8 +25,10 @@ def result(ws, horizon_days: int, annual_discount_rate: float,
            progress: Callable[[float, str], None] | None = None) -> clv.ClvResult:
     """Fit (or reuse the stored fit) and score every customer; the backtest is memoised separately."""
     def compute(ws, horizon_days, annual_discount_rate):
+        # only the default settings are stored: the segment and profile pages read one definition of value
+        defaults = (horizon_days, annual_discount_rate) == (DEFAULT_HORIZON_DAYS, DEFAULT_ANNUAL_DISCOUNT)
         return clv.run_clv(ws, horizon_days=horizon_days, annual_discount_rate=annual_discount_rate,
-                           with_backtest=False, progress=progress)
+                           with_backtest=False, progress=progress, save=defaults)
     return session.memo("clv.result", compute, ws, int(horizon_days), float(annual_discount_rate))
 
 

@@ -13,7 +13,7 @@ from insights.ingest.errors import IngestError
 from insights.ingest.mapping import KIND_LABELS, KINDS
 from insights.ingest.preview import (KIND_IN_WORDS, KIND_SURE_FROM, BatchPreview, FilePreview, WorkspaceBusy,
                                      confirm_kind, load_unless_unsure, preview_load)
-from insights.ui import session
+from insights.ui import background, session
 from insights.ui import upload_steps
 
 PREVIEW_KEY = "clueboard_upload_preview"
@@ -127,5 +127,6 @@ def _load(plans, confirmed: bool, set_aside_identical: bool = False) -> None:
         bar.progress(1.0, text="Loaded. Preparing the result…")   # the page still rebuilds what it shows
         upload_steps.finish_load(target, report, plans)
         st.session_state.pop(PREVIEW_KEY, None)
+        background.start_model_refresh(target)     # the models' stage: the pages that need them wait for it
     session.set_workspace(target, sample=False)
     st.rerun()

@@ -190,7 +190,9 @@ def test_run_saves_scores_and_reuses_the_stored_fit(shop, monkeypatch):
     assert first.fitted and not first.from_cache
     assert shop.content_hash() == before                         # writing scores is not a data change
     stored = clv.load_scores(shop)
-    assert list(stored.columns) == clv.SCORE_COLUMNS and len(stored) == first.models.customers_fitted
+    # the scores, then the history each came from (stored so that a stored run reads back whole, unfitted)
+    assert list(stored.columns) == clv.SCORE_COLUMNS + list(clv_run.SUMMARY_COLUMNS)
+    assert len(stored) == first.models.customers_fitted
     assert stored["customer_id"].is_unique and (stored["p_alive"].between(0, 1)).all()
 
     def no_refit(*a, **k):

@@ -13,6 +13,8 @@ import gc
 import json
 from typing import Callable, Sequence
 
+import pyarrow as pa
+
 from insights.ingest.errors import IngestError
 from insights.ingest.load.identity import finish_identities, resolve_identities
 from insights.ingest.load.loader import Loader
@@ -49,7 +51,11 @@ def load_prepared(ws, plans: Sequence, progress: Progress | None = None, *,
     ``set_aside_identical``: set identical rows aside even in files with no order, event or answer id (by
     default they are kept there and reported: they can be separate real purchases)."""
     with gc_paused():
-        return _load_prepared(ws, plans, progress, set_aside_identical)
+        report = _load_prepared(ws, plans, progress, set_aside_identical)
+    # the load's staged Arrow columns are freed by now; Arrow's allocator keeps freed pages for reuse, so a
+    # server that loaded a large file would hold them until it stops: give them back (bench/memory.py)
+    pa.default_memory_pool().release_unused()
+    return report
 
 
 def _load_prepared(ws, plans: Sequence, progress: Progress | None, set_aside_identical: bool) -> IngestReport:

@@ -51,7 +51,8 @@ from insights.predictions.churn.features import (LEAKY_NAME_PARTS, SHOP_MODEL_FE
 from insights.predictions.churn.fit import MIN_CUSTOMERS, MIN_PER_CLASS, TEST_SHARE, fit_churn
 from insights.predictions.churn.reasons import REASON_LABELS, explain, explain_columns, reason_counts, split_reasons
 from insights.predictions.churn.result import ChurnResult
-from insights.predictions.churn.store import SCORE_COLUMNS, load_churn_scores, score_workspace, write_churn_scores
+from insights.predictions.churn.store import (SCORE_COLUMNS, churn_result, load_churn_scores, score_workspace,
+                                             stored_result, write_churn_scores)
 from insights.predictions.churn.watchlist import (ACTIONS, action_summary, expected_values, filter_watchlist,
                                                   suggest_actions, value_tiers, watchlist_rows)
 
@@ -60,7 +61,8 @@ __all__ = [
     "MIN_WINDOW_DAYS", "REASON_LABELS", "SCORE_COLUMNS", "SHOP_MODEL_FEATURES", "TEST_SHARE",
     "ChurnDataError", "ChurnDefinition", "ChurnResult",
     "action_summary", "calibration", "churn_definition", "churn_window", "detect_kind", "expected_values", "explain",
-    "explain_columns", "export_for_email", "filter_watchlist", "fit_churn", "gap_quantiles", "load_churn_scores",
+    "churn_result", "explain_columns", "export_for_email", "filter_watchlist", "fit_churn", "gap_quantiles",
+    "load_churn_scores", "stored_result",
     "headline", "model_columns", "quality", "quality_sentences", "reason_counts", "score_workspace", "shop_features",
     "shop_labels", "split_reasons", "subscription_table", "suggest_actions", "value_tiers", "watchlist_rows",
     "write_churn_scores",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 import pandas as pd
@@ -26,6 +26,9 @@ from insights.predictions.clv.score import (DEFAULT_ANNUAL_DISCOUNT, DEFAULT_HOR
                                             score_customers)
 from insights.predictions.clv.summary import (TIME_UNIT_DAYS, ClvDataError, customer_summary, history_bounds,
                                               readiness)
+
+# columns of the per-customer history stored beside the scores (frequency counts repeat purchase days)
+SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value", "p_nothing")
 
 
 @dataclass
@@ -97,6 +100,9 @@ def save_fit(ws: Workspace, models: ClvModels | None, scores_frame: pd.DataFrame
            if c not in ("customer_id", "next_order_expected_at")},
         "next_order_expected_at": pd.to_datetime(scores_frame["next_order_expected_at"]).dt.date.to_numpy(),
     })[SCORE_COLUMNS]
+    for column in SUMMARY_COLUMNS:      # the history each value came from: a stored run is read back whole
+        if column in scores_frame.columns:
+            frame[column] = scores_frame[column].astype(float).to_numpy()
     verdict = applicability.as_dict() if applicability is not None else {"applies": True, "reason": ""}
     end = models.calibration_end if models is not None else as_date(calibration_end)
     unit = models.time_unit_days if models is not None else time_unit_days
@@ -126,6 +132,41 @@ def current_scores(ws: Workspace) -> pd.DataFrame | None:
     return score_store.current(ws, "clv")
 
 
+def stored_result(ws: Workspace, ready: Readiness | None, calibration_end: dt.date, horizon_days: int,
+                  annual_discount_rate: float, time_unit_days: float = TIME_UNIT_DAYS,
+                  penalizer: float = 0.0) -> ClvResult | None:
+    """The stored run read back whole — fit, every customer's scores, value by group — when it was made on the
+    workspace's current data with these settings and the model applies; None otherwise (then fit or re-score).
+    Nothing is fitted or simulated: this is what a page opened a second time, or after the background fit, reads.
+    ``ready``: the data's readiness, else the one stored with the run."""
+    stored = score_store.run(ws, "clv")
+    if stored is None or stored.data_version != score_store.data_version(ws):
+        return None
+    report = stored.report or {}
+    if (stored.run_key != _fit_key(calibration_end, time_unit_days, penalizer) or not report.get("applies")
+            or not report.get("models") or report.get("horizon_days") != horizon_days
+            or report.get("annual_discount_rate") != annual_discount_rate):
+        return None
+    scores = score_store.load(ws, "clv")
+    if scores is None or not set(SUMMARY_COLUMNS) <= set(scores.columns):
+        return None
+    scores = scores[["customer_id", *SUMMARY_COLUMNS[:4], *SCORE_COLUMNS[1:-1], "p_nothing",
+                     "next_order_expected_at"]].copy()
+    scores["customer_id"] = scores["customer_id"].astype(str)
+    scores["frequency"] = scores["frequency"].astype("int64")
+    scores["next_order_expected_at"] = pd.to_datetime(scores["next_order_expected_at"]).astype("datetime64[s]")
+    models = ClvModels.from_json(json.dumps(report["models"]))
+    verdict = Applicability(True, report.get("reason") or "", report.get("numbers") or {},
+                            report.get("model") == "MBG/NBD", report.get("instead") or "")
+    by_group = pd.DataFrame(report["by_group"]) if report.get("by_group") is not None else None
+    if ready is None:
+        if not report.get("readiness"):
+            return None
+        ready = Readiness(**report["readiness"])
+    return ClvResult(ready, models, scores, None, None, horizon_days, annual_discount_rate, True, verdict,
+                     by_group, report.get("by_group_headline"))
+
+
 def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HORIZON_DAYS,
             annual_discount_rate: float = DEFAULT_ANNUAL_DISCOUNT, time_unit_days: float = TIME_UNIT_DAYS,
             penalizer: float = 0.0, with_backtest: bool = True, save: bool = True,
@@ -140,9 +181,17 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     step(0.05, "Checking the data")
     first, last, _ = history_bounds(ws)
     end = as_date(calibration_end) if calibration_end is not None else last
-    ready = readiness(ws, end)
+    stored = stored_result(ws, None, end, horizon_days, annual_discount_rate, time_unit_days, penalizer)
+    ready = stored.readiness if stored is not None else readiness(ws, end)
     if not ready.can_fit:
         return ClvResult(ready, None, None, None, None, horizon_days, annual_discount_rate)
+    if stored is not None:
+        if with_backtest:
+            step(0.7, "Backtesting on the held-out last part of the history")
+            stored.backtest, stored.backtest_error = _backtest(ws, calibration_end, end, last, time_unit_days,
+                                                               penalizer)
+        step(1.0, "Done")
+        return stored
     summary = customer_summary(ws, end, time_unit_days=time_unit_days)
     verdict = check_data(summary)
     if not verdict.applies:
@@ -176,16 +225,23 @@ def run_clv(ws: Workspace, calibration_end=None, horizon_days: int = DEFAULT_HOR
     if save:
         save_fit(ws, models, scores, penalizer, verdict,
                  extra={"by_group": as_records(by_group), "by_group_headline": sentence,
-                        "horizon_days": horizon_days})
+                        "horizon_days": horizon_days, "annual_discount_rate": annual_discount_rate,
+                        "readiness": asdict(ready)})
     bt, bt_error = None, None
     if with_backtest:
         step(0.7, "Backtesting on the held-out last part of the history")
-        try:
-            explicit = calibration_end is not None and end < last
-            bt = backtest(ws, time_unit_days=time_unit_days, penalizer=penalizer,
-                          calibration_end=end if explicit else None)
-        except (ClvDataError, ModelFitError) as exc:
-            bt_error = str(exc)
+        bt, bt_error = _backtest(ws, calibration_end, end, last, time_unit_days, penalizer)
     step(1.0, "Done")
     return ClvResult(ready, models, scores, bt, bt_error, horizon_days, annual_discount_rate, from_cache, verdict,
                      by_group, sentence)
+
+
+def _backtest(ws: Workspace, calibration_end, end: dt.date, last: dt.date, time_unit_days: float,
+              penalizer: float) -> tuple[Backtest | None, str | None]:
+    """(the backtest, None), or (None, why it could not be run)."""
+    try:
+        explicit = calibration_end is not None and end < last
+        return backtest(ws, time_unit_days=time_unit_days, penalizer=penalizer,
+                        calibration_end=end if explicit else None), None
+    except (ClvDataError, ModelFitError) as exc:
+        return None, str(exc)

@@ -1,7 +1,7 @@
 -- grain: one row per feedback answer (survey response or review) with a score or a comment
 -- Each answer with what is known about its customer (channel, country, first category) and the order it is
 -- about: the order it names, else the customer's latest order placed before the answer; whether that order
--- arrived late.
+-- arrived late. (The latest earlier order is picked with a window, not an asof join, so that Spark runs it too.)
 with answers as (
     select feedback_id, customer_id, submitted_at, kind, score, text, order_id
     from feedback
@@ -20,12 +20,22 @@ named as (
     left join orders_known o on o.order_id = a.order_id
 ),
 
-latest as (
-    select n.feedback_id, o.late_days as latest_late_days
+earlier_orders as (
+    -- the customer's orders placed before the answer, latest first (ties by order id: one stable pick)
+    select
+        n.feedback_id,
+        o.late_days,
+        row_number() over (partition by n.feedback_id order by o.ordered_at desc, o.order_id desc) as recency_rank
     from named n
-    asof left join orders_known o
+    join orders_known o
         on o.customer_id = n.customer_id and o.ordered_at <= n.submitted_at
     where n.named_order is null and n.customer_id is not null
+),
+
+latest as (
+    select feedback_id, late_days as latest_late_days
+    from earlier_orders
+    where recency_rank = 1
 ),
 
 final as (

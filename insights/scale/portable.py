@@ -86,6 +86,9 @@ NOT_ON_SPARK = {
     "queries/funnel/steps/step_events.sql":
         "builds the funnel's scratch table from a query with bound values (Spark allows none there); the funnel "
         "runs on one machine over the events it reads",
+    "queries/funnel/steps/units.sql":
+        "builds the funnel's per-unit scratch table from a query with bound values and DuckDB's hash() of the "
+        "unit key (as step_events.sql does); the funnel runs on one machine over the events it reads",
 }
 _T = exp.DataType.Type
 # The column types Spark has (what SQLGlot may write for it).

@@ -112,3 +112,12 @@ def screenshot(page, name: str) -> Path:
 def no_exception(page) -> None:
     errors = page.locator('[data-testid="stException"]')
     assert errors.count() == 0, errors.first.inner_text()
+
+
+def undo_last_load(page) -> None:
+    """On the Upload page: open "Undo the last load", confirm, and undo (then wait for the app)."""
+    page.locator('[data-testid="stExpander"]').filter(has_text="Undo the last load").first.click()
+    page.get_by_text("Yes, remove what the last load added").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Undo the last load").click()
+    wait_for_app(page)

@@ -83,10 +83,11 @@ def cli_figures(sample_workspace_path, tmp_path_factory):
 
 def test_sample_overview_and_kpis_show_the_cli_revenue(app_server, page, cli_figures):
     from insights.charts.kpis import format_value
+    from insights.core import numbers
     periods = cli_figures["kpis"]
     total = sum(p["net_revenue"] for p in periods)
     text = open_page(page, app_server, "home")
-    assert f"€{round(total):,}" in text, text[:600]
+    assert numbers.money(round(total, 2), "EUR") in text, text[:600]     # to the cent: €1,622,031.70
 
     last = periods[-1]
     open_page(page, app_server, "kpis")
@@ -133,7 +134,7 @@ def test_sample_segment_treemap_counts_match_the_cli(app_server, page, cli_figur
 
 def test_sample_profile_by_url_shows_the_customers_revenue(app_server, page, sample_workspace_path):
     from insights.customers import segments
-    from insights.core.money import format_money
+    from insights.core import numbers
     from insights.core.workspace import Workspace
     with Workspace.open(sample_workspace_path) as ws:
         rfm = segments.rfm_table(ws)
@@ -141,7 +142,7 @@ def test_sample_profile_by_url_shows_the_customers_revenue(app_server, page, sam
     text = open_page(page, app_server, "profile")
     assert "Your most valuable customers" in text
     text = open_page(page, app_server, f"profile?customer={top['customer_id']}")
-    assert format_money(round(float(top["monetary"]), 2), "EUR") in text
+    assert numbers.money(round(float(top["monetary"]), 2), "EUR") in text
     assert f"RFM segment: {top['segment']}" in text
     screenshot(page, "figures-sample-profile")
 
@@ -209,9 +210,9 @@ def test_retail_upload_health_and_overview(retail_upload, retail_server):
     duplicates = int(raw.drop(columns=["revenue", "is_cancellation", "customer"]).duplicated().sum())
     assert f"{duplicates:,}" in text          # the set-aside duplicates are reported
     loaded = raw[~raw.drop(columns=["revenue", "is_cancellation", "customer"]).duplicated()]
-    net = round(float(loaded["revenue"].sum()))
+    net = round(float(loaded["revenue"].sum()), 2)
     text = open_page(page, app_server, "home")
-    assert f"{net:,}" in text, text[:800]
+    assert f"{net:,.2f}" in text, text[:800]          # to the cent, as the Overview shows it
 
 
 def test_retail_kpis_and_cohorts_match_pandas(retail_upload, retail_server):

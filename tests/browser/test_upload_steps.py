@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for_app
+from tests.browser.conftest import no_exception, screenshot, serve_app, undo_last_load, wait_for_app
 from tests.browser.test_workspace_switch import write_orders
 
 pytestmark = pytest.mark.browser
@@ -38,11 +38,7 @@ def test_one_state_per_step_and_undo_from_the_result(browser, tmp_path):
             assert page.locator("strong", has_text="3 Loaded").count() == 1
             screenshot(page, "upload-steps-loaded")
 
-            page.locator('[data-testid="stExpander"]').filter(has_text="Undo the last load").first.click()
-            page.get_by_text("Yes, remove what the last load added").click()
-            wait_for_app(page)
-            page.get_by_role("button", name="Undo the last load").click()
-            wait_for_app(page)
+            undo_last_load(page)
             no_exception(page)
             text = main.inner_text()                       # back to 1: the undo said, an empty file box
             assert "march.csv and the 25 rows they brought were removed" in text

@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from insights.core.workspace import Workspace, list_workspaces
-from tests.browser.conftest import no_exception, screenshot, serve_app, wait_for_app
+from tests.browser.conftest import no_exception, screenshot, serve_app, undo_last_load, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +64,7 @@ def test_create_switch_upload_goes_into_the_new_workspace(browser, tmp_path):
         # the owner changes their mind: the last load of the second shop is undone from the Upload page
         page.goto(f"{url}/upload")
         wait_for_app(page)
-        page.locator('[data-testid="stExpander"]').filter(has_text="Undo the last load").first.click()
-        page.get_by_text("Yes, remove what the last load added").click()
-        wait_for_app(page)
-        page.get_by_role("button", name="Undo the last load").click()
-        wait_for_app(page)
+        undo_last_load(page)
         no_exception(page)
         assert "second.csv and the 12 rows they brought were removed" in page.locator('[data-testid="stMain"]').inner_text()
         assert "0 order lines" in _sidebar(page)

@@ -83,3 +83,16 @@ def test_segment_builder_filters_on_carts_and_browsing(shop):
     assert select_customers(shop, [("browsed_days", "le", 7)])["customer_id"].tolist() == ["c2"]
     recent = select_customers(shop, [("last_visit_date", "ge", "2024-03-16")])["customer_id"]
     assert sorted(recent) == ["c2", "c4", "c7"]
+
+
+def test_pages_viewed_show_the_path_without_a_query_string_that_can_carry_an_email(tmp_path):
+    """A page address such as /account?email=… is shown as /account: the query string can name the person."""
+    from insights.funnel.win_back import customer_behaviour
+    from tests.privacy import canary
+    ws = canary.canary_workspace(tmp_path)
+    try:
+        seen = customer_behaviour(ws, canary.CUSTOMER_ID)
+        assert seen is not None and "/account" in seen["pages_viewed"]
+        assert canary.EMAIL not in seen["pages_viewed"] and "?" not in seen["pages_viewed"]
+    finally:
+        ws.close()

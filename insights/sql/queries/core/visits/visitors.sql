@@ -31,10 +31,11 @@ visits as (
 
 pages as (
     select customer_id, list(page order by last_seen desc)[1:5] as pages_viewed
-    from (select v.customer_id, e.page, max(e.event_at) as last_seen
+    -- the page's path only: a query string or fragment can carry an e-mail or a token (/account?email=…)
+    from (select v.customer_id, regexp_replace(e.page, '[?#].*$', '') as page, max(e.event_at) as last_seen
           from window_events e join visits v using (visit_key)
           where e.event_type = 'view' and e.page is not null and v.customer_id is not null
-          group by v.customer_id, e.page)
+          group by v.customer_id, regexp_replace(e.page, '[?#].*$', ''))
     group by customer_id
 ),
 

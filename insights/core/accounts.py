@@ -15,6 +15,7 @@ data (contact details stay masked, no list can be downloaded).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import os
@@ -90,14 +91,27 @@ def team_root(team: str) -> Path:
     return root
 
 
+_PARSED: dict[Path, tuple[tuple[int, int], dict]] = {}
+
+
 def read(path: Path | None = None) -> dict:
-    """The accounts file as a dict (an empty layout when there is none)."""
+    """The accounts file as a dict (an empty layout when there is none): a fresh copy, parsed again only when the
+    file changed (every page run of a hosted session asks who may sign in)."""
     path = path or accounts_file()
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
     except FileNotFoundError:
         return {"credentials": {"usernames": {}}}
-    config = yaml.safe_load(text) or {}
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _PARSED.get(path)
+    if cached is None or cached[0] != version:
+        cached = (version, _parse(path))
+        _PARSED[path] = cached
+    return copy.deepcopy(cached[1])
+
+
+def _parse(path: Path) -> dict:
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(config, dict) or not isinstance(config.get("credentials", {}), dict):
         raise AccountError(f"{path} is not an accounts file (expected a 'credentials: usernames:' mapping)")
     config.setdefault("credentials", {}).setdefault("usernames", {})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import special, stats
 
 Z95 = 1.959963984540054
@@ -51,6 +52,15 @@ def fisher_p(x1: int, n1: int, x2: int, n2: int) -> float:
 
 def _log_choose(n, k):
     return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
+def holm_where_tested(p_values: pd.Series) -> pd.Series:
+    """Holm-adjusted p-values over the rows that were tested (a p-value), NaN for the rest (too small to test)."""
+    adjusted = pd.Series(np.nan, index=p_values.index)
+    tested = p_values.notna()
+    if tested.any():
+        adjusted[tested] = holm(p_values[tested].astype(float).tolist())
+    return adjusted
 
 
 def holm(p_values: list[float]) -> list[float]:

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from insights.core.db import query_df
-from insights.core.intervals import holm
+from insights.core.intervals import holm_where_tested
 from insights.core.workspace import connection
 from insights.products.gateways import SMALL_COHORT, first_orders
 from insights.products.lines import FAR_FUTURE, item_column, item_names
@@ -87,10 +87,8 @@ def first_year_value(lines: pd.DataFrame, days: pd.DataFrame, end: pd.Timestamp,
         rows.append((str(item), names.get(str(item), ""), n, mean, mean - half, mean + half,
                      mean / average if average else np.nan, n * (mean - average), p, small))
     items = pd.DataFrame(rows, columns=VALUE_COLUMNS[:-1])
+    adjusted = holm_where_tested(items["p_value"])
     tested = items["p_value"].notna()
-    adjusted = pd.Series(np.nan, index=items.index)
-    if tested.any():
-        adjusted[tested] = holm(items.loc[tested, "p_value"].tolist())
     items["better"] = tested & (adjusted <= alpha) & (items["ci_low"] > average)
     items = items.sort_values(["better", "extra_value", "product"], ascending=[False, False, True])
     return FirstValue(items.reset_index(drop=True)[VALUE_COLUMNS], len(value), average, horizon)

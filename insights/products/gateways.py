@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from insights.core.dates import in_first_month
-from insights.core.intervals import fisher_p, holm, wilson
+from insights.core.intervals import fisher_p, holm_where_tested, wilson
 from insights.products.lines import item_column, item_names
 
 SMALL_COHORT = 30
@@ -87,10 +87,8 @@ def gateways(lines: pd.DataFrame, end: pd.Timestamp, level: str = "product", win
         rows.append((str(item), names.get(str(item), ""), int(n), int(x), x / n, low, high,
                      (x / n) / average if average else np.nan, x - n * average, p, n < SMALL_COHORT))
     items = pd.DataFrame(rows, columns=GATEWAY_COLUMNS[:-1])
+    adjusted = holm_where_tested(items["p_value"])
     tested = items["p_value"].notna()
-    adjusted = pd.Series(np.nan, index=items.index)
-    if tested.any():
-        adjusted[tested] = holm(items.loc[tested, "p_value"].tolist())
     items["gateway"] = tested & (adjusted <= alpha) & (items["ci_low"] > average)
     items = items.sort_values(["gateway", "extra_repeat"], ascending=[False, False]).reset_index(drop=True)
     return Gateways(items[GATEWAY_COLUMNS], total, average, window_days, before_data)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from insights.core.intervals import fisher_p, holm, wilson
+from insights.core.intervals import fisher_p, holm_where_tested, wilson
 from insights.products.gateways import SMALL_COHORT, Gateways
 from insights.second_purchase.buyers import came_back, eligible
 from insights.second_purchase.rates import HEADLINE_DAYS
@@ -117,9 +117,6 @@ def by_dimension(buyers: pd.DataFrame, end: pd.Timestamp, categories: Gateways |
         else:
             rows += _compare(dimension, dims[dimension], returned)
     table = pd.DataFrame(rows, columns=[c for c in BY_COLUMNS if c not in ("p_adjusted", "different")])
-    table["p_adjusted"] = np.nan
-    tested = table["p_value"].notna()
-    if tested.any():
-        table.loc[tested, "p_adjusted"] = holm(table.loc[tested, "p_value"].astype(float).tolist())
-    table["different"] = tested & (table["p_adjusted"] <= alpha)
+    table["p_adjusted"] = holm_where_tested(table["p_value"])
+    table["different"] = table["p_value"].notna() & (table["p_adjusted"] <= alpha)
     return table[BY_COLUMNS].reset_index(drop=True)

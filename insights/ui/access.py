@@ -68,11 +68,9 @@ def _through_identity_provider() -> accounts.Account | None:
 
 
 def _authenticator() -> stauth.Authenticate:
-    config = accounts.read()
+    config = accounts.read()      # a copy of its own: the library keeps counters in it and never writes the file back
     name, key, days = accounts.cookie_settings(config)
-    # a copy: the library keeps its own counters in the dict, and never writes the accounts file back
-    credentials = {"usernames": {u: dict(entry) for u, entry in config["credentials"]["usernames"].items()}}
-    return stauth.Authenticate(credentials, name, key or "clueboard-unsigned", days, auto_hash=False)
+    return stauth.Authenticate(config["credentials"], name, key or "clueboard-unsigned", days, auto_hash=False)
 
 
 def _through_password() -> accounts.Account | None:

@@ -88,4 +88,6 @@ def shown_names(ws, frame, column: str = "name"):
 
 
 def shown_name(ws, name: str | None, revealed: bool = False) -> str:
-    return name or "—" if revealed or not names_masked(ws) else mask_name(name)
+    if revealed or not names_masked(ws):
+        return name or "—"
+    return mask_name(name)

@@ -54,10 +54,15 @@ def _sign_in(browser, url: str, username: str, password: str = PASSWORD, path: s
 
 
 def _open(page, url: str, path: str, username: str) -> None:
-    """Open ``path`` in a signed-in tab. The sign-in cookie signs a freshly opened page in; on a loaded machine its
-    round trip can lose the race with the first run and the form asks once more — then sign in again (the page
-    the link asked for still opens after it)."""
+    """Open ``path`` in a signed-in tab (see :func:`_signed_in_again`)."""
     page.goto(f"{url}/{path}")
+    _signed_in_again(page, username)
+
+
+def _signed_in_again(page, username: str) -> None:
+    """The sign-in cookie signs a freshly opened or reloaded page in; on a loaded machine its round trip can lose
+    the race with the first run and the form asks once more — then sign in again (the page the link asked for
+    still opens after it)."""
     page.locator('[data-testid="stSidebar"]:has-text("Signed in as"), button:has-text("Sign in")').first \
         .wait_for(timeout=120_000)
     if page.get_by_role("button", name="Sign in").count():
@@ -145,15 +150,7 @@ def test_the_sign_in_survives_a_reload_and_owners_read_the_sign_in_log(hosted, b
     try:
         _settled(page)
         page.reload()
-        # the sign-in cookie signs the reloaded tab in again; on a loaded machine its round trip can lose the race
-        # with the first run, and then the form asks once more — either way the team's workspace is still there
-        page.locator('[data-testid="stSidebar"]:has-text("Signed in as"), button:has-text("Sign in")').first \
-            .wait_for(timeout=120_000)
-        if page.get_by_role("button", name="Sign in").count():
-            page.get_by_role("textbox", name="User name").fill("ana")
-            page.get_by_role("textbox", name="Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-        _settled(page)
+        _signed_in_again(page, "ana")          # either way the team's workspace is still there
         assert ALPHA in page.inner_text('[data-testid="stSidebar"]')
         screenshot(page, "hosted_owner_privacy")
         page.wait_for_selector("text=Sign-ins")

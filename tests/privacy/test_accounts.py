@@ -98,3 +98,15 @@ def test_the_users_command(home, monkeypatch, capsys):
     assert cli.main(["users", "remove", "dee"]) == 0
     assert cli.main(["users", "remove", "dee"]) == 2
     assert "no account 'dee'" in capsys.readouterr().err
+
+
+def test_the_file_is_parsed_once_per_version_and_each_reader_gets_its_own_copy(home, monkeypatch):
+    accounts.add_user("ana", password="0123456789", role="owner", team="shop-a")
+    parsed = []
+    real = accounts._parse
+    monkeypatch.setattr(accounts, "_parse", lambda path: parsed.append(path) or real(path))
+    first = accounts.read()
+    first["credentials"]["usernames"]["ana"]["roles"] = ["viewer"]     # a reader's change stays its own
+    assert accounts.account("ana").role == "owner" and len(parsed) == 1
+    accounts.set_role("ana", "analyst")                                # a new version of the file is read again
+    assert accounts.account("ana").role == "analyst" and len(parsed) == 2
